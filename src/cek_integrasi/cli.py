@@ -1,0 +1,135 @@
+"""The `cek-integrasi` command line.
+
+Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage or input error
+(a file that could not be read makes the run end with 2, after every other file was checked).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+from tabulate import tabulate
+
+from . import i18n
+from .evaluate import Checker
+from .facts import Context
+from .render import FORMATS
+from .rulepack import DEFAULT_PACK, RulePack, RulePackError, load_pack
+from .run import check_files, dossier_files
+
+SEVERITY_ORDER = ("info", "warning", "error")
+EXIT_FINDINGS, EXIT_INPUT = 1, 2
+
+
+def _as_of(_ctx, _param, value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(i18n.text("ui.bad_date", "id", value=value)) from None
+
+
+def _load(pack_id: str) -> RulePack:
+    try:
+        return load_pack(pack_id)
+    except RulePackError as exc:
+        click.echo(f"cek-integrasi: {exc}", err=True)
+        sys.exit(EXIT_INPUT)
+
+
+pack_option = click.option("--pack", "pack_id", default=DEFAULT_PACK, show_default=True, help="Rule pack in rules/.")
+lang_option = click.option("--lang", type=click.Choice(i18n.LANGUAGES), default=i18n.DEFAULT, show_default=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="cek-integrasi")
+def main() -> None:
+    """Check village planning dossiers against the Panduan Teknis Integrasi (PNPM-MPd into Musrenbang)."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True)
+@lang_option
+@click.option("--fail-on", type=click.Choice(SEVERITY_ORDER[::-1]), default="error", show_default=True,
+              help="Exit 1 when a finding has this severity or a higher one.")
+@click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="Judge the dossiers as of this date (default: today).")
+@click.option("--complete", is_flag=True, help="Complete-cycle audit: yearly duties are due at once.")
+@pack_option
+def check(paths, fmt, lang, fail_on, as_of, complete, pack_id) -> None:
+    """Check dossier files (YAML/JSON) or folders of them; print the findings."""
+    pack = _load(pack_id)
+    files = dossier_files(paths)
+    if not files:
+        click.echo(i18n.text("ui.no_dossiers", lang, path=", ".join(map(str, paths))), err=True)
+        sys.exit(EXIT_INPUT)
+    report = check_files(Checker(pack, lang), files, Context(as_of=as_of, complete=complete))
+    click.echo(FORMATS[fmt](report), nl=False)
+    if report.input_errors:
+        sys.exit(EXIT_INPUT)
+    threshold = SEVERITY_ORDER.index(fail_on)
+    if any(SEVERITY_ORDER.index(f.severity) >= threshold for r in report.dossiers for f in r.findings):
+        sys.exit(EXIT_FINDINGS)
+
+
+@main.group()
+def rules() -> None:
+    """List and show the rules of a rule pack."""
+
+
+def _rule_record(rule, lang: str) -> dict:
+    record = {
+        "id": rule.id,
+        "family": rule.family,
+        "severity": rule.severity,
+        "subject": rule.subject,
+        "reference": rule.reference,
+        "title": rule.title,
+        "message": rule.message,
+        "remediation": rule.remediation,
+        "description": rule.description,
+        "file": rule.source_file,
+        **rule.written,
+    }
+    if rule.is_verdict:
+        record.update(requires=rule.requires, verdicts=rule.verdicts)
+    return record
+
+
+@rules.command("list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@lang_option
+@pack_option
+def rules_list(fmt, lang, pack_id) -> None:
+    """Every rule with its severity, reference and title."""
+    pack = _load(pack_id)
+    if fmt == "json":
+        payload = {"pack": {"id": pack.id, "version": pack.version, "sha256": pack.digest},
+                   "rules": [_rule_record(r, lang) for r in pack.rules]}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    rows = [[r.id, i18n.text(f"severity.{r.severity}", lang), r.reference, r.title[lang]] for r in pack.rules]
+    headers = [i18n.text(f"ui.{k}", lang) for k in ("col_rule", "col_severity", "col_reference", "col_title")]
+    click.echo(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=[None, None, 30, 60]))
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@lang_option
+@pack_option
+def rules_show(rule_id, lang, pack_id) -> None:
+    """One rule with all its metadata and its conditions as written."""
+    pack = _load(pack_id)
+    try:
+        rule = pack.rule(rule_id.upper())
+    except KeyError:
+        click.echo(i18n.text("ui.rule_not_found", lang, rule=rule_id), err=True)
+        sys.exit(EXIT_INPUT)
+    import yaml
+
+    click.echo(yaml.safe_dump(_rule_record(rule, lang), allow_unicode=True, sort_keys=False, width=100), nl=False)

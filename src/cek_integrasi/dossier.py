@@ -1,0 +1,93 @@
+"""Load a dossier file into the model, turning every validation error into plain words with its place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import i18n
+from .errors import InputError
+from .model import DesaDossier
+from .reading import Document, join, read_document
+
+KINDS = {"desa": DesaDossier}
+MAX_PROBLEMS = 20
+
+_CODES = {
+    "missing": "missing",
+    "extra_forbidden": "extra_forbidden",
+    "bool_type": "bool",
+    "bool_parsing": "bool",
+    "int_type": "int",
+    "int_parsing": "int",
+    "int_from_float": "int",
+    "string_type": "string",
+    "list_type": "list",
+    "model_type": "mapping",
+    "model_attributes_type": "mapping",
+    "dict_type": "mapping",
+    "literal_error": "literal",
+    "greater_than_equal": "too_small",
+    "less_than_equal": "too_large",
+    "string_too_short": "too_short",
+    "string_too_long": "too_long",
+}
+
+
+class InvalidDossier(InputError):
+    """A dossier with one or more validation problems, each an InputError of its own."""
+
+    def __init__(self, path: Path, problems: list[InputError]):
+        super().__init__(path, problems[0].where, problems[0].code, problems[0].line, **problems[0].context)
+        self.problems = problems
+
+    def render(self, lang: str = "id") -> str:
+        return "\n".join(p.render(lang) for p in self.problems)
+
+
+def load_dossier(path: Path, stages: set[str] | None = None) -> tuple[Document, DesaDossier]:
+    """Read and validate one dossier file; raise InputError (or InvalidDossier) if it is not one."""
+    doc = read_document(path)
+    if not isinstance(doc.data, dict):
+        raise InputError(path, "", "bukan_dossier", line=1)
+    kind = doc.data.get("jenis")
+    model = KINDS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        if kind is None:
+            raise InputError(path, "jenis", "missing", line=1)
+        raise InputError(path, "jenis", "jenis_tidak_dikenal", line=doc.line_of("jenis"), jenis=kind, pilihan=", ".join(KINDS))
+    try:
+        return doc, model.model_validate(doc.data, context={"stages": stages})
+    except ValidationError as exc:
+        problems = [_problem(doc, err) for err in exc.errors()[:MAX_PROBLEMS]]
+        raise InvalidDossier(path, problems) from None
+
+
+def _problem(doc: Document, err: dict[str, Any]) -> InputError:
+    where = ""
+    for part in err["loc"]:
+        where = join(where, part)
+    kind = err["type"]
+    ctx = dict(err.get("ctx") or {})
+    value = err.get("input")
+    shown = value if isinstance(value, (str, int, float, bool)) or value is None else type(value).__name__
+    context: dict[str, Any] = {"input": str(shown)[:80]}
+    if kind in _CODES:
+        code = _CODES[kind]
+        if code == "extra_forbidden":
+            context["field"] = err["loc"][-1]
+            where = where.rsplit(".", 1)[0] if "." in where else ""
+        elif code == "literal":
+            context["expected"] = ctx.get("expected", "")
+        elif code in ("too_small", "too_large", "too_long"):
+            context["limit"] = ctx.get("ge", ctx.get("le", ctx.get("max_length", "")))
+    elif f"input.{kind}" in i18n.catalogue(i18n.DEFAULT):
+        code = kind
+        context.update({k: str(v) for k, v in ctx.items()})
+    else:
+        code, context = "other", {"detail": err["msg"]}
+    line = doc.line_of(join(where, err["loc"][-1]) if code == "extra_forbidden" else where)
+    return InputError(doc.path, where, code, line=line, **context)
+

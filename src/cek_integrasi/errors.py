@@ -1,0 +1,40 @@
+"""Input errors: a file that cannot be checked, with the place in it and what was expected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import i18n
+
+
+class InputError(Exception):
+    """A file could not be read or is not a valid dossier.
+
+    `code` keys a sentence in the locale catalogues (section `input`), `context` fills it.
+    """
+
+    def __init__(self, path: Path, where: str, code: str, line: int | None = None, **context: Any):
+        super().__init__(code)
+        self.path = path
+        self.where = where
+        self.code = code
+        self.line = line
+        self.context = context
+
+    def describe(self, lang: str = "id") -> str:
+        """The plain-words message, without the file name."""
+        return i18n.text(f"input.{self.code}", lang, **self.context)
+
+    def place(self, lang: str = "id") -> str:
+        """'baris 7, aparatur[2].status' or whichever part is known."""
+        parts = []
+        if self.line:
+            parts.append(i18n.text("ui.line", lang, line=self.line))
+        if self.where:
+            parts.append(self.where)
+        return ", ".join(parts)
+
+    def render(self, lang: str = "id") -> str:
+        place = self.place(lang)
+        return f"{self.path}: {place + ': ' if place else ''}{self.describe(lang)}"

@@ -1,0 +1,140 @@
+"""Turn what the engine matched into a state per rule and findings with plain-words messages.
+
+The state of a rule on one subject (docs/rules.md):
+  `applies` absent or matched -> `passes` matched: pass; else `pending` matched: pending; else fail;
+  `applies` present and not matched -> not_applicable.
+On a dossier: fail if any subject fails, else pending if any is pending, else pass if any passes,
+else not_applicable. A verdict rule (ELG-00) is not_applicable when its `applies` does not hold,
+pass when every rule it `requires` passes, fail otherwise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import string
+from typing import Any
+
+from . import i18n
+from .engine import Engine, EngineFailure
+from .facts import Context, Subject, subjects_of
+from .model import DesaDossier
+from .reading import Document, join
+from .report import DossierResult, Finding, State
+from .rulepack import Rule, RulePack
+
+
+class Checker:
+    """Checks dossiers against one rule pack, in one language."""
+
+    def __init__(self, pack: RulePack, lang: str = i18n.DEFAULT):
+        self.pack = pack
+        self.lang = lang
+        self.engine = Engine(pack)
+
+    def check(self, doc: Document, dossier: DesaDossier, ctx: Context) -> DossierResult:
+        subjects = subjects_of(dossier, ctx)
+        try:
+            matched = self.engine.matches(subjects)
+        except EngineFailure as failure:
+            return self._result(doc, dossier, *self._all_errors(str(failure)))
+        states: dict[str, State] = {}
+        findings: list[Finding] = []
+        for rule in self.pack.rules:
+            if rule.is_verdict:
+                continue
+            per_subject = [(s, _state(rule, s, matched)) for s in subjects if s.kind == rule.subject]
+            states[rule.id] = _aggregate([st for _, st in per_subject])
+            findings += [self._finding(doc, rule, s, st) for s, st in per_subject if st in ("fail", "pending")]
+        verdict = None
+        for rule in self.pack.rules:
+            if rule.is_verdict:
+                state, unmet = self._verdict_state(rule, subjects, matched, states)
+                states[rule.id] = state
+                verdict = rule.verdicts[state]
+                if state == "fail":
+                    desa = next(s for s in subjects if s.kind == rule.subject)
+                    extra = {"belum_terpenuhi": [f"{r} ({self.pack.rule(r).title[self.lang]})" for r in unmet]}
+                    findings.append(self._finding(doc, rule, desa, state, extra))
+        order = {r.id: i for i, r in enumerate(self.pack.rules)}
+        findings.sort(key=lambda f: (("error", "warning", "info").index(f.severity), order[f.rule]))
+        return self._result(doc, dossier, {r.id: states[r.id] for r in self.pack.rules}, findings, verdict)
+
+    def _verdict_state(self, rule: Rule, subjects: list[Subject], matched, states) -> tuple[State, list[str]]:
+        desa = [s for s in subjects if s.kind == rule.subject]
+        if not desa or _state(rule, desa[0], matched) == "not_applicable":
+            return "not_applicable", []
+        unmet = [r for r in rule.requires if states[r] != "pass"]
+        return ("fail" if unmet else "pass"), unmet
+
+    def _all_errors(self, reason: str) -> tuple[dict[str, State], list[Finding], None]:
+        message = i18n.text("ui.engine_failure", self.lang, reason=reason)
+        findings = [
+            Finding(
+                rule=r.id,
+                state="error",
+                severity="error",
+                title=r.title[self.lang],
+                message=message,
+                reference=r.reference,
+                remediation=i18n.text("ui.manual_review", self.lang),
+                path="",
+            )
+            for r in self.pack.rules
+        ]
+        return {r.id: "error" for r in self.pack.rules}, findings, None
+
+    def _finding(self, doc: Document, rule: Rule, subject: Subject, state: State, extra=None) -> Finding:
+        values = {**subject.facts, **subject.details, **(extra or {})}
+        path = join(subject.path, rule.path) if rule.path else subject.path
+        return Finding(
+            rule=rule.id,
+            state=state,
+            severity="info" if state == "pending" else rule.severity,
+            title=rule.title[self.lang],
+            message=render(rule.message[self.lang], values, self.lang),
+            reference=rule.reference,
+            remediation=render(rule.remediation[self.lang], values, self.lang),
+            path=path,
+            line=doc.line_of(path),
+        )
+
+    def _result(self, doc: Document, dossier: DesaDossier, states, findings, verdict) -> DossierResult:
+        return DossierResult(
+            file=str(doc.path),
+            sha256=hashlib.sha256(doc.raw).hexdigest(),
+            kind=dossier.jenis,
+            code=dossier.kode,
+            name=dossier.nama,
+            kecamatan=dossier.kecamatan,
+            kabupaten=dossier.kabupaten,
+            verdict=verdict,
+            results=states,
+            findings=findings,
+        )
+
+
+def _state(rule: Rule, subject: Subject, matched: set) -> State:
+    if "applies" in rule.conditions and (rule.id, "applies", subject.key) not in matched:
+        return "not_applicable"
+    if (rule.id, "passes", subject.key) in matched:
+        return "pass"
+    if (rule.id, "pending", subject.key) in matched:
+        return "pending"
+    return "fail"
+
+
+def _aggregate(states: list[State]) -> State:
+    for state in ("fail", "pending", "pass"):
+        if state in states:
+            return state
+    return "not_applicable"
+
+
+def placeholders(template: str) -> set[str]:
+    """Names used as {placeholders} in a message template."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def render(template: str, values: dict[str, Any], lang: str) -> str:
+    """Fill a rule message: booleans, lists, dates and absent values in the reader's language."""
+    return template.format_map({k: i18n.show(values[k], lang) for k in placeholders(template)})

@@ -1,0 +1,281 @@
+"""The village dossier: what a desa records about its integration, as a pydantic model.
+
+Field names are Indonesian because facilitators write these files. The JSON Schema in
+schemas/dossier.schema.json is generated from these classes (see `schemas.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+KODE_DESA = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
+
+
+
+def _parse_tanggal(value: object) -> object:
+    """Accept only a real calendar date written YYYY-MM-DD (or a date object)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise PydanticCustomError("tanggal_mustahil", "tanggal '{input}' tidak ada di kalender", {"input": value})
+    raise PydanticCustomError("tanggal_format", "tanggal harus ditulis TTTT-BB-HH", {"input": str(value)})
+
+
+def _parse_ya_tidak(value: object) -> object:
+    """Accept ya/tidak besides true/false, as facilitators write them."""
+    if isinstance(value, str) and value.strip().lower() in ("ya", "tidak"):
+        return value.strip().lower() == "ya"
+    return value
+
+
+Teks = Annotated[str, Field(min_length=1, max_length=500)]
+Tahun = Annotated[int, Field(ge=1990, le=2100)]
+Tanggal = Annotated[dt.date, BeforeValidator(_parse_tanggal)]
+YaTidak = Annotated[bool, BeforeValidator(_parse_ya_tidak)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Kantor(_Strict):
+    """Village government office or secretariat (PTI III.B.1)."""
+
+    ada: YaTidak = Field(description="Kantor/sekretariat pemerintah desa ada.")
+    layak: YaTidak = Field(False, description="Kantor dinilai layak (dianggap layak, PTI III.B.1).")
+
+
+class Aparat(_Strict):
+    """One post of the village apparatus and who holds it."""
+
+    jabatan: Teks = Field(description="Nama jabatan: 'Kepala Desa', 'Sekretaris Desa', 'Kaur ...'.")
+    nama: Teks | None = Field(None, description="Nama pemegang jabatan; kosongkan bila jabatan kosong.")
+    status: Literal["definitif", "plt", "pj", "kosong"] = Field(
+        description="definitif; plt/pj (pelaksana tugas/penjabat); kosong (tidak ada pemegang)."
+    )
+
+    @model_validator(mode="after")
+    def _name_matches_status(self) -> "Aparat":
+        if self.status != "kosong" and not self.nama:
+            raise PydanticCustomError("nama_wajib", "jabatan yang terisi harus mencantumkan nama pemegangnya")
+        return self
+
+
+class Bpd(_Strict):
+    """Badan Permusyawaratan Desa."""
+
+    terbentuk: YaTidak = Field(description="BPD sudah terbentuk (PTI III.B.3).")
+    ketua: Teks | None = None
+
+
+class Tahap(_Strict):
+    """A planning step or forum that took place, with its date."""
+
+    kode: Teks = Field(description="Kode tahap, mis. pkd, musrenbangdes_rkp (lihat `cek-integrasi stages`).")
+    tanggal: Tanggal
+    fasilitator: list[Literal["kpmd", "lpmd", "setrawan", "fasilitator_kecamatan", "lainnya"]] = []
+    alat_kaji: list[Literal["peta_sosial_desa", "kalender_musim", "bagan_kelembagaan", "lainnya"]] = []
+    agenda: list[
+        Literal[
+            "evaluasi_rkp_tahun_lalu",
+            "pembahasan_rancangan_rkp",
+            "tinjau_usulan_belum_terealisasi",
+            "pembahasan_rancangan_rpjm",
+            "lainnya",
+        ]
+    ] = []
+
+    @field_validator("kode")
+    @classmethod
+    def _known_stage(cls, value: str, info: ValidationInfo) -> str:
+        known = (info.context or {}).get("stages")
+        if known is not None and value not in known:
+            raise PydanticCustomError(
+                "tahap_tidak_dikenal",
+                "kode tahap '{kode}' tidak dikenal; pilihan: {pilihan}",
+                {"kode": value, "pilihan": ", ".join(sorted(known))},
+            )
+        return value
+
+
+class Penandatangan(_Strict):
+    """A person listed on a Berita Acara, in one role, who signed or did not."""
+
+    nama: Teks
+    peran: Literal[
+        "kepala_desa", "camat", "pimpinan_musyawarah", "wakil_masyarakat", "wakil_utusan_desa", "lainnya"
+    ]
+    tanda_tangan: YaTidak = Field(description="Benar-benar menandatangani (bukan hanya tercantum).")
+
+
+class BeritaAcara(_Strict):
+    """Berita Acara of a forum with its signatories."""
+
+    id: Teks
+    forum: Literal["musrenbangdes_rpjm", "musrenbangdes_rkp"]
+    tanggal: Tanggal | None = None
+    penandatangan: list[Penandatangan] = []
+
+
+class PeraturanDesa(_Strict):
+    """A Peraturan Desa (Perdes)."""
+
+    id: Teks
+    nomor: Teks | None = None
+    tanggal: Tanggal | None = None
+    perihal: Literal["rpjm_desa", "apb_desa", "lainnya"]
+    forum: Literal["rapat_bpd", "lainnya"] | None = Field(None, description="Forum yang mengesahkan Perdes.")
+
+
+class KeputusanKepalaDesa(_Strict):
+    """A Surat Keputusan (SK) Kepala Desa."""
+
+    id: Teks
+    nomor: Teks | None = None
+    tanggal: Tanggal | None = None
+    perihal: Literal["rkp_desa", "tim_penyusun_rpjm_desa", "tim_penyusun_rkp_desa", "apb_desa", "lainnya"]
+
+
+class TimPenyusun(_Strict):
+    """Tim Penyusun of a plan and the decision that formed it."""
+
+    rencana: Literal["rpjm_desa", "rkp_desa"]
+    dibentuk_dengan: Teks | None = Field(None, description="id SK Kepala Desa yang membentuk tim.")
+    anggota: list[Teks] = []
+
+
+class RpjmDesa(_Strict):
+    """The 5-year village plan."""
+
+    tahun_awal: Tahun
+    tahun_akhir: Tahun
+    ditetapkan_dengan: Teks | None = Field(None, description="id Perdes yang menetapkan RPJM-Desa.")
+
+
+class Kegiatan(_Strict):
+    """One activity of the RKP-Desa."""
+
+    nama: Teks
+    jumlah: int | None = Field(None, description="Besar dana (Rupiah).")
+    sumber_dana: Teks | None = Field(None, description="blm_pnpm, apbd, add, swadaya atau lainnya.")
+
+
+class RkpDesa(_Strict):
+    """The yearly village work plan."""
+
+    tahun: Tahun
+    ditetapkan_dengan: Teks | None = Field(None, description="id SK Kepala Desa yang menetapkan RKP-Desa.")
+    kegiatan: list[Kegiatan] = []
+
+
+class Usulan(_Strict):
+    """A proposal coming out of the Musrenbangdes on the RKP-Desa, with its funding channel."""
+
+    kegiatan: Teks
+    saluran: Literal["blm_pnpm", "apbd", "add", "swadaya", "lainnya"] | None = None
+
+
+class ApbDesa(_Strict):
+    """The village budget of one year."""
+
+    tahun: Tahun
+    tanggal_penetapan: Tanggal | None = None
+    ditetapkan_dengan: Teks | None = Field(None, description="id Perdes yang menetapkan APB Desa.")
+
+
+class Lkpj(_Strict):
+    """A Laporan Keterangan Pertanggungjawaban Kepala Desa."""
+
+    tahun: Tahun
+    tanggal: Tanggal
+    forum: Literal["rapat_bpd", "lainnya"]
+
+
+class DesaDossier(_Strict):
+    """Everything the checker needs to know about one village."""
+
+    model_config = ConfigDict(title="Dossier desa cek-integrasi")
+
+    jenis: Literal["desa"] = Field(description="Jenis dossier: 'desa'.")
+    kode: str = Field(description="Kode wilayah Kemendagri PP.KK.CC.DDDD, bagian terakhir diawali 2 (desa).")
+    nama: Teks
+    kecamatan: Teks
+    kabupaten: Teks
+    peserta_pnpm: YaTidak = Field(description="Desa peserta PNPM Mandiri Perdesaan.")
+    tahun_rencana: Tahun = Field(description="Tahun anggaran yang direncanakan (tahun RKP-Desa).")
+    tahun_mulai_integrasi: Tahun | None = None
+    kantor: Kantor
+    aparatur: list[Aparat] = []
+    bpd: Bpd
+    tahapan: list[Tahap] = []
+    berita_acara: list[BeritaAcara] = []
+    peraturan_desa: list[PeraturanDesa] = []
+    keputusan_kepala_desa: list[KeputusanKepalaDesa] = []
+    tim_penyusun: list[TimPenyusun] = []
+    rpjm_desa: RpjmDesa | None = None
+    rkp_desa: RkpDesa | None = None
+    usulan_musrenbangdes: list[Usulan] = []
+    apb_desa: list[ApbDesa] = []
+    lkpj: list[Lkpj] = []
+
+    @field_validator("kode")
+    @classmethod
+    def _kode_desa(cls, value: str) -> str:
+        if not KODE_DESA.match(value):
+            raise PydanticCustomError(
+                "kode_wilayah", "kode wilayah '{kode}' harus berbentuk PP.KK.CC.DDDD, mis. 73.02.05.2004", {"kode": value}
+            )
+        if value[9] != "2":
+            raise PydanticCustomError(
+                "kode_bukan_desa",
+                "kode '{kode}' bukan kode desa: bagian terakhir harus diawali 2 (1 = kelurahan, di luar cakupan)",
+                {"kode": value},
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> "DesaDossier":
+        _check_unique_ids(self)
+        perdes = {p.id for p in self.peraturan_desa}
+        sk = {k.id for k in self.keputusan_kepala_desa}
+        refs = [("rpjm_desa.ditetapkan_dengan", self.rpjm_desa and self.rpjm_desa.ditetapkan_dengan, perdes, "Perdes")]
+        refs.append(("rkp_desa.ditetapkan_dengan", self.rkp_desa and self.rkp_desa.ditetapkan_dengan, sk, "SK Kepala Desa"))
+        refs += [
+            (f"tim_penyusun[{i}].dibentuk_dengan", t.dibentuk_dengan, sk, "SK Kepala Desa")
+            for i, t in enumerate(self.tim_penyusun)
+        ]
+        refs += [
+            (f"apb_desa[{i}].ditetapkan_dengan", a.ditetapkan_dengan, perdes, "Perdes")
+            for i, a in enumerate(self.apb_desa)
+        ]
+        for where, ref, known, kind in refs:
+            if ref and ref not in known:
+                raise PydanticCustomError(
+                    "rujukan_tidak_ada",
+                    "{where}: {kind} dengan id '{ref}' tidak ada di dossier",
+                    {"where": where, "kind": kind, "ref": ref},
+                )
+        if self.rpjm_desa and self.rpjm_desa.tahun_akhir < self.rpjm_desa.tahun_awal:
+            raise PydanticCustomError("periode_terbalik", "rpjm_desa: tahun_akhir lebih awal dari tahun_awal")
+        return self
+
+
+def _check_unique_ids(dossier: DesaDossier) -> None:
+    seen: dict[str, str] = {}
+    for section in ("berita_acara", "peraturan_desa", "keputusan_kepala_desa"):
+        for i, doc in enumerate(getattr(dossier, section)):
+            if doc.id in seen:
+                raise PydanticCustomError(
+                    "id_ganda",
+                    "id dokumen '{id}' dipakai dua kali: {first} dan {second}",
+                    {"id": doc.id, "first": seen[doc.id], "second": f"{section}[{i}]"},
+                )
+            seen[doc.id] = f"{section}[{i}]"

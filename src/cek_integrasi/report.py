@@ -1,0 +1,77 @@
+"""The findings report as data: what every output format renders and the JSON report publishes.
+
+schemas/report.schema.json is generated from these classes (schemas.py).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+State = Literal["pass", "fail", "pending", "not_applicable", "error"]
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+
+class _Report(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Finding(_Report):
+    """A rule that failed (or is pending, or could not be evaluated) on one subject of a dossier."""
+
+    rule: str = Field(description="Catalogue rule ID, e.g. ELG-03.")
+    state: State
+    severity: Severity
+    title: str
+    message: str = Field(description="What was seen and what was expected.")
+    reference: str = Field(description="Source paragraph, e.g. 'PTI Bab III.B.2'.")
+    remediation: str
+    path: str = Field(description="Where in the dossier ('' = the dossier as a whole).")
+    line: int | None = Field(None, description="Line in the file where the path starts (YAML only).")
+
+
+class DossierResult(_Report):
+    """Outcome of every rule of the pack on one dossier."""
+
+    file: str
+    sha256: str
+    kind: Literal["desa"]
+    code: str
+    name: str
+    kecamatan: str
+    kabupaten: str
+    verdict: str | None = Field(description="WAJIB, BELUM_MEMENUHI or BUKAN_PARTISIPAN (rule ELG-00).")
+    results: dict[str, State] = Field(description="State of every rule of the pack, by rule ID.")
+    findings: list[Finding]
+
+
+class InputProblem(_Report):
+    """A file that could not be checked."""
+
+    file: str
+    line: int | None
+    place: str
+    message: str
+
+
+class Summary(_Report):
+    dossiers: int
+    findings: dict[Severity, int]
+    unreadable: int
+
+
+class Report(_Report):
+    """One run of `cek-integrasi check`."""
+
+    model_config = ConfigDict(title="Laporan cek-integrasi", extra="forbid")
+
+    tool: Literal["cek-integrasi"] = "cek-integrasi"
+    version: str
+    rule_pack: dict[str, str] = Field(description="id, version and sha256 of the rule pack used.")
+    as_of: str
+    lang: Literal["id", "en"]
+    dossiers: list[DossierResult]
+    input_errors: list[InputProblem]
+    summary: Summary

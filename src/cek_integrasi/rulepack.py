@@ -1,0 +1,220 @@
+"""Load a rule pack from rules/<pack>/, validate it, and refuse what the engine cannot do safely.
+
+A pack is `pack.yaml` (identity, version, the family files, the stage list) plus one file per
+rule family. Every file is validated against schemas/rules.schema.json; then each condition is
+checked against the fact catalogue (known fact, right value type) and the engine's known limits
+(ENGINEERING notes), and compiled to its normal form (conditions.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from .conditions import MAX_CONJUNCTIONS, NUMERIC, Conjunction, atoms, to_dnf
+from .facts import CATALOGUE, RESERVED
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+RULES_DIR = PROJECT_ROOT / "rules"
+SCHEMAS_DIR = PROJECT_ROOT / "schemas"
+DEFAULT_PACK = "pti"
+PARTS = ("applies", "passes", "pending")
+MAX_VALUES_PER_FACT = 200  # far below the ~512 distinct values that hang engine registration
+
+
+class RulePackError(Exception):
+    """A rule file is invalid or asks for something the engine cannot do safely."""
+
+
+@dataclass
+class Rule:
+    """One catalogue rule, as written in its file, with its conditions compiled."""
+
+    id: str
+    family: str
+    subject: str
+    severity: str
+    reference: str
+    title: dict[str, str]
+    message: dict[str, str]
+    remediation: dict[str, str]
+    description: str = ""
+    path: str = ""
+    conditions: dict[str, list[Conjunction]] = field(default_factory=dict)
+    written: dict[str, Any] = field(default_factory=dict)
+    requires: list[str] = field(default_factory=list)
+    verdicts: dict[str, str] = field(default_factory=dict)
+    source_file: str = ""
+
+    @property
+    def is_verdict(self) -> bool:
+        return bool(self.requires)
+
+
+@dataclass
+class Stage:
+    """A planning step the pack knows, with its name in both languages."""
+
+    code: str
+    level: str
+    label: dict[str, str]
+    reference: str
+
+
+@dataclass
+class RulePack:
+    """A loaded, checked rule pack."""
+
+    id: str
+    name: dict[str, str]
+    version: str
+    source: str
+    rules: list[Rule]
+    stages: dict[str, Stage]
+    digest: str
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+def _schema_validator(ref: str | None = None) -> jsonschema.Draft202012Validator:
+    schema = json.loads((SCHEMAS_DIR / "rules.schema.json").read_text("utf-8"))
+    if ref:
+        schema = {"$ref": f"#/$defs/{ref}", "$defs": schema["$defs"]}
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise RulePackError(f"{path}: file tidak ada") from None
+    except yaml.YAMLError as exc:
+        raise RulePackError(f"{path}: YAML rusak: {exc}") from None
+
+
+def _validate(path: Path, data: Any, validator: jsonschema.Draft202012Validator) -> None:
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        where = "/".join(str(p) for p in err.absolute_path) or "(root)"
+        raise RulePackError(f"{path}: {where}: {err.message}")
+
+
+def load_pack(pack_id: str = DEFAULT_PACK, rules_dir: Path = RULES_DIR) -> RulePack:
+    """Load and check rules/<pack_id>/; raise RulePackError with the file and place if anything is wrong."""
+    base = rules_dir / pack_id
+    if not (base / "pack.yaml").is_file():
+        known = sorted(p.name for p in rules_dir.iterdir() if (p / "pack.yaml").is_file()) if rules_dir.is_dir() else []
+        raise RulePackError(f"paket aturan '{pack_id}' tidak ada di {rules_dir}; tersedia: {', '.join(known) or '-'}")
+    digest = hashlib.sha256()
+    meta = _read_yaml(base / "pack.yaml")
+    _validate(base / "pack.yaml", meta, _schema_validator("pack"))
+    digest.update((base / "pack.yaml").read_bytes())
+    stages = _load_stages(base / meta["stages"]) if meta.get("stages") else {}
+    if meta.get("stages"):
+        digest.update((base / meta["stages"]).read_bytes())
+    family_validator = _schema_validator()
+    rules: list[Rule] = []
+    for name in meta["families"]:
+        path = base / name
+        data = _read_yaml(path)
+        _validate(path, data, family_validator)
+        digest.update(path.read_bytes())
+        rules += [_build_rule(path, data["family"], entry) for entry in data["rules"]]
+    _check_pack(base, rules)
+    return RulePack(meta["id"], meta["name"], str(meta["version"]), meta["source"], rules, stages, digest.hexdigest())
+
+
+def _load_stages(path: Path) -> dict[str, Stage]:
+    data = _read_yaml(path)
+    try:
+        return {
+            s["code"]: Stage(s["code"], s["level"], s["label"], s.get("reference", "")) for s in data["stages"]
+        }
+    except (KeyError, TypeError) as exc:
+        raise RulePackError(f"{path}: setiap tahap perlu code, level, label ({exc})") from None
+
+
+def _build_rule(path: Path, family: str, entry: dict[str, Any]) -> Rule:
+    rid = entry["id"]
+    if not rid.startswith(family + "-"):
+        raise RulePackError(f"{path}: {rid}: aturan ini bukan milik keluarga {family}")
+    subject = entry["subject"]
+    if subject not in CATALOGUE:
+        raise RulePackError(f"{path}: {rid}: subject '{subject}' tidak dikenal; pilihan: {', '.join(CATALOGUE)}")
+    rule = Rule(
+        id=rid,
+        family=family,
+        subject=subject,
+        severity=entry["severity"],
+        reference=entry["reference"],
+        title=entry["title"],
+        message=entry["message"],
+        remediation=entry["remediation"],
+        description=entry.get("description", "").strip(),
+        path=entry.get("path", ""),
+        requires=entry.get("requires", []),
+        verdicts=entry.get("verdicts", {}),
+        source_file=path.name,
+    )
+    for part in PARTS:
+        if part in entry:
+            _check_condition(path, rid, part, subject, entry[part])
+            rule.written[part] = entry[part]
+            rule.conditions[part] = to_dnf(entry[part])
+            if len(rule.conditions[part]) > MAX_CONJUNCTIONS:
+                raise RulePackError(
+                    f"{path}: {rid}.{part}: kondisi terlalu bercabang ({len(rule.conditions[part])} > {MAX_CONJUNCTIONS})"
+                )
+    return rule
+
+
+def _check_condition(path: Path, rid: str, part: str, subject: str, condition: dict[str, Any]) -> None:
+    known = CATALOGUE[subject]
+    for fact, op, value in atoms(condition):
+        where = f"{path}: {rid}.{part}: fact '{fact}'"
+        if fact in RESERVED:
+            raise RulePackError(f"{where}: nama ini dipakai mesin aturan dan tidak boleh diuji")
+        if fact not in known:
+            raise RulePackError(f"{where} tidak dikenal untuk subject '{subject}'; lihat docs/facts.md")
+        expected = known[fact].type
+        values = value if isinstance(value, list) else [value]
+        if op in NUMERIC and expected is not int:
+            raise RulePackError(f"{where}: '{op}' hanya untuk fakta bilangan, fakta ini {expected.__name__}")
+        for v in values:
+            if type(v) is not expected:
+                raise RulePackError(
+                    f"{where}: nilai {v!r} bertipe {type(v).__name__}, fakta ini bertipe {expected.__name__}"
+                )
+
+
+def _check_pack(base: Path, rules: list[Rule]) -> None:
+    ids = [r.id for r in rules]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise RulePackError(f"{base}: ID aturan ganda: {', '.join(duplicates)}")
+    for rule in rules:
+        unknown = [r for r in rule.requires if r not in ids or rule.id == r]
+        if unknown:
+            raise RulePackError(f"{base}: {rule.id}: requires menyebut aturan yang tidak ada: {', '.join(unknown)}")
+        if any(rules[ids.index(r)].is_verdict for r in rule.requires):
+            raise RulePackError(f"{base}: {rule.id}: verdict tidak boleh bergantung pada verdict lain")
+    values: dict[tuple[str, str], set] = {}
+    for rule in rules:
+        for dnf in rule.conditions.values():
+            for conj in dnf:
+                for comparison in conj:
+                    values.setdefault((rule.subject, comparison.fact), set()).add(comparison.value)
+    for (subject, fact), seen in values.items():
+        if len(seen) > MAX_VALUES_PER_FACT:
+            raise RulePackError(f"{base}: fakta {subject}.{fact} diuji dengan {len(seen)} nilai berbeda (maks. {MAX_VALUES_PER_FACT})")
