@@ -205,7 +205,10 @@ class DesaDossier(_Strict):
     model_config = ConfigDict(title="Dossier desa cek-integrasi")
 
     jenis: Literal["desa"] = Field(description="Jenis dossier: 'desa'.")
-    kode: str = Field(description="Kode wilayah Kemendagri PP.KK.CC.DDDD, bagian terakhir diawali 2 (desa).")
+    kode: str = Field(
+        description="Kode wilayah Kemendagri PP.KK.CC.DDDD, bagian terakhir diawali 2 (desa).",
+        json_schema_extra={"pattern": r"^\d{2}\.\d{2}\.\d{2}\.2\d{3}$"},
+    )
     nama: Teks
     kecamatan: Teks
     kabupaten: Teks

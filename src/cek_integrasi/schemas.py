@@ -1,0 +1,40 @@
+"""The published JSON Schemas that come from the pydantic models (one source of truth).
+
+`python -m cek_integrasi.schemas` rewrites schemas/dossier.schema.json and
+schemas/report.schema.json; a test fails when the committed files differ from the models.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .model import DesaDossier
+from .report import Report
+from .rulepack import SCHEMAS_DIR
+
+GENERATED = {
+    "dossier.schema.json": (DesaDossier, "validation"),
+    "report.schema.json": (Report, "serialization"),
+}
+
+
+def generated(name: str) -> str:
+    """The text a generated schema file must have."""
+    model, mode = GENERATED[name]
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **model.model_json_schema(mode=mode)}
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
+def write(directory: Path = SCHEMAS_DIR) -> list[Path]:
+    written = []
+    for name in GENERATED:
+        path = directory / name
+        path.write_text(generated(name), "utf-8")
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for path in write():
+        print(path)
