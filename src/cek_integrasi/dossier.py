@@ -80,7 +80,7 @@ def _problem(doc: Document, err: dict[str, Any]) -> InputError:
             context["field"] = err["loc"][-1]
             where = where.rsplit(".", 1)[0] if "." in where else ""
         elif code == "literal":
-            context["expected"] = ctx.get("expected", "")
+            context["expected"] = str(ctx.get("expected", "")).replace(" or ", ", ")
         elif code in ("too_small", "too_large", "too_long"):
             context["limit"] = ctx.get("ge", ctx.get("le", ctx.get("max_length", "")))
     elif f"input.{kind}" in i18n.catalogue(i18n.DEFAULT):

@@ -263,8 +263,8 @@ class DesaDossier(_Strict):
             if ref and ref not in known:
                 raise PydanticCustomError(
                     "rujukan_tidak_ada",
-                    "{where}: {kind} dengan id '{ref}' tidak ada di dossier",
-                    {"where": where, "kind": kind, "ref": ref},
+                    "{lokasi}: {kind} dengan id '{ref}' tidak ada di dossier",
+                    {"lokasi": where, "kind": kind, "ref": ref},
                 )
         if self.rpjm_desa and self.rpjm_desa.tahun_akhir < self.rpjm_desa.tahun_awal:
             raise PydanticCustomError("periode_terbalik", "rpjm_desa: tahun_akhir lebih awal dari tahun_awal")

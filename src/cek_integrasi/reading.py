@@ -28,6 +28,9 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
 }
 _constructor = yaml.constructor.SafeConstructor()
 
@@ -93,7 +96,7 @@ def _read_json(path: Path, text: str) -> Any:
         out: dict[str, Any] = {}
         for key, value in pairs:
             if key in out:
-                raise InputError(path, "", "kunci_ganda", key=key)
+                raise InputError(path, "", "kunci_ganda", kolom=key)
             out[key] = value
         return out
 
@@ -116,6 +119,8 @@ def _read_yaml(path: Path, text: str, lines: dict[str, int]) -> Any:
         raise InputError(path, "", "yaml_rusak", detail=str(exc)) from None
     except RecursionError:
         raise InputError(path, "", "terlalu_dalam") from None
+    if not nodes:
+        raise InputError(path, "", "file_kosong")
     if len(nodes) != 1:
         raise InputError(path, "", "yaml_banyak_dokumen", count=len(nodes))
     budget = [MAX_NODES]
@@ -131,6 +136,8 @@ def _convert(path: Path, node: yaml.Node, where: str, lines: dict[str, int], bud
         raise InputError(path, where, "terlalu_banyak_elemen", max=MAX_NODES)
     line = node.start_mark.line + 1
     lines.setdefault(where, line)
+    if node.tag not in _PLAIN_TAGS:
+        raise InputError(path, where, "yaml_tag", line=line, tag=node.tag)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -138,15 +145,13 @@ def _convert(path: Path, node: yaml.Node, where: str, lines: dict[str, int], bud
                 raise InputError(path, where, "yaml_merge", line=key_node.start_mark.line + 1)
             key = _convert(path, key_node, where, {}, budget)
             if not isinstance(key, str):
-                raise InputError(path, where, "kunci_bukan_teks", line=key_node.start_mark.line + 1, key=key)
+                raise InputError(path, where, "kunci_bukan_teks", line=key_node.start_mark.line + 1, kolom=key)
             if key in out:
-                raise InputError(path, where, "kunci_ganda", line=key_node.start_mark.line + 1, key=key)
+                raise InputError(path, where, "kunci_ganda", line=key_node.start_mark.line + 1, kolom=key)
             out[key] = _convert(path, value_node, join(where, key), lines, budget)
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_convert(path, item, join(where, i), lines, budget) for i, item in enumerate(node.value)]
     if node.tag == "tag:yaml.org,2002:timestamp":
         return node.value
-    if node.tag not in _PLAIN_TAGS:
-        raise InputError(path, where, "yaml_tag", line=line, tag=node.tag)
     return _constructor.construct_object(node)

@@ -61,7 +61,7 @@ def as_table(report: Report) -> str:
                     _rows(result, lang, True),
                     headers=_columns(lang, True),
                     tablefmt="simple_grid",
-                    maxcolwidths=[8, 9, 22, 48, 16, 36],
+                    maxcolwidths=[8, 10, 24, 48, 16, 36],
                 )
             )
         else:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import __version__
+from . import __version__, i18n
 from .dossier import load_dossier
 from .errors import InputError
 from .evaluate import Checker
@@ -47,6 +47,11 @@ def check_files(checker: Checker, files: list[Path], ctx: Context) -> Report:
             doc, dossier = load_dossier(path, stages)
         except InputError as error:
             problems += _problems(error, lang)
+            unreadable += 1
+            continue
+        except Exception as error:  # a defect of ours must not stop the batch nor show a traceback
+            problems.append(InputProblem(file=str(path), line=None, place="", message=i18n.text(
+                "ui.internal_error", lang, reason=f"{type(error).__name__}: {error}")))
             unreadable += 1
             continue
         results.append(checker.check(doc, dossier, ctx))

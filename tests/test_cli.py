@@ -1,0 +1,145 @@
+"""The command line as a user meets it: formats, languages, exit codes, reports valid against the schema."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from cek_integrasi.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "desa_lengkap.yaml"
+SAMPLES = ROOT / "samples"
+AS_OF = ["--as-of", "2014-03-01"]
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture()
+def broken_copy(tmp_path):
+    """The compliant fixture with two Kaur posts vacant and an unsigned Kepala Desa."""
+    text = FIXTURE.read_text("utf-8")
+    text = text.replace("Kaur Pembangunan, nama: Syamsul Bahri, status: definitif", "Kaur Pembangunan, nama: Syamsul Bahri, status: kosong")
+    text = text.replace("Kaur Umum, nama: Nurhayati, status: definitif", "Kaur Umum, status: kosong")
+    text = text.replace("{nama: Andi Mappasessu, peran: kepala_desa, tanda_tangan: ya}", "{nama: Andi Mappasessu, peran: kepala_desa, tanda_tangan: tidak}", 1)
+    path = tmp_path / "desa.yaml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_compliant_dossier_exits_0_with_no_findings():
+    result = run("check", str(FIXTURE), *AS_OF)
+    assert result.exit_code == 0
+    assert "Tidak ada temuan." in result.output
+    assert "WAJIB integrasi" in result.output
+
+
+def test_findings_exit_1_and_the_table_names_rule_place_and_reference(broken_copy):
+    result = run("check", str(broken_copy), *AS_OF)
+    assert result.exit_code == 1
+    assert "ELG-03" in result.output and "PTI Bab III.B.2" in result.output
+    assert "BA-01" in result.output and "berita_acara[0]" in result.output
+    assert "BELUM MEMENUHI syarat" in result.output
+
+
+def test_json_report_is_valid_against_the_published_schema(broken_copy):
+    result = run("check", str(broken_copy), str(FIXTURE), "--format", "json", *AS_OF)
+    report = json.loads(result.output)
+    schema = json.loads((ROOT / "schemas" / "report.schema.json").read_text("utf-8"))
+    jsonschema.validate(report, schema)
+    broken = next(d for d in report["dossiers"] if d["file"] == str(broken_copy))
+    assert broken["code"] == "73.02.05.2004" and broken["verdict"] == "BELUM_MEMENUHI"
+    assert broken["results"]["ELG-03"] == "fail" and broken["results"]["ELG-01"] == "pass"
+    elg03 = next(f for f in broken["findings"] if f["rule"] == "ELG-03")
+    assert elg03["severity"] == "error" and elg03["path"] == "aparatur" and elg03["line"] == 12
+    assert "ditemukan 1: Muh. Ridwan (Kaur Pemerintahan)" in elg03["message"]
+    assert elg03["reference"] == "PTI Bab III.B.2" and elg03["remediation"]
+    assert report["summary"] == {"dossiers": 2, "findings": {"error": 2, "warning": 0, "info": 1}, "unreadable": 0}
+    assert len(report["rule_pack"]["sha256"]) == 64 and report["as_of"] == "2014-03-01"
+
+
+def test_english_messages(broken_copy):
+    result = run("check", str(broken_copy), "--lang", "en", "--format", "json", *AS_OF)
+    finding = next(f for f in json.loads(result.output)["dossiers"][0]["findings"] if f["rule"] == "ELG-03")
+    assert finding["message"].startswith("At least 2 Kaur held by 2 distinct people; found 1")
+    table = run("check", str(broken_copy), "--lang", "en", *AS_OF).output
+    assert "What to do" in table and "conditions NOT YET MET" in table
+
+
+def test_markdown_report(broken_copy):
+    result = run("check", str(broken_copy), "--format", "markdown", *AS_OF)
+    assert result.output.startswith("# Laporan pemeriksaan cek-integrasi")
+    assert "| ELG-03 | galat | aparatur (baris 12) |" in result.output
+
+
+@pytest.mark.parametrize("level,code", [("error", 0), ("warning", 1), ("info", 1)])
+def test_fail_on_threshold(tmp_path, level, code):
+    path = tmp_path / "desa.yaml"
+    path.write_text(FIXTURE.read_text("utf-8").replace("Sekretaris Desa, nama: Hasnawati, status: definitif", "Sekretaris Desa, nama: Hasnawati, status: plt"), "utf-8")
+    result = run("check", str(path), "--fail-on", level, *AS_OF)
+    assert "ELG-05" in result.output
+    assert result.exit_code == code
+
+
+def test_pending_duty_is_info_before_its_year(tmp_path):
+    path = tmp_path / "desa.yaml"
+    text = FIXTURE.read_text("utf-8")
+    path.write_text(text[: text.index("apb_desa:")] + "lkpj:\n  - {tahun: 2012, tanggal: 2012-12-20, forum: rapat_bpd}\n", "utf-8")
+    data = json.loads(run("check", str(path), "--as-of", "2012-12-31", "--format", "json").output)
+    gov01 = next(f for f in data["dossiers"][0]["findings"] if f["rule"] == "GOV-01")
+    assert gov01["state"] == "pending" and gov01["severity"] == "info"
+    assert run("check", str(path), "--as-of", "2012-12-31").exit_code == 0
+    assert run("check", str(path), "--as-of", "2012-12-31", "--complete").exit_code == 1
+
+
+def test_bad_as_of_is_a_usage_error():
+    result = run("check", str(FIXTURE), "--as-of", "2013-02-30")
+    assert result.exit_code == 2
+    assert "bukan tanggal yang valid" in result.output
+
+
+def test_missing_file_and_empty_folder_exit_2(tmp_path):
+    result = run("check", str(tmp_path / "tidak-ada.yaml"))
+    assert result.exit_code == 2 and "file tidak ditemukan" in result.output
+    result = run("check", str(tmp_path))
+    assert result.exit_code == 2 and "Tidak ada file dossier" in result.output
+
+
+def test_rules_list_and_show():
+    listing = run("rules", "list")
+    assert listing.exit_code == 0 and "ELG-03" in listing.output and "GOV-04" in listing.output
+    data = json.loads(run("rules", "list", "--format", "json").output)
+    elg03 = next(r for r in data["rules"] if r["id"] == "ELG-03")
+    assert elg03["severity"] == "error" and elg03["reference"] == "PTI Bab III.B.2"
+    assert set(elg03["message"]) == {"id", "en"} and elg03["passes"] == {"fact": "kaur_terisi_jumlah", "at_least": 2}
+    shown = run("rules", "show", "elg-03")
+    assert shown.exit_code == 0 and "kaur_terisi_jumlah" in shown.output and "remediation:" in shown.output
+    missing = run("rules", "show", "XYZ-99")
+    assert missing.exit_code == 2 and "tidak ada" in missing.output
+
+
+def test_samples_all_load_and_every_family_fires():
+    result = run("check", str(SAMPLES), "--format", "json", *AS_OF)
+    report = json.loads(result.output)
+    assert report["input_errors"] == [] and report["summary"]["dossiers"] >= 7
+    fired = {f["rule"].split("-")[0] for d in report["dossiers"] for f in d["findings"]}
+    assert {"ELG", "BA", "EST", "MRD", "PKD", "GOV"} <= fired
+    assert {d["verdict"] for d in report["dossiers"]} == {"WAJIB", "BELUM_MEMENUHI", "BUKAN_PARTISIPAN"}
+
+
+def test_console_script_and_module_entry_points():
+    script = shutil.which("cek-integrasi", path=str(Path(sys.executable).parent))
+    assert script, "the console script is installed beside the interpreter"
+    for command in ([script], [sys.executable, "-m", "cek_integrasi"]):
+        done = subprocess.run([*command, "check", str(FIXTURE), *AS_OF], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert "Tidak ada temuan." in done.stdout
