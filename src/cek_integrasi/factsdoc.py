@@ -1,0 +1,35 @@
+"""docs/facts.md: the fact vocabulary of rule conditions, generated from facts.CATALOGUE."""
+
+from __future__ import annotations
+
+from .facts import CATALOGUE
+from .rulepack import PROJECT_ROOT
+
+DOC = PROJECT_ROOT / "docs" / "facts.md"
+SUBJECTS = {
+    "desa": "The village as a whole (one per dossier; path: the dossier).",
+    "berita_acara": "One Berita Acara (path: berita_acara[i]).",
+    "forum": "One recorded stage, the first entry of each stage code (path: tahapan[i]).",
+    "kegiatan": "One RKP-Desa activity (path: rkp_desa.kegiatan[i]).",
+    "tim_penyusun": "The Tim Penyusun of one plan, when the team or its forming stage is recorded.",
+}
+
+
+def render() -> str:
+    out = [
+        "# Facts rule conditions can test",
+        "",
+        "Generated from `src/cek_integrasi/facts.py` by `python -m cek_integrasi.factsdoc`; a test keeps it current.",
+        "Every fact is always present on its subject with the type shown (bool, int or str).",
+        "",
+    ]
+    for subject, facts in CATALOGUE.items():
+        out += [f"## `{subject}`", "", SUBJECTS[subject], "", "| fact | type | meaning |", "|---|---|---|"]
+        out += [f"| `{name}` | {spec.type.__name__} | {spec.meaning} |" for name, spec in facts.items()]
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    DOC.write_text(render(), "utf-8")
+    print(DOC)

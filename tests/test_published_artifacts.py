@@ -1,0 +1,43 @@
+"""Generated files stay equal to their source: schemas from the models, docs/facts.md from the catalogue."""
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from cek_integrasi import factsdoc, schemas
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("name", sorted(schemas.GENERATED))
+def test_committed_schema_matches_the_model(name):
+    committed = (ROOT / "schemas" / name).read_text("utf-8")
+    assert committed == schemas.generated(name), f"run `python -m cek_integrasi.schemas` to update schemas/{name}"
+
+
+def test_facts_doc_matches_the_catalogue():
+    assert factsdoc.DOC.read_text("utf-8") == factsdoc.render(), "run `python -m cek_integrasi.factsdoc`"
+
+
+def test_every_sample_is_valid_against_the_published_dossier_schema():
+    schema = json.loads((ROOT / "schemas" / "dossier.schema.json").read_text("utf-8"))
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    samples = sorted((ROOT / "samples").rglob("*.yaml"))
+    assert samples
+    for path in samples:
+        data = json.loads(json.dumps(yaml.safe_load(path.read_text("utf-8")), default=str))
+        data = _ya_tidak(data)
+        errors = list(validator.iter_errors(data))
+        assert not errors, (path.name, errors[0].message)
+
+
+def _ya_tidak(value):
+    """The schema says boolean; the files may say ya/tidak, which YAML reads as text."""
+    if isinstance(value, dict):
+        return {k: _ya_tidak(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_ya_tidak(v) for v in value]
+    return {"ya": True, "tidak": False}.get(value, value) if isinstance(value, str) else value

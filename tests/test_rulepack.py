@@ -1,0 +1,89 @@
+"""Rule files are validated when loaded; what the engine cannot do safely is refused with a clear message."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cek_integrasi.conditions import Comparison, to_dnf
+from cek_integrasi.rulepack import RULES_DIR, RulePackError, load_pack
+
+RULE = {
+    "id": "ELG-09",
+    "subject": "desa",
+    "severity": "error",
+    "reference": "PTI Bab III.B",
+    "title": {"id": "t", "en": "t"},
+    "message": {"id": "m", "en": "m"},
+    "remediation": {"id": "r", "en": "r"},
+    "passes": {"fact": "bpd_terbentuk", "is": True},
+}
+
+
+def _pack_with(tmp_path: Path, **changes) -> Path:
+    """A copy of the PTI pack with one extra ELG rule (RULE updated by `changes`)."""
+    target = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, target)
+    family = target / "pti" / "elg.yaml"
+    data = yaml.safe_load(family.read_text("utf-8"))
+    rule = {**RULE, **changes}
+    data["rules"].append({k: v for k, v in rule.items() if v is not None})
+    family.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    return target
+
+
+def test_the_pti_pack_loads_with_every_catalogue_rule_it_claims(pack):
+    ids = {r.id for r in pack.rules}
+    assert {"ELG-00", "ELG-03", "BA-01", "BA-12", "EST-06", "MRD-05", "PKD-02", "GOV-04"} <= ids
+    assert all(r.reference.startswith("PTI") for r in pack.rules)
+    assert len(pack.digest) == 64
+
+
+def test_a_well_formed_new_rule_needs_no_python(tmp_path):
+    pack = load_pack("pti", _pack_with(tmp_path))
+    assert pack.rule("ELG-09").conditions["passes"] == [(Comparison("bpd_terbentuk", "eq", True),)]
+
+
+@pytest.mark.parametrize(
+    "changes,expected",
+    [
+        ({"passes": {"fact": "id", "is": "x"}}, "dipakai mesin aturan"),
+        ({"passes": {"fact": "tidak_ada", "is": True}}, "fact 'tidak_ada' tidak dikenal"),
+        ({"passes": {"fact": "bpd_terbentuk", "is": "true"}}, "bertipe str, fakta ini bertipe bool"),
+        ({"passes": {"fact": "kaur_terisi_jumlah", "is": True}}, "bertipe bool, fakta ini bertipe int"),
+        ({"passes": {"fact": "bpd_terbentuk", "at_least": 1}}, "hanya untuk fakta bilangan"),
+        ({"passes": {"fact": "bpd_terbentuk", "matches": "^y"}}, "elg.yaml"),
+        ({"passes": {"fact": "bpd_terbentuk"}}, "elg.yaml"),
+        ({"subject": "kota"}, "subject 'kota' tidak dikenal"),
+        ({"id": "BA-99"}, "bukan milik keluarga ELG"),
+        ({"id": "ELG-01"}, "ID aturan ganda: ELG-01"),
+        ({"severity": "fatal"}, "elg.yaml"),
+        ({"reference": None}, "'reference' is a required property"),
+        ({"message": {"id": "hanya bahasa Indonesia"}}, "'en' is a required property"),
+        ({"requires": ["ELG-77"], "verdicts": {"pass": "A", "fail": "B", "not_applicable": "C"}, "passes": None}, "ELG-77"),
+        (
+            {"passes": {"all": [{"fact": f, "one_of": [True, False]} for f in ("kantor_ada", "kantor_layak", "bpd_terbentuk", "rpjm_ada", "rkp_ada", "pkd_diadakan")]}},
+            "terlalu bercabang",
+        ),
+    ],
+)
+def test_unsafe_or_invalid_rules_are_refused_when_loaded(tmp_path, changes, expected):
+    with pytest.raises(RulePackError) as err:
+        load_pack("pti", _pack_with(tmp_path, **changes))
+    assert expected in str(err.value)
+
+
+def test_unknown_pack_names_the_packs_available():
+    with pytest.raises(RulePackError, match="tersedia: pti"):
+        load_pack("uu6")
+
+
+def test_normal_form_pushes_negation_down_and_expands_one_of():
+    dnf = to_dnf({"not": {"all": [{"fact": "a", "at_least": 2}, {"fact": "b", "one_of": ["x", "y"]}]}})
+    assert dnf == [
+        (Comparison("a", "lt", 2),),
+        (Comparison("b", "neq", "x"), Comparison("b", "neq", "y")),
+    ]
