@@ -95,7 +95,7 @@ class Checker:
             reference=rule.reference,
             remediation=render(rule.remediation[self.lang], values, self.lang),
             path=path,
-            line=doc.line_of(path),
+            line=doc.line_of(path) if path else None,
         )
 
     def _result(self, doc: Document, dossier: DesaDossier, states, findings, verdict) -> DossierResult:
