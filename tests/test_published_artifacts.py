@@ -41,3 +41,9 @@ def _ya_tidak(value):
     if isinstance(value, list):
         return [_ya_tidak(v) for v in value]
     return {"ya": True, "tidak": False}.get(value, value) if isinstance(value, str) else value
+
+
+def test_both_languages_have_the_same_texts():
+    from cek_integrasi import i18n
+
+    assert i18n.catalogue("id").keys() == i18n.catalogue("en").keys()

@@ -87,3 +87,23 @@ def test_normal_form_pushes_negation_down_and_expands_one_of():
         (Comparison("a", "lt", 2),),
         (Comparison("b", "neq", "x"), Comparison("b", "neq", "y")),
     ]
+
+
+def test_every_message_placeholder_exists_on_its_subject_in_both_languages(pack):
+    import datetime as dt
+
+    from casekit import load_base
+    from cek_integrasi.evaluate import placeholders, render
+    from cek_integrasi.facts import Context, subjects_of
+    from cek_integrasi.model import DesaDossier
+
+    dossier = DesaDossier.model_validate(load_base("desa_lengkap.yaml"), context={"stages": set(pack.stages)})
+    subjects = {s.kind: s for s in subjects_of(dossier, Context(as_of=dt.date(2014, 3, 1)))}
+    assert set(subjects) == {"desa", "berita_acara", "forum", "kegiatan", "tim_penyusun"}
+    for rule in pack.rules:
+        subject = subjects[rule.subject]
+        values = {**subject.facts, **subject.details, **({"belum_terpenuhi": ["ELG-01"]} if rule.is_verdict else {})}
+        for lang in ("id", "en"):
+            for template in (rule.message[lang], rule.remediation[lang]):
+                assert placeholders(template) <= values.keys(), (rule.id, lang, placeholders(template) - values.keys())
+                assert "{" not in render(template, values, lang)

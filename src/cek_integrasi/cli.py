@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import click
+import yaml
 from tabulate import tabulate
 
 from . import i18n
@@ -82,7 +83,7 @@ def rules() -> None:
     """List and show the rules of a rule pack."""
 
 
-def _rule_record(rule, lang: str) -> dict:
+def _rule_record(rule) -> dict:
     record = {
         "id": rule.id,
         "family": rule.family,
@@ -110,7 +111,7 @@ def rules_list(fmt, lang, pack_id) -> None:
     pack = _load(pack_id)
     if fmt == "json":
         payload = {"pack": {"id": pack.id, "version": pack.version, "sha256": pack.digest},
-                   "rules": [_rule_record(r, lang) for r in pack.rules]}
+                   "rules": [_rule_record(r) for r in pack.rules]}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     rows = [[r.id, i18n.text(f"severity.{r.severity}", lang), r.reference, r.title[lang]] for r in pack.rules]
@@ -130,6 +131,4 @@ def rules_show(rule_id, lang, pack_id) -> None:
     except KeyError:
         click.echo(i18n.text("ui.rule_not_found", lang, rule=rule_id), err=True)
         sys.exit(EXIT_INPUT)
-    import yaml
-
-    click.echo(yaml.safe_dump(_rule_record(rule, lang), allow_unicode=True, sort_keys=False, width=100), nl=False)
+    click.echo(yaml.safe_dump(_rule_record(rule), allow_unicode=True, sort_keys=False, width=100), nl=False)

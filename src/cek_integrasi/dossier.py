@@ -43,9 +43,6 @@ class InvalidDossier(InputError):
         super().__init__(path, problems[0].where, problems[0].code, problems[0].line, **problems[0].context)
         self.problems = problems
 
-    def render(self, lang: str = "id") -> str:
-        return "\n".join(p.render(lang) for p in self.problems)
-
 
 def load_dossier(path: Path, stages: set[str] | None = None) -> tuple[Document, DesaDossier]:
     """Read and validate one dossier file; raise InputError (or InvalidDossier) if it is not one."""

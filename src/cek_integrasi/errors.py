@@ -25,16 +25,3 @@ class InputError(Exception):
     def describe(self, lang: str = "id") -> str:
         """The plain-words message, without the file name."""
         return i18n.text(f"input.{self.code}", lang, **self.context)
-
-    def place(self, lang: str = "id") -> str:
-        """'baris 7, aparatur[2].status' or whichever part is known."""
-        parts = []
-        if self.line:
-            parts.append(i18n.text("ui.line", lang, line=self.line))
-        if self.where:
-            parts.append(self.where)
-        return ", ".join(parts)
-
-    def render(self, lang: str = "id") -> str:
-        place = self.place(lang)
-        return f"{self.path}: {place + ': ' if place else ''}{self.describe(lang)}"

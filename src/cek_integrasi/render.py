@@ -28,19 +28,15 @@ def _header(result: DossierResult, lang: str) -> list[str]:
     return lines
 
 
-def _rows(result: DossierResult, lang: str, with_remediation: bool) -> list[list[str]]:
-    rows = []
-    for f in result.findings:
-        row = [f.rule, i18n.text(f"severity.{f.severity}", lang), _place(f, lang), f.message, f.reference]
-        if with_remediation:
-            row.append(f.remediation)
-        rows.append(row)
-    return rows
+def _rows(result: DossierResult, lang: str) -> list[list[str]]:
+    return [
+        [f.rule, i18n.text(f"severity.{f.severity}", lang), _place(f, lang), f.message, f.reference, f.remediation]
+        for f in result.findings
+    ]
 
 
-def _columns(lang: str, with_remediation: bool) -> list[str]:
-    keys = ["col_rule", "col_severity", "col_place", "col_message", "col_reference"]
-    keys += ["col_remediation"] if with_remediation else []
+def _columns(lang: str) -> list[str]:
+    keys = ["col_rule", "col_severity", "col_place", "col_message", "col_reference", "col_remediation"]
     return [i18n.text(f"ui.{k}", lang) for k in keys]
 
 
@@ -58,8 +54,8 @@ def as_table(report: Report) -> str:
         if result.findings:
             out.append(
                 tabulate(
-                    _rows(result, lang, True),
-                    headers=_columns(lang, True),
+                    _rows(result, lang),
+                    headers=_columns(lang),
                     tablefmt="simple_grid",
                     maxcolwidths=[8, 10, 24, 48, 16, 36],
                 )
@@ -95,10 +91,10 @@ def as_markdown(report: Report) -> str:
         head, *rest = _header(result, lang)
         out += [f"## {esc(head)}", "", f"`{result.file}`", ""] + [f"- {esc(line)}" for line in rest] + [""]
         if result.findings:
-            columns = _columns(lang, True)
+            columns = _columns(lang)
             out.append("| " + " | ".join(columns) + " |")
             out.append("|" + "---|" * len(columns))
-            out += ["| " + " | ".join(esc(c) for c in row) + " |" for row in _rows(result, lang, True)]
+            out += ["| " + " | ".join(esc(c) for c in row) + " |" for row in _rows(result, lang)]
         else:
             out.append(i18n.text("ui.no_findings", lang))
         out.append("")
