@@ -29,18 +29,8 @@ def test_every_sample_is_valid_against_the_published_dossier_schema():
     assert samples
     for path in samples:
         data = json.loads(json.dumps(yaml.safe_load(path.read_text("utf-8")), default=str))
-        data = _ya_tidak(data)
         errors = list(validator.iter_errors(data))
         assert not errors, (path.name, errors[0].message)
-
-
-def _ya_tidak(value):
-    """The schema says boolean; the files may say ya/tidak, which YAML reads as text."""
-    if isinstance(value, dict):
-        return {k: _ya_tidak(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_ya_tidak(v) for v in value]
-    return {"ya": True, "tidak": False}.get(value, value) if isinstance(value, str) else value
 
 
 def test_both_languages_have_the_same_texts():

@@ -10,7 +10,16 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 KODE_DESA = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
@@ -39,7 +48,11 @@ def _parse_ya_tidak(value: object) -> object:
 Teks = Annotated[str, Field(min_length=1, max_length=500)]
 Tahun = Annotated[int, Field(ge=1990, le=2100)]
 Tanggal = Annotated[dt.date, BeforeValidator(_parse_tanggal)]
-YaTidak = Annotated[bool, BeforeValidator(_parse_ya_tidak)]
+YaTidak = Annotated[
+    bool,
+    BeforeValidator(_parse_ya_tidak),
+    WithJsonSchema({"anyOf": [{"type": "boolean"}, {"enum": ["ya", "tidak", "Ya", "Tidak", "YA", "TIDAK"]}]}),
+]
 
 
 class _Strict(BaseModel):
