@@ -105,6 +105,8 @@ def test_bad_as_of_is_a_usage_error():
     result = run("check", str(FIXTURE), "--as-of", "2013-02-30")
     assert result.exit_code == 2
     assert "bukan tanggal yang valid" in result.output
+    english = run("check", str(FIXTURE), "--as-of", "2013-02-30", "--lang", "en")
+    assert english.exit_code == 2 and "is not a valid date" in english.output
 
 
 def test_missing_file_and_empty_folder_exit_2(tmp_path):

@@ -26,13 +26,13 @@ SEVERITY_ORDER = ("info", "warning", "error")
 EXIT_FINDINGS, EXIT_INPUT = 1, 2
 
 
-def _as_of(_ctx, _param, value: str | None) -> dt.date:
+def _as_of(ctx, _param, value: str | None) -> dt.date:
     if value is None:
         return dt.date.today()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(i18n.text("ui.bad_date", "id", value=value)) from None
+        raise click.BadParameter(i18n.text("ui.bad_date", ctx.params.get("lang", i18n.DEFAULT), value=value)) from None
 
 
 def _load(pack_id: str) -> RulePack:
@@ -44,7 +44,9 @@ def _load(pack_id: str) -> RulePack:
 
 
 pack_option = click.option("--pack", "pack_id", default=DEFAULT_PACK, show_default=True, help="Rule pack in rules/.")
-lang_option = click.option("--lang", type=click.Choice(i18n.LANGUAGES), default=i18n.DEFAULT, show_default=True)
+lang_option = click.option(
+    "--lang", type=click.Choice(i18n.LANGUAGES), default=i18n.DEFAULT, show_default=True, is_eager=True
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
