@@ -5,14 +5,34 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from cek_integrasi.facts import Context
-from cek_integrasi.model import DesaDossier
+from casekit import DEFAULT_AS_OF
+from cek_integrasi.dossier import KINDS
+from cek_integrasi.facts import Context, VillageSummary
 from cek_integrasi.reading import Document
 
-from casekit import DEFAULT_AS_OF
+
+def context_of(case: dict) -> Context:
+    """The Context a rule case asks for (as_of, complete, before)."""
+    value = case.get("as_of", DEFAULT_AS_OF)
+    as_of = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+    return Context(as_of=as_of, complete=case.get("complete", False), before=case.get("before"))
 
 
-def evaluate(checker, data: dict, as_of: dt.date = DEFAULT_AS_OF, complete: bool = False):
-    dossier = DesaDossier.model_validate(data, context={"stages": set(checker.pack.stages)})
+def villages_of(case: dict) -> dict[str, VillageSummary] | None:
+    """Village dossiers 'checked in the same run' as a kecamatan case says."""
+    if "villages" not in case:
+        return None
+    return {
+        v["kode"]: VillageSummary(v["kode"], v["nama"], f"{v['kode']}.yaml", v.get("rkp_tanggal"))
+        for v in case["villages"]
+    }
+
+
+def validate(checker, data: dict):
+    return KINDS[data["jenis"]].model_validate(data, context={"stages": set(checker.pack.plan.stages)})
+
+
+def evaluate(checker, data: dict, ctx: Context | None = None, villages=None):
+    dossier = validate(checker, data)
     doc = Document(Path("case.yaml"), data)
-    return checker.check(doc, dossier, Context(as_of=as_of, complete=complete)), dossier
+    return checker.check(doc, dossier, ctx or Context(as_of=DEFAULT_AS_OF), villages), dossier

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from cek_integrasi.conditions import Comparison, to_dnf
+from cek_integrasi.facts import CATALOGUE
 from cek_integrasi.rulepack import RULES_DIR, RulePackError, load_pack
 
 RULE = {
@@ -38,7 +39,7 @@ def _pack_with(tmp_path: Path, **changes) -> Path:
 def test_the_pti_pack_loads_with_every_catalogue_rule_it_claims(pack):
     ids = {r.id for r in pack.rules}
     assert {"ELG-00", "ELG-03", "BA-01", "BA-12", "EST-06", "MRD-05", "PKD-02", "GOV-04"} <= ids
-    assert all(r.reference.startswith("PTI") for r in pack.rules)
+    assert all(r.reference.startswith(("PTI", "MRK")) for r in pack.rules)
     assert len(pack.digest) == 64
 
 
@@ -94,12 +95,19 @@ def test_every_message_placeholder_exists_on_its_subject_in_both_languages(pack)
 
     from casekit import load_base
     from cek_integrasi.evaluate import placeholders, render
-    from cek_integrasi.facts import Context, subjects_of
-    from cek_integrasi.model import DesaDossier
+    from cek_integrasi.facts import Context, VillageSummary
+    from cek_integrasi.dossier import KINDS
+    from cek_integrasi.subjects import subjects_of
 
-    dossier = DesaDossier.model_validate(load_base("desa_lengkap.yaml"), context={"stages": set(pack.stages)})
-    subjects = {s.kind: s for s in subjects_of(dossier, Context(as_of=dt.date(2014, 3, 1)))}
-    assert set(subjects) == {"desa", "berita_acara", "forum", "kegiatan", "tim_penyusun"}
+    ctx = Context(as_of=dt.date(2014, 3, 1), before="musrenbangdes_rkp")
+    village = {"73.02.05.2004": VillageSummary("73.02.05.2004", "Bonto Bangun", "a.yaml", None)}
+    subjects = {}
+    for fixture in ("desa_lengkap.yaml", "kecamatan_lengkap.yaml"):
+        data = load_base(fixture)
+        dossier = KINDS[data["jenis"]].model_validate(data, context={"stages": set(pack.plan.stages)})
+        for subject in subjects_of(dossier, ctx, pack.plan, village):
+            subjects.setdefault(subject.kind, subject)
+    assert set(subjects) == set(CATALOGUE)
     for rule in pack.rules:
         subject = subjects[rule.subject]
         values = {**subject.facts, **subject.details, **({"belum_terpenuhi": ["ELG-01"]} if rule.is_verdict else {})}

@@ -9,10 +9,10 @@ from pydantic import ValidationError
 
 from . import i18n
 from .errors import InputError
-from .model import DesaDossier
+from .model import DesaDossier, Dossier, KecamatanDossier
 from .reading import Document, join, read_document
 
-KINDS = {"desa": DesaDossier}
+KINDS = {"desa": DesaDossier, "kecamatan": KecamatanDossier}
 MAX_PROBLEMS = 20
 
 _CODES = {
@@ -44,7 +44,7 @@ class InvalidDossier(InputError):
         self.problems = problems
 
 
-def load_dossier(path: Path, stages: set[str] | None = None) -> tuple[Document, DesaDossier]:
+def load_dossier(path: Path, stages: set[str] | None = None) -> tuple[Document, Dossier]:
     """Read and validate one dossier file; raise InputError (or InvalidDossier) if it is not one."""
     doc = read_document(path)
     if not isinstance(doc.data, dict):

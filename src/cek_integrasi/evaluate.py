@@ -16,11 +16,12 @@ from typing import Any
 
 from . import i18n
 from .engine import Engine, EngineFailure
-from .facts import Context, Subject, subjects_of
-from .model import DesaDossier
+from .facts import Context, Subject, VillageSummary
+from .model import Dossier
 from .reading import Document, join
-from .report import DossierResult, Finding, State
+from .report import DossierResult, Finding, NextStep, State
 from .rulepack import Rule, RulePack
+from .subjects import subjects_of
 
 
 class Checker:
@@ -31,33 +32,44 @@ class Checker:
         self.lang = lang
         self.engine = Engine(pack)
 
-    def check(self, doc: Document, dossier: DesaDossier, ctx: Context) -> DossierResult:
-        subjects = subjects_of(dossier, ctx)
+    def check(
+        self, doc: Document, dossier: Dossier, ctx: Context, villages: dict[str, VillageSummary] | None = None
+    ) -> DossierResult:
+        """All rule states and findings of one dossier; `villages` are the village dossiers of the same run."""
+        subjects = subjects_of(dossier, ctx, self.pack.plan, villages)
         try:
             matched = self.engine.matches(subjects)
         except EngineFailure as failure:
-            return self._result(doc, dossier, *self._all_errors(str(failure)))
+            return self._result(doc, dossier, *self._all_errors(str(failure)), [])
         states: dict[str, State] = {}
         findings: list[Finding] = []
+        pending: set[str] = set()
         for rule in self.pack.rules:
             if rule.is_verdict:
                 continue
             per_subject = [(s, _state(rule, s, matched)) for s in subjects if s.kind == rule.subject]
             states[rule.id] = _aggregate([st for _, st in per_subject])
+            pending |= {s.key for s, st in per_subject if st == "pending"}
             findings += [self._finding(doc, rule, s, st) for s, st in per_subject if st in ("fail", "pending")]
         verdict = None
         for rule in self.pack.rules:
             if rule.is_verdict:
                 state, unmet = self._verdict_state(rule, subjects, matched, states)
                 states[rule.id] = state
-                verdict = rule.verdicts[state]
+                if any(s.kind == rule.subject for s in subjects):
+                    verdict = rule.verdicts[state]
                 if state == "fail":
                     desa = next(s for s in subjects if s.kind == rule.subject)
                     extra = {"belum_terpenuhi": [f"{r} ({self.pack.rule(r).title[self.lang]})" for r in unmet]}
                     findings.append(self._finding(doc, rule, desa, state, extra))
+        next_steps = [
+            NextStep(stage=s.facts["kode"], label=s.details["label"][self.lang])
+            for s in subjects
+            if s.kind == "tahap" and s.key in pending
+        ]
         order = {r.id: i for i, r in enumerate(self.pack.rules)}
         findings.sort(key=lambda f: (("error", "warning", "info").index(f.severity), order[f.rule]))
-        return self._result(doc, dossier, {r.id: states[r.id] for r in self.pack.rules}, findings, verdict)
+        return self._result(doc, dossier, {r.id: states[r.id] for r in self.pack.rules}, findings, verdict, next_steps)
 
     def _verdict_state(self, rule: Rule, subjects: list[Subject], matched, states) -> tuple[State, list[str]]:
         desa = [s for s in subjects if s.kind == rule.subject]
@@ -98,18 +110,19 @@ class Checker:
             line=doc.line_of(path) if path else None,
         )
 
-    def _result(self, doc: Document, dossier: DesaDossier, states, findings, verdict) -> DossierResult:
+    def _result(self, doc: Document, dossier: Dossier, states, findings, verdict, next_steps) -> DossierResult:
         return DossierResult(
             file=str(doc.path),
             sha256=hashlib.sha256(doc.raw).hexdigest(),
             kind=dossier.jenis,
             code=dossier.kode,
             name=dossier.nama,
-            kecamatan=dossier.kecamatan,
+            kecamatan=dossier.nama if dossier.jenis == "kecamatan" else dossier.kecamatan,
             kabupaten=dossier.kabupaten,
             verdict=verdict,
             results=states,
             findings=findings,
+            next_steps=next_steps,
         )
 
 

@@ -12,6 +12,9 @@ SUBJECTS = {
     "forum": "One recorded stage, the first entry of each stage code (path: tahapan[i]).",
     "kegiatan": "One RKP-Desa activity (path: rkp_desa.kegiatan[i]).",
     "tim_penyusun": "The Tim Penyusun of one plan, when the team or its forming stage is recorded.",
+    "tahap": "One step of the cycle that applies to the dossier (rules/pti/stages.yaml; path: tahapan[i], or tahapan when not recorded).",
+    "kecamatan": "The kecamatan as a whole: its Musrenbang Kecamatan (one per kecamatan dossier).",
+    "desa_anggota": "One village of a kecamatan, listed or checked in the same run (only when village dossiers of the kecamatan are in the run).",
 }
 
 

@@ -23,6 +23,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 KODE_DESA = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
+KODE_KECAMATAN = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
 
 
 
@@ -245,21 +246,11 @@ class DesaDossier(_Strict):
     @field_validator("kode")
     @classmethod
     def _kode_desa(cls, value: str) -> str:
-        if not KODE_DESA.match(value):
-            raise PydanticCustomError(
-                "kode_wilayah", "kode wilayah '{kode}' harus berbentuk PP.KK.CC.DDDD, mis. 73.02.05.2004", {"kode": value}
-            )
-        if value[9] != "2":
-            raise PydanticCustomError(
-                "kode_bukan_desa",
-                "kode '{kode}' bukan kode desa: bagian terakhir harus diawali 2 (1 = kelurahan, di luar cakupan)",
-                {"kode": value},
-            )
-        return value
+        return check_kode_desa(value)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> "DesaDossier":
-        _check_unique_ids(self)
+        _check_unique_ids(self, ("berita_acara", "peraturan_desa", "keputusan_kepala_desa"))
         perdes = {p.id for p in self.peraturan_desa}
         sk = {k.id for k in self.keputusan_kepala_desa}
         refs = [("rpjm_desa.ditetapkan_dengan", self.rpjm_desa and self.rpjm_desa.ditetapkan_dengan, perdes, "Perdes")]
@@ -284,9 +275,24 @@ class DesaDossier(_Strict):
         return self
 
 
-def _check_unique_ids(dossier: DesaDossier) -> None:
+def check_kode_desa(value: str) -> str:
+    """A Kemendagri desa code PP.KK.CC.2DDD (a kelurahan, 1DDD, is out of scope)."""
+    if not KODE_DESA.match(value):
+        raise PydanticCustomError(
+            "kode_wilayah", "kode wilayah '{kode}' harus berbentuk PP.KK.CC.DDDD, mis. 73.02.05.2004", {"kode": value}
+        )
+    if value[9] != "2":
+        raise PydanticCustomError(
+            "kode_bukan_desa",
+            "kode '{kode}' bukan kode desa: bagian terakhir harus diawali 2 (1 = kelurahan, di luar cakupan)",
+            {"kode": value},
+        )
+    return value
+
+
+def _check_unique_ids(dossier: BaseModel, sections: tuple[str, ...]) -> None:
     seen: dict[str, str] = {}
-    for section in ("berita_acara", "peraturan_desa", "keputusan_kepala_desa"):
+    for section in sections:
         for i, doc in enumerate(getattr(dossier, section)):
             if doc.id in seen:
                 raise PydanticCustomError(
@@ -295,3 +301,138 @@ def _check_unique_ids(dossier: DesaDossier) -> None:
                     {"id": doc.id, "first": seen[doc.id], "second": f"{section}[{i}]"},
                 )
             seen[doc.id] = f"{section}[{i}]"
+
+
+class BeritaAcaraKecamatan(BeritaAcara):
+    """Berita Acara of the Musrenbang Kecamatan."""
+
+    forum: Literal["musrenbang_kecamatan"]
+
+
+class PejabatKecamatan(_Strict):
+    """Officials of the kecamatan on record."""
+
+    camat: Teks | None = None
+    sekretaris_camat: Teks | None = None
+    kasie_pmd: Teks | None = Field(None, description="Kepala Seksi PMD (= PJOK PNPM-MPd).")
+
+
+class AnggotaTimPelaksana(_Strict):
+    """A member of the Tim Pelaksana Musrenbang Kecamatan (MRK B.1)."""
+
+    nama: Teks
+    peran: Literal["pengarah", "ketua", "sekretaris", "anggota"]
+    unsur: Literal[
+        "camat",
+        "sekretaris_camat",
+        "kasie_pmd",
+        "setrawan_kecamatan",
+        "fasilitator_kecamatan",
+        "setrawan_kabupaten",
+        "fasilitator_kabupaten",
+        "lainnya",
+    ]
+
+
+class Delegasi(_Strict):
+    """A member of the kecamatan delegation to the Musrenbang Kabupaten (MRK B.3.6)."""
+
+    nama: Teks
+    unsur: Literal["camat", "bkad", "setrawan_kecamatan", "tokoh_masyarakat", "lainnya"]
+
+
+class KeluaranMusrenbang(_Strict):
+    """Outputs of the Musrenbang Kecamatan (MRK A.3); its Berita Acara is recorded under berita_acara."""
+
+    rkp_kecamatan: YaTidak = False
+    prioritas_pnpm: YaTidak = Field(False, description="Rangking/prioritas kegiatan yang didanai PNPM-MPd.")
+    durkp_kecamatan: YaTidak = False
+    daftar_delegasi: YaTidak = False
+
+
+class SuratPenetapanCamat(_Strict):
+    """The Camat's letter establishing the Musrenbang Kecamatan results (PTI II.D.4.e)."""
+
+    nomor: Teks | None = None
+    tanggal: Tanggal | None = None
+
+
+class RkpKecamatan(_Strict):
+    """The RKP Kecamatan after the forum (MRK C.1)."""
+
+    difinalisasi: YaTidak = False
+    disahkan_camat: YaTidak = False
+    tanggal_pengesahan: Tanggal | None = None
+
+
+class Pengiriman(_Strict):
+    """Deliveries after the forum (MRK C.2-4)."""
+
+    rkp_ke_bappeda: Tanggal | None = Field(None, description="Tanggal RKP Kecamatan dikirim ke Bappeda.")
+    usulan_ke_skpd: Tanggal | None = Field(None, description="Tanggal dokumen usulan dikirim ke setiap SKPD.")
+
+
+class DesaKecamatan(_Strict):
+    """A village of the kecamatan."""
+
+    kode: str
+    nama: Teks
+
+    @field_validator("kode")
+    @classmethod
+    def _kode(cls, value: str) -> str:
+        return check_kode_desa(value)
+
+
+class KecamatanDossier(_Strict):
+    """The Musrenbang Kecamatan of one kecamatan and the villages it gathers."""
+
+    model_config = ConfigDict(title="Dossier kecamatan cek-integrasi")
+
+    jenis: Literal["kecamatan"] = Field(description="Jenis dossier: 'kecamatan'.")
+    kode: str = Field(
+        description="Kode wilayah Kemendagri kecamatan PP.KK.CC.",
+        json_schema_extra={"pattern": r"^\d{2}\.\d{2}\.\d{2}$"},
+    )
+    nama: Teks
+    kabupaten: Teks
+    tahun_rencana: Tahun = Field(description="Tahun anggaran yang direncanakan.")
+    pejabat: PejabatKecamatan = PejabatKecamatan()
+    desa: list[DesaKecamatan] = Field([], description="Desa di kecamatan ini.")
+    tahapan: list[Tahap] = []
+    tim_pelaksana: list[AnggotaTimPelaksana] = []
+    delegasi: list[Delegasi] = []
+    keluaran: KeluaranMusrenbang = KeluaranMusrenbang()
+    berita_acara: list[BeritaAcaraKecamatan] = []
+    surat_penetapan_camat: SuratPenetapanCamat | None = None
+    rkp_kecamatan: RkpKecamatan | None = None
+    pengiriman: Pengiriman = Pengiriman()
+    anggota_dprd_hadir: list[Teks] = Field([], description="Anggota DPRD yang hadir (PTI V.A.3).")
+
+    @field_validator("kode")
+    @classmethod
+    def _kode_kecamatan(cls, value: str) -> str:
+        if not KODE_KECAMATAN.match(value):
+            raise PydanticCustomError(
+                "kode_kecamatan", "kode kecamatan '{kode}' harus berbentuk PP.KK.CC, mis. 73.02.05", {"kode": value}
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _villages_belong(self) -> "KecamatanDossier":
+        _check_unique_ids(self, ("berita_acara",))
+        seen: set[str] = set()
+        for i, desa in enumerate(self.desa):
+            if not desa.kode.startswith(self.kode + "."):
+                raise PydanticCustomError(
+                    "desa_lain_kecamatan",
+                    "desa[{i}]: kode {kode} bukan desa di kecamatan {kecamatan}",
+                    {"i": i, "kode": desa.kode, "kecamatan": self.kode},
+                )
+            if desa.kode in seen:
+                raise PydanticCustomError("desa_ganda", "desa[{i}]: kode {kode} tercantum dua kali", {"i": i, "kode": desa.kode})
+            seen.add(desa.kode)
+        return self
+
+
+Dossier = DesaDossier | KecamatanDossier

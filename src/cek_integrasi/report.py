@@ -32,12 +32,19 @@ class Finding(_Report):
     line: int | None = Field(None, description="Line in the file where the path starts (YAML only).")
 
 
+class NextStep(_Report):
+    """A step of the cycle not reached yet (pending), in the order of the cycle."""
+
+    stage: str
+    label: str
+
+
 class DossierResult(_Report):
     """Outcome of every rule of the pack on one dossier."""
 
     file: str
     sha256: str
-    kind: Literal["desa"]
+    kind: Literal["desa", "kecamatan"]
     code: str
     name: str
     kecamatan: str
@@ -45,6 +52,7 @@ class DossierResult(_Report):
     verdict: str | None = Field(description="WAJIB, BELUM_MEMENUHI or BUKAN_PARTISIPAN (rule ELG-00).")
     results: dict[str, State] = Field(description="State of every rule of the pack, by rule ID.")
     findings: list[Finding]
+    next_steps: list[NextStep] = Field(description="Langkah berikutnya: pending steps of the cycle, earliest first.")
 
 
 class InputProblem(_Report):
@@ -71,6 +79,8 @@ class Report(_Report):
     version: str
     rule_pack: dict[str, str] = Field(description="id, version and sha256 of the rule pack used.")
     as_of: str
+    before: str | None = Field(description="Stage code of --before (pre-check before that forum), if asked.")
+    complete: bool = Field(description="Complete-cycle audit (--complete).")
     lang: Literal["id", "en"]
     dossiers: list[DossierResult]
     input_errors: list[InputProblem]

@@ -18,7 +18,9 @@ import jsonschema
 import yaml
 
 from .conditions import MAX_CONJUNCTIONS, NUMERIC, Conjunction, atoms, to_dnf
+from . import stages
 from .facts import CATALOGUE, RESERVED
+from .stages import StagePlan
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RULES_DIR = PROJECT_ROOT / "rules"
@@ -58,16 +60,6 @@ class Rule:
 
 
 @dataclass
-class Stage:
-    """A planning step the pack knows, with its name in both languages."""
-
-    code: str
-    level: str
-    label: dict[str, str]
-    reference: str
-
-
-@dataclass
 class RulePack:
     """A loaded, checked rule pack."""
 
@@ -76,7 +68,7 @@ class RulePack:
     version: str
     source: str
     rules: list[Rule]
-    stages: dict[str, Stage]
+    plan: StagePlan
     digest: str
 
     def rule(self, rule_id: str) -> Rule:
@@ -120,9 +112,8 @@ def load_pack(pack_id: str = DEFAULT_PACK, rules_dir: Path = RULES_DIR) -> RuleP
     meta = _read_yaml(base / "pack.yaml")
     _validate(base / "pack.yaml", meta, _schema_validator("pack"))
     digest.update((base / "pack.yaml").read_bytes())
-    stages = _load_stages(base / meta["stages"]) if meta.get("stages") else {}
-    if meta.get("stages"):
-        digest.update((base / meta["stages"]).read_bytes())
+    plan = _load_stages(base / meta["stages"])
+    digest.update((base / meta["stages"]).read_bytes())
     family_validator = _schema_validator()
     rules: list[Rule] = []
     for name in meta["families"]:
@@ -132,17 +123,16 @@ def load_pack(pack_id: str = DEFAULT_PACK, rules_dir: Path = RULES_DIR) -> RuleP
         digest.update(path.read_bytes())
         rules += [_build_rule(path, data["family"], entry) for entry in data["rules"]]
     _check_pack(base, rules)
-    return RulePack(meta["id"], meta["name"], str(meta["version"]), meta["source"], rules, stages, digest.hexdigest())
+    return RulePack(meta["id"], meta["name"], str(meta["version"]), meta["source"], rules, plan, digest.hexdigest())
 
 
-def _load_stages(path: Path) -> dict[str, Stage]:
+def _load_stages(path: Path) -> StagePlan:
     data = _read_yaml(path)
+    _validate(path, data, _schema_validator("stages"))
     try:
-        return {
-            s["code"]: Stage(s["code"], s["level"], s["label"], s.get("reference", "")) for s in data["stages"]
-        }
-    except (KeyError, TypeError) as exc:
-        raise RulePackError(f"{path}: setiap tahap perlu code, level, label ({exc})") from None
+        return stages.parse(data)
+    except ValueError as exc:
+        raise RulePackError(f"{path}: {exc}") from None
 
 
 def _build_rule(path: Path, family: str, entry: dict[str, Any]) -> Rule:

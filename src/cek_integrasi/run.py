@@ -12,9 +12,12 @@ from . import __version__, i18n
 from .dossier import load_dossier
 from .errors import InputError
 from .evaluate import Checker
-from .facts import Context
-from .reading import JSON_SUFFIXES, YAML_SUFFIXES
-from .report import SEVERITIES, InputProblem, Report, Summary
+from .desa_facts import rkp_established
+from .facts import Context, VillageSummary
+from .model import KecamatanDossier
+from .reading import JSON_SUFFIXES, YAML_SUFFIXES, Document
+from .report import SEVERITIES, DossierResult, InputProblem, Report, Summary
+from .stages import recorded_stages
 
 
 def dossier_files(paths: Iterable[Path]) -> list[Path]:
@@ -38,30 +41,44 @@ def _problems(error: InputError, lang: str) -> list[InputProblem]:
 
 
 def check_files(checker: Checker, files: list[Path], ctx: Context) -> Report:
-    """Check every file; unreadable ones become input problems."""
+    """Check every file; unreadable ones become input problems.
+
+    Village dossiers are checked as they are read; kecamatan dossiers wait until every village of
+    the run is read, so that the checks needing the villages (MRK-04) see them all.
+    """
     lang = checker.lang
-    results, problems, unreadable = [], [], 0
-    stages = set(checker.pack.stages)
-    for path in files:
+    results: dict[int, DossierResult] = {}
+    problems: list[InputProblem] = []
+    villages: dict[str, VillageSummary] = {}
+    kecamatan: list[tuple[int, Document, KecamatanDossier]] = []
+    stages = set(checker.pack.plan.stages)
+    for index, path in enumerate(files):
         try:
             doc, dossier = load_dossier(path, stages)
         except InputError as error:
             problems += _problems(error, lang)
-            unreadable += 1
             continue
         except Exception as error:  # a defect of ours must not stop the batch nor show a traceback
-            problems.append(InputProblem(file=str(path), line=None, place="", message=i18n.text(
-                "ui.internal_error", lang, reason=f"{type(error).__name__}: {error}")))
-            unreadable += 1
+            reason = f"{type(error).__name__}: {error}"
+            problems.append(InputProblem(file=str(path), line=None, place="", message=i18n.text("ui.internal_error", lang, reason=reason)))
             continue
-        results.append(checker.check(doc, dossier, ctx))
-    counts = {s: sum(1 for r in results for f in r.findings if f.severity == s) for s in SEVERITIES}
+        if isinstance(dossier, KecamatanDossier):
+            kecamatan.append((index, doc, dossier))
+            continue
+        results[index] = checker.check(doc, dossier, ctx)
+        villages[dossier.kode] = VillageSummary(dossier.kode, dossier.nama, str(path), rkp_established(dossier, recorded_stages(dossier.tahapan)))
+    for index, doc, dossier in kecamatan:
+        results[index] = checker.check(doc, dossier, ctx, villages)
+    ordered = [results[i] for i in sorted(results)]
+    counts = {s: sum(1 for r in ordered for f in r.findings if f.severity == s) for s in SEVERITIES}
     return Report(
         version=__version__,
         rule_pack={"id": checker.pack.id, "version": checker.pack.version, "sha256": checker.pack.digest},
         as_of=ctx.as_of.isoformat(),
+        before=ctx.before,
+        complete=ctx.complete,
         lang=lang,
-        dossiers=results,
+        dossiers=ordered,
         input_errors=problems,
-        summary=Summary(dossiers=len(results), findings=counts, unreadable=unreadable),
+        summary=Summary(dossiers=len(ordered), findings=counts, unreadable=len({p.file for p in problems})),
     )

@@ -1,0 +1,121 @@
+"""The planning steps of a rule pack and the order they must follow (rules/<pack>/stages.yaml).
+
+Each sequence says "every step is not later than the next"; a list inside a sequence is a group
+whose members follow the step before it and precede the step after it. Which sequences count
+depends on the village's situation (`when`): the path (a new RPJM-Desa, or the review of one that
+predates integration) and whether this is the first year of integration. From the sequences that
+count, `Order` answers which steps must come before or after a step (transitively).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .model import Tahap
+
+Recorded = dict[str, tuple[int, "Tahap"]]
+
+
+def recorded_stages(tahapan: list[Tahap]) -> Recorded:
+    """Stage code -> (index, record) of its first entry in a dossier's tahapan."""
+    out: Recorded = {}
+    for i, stage in enumerate(tahapan):
+        out.setdefault(stage.kode, (i, stage))
+    return out
+
+
+def stage_date(stages: Recorded, code: str) -> dt.date | None:
+    """Date of a recorded stage, or None."""
+    found = stages.get(code)
+    return found[1].tanggal if found else None
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A planning step the pack knows, with its name in both languages."""
+
+    code: str
+    level: str
+    label: dict[str, str]
+    reference: str
+
+
+@dataclass(frozen=True)
+class Sequence:
+    id: str
+    reference: str
+    steps: tuple[tuple[str, ...], ...]
+    when: dict[str, Any] = field(default_factory=dict)
+
+    def counts_for(self, situation: dict[str, Any]) -> bool:
+        return all(situation.get(key) == value for key, value in self.when.items())
+
+
+@dataclass(frozen=True)
+class Order:
+    """Precedence between the steps of the sequences that count for one dossier."""
+
+    stages: dict[str, Stage]
+    edges: frozenset[tuple[str, str]]
+
+    def steps(self, level: str) -> list[str]:
+        """Steps of one level that appear in the order, earliest first (pack order among equals)."""
+        present = {code for edge in self.edges for code in edge}
+        return [code for code, stage in self.stages.items() if stage.level == level and code in present]
+
+    def before(self, code: str) -> set[str]:
+        """Every step that must come before `code`, directly or through others."""
+        return self._reach(code, lambda a, b: (b, a))
+
+    def after(self, code: str) -> set[str]:
+        """Every step that must come after `code`."""
+        return self._reach(code, lambda a, b: (a, b))
+
+    def _reach(self, code: str, orient) -> set[str]:
+        seen: set[str] = set()
+        frontier = [code]
+        while frontier:
+            current = frontier.pop()
+            for a, b in self.edges:
+                src, dst = orient(a, b)
+                if src == current and dst not in seen:
+                    seen.add(dst)
+                    frontier.append(dst)
+        return seen
+
+
+@dataclass(frozen=True)
+class StagePlan:
+    """All stages and sequences of a pack."""
+
+    stages: dict[str, Stage]
+    sequences: tuple[Sequence, ...]
+
+    def order(self, situation: dict[str, Any]) -> Order:
+        edges = frozenset(e for seq in self.sequences if seq.counts_for(situation) for e in _edges(seq))
+        return Order(self.stages, edges)
+
+
+def parse(data: dict[str, Any]) -> StagePlan:
+    """Build the plan from a schema-valid stages file; raise ValueError on unknown or cyclic steps."""
+    stages = {s["code"]: Stage(s["code"], s["level"], s["label"], s["reference"]) for s in data["stages"]}
+    sequences = []
+    for seq in data["sequences"]:
+        steps = tuple(tuple(step) if isinstance(step, list) else (step,) for step in seq["steps"])
+        unknown = sorted({code for step in steps for code in step} - stages.keys())
+        if unknown:
+            raise ValueError(f"sequence {seq['id']}: unknown steps {', '.join(unknown)}")
+        sequences.append(Sequence(seq["id"], seq["reference"], steps, seq.get("when", {})))
+    plan = StagePlan(stages, tuple(sequences))
+    everything = Order(stages, frozenset(e for s in sequences for e in _edges(s)))
+    cyclic = sorted(code for code in stages if code in everything.after(code))
+    if cyclic:
+        raise ValueError(f"the order has a cycle through {', '.join(cyclic)}")
+    return plan
+
+
+def _edges(seq: Sequence) -> set[tuple[str, str]]:
+    return {(a, b) for earlier, later in zip(seq.steps, seq.steps[1:]) for a in earlier for b in later}
