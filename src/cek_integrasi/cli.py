@@ -62,16 +62,21 @@ def main() -> None:
 @click.option("--fail-on", type=click.Choice(SEVERITY_ORDER[::-1]), default="error", show_default=True,
               help="Exit 1 when a finding has this severity or a higher one.")
 @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="Judge the dossiers as of this date (default: today).")
-@click.option("--complete", is_flag=True, help="Complete-cycle audit: yearly duties are due at once.")
+@click.option("--before", metavar="STAGE", help="Pre-check before a forum, e.g. musrenbangdes_rkp: every step it needs must be in place.")
+@click.option("--complete", is_flag=True, help="Complete-cycle audit: every step and yearly duty is due.")
 @pack_option
-def check(paths, fmt, lang, fail_on, as_of, complete, pack_id) -> None:
+def check(paths, fmt, lang, fail_on, as_of, before, complete, pack_id) -> None:
     """Check dossier files (YAML/JSON) or folders of them; print the findings."""
     pack = _load(pack_id)
+    if before is not None and before not in pack.plan.stages:
+        choices = ", ".join(pack.plan.stages)
+        click.echo(i18n.text("ui.unknown_stage", lang, stage=before, choices=choices), err=True)
+        sys.exit(EXIT_INPUT)
     files = dossier_files(paths)
     if not files:
         click.echo(i18n.text("ui.no_dossiers", lang, path=", ".join(map(str, paths))), err=True)
         sys.exit(EXIT_INPUT)
-    report = check_files(Checker(pack, lang), files, Context(as_of=as_of, complete=complete))
+    report = check_files(Checker(pack, lang), files, Context(as_of=as_of, complete=complete, before=before))
     click.echo(FORMATS[fmt](report), nl=False)
     if report.input_errors:
         sys.exit(EXIT_INPUT)
@@ -134,3 +139,31 @@ def rules_show(rule_id, lang, pack_id) -> None:
         click.echo(i18n.text("ui.rule_not_found", lang, rule=rule_id), err=True)
         sys.exit(EXIT_INPUT)
     click.echo(yaml.safe_dump(_rule_record(rule), allow_unicode=True, sort_keys=False, width=100), nl=False)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@lang_option
+@pack_option
+def stages(fmt, lang, pack_id) -> None:
+    """The planning steps and the order they must follow, with their sources."""
+    plan = _load(pack_id).plan
+    if fmt == "json":
+        payload = {
+            "stages": [vars(s) for s in plan.stages.values()],
+            "sequences": [
+                {"id": q.id, "reference": q.reference, "when": q.when, "steps": [list(step) for step in q.steps]}
+                for q in plan.sequences
+            ],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    rows = [[s.code, s.level, s.label[lang], s.reference] for s in plan.stages.values()]
+    headers = [i18n.text(f"ui.{k}", lang) for k in ("col_stage", "col_level", "col_title", "col_reference")]
+    click.echo(tabulate(rows, headers=headers, tablefmt="simple"))
+    click.echo()
+    click.echo(i18n.text("ui.order_intro", lang))
+    for seq in plan.sequences:
+        when = ", ".join(f"{k}={json.dumps(v)}" for k, v in seq.when.items())
+        chain = " -> ".join(" + ".join(step) if len(step) > 1 else step[0] for step in seq.steps)
+        click.echo(f"\n{seq.id}" + (f" [{when}]" if when else "") + f"  ({seq.reference})\n  {chain}")

@@ -25,6 +25,8 @@ def _header(result: DossierResult, lang: str) -> list[str]:
         lines.append(f"{i18n.text('ui.verdict', lang)}: {i18n.text(f'verdict.{result.verdict}', lang)}")
     counts = Counter(result.results.values())
     lines.append(i18n.text("ui.states_line", lang, **{s: counts.get(s, 0) for s in ("pass", "fail", "pending", "not_applicable", "error")}))
+    if result.next_steps:
+        lines.append(f"{i18n.text('ui.next_steps', lang)}: " + ", ".join(step.label for step in result.next_steps))
     return lines
 
 
