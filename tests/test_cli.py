@@ -63,7 +63,7 @@ def test_json_report_is_valid_against_the_published_schema(broken_copy):
     assert elg03["severity"] == "error" and elg03["path"] == "aparatur" and elg03["line"] == 12
     assert "ditemukan 1: Muh. Ridwan (Kaur Pemerintahan)" in elg03["message"]
     assert elg03["reference"] == "PTI Bab III.B.2" and elg03["remediation"]
-    assert report["summary"] == {"dossiers": 2, "findings": {"error": 2, "warning": 0, "info": 1}, "unreadable": 0}
+    assert report["summary"] == {"dossiers": 2, "findings": {"error": 2, "warning": 0, "info": 1}, "waived": 0, "unreadable": 0}
     assert len(report["rule_pack"]["sha256"]) == 64 and report["as_of"] == "2014-03-01"
 
 
@@ -134,8 +134,10 @@ def test_samples_all_load_and_every_family_fires():
     report = json.loads(result.output)
     assert report["input_errors"] == [] and report["summary"]["dossiers"] >= 7
     fired = {f["rule"].split("-")[0] for d in report["dossiers"] for f in d["findings"]}
-    assert {"ELG", "BA", "EST", "MRD", "PKD", "GOV"} <= fired
-    assert {d["verdict"] for d in report["dossiers"]} == {"WAJIB", "BELUM_MEMENUHI", "BUKAN_PARTISIPAN"}
+    assert {"ELG", "BA", "EST", "MRD", "PKD", "GOV", "STG", "MRK"} <= fired
+    assert {d["verdict"] for d in report["dossiers"] if d["kind"] == "desa"} == {"WAJIB", "BELUM_MEMENUHI", "BUKAN_PARTISIPAN"}
+    kecamatan = [d for d in report["dossiers"] if d["kind"] == "kecamatan"]
+    assert kecamatan and all(d["verdict"] is None for d in kecamatan)
 
 
 def test_console_script_and_module_entry_points():

@@ -5,8 +5,6 @@ from __future__ import annotations
 import pytest
 
 from casekit import all_cases, apply_edits, load_base
-from cek_integrasi.conditions import holds
-from cek_integrasi.subjects import subjects_of
 from helpers import context_of, evaluate, villages_of
 
 CASES = all_cases()
@@ -52,19 +50,3 @@ def test_every_expected_rule_exists(pack):
     ids = {r.id for r in pack.rules}
     unknown = {r for _, case, _ in CASES for r in case["expect"]} - ids
     assert not unknown
-
-
-@pytest.mark.parametrize("case_id,case,base", CASES, ids=[c[0] for c in CASES])
-def test_engine_agrees_with_plain_reading_of_conditions(checker, pack, case_id, case, base):
-    """The engine's matches equal the documented meaning of every condition (conditions.holds)."""
-    result, dossier = evaluate(checker, apply_edits(base, case), context_of(case), villages_of(case))
-    subjects = subjects_of(dossier, context_of(case), pack.plan, villages_of(case))
-    engine_matches = checker.engine.matches(subjects)
-    plain = {
-        (rule.id, part, s.key)
-        for rule in pack.rules
-        for part, dnf in rule.conditions.items()
-        for s in subjects
-        if s.kind == rule.subject and holds(dnf, s.facts)
-    }
-    assert engine_matches == plain

@@ -16,11 +16,13 @@ import yaml
 from tabulate import tabulate
 
 from . import i18n
+from .errors import InputError
 from .evaluate import Checker
 from .facts import Context
-from .render import FORMATS
+from .render import FORMATS, render_problem
 from .rulepack import DEFAULT_PACK, RulePack, RulePackError, load_pack
 from .run import check_files, dossier_files
+from .waivers import WaiverSet, load_waivers
 
 SEVERITY_ORDER = ("info", "warning", "error")
 EXIT_FINDINGS, EXIT_INPUT = 1, 2
@@ -64,8 +66,11 @@ def main() -> None:
 @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="Judge the dossiers as of this date (default: today).")
 @click.option("--before", metavar="STAGE", help="Pre-check before a forum, e.g. musrenbangdes_rkp: every step it needs must be in place.")
 @click.option("--complete", is_flag=True, help="Complete-cycle audit: every step and yearly duty is due.")
+@click.option("--waivers", "waiver_files", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
+              help="Waiver file (repeatable); see docs/waivers.md.")
+@click.option("--no-waivers", is_flag=True, help="Ignore every waiver: the unwaived truth.")
 @pack_option
-def check(paths, fmt, lang, fail_on, as_of, before, complete, pack_id) -> None:
+def check(paths, fmt, lang, fail_on, as_of, before, complete, waiver_files, no_waivers, pack_id) -> None:
     """Check dossier files (YAML/JSON) or folders of them; print the findings."""
     pack = _load(pack_id)
     if before is not None and before not in pack.plan.stages:
@@ -76,12 +81,19 @@ def check(paths, fmt, lang, fail_on, as_of, before, complete, pack_id) -> None:
     if not files:
         click.echo(i18n.text("ui.no_dossiers", lang, path=", ".join(map(str, paths))), err=True)
         sys.exit(EXIT_INPUT)
-    report = check_files(Checker(pack, lang), files, Context(as_of=as_of, complete=complete, before=before))
+    try:
+        waivers = WaiverSet() if no_waivers else load_waivers(list(waiver_files), {r.id for r in pack.rules})
+    except InputError as error:
+        for problem in getattr(error, "problems", [error]):
+            click.echo(render_problem(problem, lang), err=True)
+        sys.exit(EXIT_INPUT)
+    report = check_files(Checker(pack, lang, waivers), files, Context(as_of=as_of, complete=complete, before=before))
     click.echo(FORMATS[fmt](report), nl=False)
     if report.input_errors:
         sys.exit(EXIT_INPUT)
     threshold = SEVERITY_ORDER.index(fail_on)
-    if any(SEVERITY_ORDER.index(f.severity) >= threshold for r in report.dossiers for f in r.findings):
+    live = [f for r in report.dossiers for f in r.findings if f.state != "waived"]
+    if any(SEVERITY_ORDER.index(f.severity) >= threshold for f in live):
         sys.exit(EXIT_FINDINGS)
 
 

@@ -29,18 +29,6 @@ class Comparison:
     op: str
     value: Any
 
-    def holds(self, facts: dict[str, Any]) -> bool:
-        """Plain-Python meaning of the comparison (the documented semantics)."""
-        seen = facts[self.fact]
-        return {
-            "eq": lambda: seen == self.value,
-            "neq": lambda: seen != self.value,
-            "gte": lambda: seen >= self.value,
-            "lte": lambda: seen <= self.value,
-            "gt": lambda: seen > self.value,
-            "lt": lambda: seen < self.value,
-        }[self.op]()
-
 
 Conjunction = tuple[Comparison, ...]
 
@@ -85,7 +73,3 @@ def _dedupe(conjunctions: list[Conjunction]) -> list[Conjunction]:
             out.append(unique)
     return out
 
-
-def holds(dnf: list[Conjunction], facts: dict[str, Any]) -> bool:
-    """Plain-Python truth of a normal form."""
-    return any(all(c.holds(facts) for c in conj) for conj in dnf)

@@ -33,6 +33,7 @@ _CODES = {
     "less_than_equal": "too_large",
     "string_too_short": "too_short",
     "string_too_long": "too_long",
+    "string_pattern_mismatch": "pola",
 }
 
 
@@ -58,8 +59,12 @@ def load_dossier(path: Path, stages: set[str] | None = None) -> tuple[Document, 
     try:
         return doc, model.model_validate(doc.data, context={"stages": stages})
     except ValidationError as exc:
-        problems = [_problem(doc, err) for err in exc.errors()[:MAX_PROBLEMS]]
-        raise InvalidDossier(path, problems) from None
+        raise InvalidDossier(path, problems_of(doc, exc)) from None
+
+
+def problems_of(doc: Document, exc: ValidationError) -> list[InputError]:
+    """Each validation error of a file in plain words with its place (at most MAX_PROBLEMS)."""
+    return [_problem(doc, err) for err in exc.errors()[:MAX_PROBLEMS]]
 
 
 def _problem(doc: Document, err: dict[str, Any]) -> InputError:
@@ -78,6 +83,8 @@ def _problem(doc: Document, err: dict[str, Any]) -> InputError:
             where = where.rsplit(".", 1)[0] if "." in where else ""
         elif code == "literal":
             context["expected"] = str(ctx.get("expected", "")).replace(" or ", ", ")
+        elif code == "pola":
+            context["pattern"] = ctx.get("pattern", "")
         elif code in ("too_small", "too_large", "too_long"):
             context["limit"] = ctx.get("ge", ctx.get("le", ctx.get("max_length", "")))
     elif f"input.{kind}" in i18n.catalogue(i18n.DEFAULT):

@@ -2,10 +2,10 @@
 
 The state of a rule on one subject (docs/rules.md):
   `applies` absent or matched -> `passes` matched: pass; else `pending` matched: pending; else fail;
-  `applies` present and not matched -> not_applicable.
-On a dossier: fail if any subject fails, else pending if any is pending, else pass if any passes,
-else not_applicable. A verdict rule (ELG-00) is not_applicable when its `applies` does not hold,
-pass when every rule it `requires` passes, fail otherwise.
+  `applies` present and not matched -> not_applicable; a fail covered by a live waiver: waived.
+On a dossier: fail if any subject fails, else pending if any is pending, else waived if any is
+waived, else pass if any passes, else not_applicable. A verdict rule (ELG-00) is not_applicable
+when its `applies` does not hold, pass when every rule it `requires` passes or is waived, fail otherwise.
 """
 
 from __future__ import annotations
@@ -19,17 +19,21 @@ from .engine import Engine, EngineFailure
 from .facts import Context, Subject, VillageSummary
 from .model import Dossier
 from .reading import Document, join
-from .report import DossierResult, Finding, NextStep, State
+from .report import DossierResult, Finding, NextStep, State, WaiverNote
 from .rulepack import Rule, RulePack
 from .subjects import subjects_of
+from .waivers import LoadedWaiver, WaiverSet
+
+WAIVER_NOTE = {"alasan", "disetujui_oleh", "tanggal", "berlaku_sampai"}
 
 
 class Checker:
     """Checks dossiers against one rule pack, in one language."""
 
-    def __init__(self, pack: RulePack, lang: str = i18n.DEFAULT):
+    def __init__(self, pack: RulePack, lang: str = i18n.DEFAULT, waivers: WaiverSet | None = None):
         self.pack = pack
         self.lang = lang
+        self.waivers = waivers or WaiverSet()
         self.engine = Engine(pack)
 
     def check(
@@ -48,9 +52,13 @@ class Checker:
             if rule.is_verdict:
                 continue
             per_subject = [(s, _state(rule, s, matched)) for s in subjects if s.kind == rule.subject]
-            states[rule.id] = _aggregate([st for _, st in per_subject])
-            pending |= {s.key for s, st in per_subject if st == "pending"}
-            findings += [self._finding(doc, rule, s, st) for s, st in per_subject if st in ("fail", "pending")]
+            per_subject = [(s, st, self._waiver(rule, dossier, s, st, ctx)) for s, st in per_subject]
+            per_subject = [(s, "waived" if w else st, w) for s, st, w in per_subject]
+            states[rule.id] = _aggregate([st for _, st, _ in per_subject])
+            pending |= {s.key for s, st, _ in per_subject if st == "pending"}
+            findings += [
+                self._finding(doc, rule, s, st, waiver=w) for s, st, w in per_subject if st in ("fail", "pending", "waived")
+            ]
         verdict = None
         for rule in self.pack.rules:
             if rule.is_verdict:
@@ -71,11 +79,18 @@ class Checker:
         findings.sort(key=lambda f: (("error", "warning", "info").index(f.severity), order[f.rule]))
         return self._result(doc, dossier, {r.id: states[r.id] for r in self.pack.rules}, findings, verdict, next_steps)
 
+    def _waiver(self, rule: Rule, dossier: Dossier, subject: Subject, state: State, ctx: Context) -> LoadedWaiver | None:
+        """The live waiver that covers this failure, if any."""
+        if state != "fail":
+            return None
+        live = [w for w in self.waivers.find(rule.id, dossier.kode, subject.key) if w.status_on(ctx.as_of) == "live"]
+        return live[0] if live else None
+
     def _verdict_state(self, rule: Rule, subjects: list[Subject], matched, states) -> tuple[State, list[str]]:
         desa = [s for s in subjects if s.kind == rule.subject]
         if not desa or _state(rule, desa[0], matched) == "not_applicable":
             return "not_applicable", []
-        unmet = [r for r in rule.requires if states[r] != "pass"]
+        unmet = [r for r in rule.requires if states[r] not in ("pass", "waived")]
         return ("fail" if unmet else "pass"), unmet
 
     def _all_errors(self, reason: str) -> tuple[dict[str, State], list[Finding], None]:
@@ -89,13 +104,14 @@ class Checker:
                 message=message,
                 reference=r.reference,
                 remediation=i18n.text("ui.manual_review", self.lang),
+                subject="*",
                 path="",
             )
             for r in self.pack.rules
         ]
         return {r.id: "error" for r in self.pack.rules}, findings, None
 
-    def _finding(self, doc: Document, rule: Rule, subject: Subject, state: State, extra=None) -> Finding:
+    def _finding(self, doc: Document, rule: Rule, subject: Subject, state: State, extra=None, waiver=None) -> Finding:
         values = {**subject.facts, **subject.details, **(extra or {})}
         path = join(subject.path, rule.path) if rule.path else subject.path
         return Finding(
@@ -106,8 +122,12 @@ class Checker:
             message=render(rule.message[self.lang], values, self.lang),
             reference=rule.reference,
             remediation=render(rule.remediation[self.lang], values, self.lang),
+            subject=subject.key,
             path=path,
             line=doc.line_of(path) if path else None,
+            waiver=WaiverNote(file=waiver.file, index=waiver.index, **waiver.waiver.model_dump(include=WAIVER_NOTE))
+            if waiver
+            else None,
         )
 
     def _result(self, doc: Document, dossier: Dossier, states, findings, verdict, next_steps) -> DossierResult:
@@ -137,7 +157,7 @@ def _state(rule: Rule, subject: Subject, matched: set) -> State:
 
 
 def _aggregate(states: list[State]) -> State:
-    for state in ("fail", "pending", "pass"):
+    for state in ("fail", "pending", "waived", "pass"):
         if state in states:
             return state
     return "not_applicable"

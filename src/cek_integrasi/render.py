@@ -32,9 +32,40 @@ def _header(result: DossierResult, lang: str) -> list[str]:
 
 def _rows(result: DossierResult, lang: str) -> list[list[str]]:
     return [
-        [f.rule, i18n.text(f"severity.{f.severity}", lang), _place(f, lang), f.message, f.reference, f.remediation]
+        [f.rule, _severity(f, lang), _place(f, lang), _message(f, lang), f.reference, f.remediation]
         for f in result.findings
     ]
+
+
+def _severity(finding: Finding, lang: str) -> str:
+    severity = i18n.text(f"severity.{finding.severity}", lang)
+    return f"{severity} ({i18n.text('state.waived', lang)})" if finding.waiver else severity
+
+
+def _message(finding: Finding, lang: str) -> str:
+    if not finding.waiver:
+        return finding.message
+    w = finding.waiver
+    note = i18n.text("ui.waived_note", lang, alasan=w.alasan, oleh=w.disetujui_oleh,
+                     tanggal=i18n.show(w.tanggal, lang), sampai=i18n.show(w.berlaku_sampai, lang))
+    return f"{finding.message} {note}"
+
+
+def render_problem(problem, lang: str) -> str:
+    """An input error as one line: file: line N, place: message."""
+    line = problem.line and i18n.text("ui.line", lang, line=problem.line)
+    place = ", ".join(str(x) for x in (line, problem.where) if x)
+    return f"{problem.path}: {place + ': ' if place else ''}{problem.describe(lang)}"
+
+
+def _waiver_lines(report: Report) -> list[str]:
+    lang = report.lang
+    out = []
+    for w in report.waivers:
+        if w.status != "applied":
+            what = f"{w.aturan} {w.kode}" + (f" ({w.dokumen})" if w.dokumen else "")
+            out.append(f"  {w.file} [{w.index}] {what}: {i18n.text(f'waiver.{w.status}', lang, sampai=i18n.show(w.berlaku_sampai, lang), dari=i18n.show(w.tanggal, lang))}")
+    return [i18n.text("ui.waiver_problems", lang) + ":"] + out if out else []
 
 
 def _columns(lang: str) -> list[str]:
@@ -43,7 +74,8 @@ def _columns(lang: str) -> list[str]:
 
 
 def _summary(report: Report) -> str:
-    return i18n.text("ui.summary", report.lang, dossiers=report.summary.dossiers, unreadable=report.summary.unreadable, **report.summary.findings)
+    summary = report.summary
+    return i18n.text("ui.summary", report.lang, dossiers=summary.dossiers, unreadable=summary.unreadable, waived=summary.waived, **summary.findings)
 
 
 def as_table(report: Report) -> str:
@@ -69,6 +101,8 @@ def as_table(report: Report) -> str:
         out.append(i18n.text("ui.input_errors", lang) + ":")
         out += [f"  {_problem_line(p, lang)}" for p in report.input_errors]
         out.append("")
+    if _waiver_lines(report):
+        out += _waiver_lines(report) + [""]
     out.append(_summary(report))
     return "\n".join(out) + "\n"
 
@@ -104,6 +138,9 @@ def as_markdown(report: Report) -> str:
         out += [f"## {i18n.text('ui.input_errors', lang)}", ""]
         out += [f"- {esc(_problem_line(p, lang))}" for p in report.input_errors]
         out.append("")
+    if _waiver_lines(report):
+        head, *rest = _waiver_lines(report)
+        out += [f"## {head.rstrip(':')}", ""] + [f"- {esc(line.strip())}" for line in rest] + [""]
     out.append(_summary(report))
     return "\n".join(out) + "\n"
 

@@ -5,17 +5,29 @@ schemas/report.schema.json is generated from these classes (schemas.py).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-State = Literal["pass", "fail", "pending", "not_applicable", "error"]
+State = Literal["pass", "fail", "pending", "waived", "not_applicable", "error"]
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 
 class _Report(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class WaiverNote(_Report):
+    """The waiver that covers a finding."""
+
+    file: str
+    index: int = Field(description="Position in the file's pengecualian list.")
+    alasan: str
+    disetujui_oleh: str
+    tanggal: dt.date
+    berlaku_sampai: dt.date
 
 
 class Finding(_Report):
@@ -28,8 +40,10 @@ class Finding(_Report):
     message: str = Field(description="What was seen and what was expected.")
     reference: str = Field(description="Source paragraph, e.g. 'PTI Bab III.B.2'.")
     remediation: str
+    subject: str = Field(description="What the finding is about, stable across runs: 'desa', 'ba:<id>', 'tahap:<code>', ...")
     path: str = Field(description="Where in the dossier ('' = the dossier as a whole).")
     line: int | None = Field(None, description="Line in the file where the path starts (YAML only).")
+    waiver: WaiverNote | None = Field(None, description="Set when the finding is waived (state 'waived').")
 
 
 class NextStep(_Report):
@@ -64,9 +78,26 @@ class InputProblem(_Report):
     message: str
 
 
+class WaiverStatus(_Report):
+    """What became of one waiver in this run."""
+
+    file: str
+    index: int
+    aturan: str
+    kode: str
+    dokumen: str | None
+    alasan: str
+    disetujui_oleh: str
+    tanggal: dt.date
+    berlaku_sampai: dt.date
+    status: Literal["applied", "unused", "expired", "not_yet_valid"]
+    findings: int = Field(description="Findings it waived.")
+
+
 class Summary(_Report):
     dossiers: int
-    findings: dict[Severity, int]
+    findings: dict[Severity, int] = Field(description="Findings not waived, by severity.")
+    waived: int
     unreadable: int
 
 
@@ -84,4 +115,6 @@ class Report(_Report):
     lang: Literal["id", "en"]
     dossiers: list[DossierResult]
     input_errors: list[InputProblem]
+    waivers: list[WaiverStatus] = Field(description="Every waiver given, with what became of it.")
+    waiver_files: dict[str, str] = Field(description="sha256 of each waiver file used.")
     summary: Summary

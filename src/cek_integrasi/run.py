@@ -16,8 +16,9 @@ from .desa_facts import rkp_established
 from .facts import Context, VillageSummary
 from .model import KecamatanDossier
 from .reading import JSON_SUFFIXES, YAML_SUFFIXES, Document
-from .report import SEVERITIES, DossierResult, InputProblem, Report, Summary
+from .report import SEVERITIES, DossierResult, InputProblem, Report, Summary, WaiverStatus
 from .stages import recorded_stages
+from .waivers import WaiverSet
 
 
 def dossier_files(paths: Iterable[Path]) -> list[Path]:
@@ -70,7 +71,9 @@ def check_files(checker: Checker, files: list[Path], ctx: Context) -> Report:
     for index, doc, dossier in kecamatan:
         results[index] = checker.check(doc, dossier, ctx, villages)
     ordered = [results[i] for i in sorted(results)]
-    counts = {s: sum(1 for r in ordered for f in r.findings if f.severity == s) for s in SEVERITIES}
+    live = [f for r in ordered for f in r.findings if f.state != "waived"]
+    counts = {s: sum(1 for f in live if f.severity == s) for s in SEVERITIES}
+    waived = [f for r in ordered for f in r.findings if f.state == "waived"]
     return Report(
         version=__version__,
         rule_pack={"id": checker.pack.id, "version": checker.pack.version, "sha256": checker.pack.digest},
@@ -80,5 +83,21 @@ def check_files(checker: Checker, files: list[Path], ctx: Context) -> Report:
         lang=lang,
         dossiers=ordered,
         input_errors=problems,
-        summary=Summary(dossiers=len(ordered), findings=counts, unreadable=len({p.file for p in problems})),
+        waivers=waiver_statuses(checker.waivers, waived, ctx),
+        waiver_files=checker.waivers.files,
+        summary=Summary(
+            dossiers=len(ordered), findings=counts, waived=len(waived), unreadable=len({p.file for p in problems})
+        ),
     )
+
+
+def waiver_statuses(waivers: WaiverSet, waived: list, ctx: Context) -> list[WaiverStatus]:
+    """Every waiver with what became of it: applied, unused, expired or not yet valid."""
+    out = []
+    for loaded in waivers.waivers:
+        used = sum(1 for f in waived if (f.waiver.file, f.waiver.index) == (loaded.file, loaded.index))
+        status = loaded.status_on(ctx.as_of)
+        if status == "live":
+            status = "applied" if used else "unused"
+        out.append(WaiverStatus(file=loaded.file, index=loaded.index, status=status, findings=used, **loaded.waiver.model_dump()))
+    return out

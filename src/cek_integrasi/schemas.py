@@ -1,7 +1,7 @@
 """The published JSON Schemas that come from the pydantic models (one source of truth).
 
 `python -m cek_integrasi.schemas` rewrites schemas/dossier.schema.json (desa),
-schemas/kecamatan.schema.json and schemas/report.schema.json; a test fails when the committed files differ from the models.
+schemas/kecamatan.schema.json, schemas/report.schema.json and schemas/waivers.schema.json; a test fails when the committed files differ from the models.
 """
 
 from __future__ import annotations
@@ -11,12 +11,14 @@ from pathlib import Path
 
 from .model import DesaDossier, KecamatanDossier
 from .report import Report
+from .waivers import WaiverFile
 from .rulepack import SCHEMAS_DIR
 
 GENERATED = {
     "dossier.schema.json": (DesaDossier, "validation"),
     "kecamatan.schema.json": (KecamatanDossier, "validation"),
     "report.schema.json": (Report, "serialization"),
+    "waivers.schema.json": (WaiverFile, "validation"),
 }
 
 
