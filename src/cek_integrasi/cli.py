@@ -16,6 +16,7 @@ import yaml
 from tabulate import tabulate
 
 from . import i18n
+from .diffing import diff_reports
 from .errors import InputError
 from .evaluate import Checker
 from .facts import Context
@@ -179,3 +180,32 @@ def stages(fmt, lang, pack_id) -> None:
         when = ", ".join(f"{k}={json.dumps(v)}" for k, v in seq.when.items())
         chain = " -> ".join(" + ".join(step) if len(step) > 1 else step[0] for step in seq.steps)
         click.echo(f"\n{seq.id}" + (f" [{when}]" if when else "") + f"  ({seq.reference})\n  {chain}")
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@lang_option
+def diff(old, new, fmt, lang) -> None:
+    """Findings new, fixed and unchanged between two JSON reports (by village, rule and document)."""
+    try:
+        result = diff_reports(old, new)
+    except InputError as error:
+        click.echo(render_problem(error, lang), err=True)
+        sys.exit(EXIT_INPUT)
+    if fmt == "json":
+        click.echo(result.model_dump_json(indent=2))
+        return
+    headers = [i18n.text(f"ui.{k}", lang) for k in ("col_code", "col_village", "col_rule", "col_subject", "col_state", "col_message")]
+    for key, changes in (("diff_new", result.new_findings), ("diff_fixed", result.fixed), ("diff_unchanged", result.unchanged)):
+        click.echo(f"{i18n.text(f'ui.{key}', lang)}: {len(changes)}")
+        if changes:
+            rows = [[c.code, c.name, c.rule, c.subject, _states(c, lang), c.message] for c in changes]
+            click.echo(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=[None, 20, None, 24, 22, 60]))
+        click.echo()
+
+
+def _states(change, lang: str) -> str:
+    show = lambda state: i18n.text(f"state.{state}", lang) if state else "-"  # noqa: E731
+    return show(change.new_state) if change.old_state == change.new_state else f"{show(change.old_state)} -> {show(change.new_state)}"
