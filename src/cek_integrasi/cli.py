@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -18,7 +19,6 @@ from tabulate import tabulate
 from . import i18n
 from .diffing import diff_reports
 from .errors import InputError
-from .evaluate import Checker
 from .facts import Context
 from .render import FORMATS, render_problem
 from .rulepack import DEFAULT_PACK, RulePack, RulePackError, load_pack
@@ -70,8 +70,10 @@ def main() -> None:
 @click.option("--waivers", "waiver_files", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
               help="Waiver file (repeatable); see docs/waivers.md.")
 @click.option("--no-waivers", is_flag=True, help="Ignore every waiver: the unwaived truth.")
+@click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="number of cores",
+              help="Worker processes checking dossiers in parallel.")
 @pack_option
-def check(paths, fmt, lang, fail_on, as_of, before, complete, waiver_files, no_waivers, pack_id) -> None:
+def check(paths, fmt, lang, fail_on, as_of, before, complete, waiver_files, no_waivers, jobs, pack_id) -> None:
     """Check dossier files (YAML/JSON) or folders of them; print the findings."""
     pack = _load(pack_id)
     if before is not None and before not in pack.plan.stages:
@@ -88,7 +90,7 @@ def check(paths, fmt, lang, fail_on, as_of, before, complete, waiver_files, no_w
         for problem in getattr(error, "problems", [error]):
             click.echo(render_problem(problem, lang), err=True)
         sys.exit(EXIT_INPUT)
-    report = check_files(Checker(pack, lang, waivers), files, Context(as_of=as_of, complete=complete, before=before))
+    report = check_files(pack, lang, waivers, files, Context(as_of=as_of, complete=complete, before=before), jobs)
     click.echo(FORMATS[fmt](report), nl=False)
     if report.input_errors:
         sys.exit(EXIT_INPUT)

@@ -44,7 +44,7 @@ class Checker:
         try:
             matched = self.engine.matches(subjects)
         except EngineFailure as failure:
-            return self._result(doc, dossier, *self._all_errors(str(failure)), [])
+            return unevaluated(self.pack, self.lang, doc, dossier, str(failure))
         states: dict[str, State] = {}
         findings: list[Finding] = []
         pending: set[str] = set()
@@ -77,7 +77,7 @@ class Checker:
         ]
         order = {r.id: i for i, r in enumerate(self.pack.rules)}
         findings.sort(key=lambda f: (("error", "warning", "info").index(f.severity), order[f.rule]))
-        return self._result(doc, dossier, {r.id: states[r.id] for r in self.pack.rules}, findings, verdict, next_steps)
+        return _result(doc, dossier, {r.id: states[r.id] for r in self.pack.rules}, findings, verdict, next_steps)
 
     def _waiver(self, rule: Rule, dossier: Dossier, subject: Subject, state: State, ctx: Context) -> LoadedWaiver | None:
         """The live waiver that covers this failure, if any."""
@@ -92,24 +92,6 @@ class Checker:
             return "not_applicable", []
         unmet = [r for r in rule.requires if states[r] not in ("pass", "waived")]
         return ("fail" if unmet else "pass"), unmet
-
-    def _all_errors(self, reason: str) -> tuple[dict[str, State], list[Finding], None]:
-        message = i18n.text("ui.engine_failure", self.lang, reason=reason)
-        findings = [
-            Finding(
-                rule=r.id,
-                state="error",
-                severity="error",
-                title=r.title[self.lang],
-                message=message,
-                reference=r.reference,
-                remediation=i18n.text("ui.manual_review", self.lang),
-                subject="*",
-                path="",
-            )
-            for r in self.pack.rules
-        ]
-        return {r.id: "error" for r in self.pack.rules}, findings, None
 
     def _finding(self, doc: Document, rule: Rule, subject: Subject, state: State, extra=None, waiver=None) -> Finding:
         values = {**subject.facts, **subject.details, **(extra or {})}
@@ -130,20 +112,41 @@ class Checker:
             else None,
         )
 
-    def _result(self, doc: Document, dossier: Dossier, states, findings, verdict, next_steps) -> DossierResult:
-        return DossierResult(
-            file=str(doc.path),
-            sha256=hashlib.sha256(doc.raw).hexdigest(),
-            kind=dossier.jenis,
-            code=dossier.kode,
-            name=dossier.nama,
-            kecamatan=dossier.nama if dossier.jenis == "kecamatan" else dossier.kecamatan,
-            kabupaten=dossier.kabupaten,
-            verdict=verdict,
-            results=states,
-            findings=findings,
-            next_steps=next_steps,
+
+def unevaluated(pack: RulePack, lang: str, doc: Document, dossier: Dossier, reason: str) -> DossierResult:
+    """A dossier the engine could not evaluate: every rule `error`, each with a finding asking for manual review."""
+    message = i18n.text("ui.engine_failure", lang, reason=reason)
+    findings = [
+        Finding(
+            rule=r.id,
+            state="error",
+            severity="error",
+            title=r.title[lang],
+            message=message,
+            reference=r.reference,
+            remediation=i18n.text("ui.manual_review", lang),
+            subject="*",
+            path="",
         )
+        for r in pack.rules
+    ]
+    return _result(doc, dossier, {r.id: "error" for r in pack.rules}, findings, None, [])
+
+
+def _result(doc: Document, dossier: Dossier, states, findings, verdict, next_steps) -> DossierResult:
+    return DossierResult(
+        file=str(doc.path),
+        sha256=hashlib.sha256(doc.raw).hexdigest(),
+        kind=dossier.jenis,
+        code=dossier.kode,
+        name=dossier.nama,
+        kecamatan=dossier.nama if dossier.jenis == "kecamatan" else dossier.kecamatan,
+        kabupaten=dossier.kabupaten,
+        verdict=verdict,
+        results=states,
+        findings=findings,
+        next_steps=next_steps,
+    )
 
 
 def _state(rule: Rule, subject: Subject, matched: set) -> State:

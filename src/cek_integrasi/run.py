@@ -1,6 +1,8 @@
-"""One checking run: find the dossier files, check each, collect a Report.
+"""One checking run: find the dossier files, check them in worker processes, collect a Report.
 
 A file that cannot be read or validated is recorded as an input problem and the run goes on.
+Village dossiers are checked first; kecamatan dossiers then, with the villages of the run, so that
+the checks needing the villages (MRK-04) see them all.
 """
 
 from __future__ import annotations
@@ -8,17 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import __version__, i18n
-from .dossier import load_dossier
-from .errors import InputError
-from .evaluate import Checker
-from .desa_facts import rkp_established
-from .facts import Context, VillageSummary
-from .model import KecamatanDossier
-from .reading import JSON_SUFFIXES, YAML_SUFFIXES, Document
-from .report import SEVERITIES, DossierResult, InputProblem, Report, Summary, WaiverStatus
-from .stages import recorded_stages
+from . import __version__
+from .facts import Context
+from .reading import JSON_SUFFIXES, YAML_SUFFIXES
+from .report import SEVERITIES, Report, Summary, WaiverStatus
+from .rulepack import RulePack
 from .waivers import WaiverSet
+from .workers import WorkerPool
 
 
 def dossier_files(paths: Iterable[Path]) -> list[Path]:
@@ -34,59 +32,32 @@ def dossier_files(paths: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(out))
 
 
-def _problems(error: InputError, lang: str) -> list[InputProblem]:
-    return [
-        InputProblem(file=str(p.path), line=p.line, place=p.where, message=p.describe(lang))
-        for p in getattr(error, "problems", [error])
-    ]
-
-
-def check_files(checker: Checker, files: list[Path], ctx: Context) -> Report:
-    """Check every file; unreadable ones become input problems.
-
-    Village dossiers are checked as they are read; kecamatan dossiers wait until every village of
-    the run is read, so that the checks needing the villages (MRK-04) see them all.
-    """
-    lang = checker.lang
-    results: dict[int, DossierResult] = {}
-    problems: list[InputProblem] = []
-    villages: dict[str, VillageSummary] = {}
-    kecamatan: list[tuple[int, Document, KecamatanDossier]] = []
-    stages = set(checker.pack.plan.stages)
-    for index, path in enumerate(files):
-        try:
-            doc, dossier = load_dossier(path, stages)
-        except InputError as error:
-            problems += _problems(error, lang)
-            continue
-        except Exception as error:  # a defect of ours must not stop the batch nor show a traceback
-            reason = f"{type(error).__name__}: {error}"
-            problems.append(InputProblem(file=str(path), line=None, place="", message=i18n.text("ui.internal_error", lang, reason=reason)))
-            continue
-        if isinstance(dossier, KecamatanDossier):
-            kecamatan.append((index, doc, dossier))
-            continue
-        results[index] = checker.check(doc, dossier, ctx)
-        villages[dossier.kode] = VillageSummary(dossier.kode, dossier.nama, str(path), rkp_established(dossier, recorded_stages(dossier.tahapan)))
-    for index, doc, dossier in kecamatan:
-        results[index] = checker.check(doc, dossier, ctx, villages)
-    ordered = [results[i] for i in sorted(results)]
+def check_files(pack: RulePack, lang: str, waivers: WaiverSet, files: list[Path], ctx: Context, jobs: int) -> Report:
+    """Check every file; unreadable ones become input problems, a crashing one an `error` result."""
+    pool = WorkerPool(pack, lang, waivers, jobs)
+    outcomes = pool.run(dict(enumerate(files)), lambda _path: (ctx, None))
+    villages = {o.village.kode: o.village for o in outcomes.values() if o.village}
+    deferred = {i: files[i] for i, o in outcomes.items() if o.deferred}
+    if deferred:
+        outcomes.update(pool.run(deferred, lambda _path: (ctx, villages)))
+    ordered = [outcomes[i].result for i in sorted(outcomes) if outcomes[i].result]
+    problems = [p for i in sorted(outcomes) for p in outcomes[i].problems or []]
     live = [f for r in ordered for f in r.findings if f.state != "waived"]
-    counts = {s: sum(1 for f in live if f.severity == s) for s in SEVERITIES}
     waived = [f for r in ordered for f in r.findings if f.state == "waived"]
+    counts = {s: sum(1 for f in live if f.severity == s) for s in SEVERITIES}
     return Report(
         version=__version__,
-        rule_pack={"id": checker.pack.id, "version": checker.pack.version, "sha256": checker.pack.digest},
+        rule_pack={"id": pack.id, "version": pack.version, "sha256": pack.digest},
         as_of=ctx.as_of.isoformat(),
         before=ctx.before,
         complete=ctx.complete,
         lang=lang,
         dossiers=ordered,
         input_errors=problems,
-        waivers=waiver_statuses(checker.waivers, waived, ctx),
-        waiver_files=checker.waivers.files,
+        waivers=waiver_statuses(waivers, waived, ctx),
+        waiver_files=waivers.files,
         summary=Summary(
-            dossiers=len(ordered), findings=counts, waived=len(waived), unreadable=len({p.file for p in problems})
+            dossiers=len(ordered), findings=counts, waived=len(waived), unreadable=sum(1 for o in outcomes.values() if o.problems)
         ),
     )
 
