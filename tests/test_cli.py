@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -147,3 +148,13 @@ def test_console_script_and_module_entry_points():
         done = subprocess.run([*command, "check", str(FIXTURE), *AS_OF], capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
         assert "Tidak ada temuan." in done.stdout
+
+
+def test_reports_are_reproducible_and_record_their_inputs(tmp_path):
+    first = run("check", str(SAMPLES), "--format", "json", "--jobs", "2", *AS_OF).output
+    second = run("check", str(SAMPLES), "--format", "json", "--jobs", "1", *AS_OF).output
+    assert first == second
+    report = json.loads(first)
+    assert report["version"] and len(report["rule_pack"]["sha256"]) == 64
+    for dossier in report["dossiers"]:
+        assert dossier["sha256"] == hashlib.sha256(Path(dossier["file"]).read_bytes()).hexdigest()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from cek_integrasi.cli import main
@@ -12,51 +13,54 @@ from cek_integrasi.cli import main
 FIXTURE = (Path(__file__).parent / "fixtures" / "desa_lengkap.yaml").read_text("utf-8")
 
 
-def _edit(old: str, new: str) -> str:
-    assert old in FIXTURE
-    return FIXTURE.replace(old, new, 1)
+CORPUS = Path(__file__).parent / "bad_inputs"
+EXPECTED = yaml.safe_load((CORPUS / "expected.yaml").read_text("utf-8"))
+GOOD = Path(__file__).parent / "fixtures" / "desa_lengkap.yaml"
 
 
-CASES = [
-    ("malformed.yaml", "jenis: desa\nkode: [1\n", "baris 3: YAML rusak"),
-    ("malformed.json", '{"jenis": "desa",}', "baris 1: JSON rusak"),
-    ("empty.yaml", "", "file kosong"),
-    ("only-comment.yaml", "# nothing\n", "file kosong"),
-    ("list.yaml", "- a\n- b\n", "harus berupa dossier"),
-    ("no-kind.yaml", "kode: x\n", "jenis: wajib diisi"),
-    ("kind.yaml", "jenis: kota\n", "jenis dossier 'kota' tidak dikenal"),
-    ("impossible-date.yaml", _edit("tanggal: 2012-03-19, agenda", "tanggal: 2012-02-30, agenda"), "baris 27, tahapan[5].tanggal: tanggal '2012-02-30' tidak ada di kalender"),
-    ("date-format.yaml", _edit("tanggal: 2012-03-19, agenda", "tanggal: 19-03-2012, agenda"), "tahapan[5].tanggal: '19-03-2012' bukan tanggal"),
-    ("unknown-field.yaml", _edit("kantor:", "kantr:"), "baris 10: kolom 'kantr' tidak dikenal"),
-    ("wrong-type.yaml", _edit("tahun_rencana: 2013", "tahun_rencana: duaribu"), "baris 8, tahun_rencana: harus bilangan bulat"),
-    ("wrong-bool.yaml", _edit("terbentuk: ya", "terbentuk: mungkin"), "bpd.terbentuk: harus ya atau tidak"),
-    ("wrong-choice.yaml", _edit("status: definitif}", "status: definitf}"), "aparatur[0].status: 'definitf' bukan pilihan yang dikenal; pilihan: 'definitif', 'plt', 'pj', 'kosong'"),
-    ("kelurahan.yaml", _edit('"73.02.05.2004"', '"73.02.05.1004"'), "bukan kode desa"),
-    ("bad-code.yaml", _edit('"73.02.05.2004"', '"7302052004"'), "harus berbentuk PP.KK.CC.DDDD"),
-    ("unknown-stage.yaml", _edit("kode: rkp_rancangan", "kode: rkp_draf"), "kode tahap 'rkp_draf' tidak dikenal"),
-    ("no-holder.yaml", _edit("Kaur Umum, nama: Nurhayati, status: definitif", "Kaur Umum, status: definitif"), "aparatur[4]: jabatan yang terisi harus mencantumkan nama"),
-    ("dangling-ref.yaml", _edit("ditetapkan_dengan: perdes-2012-03", "ditetapkan_dengan: perdes-9"), "Perdes dengan id 'perdes-9' tidak ada"),
-    ("duplicate-id.yaml", _edit("id: ba-musrenbangdes-rkp-2012", "id: ba-musrenbangdes-rpjm-2012"), "id dokumen 'ba-musrenbangdes-rpjm-2012' dipakai dua kali"),
-    ("duplicate-key.yaml", _edit("nama: Bonto Bangun", "nama: Bonto Bangun\nnama: Lagi"), "kolom 'nama' ditulis dua kali"),
-    ("python-tag.yaml", "jenis: desa\nx: !!python/object/apply:os.system [ls]\n", "tidak diizinkan"),
-    ("custom-tag.yaml", "jenis: desa\nx: !rahasia 1\n", "tag YAML '!rahasia' tidak diizinkan"),
-    ("alias-bomb.yaml", "a: &a [1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n", "terlalu banyak elemen"),
-    ("two-docs.yaml", "jenis: desa\n---\njenis: desa\n", "2 dokumen YAML"),
-    ("reversed-period.yaml", _edit("tahun_awal: 2012, tahun_akhir: 2016", "tahun_awal: 2016, tahun_akhir: 2012"), "tahun_akhir lebih awal"),
-    ("notes.txt", "jenis: desa\n", "format file '.txt' tidak dikenal"),
-]
+def _check(path: Path, *extra: str):
+    if path.name.startswith("waiver-"):
+        return CliRunner().invoke(main, ["check", str(GOOD), "--waivers", str(path), *extra], catch_exceptions=False)
+    return CliRunner().invoke(main, ["check", str(path), *extra], catch_exceptions=False)
 
 
-@pytest.mark.parametrize("name,content,expected", CASES, ids=[c[0] for c in CASES])
-def test_bad_file_gives_clear_message_and_exit_2(tmp_path, name, content, expected):
-    path = tmp_path / name
-    path.write_text(content, "utf-8")
+def test_the_corpus_is_large_and_every_file_has_an_expectation():
+    files = {p.name for p in CORPUS.iterdir()} - {"expected.yaml"}
+    assert files == set(EXPECTED) and len(files) >= 40
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_file_gives_clear_message_and_exit_2(name):
+    path = CORPUS / name
     before = path.read_bytes()
-    result = CliRunner().invoke(main, ["check", str(path)], catch_exceptions=False)
-    assert result.exit_code == 2
+    result = _check(path)
+    assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
-    assert f"{path}: " in result.output and expected in result.output
+    assert f"{path}: " in result.output and EXPECTED[name] in result.output, result.output
     assert path.read_bytes() == before
+
+
+def test_a_folder_of_the_whole_corpus_and_one_good_dossier(tmp_path):
+    for path in CORPUS.iterdir():
+        if not path.name.startswith("waiver-") and path.name != "expected.yaml":
+            (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "zz_baik.yaml").write_text(FIXTURE, "utf-8")
+    result = CliRunner().invoke(main, ["check", str(tmp_path), "--as-of", "2014-03-01"], catch_exceptions=False)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "Bonto Bangun (73.02.05.2004)" in result.output and "1 dossier diperiksa" in result.output
+    dossiers = len([n for n in EXPECTED if not n.startswith("waiver-") and not n.endswith(".txt")])
+    assert f"{dossiers} file tidak dapat dibaca" in result.output
+
+
+def test_a_50_mb_file_is_refused_without_reading_it_all(tmp_path):
+    big = tmp_path / "besar.yaml"
+    with big.open("wb") as out:
+        out.write(b"jenis: desa\ncatatan: |\n")
+        line = b"  " + b"x" * 1022 + b"\n"
+        for _ in range(50 * 1024):
+            out.write(line)
+    result = _check(big)
+    assert result.exit_code == 2 and "file terlalu besar (50.0 MB); batasnya 10 MB" in result.output
 
 
 def test_non_utf8_and_bom(tmp_path):
@@ -83,6 +87,6 @@ def test_one_bad_file_in_a_folder_does_not_stop_the_others(tmp_path):
 
 def test_errors_in_english(tmp_path):
     path = tmp_path / "d.yaml"
-    path.write_text(_edit("tanggal: 2012-03-19, agenda", "tanggal: 2012-02-30, agenda"), "utf-8")
+    path.write_text(FIXTURE.replace("tanggal: 2012-03-19, agenda", "tanggal: 2012-02-30, agenda"), "utf-8")
     result = CliRunner().invoke(main, ["check", str(path), "--lang", "en"], catch_exceptions=False)
     assert "line 27, tahapan[5].tanggal: the date '2012-02-30' does not exist in the calendar" in result.output

@@ -1,3 +1,3 @@
 """cek-integrasi: checks village planning dossiers against the Panduan Teknis Integrasi."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -73,6 +73,7 @@ class InputProblem(_Report):
     """A file that could not be checked."""
 
     file: str
+    sha256: str | None = Field(None, description="Hash of the file, when it could be read at all.")
     line: int | None
     place: str
     message: str

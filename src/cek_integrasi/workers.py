@@ -9,6 +9,7 @@ the batch is reported normally.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -48,13 +49,24 @@ def _start_worker(pack: RulePack, lang: str, waivers: WaiverSet) -> None:
 
 def problems_of(error: Exception, path: Path, lang: str) -> list[InputProblem]:
     """An input error (or a defect of ours) as the input problems a report lists."""
+    digest = file_sha256(path)
     if isinstance(error, InputError):
         return [
-            InputProblem(file=str(p.path), line=p.line, place=p.where, message=p.describe(lang))
+            InputProblem(file=str(p.path), sha256=digest, line=p.line, place=p.where, message=p.describe(lang))
             for p in getattr(error, "problems", [error])
         ]
     reason = f"{type(error).__name__}: {error}"
-    return [InputProblem(file=str(path), line=None, place="", message=i18n.text("ui.internal_error", lang, reason=reason))]
+    message = i18n.text("ui.internal_error", lang, reason=reason)
+    return [InputProblem(file=str(path), sha256=digest, line=None, place="", message=message)]
+
+
+def file_sha256(path: Path) -> str | None:
+    """sha256 of a file's bytes, or None if it cannot be read."""
+    try:
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
 
 
 def check_one(path: Path, ctx: Context, villages: dict[str, VillageSummary] | None) -> Outcome:
