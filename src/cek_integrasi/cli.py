@@ -20,9 +20,13 @@ from . import i18n
 from .diffing import diff_reports
 from .errors import InputError
 from .facts import Context
-from .render import FORMATS, render_problem
+from .html_report import render_html
+from .outputs import OutputError, guard, write_atomic
+from .render import FORMATS, as_json, as_markdown, render_problem
+from .report import Report
 from .rulepack import DEFAULT_PACK, RulePack, RulePackError, load_pack
 from .run import check_files, dossier_files
+from .xlsx_report import report_workbook
 from .waivers import WaiverSet, load_waivers
 
 SEVERITY_ORDER = ("info", "warning", "error")
@@ -58,39 +62,59 @@ def main() -> None:
     """Check village planning dossiers against the Panduan Teknis Integrasi (PNPM-MPd into Musrenbang)."""
 
 
-@main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True)
-@lang_option
-@click.option("--fail-on", type=click.Choice(SEVERITY_ORDER[::-1]), default="error", show_default=True,
-              help="Exit 1 when a finding has this severity or a higher one.")
-@click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="Judge the dossiers as of this date (default: today).")
-@click.option("--before", metavar="STAGE", help="Pre-check before a forum, e.g. musrenbangdes_rkp: every step it needs must be in place.")
-@click.option("--complete", is_flag=True, help="Complete-cycle audit: every step and yearly duty is due.")
-@click.option("--waivers", "waiver_files", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
-              help="Waiver file (repeatable); see docs/waivers.md.")
-@click.option("--no-waivers", is_flag=True, help="Ignore every waiver: the unwaived truth.")
-@click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="number of cores",
-              help="Worker processes checking dossiers in parallel.")
-@pack_option
-def check(paths, fmt, lang, fail_on, as_of, before, complete, waiver_files, no_waivers, jobs, pack_id) -> None:
-    """Check dossier files (YAML/JSON) or folders of them; print the findings."""
+def run_options(command):
+    """The options shared by `check` and `report`: what to check, as of when, with which waivers."""
+    options = [
+        click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path)),
+        lang_option,
+        click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="Judge the dossiers as of this date (default: today)."),
+        click.option("--before", metavar="STAGE", help="Pre-check before a forum, e.g. musrenbangdes_rkp: every step it needs must be in place."),
+        click.option("--complete", is_flag=True, help="Complete-cycle audit: every step and yearly duty is due."),
+        click.option("--waivers", "waiver_files", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
+                     help="Waiver file (repeatable); see docs/waivers.md."),
+        click.option("--no-waivers", is_flag=True, help="Ignore every waiver: the unwaived truth."),
+        click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="number of cores",
+                     help="Worker processes checking dossiers in parallel."),
+        pack_option,
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _run(paths, lang, as_of, before, complete, waiver_files, no_waivers, jobs, pack_id, output: Path | None = None) -> Report:
+    """Load the pack, the waivers and the files, refuse an output over an input, check everything."""
     pack = _load(pack_id)
     if before is not None and before not in pack.plan.stages:
-        choices = ", ".join(pack.plan.stages)
-        click.echo(i18n.text("ui.unknown_stage", lang, stage=before, choices=choices), err=True)
-        sys.exit(EXIT_INPUT)
+        _fail(i18n.text("ui.unknown_stage", lang, stage=before, choices=", ".join(pack.plan.stages)))
     files = dossier_files(paths)
     if not files:
-        click.echo(i18n.text("ui.no_dossiers", lang, path=", ".join(map(str, paths))), err=True)
-        sys.exit(EXIT_INPUT)
+        _fail(i18n.text("ui.no_dossiers", lang, path=", ".join(map(str, paths))))
     try:
         waivers = WaiverSet() if no_waivers else load_waivers(list(waiver_files), {r.id for r in pack.rules})
     except InputError as error:
-        for problem in getattr(error, "problems", [error]):
-            click.echo(render_problem(problem, lang), err=True)
-        sys.exit(EXIT_INPUT)
-    report = check_files(pack, lang, waivers, files, Context(as_of=as_of, complete=complete, before=before), jobs)
+        _fail("\n".join(render_problem(p, lang) for p in getattr(error, "problems", [error])))
+    if output is not None:
+        try:
+            guard(output, [*files, *waiver_files])
+        except OutputError:
+            _fail(i18n.text("ui.output_is_input", lang, path=output))
+    return check_files(pack, lang, waivers, files, Context(as_of=as_of, complete=complete, before=before), jobs)
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(EXIT_INPUT)
+
+
+@main.command()
+@run_options
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True)
+@click.option("--fail-on", type=click.Choice(SEVERITY_ORDER[::-1]), default="error", show_default=True,
+              help="Exit 1 when a finding has this severity or a higher one.")
+def check(fmt, fail_on, **run) -> None:
+    """Check dossier files (YAML/JSON) or folders of them; print the findings."""
+    report = _run(**run)
     click.echo(FORMATS[fmt](report), nl=False)
     if report.input_errors:
         sys.exit(EXIT_INPUT)
@@ -98,6 +122,33 @@ def check(paths, fmt, lang, fail_on, as_of, before, complete, waiver_files, no_w
     live = [f for r in report.dossiers for f in r.findings if f.state != "waived"]
     if any(SEVERITY_ORDER.index(f.severity) >= threshold for f in live):
         sys.exit(EXIT_FINDINGS)
+
+
+REPORTS = {
+    "html": lambda report: render_html(report).encode("utf-8"),
+    "xlsx": report_workbook,
+    "markdown": lambda report: as_markdown(report).encode("utf-8"),
+    "json": lambda report: as_json(report).encode("utf-8"),
+}
+
+
+@main.command()
+@run_options
+@click.option("--format", "fmt", type=click.Choice(list(REPORTS)), default="html", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True, help="File to write.")
+def report(fmt, output, **run) -> None:
+    """Write a compliance report (HTML, XLSX, Markdown or JSON) for a kecamatan or kabupaten.
+
+    Exit 0 when written; 2 when some input could not be read (the report is written and lists it).
+    """
+    result = _run(**run, output=output)
+    try:
+        write_atomic(output, REPORTS[fmt](result))
+    except OSError as error:
+        _fail(i18n.text("ui.output_failed", run["lang"], path=output, reason=error.strerror or error))
+    click.echo(i18n.text("ui.written", run["lang"], path=output, dossiers=result.summary.dossiers), err=True)
+    if result.input_errors:
+        sys.exit(EXIT_INPUT)
 
 
 @main.group()

@@ -19,7 +19,7 @@ from .engine import Engine, EngineFailure
 from .facts import Context, Subject, VillageSummary
 from .model import Dossier
 from .reading import Document, join
-from .report import DossierResult, Finding, NextStep, State, WaiverNote
+from .report import DossierResult, Finding, NextStep, State, TimelineStep, WaiverNote
 from .rulepack import Rule, RulePack
 from .subjects import subjects_of
 from .waivers import LoadedWaiver, WaiverSet
@@ -75,9 +75,11 @@ class Checker:
             for s in subjects
             if s.kind == "tahap" and s.key in pending
         ]
+        timeline = [_step(s, [f for f in findings if f.subject == s.key], self.lang) for s in subjects if s.kind == "tahap"]
         order = {r.id: i for i, r in enumerate(self.pack.rules)}
         findings.sort(key=lambda f: (("error", "warning", "info").index(f.severity), order[f.rule]))
-        return _result(doc, dossier, {r.id: states[r.id] for r in self.pack.rules}, findings, verdict, next_steps)
+        states = {r.id: states[r.id] for r in self.pack.rules}
+        return _result(doc, dossier, states, findings, verdict, next_steps, timeline)
 
     def _waiver(self, rule: Rule, dossier: Dossier, subject: Subject, state: State, ctx: Context) -> LoadedWaiver | None:
         """The live waiver that covers this failure, if any."""
@@ -130,10 +132,10 @@ def unevaluated(pack: RulePack, lang: str, doc: Document, dossier: Dossier, reas
         )
         for r in pack.rules
     ]
-    return _result(doc, dossier, {r.id: "error" for r in pack.rules}, findings, None, [])
+    return _result(doc, dossier, {r.id: "error" for r in pack.rules}, findings, None, [], [])
 
 
-def _result(doc: Document, dossier: Dossier, states, findings, verdict, next_steps) -> DossierResult:
+def _result(doc: Document, dossier: Dossier, states, findings, verdict, next_steps, timeline) -> DossierResult:
     return DossierResult(
         file=str(doc.path),
         sha256=hashlib.sha256(doc.raw).hexdigest(),
@@ -146,6 +148,24 @@ def _result(doc: Document, dossier: Dossier, states, findings, verdict, next_ste
         results=states,
         findings=findings,
         next_steps=next_steps,
+        timeline=timeline,
+    )
+
+
+def _step(subject: Subject, findings: list[Finding], lang: str) -> TimelineStep:
+    states = {f.state for f in findings}
+    if states & {"fail", "error"}:
+        status = "problem"
+    elif "pending" in states:
+        status = "pending"
+    else:
+        status = "done" if subject.facts["tercatat"] else "open"
+    return TimelineStep(
+        stage=subject.facts["kode"],
+        label=subject.details["label"][lang],
+        date=subject.details["tanggal"],
+        status=status,
+        findings=[f.rule for f in findings],
     )
 
 

@@ -53,6 +53,18 @@ class NextStep(_Report):
     label: str
 
 
+class TimelineStep(_Report):
+    """One step of the cycle in a dossier: when it was recorded and which findings it has."""
+
+    stage: str
+    label: str
+    date: dt.date | None
+    status: Literal["done", "problem", "pending", "open"] = Field(
+        description="done: recorded, no failure; problem: a failed finding on it; pending: not reached yet; open: not judged."
+    )
+    findings: list[str] = Field(description="Rule IDs of the findings (failed, pending, waived) on this step.")
+
+
 class DossierResult(_Report):
     """Outcome of every rule of the pack on one dossier."""
 
@@ -67,6 +79,7 @@ class DossierResult(_Report):
     results: dict[str, State] = Field(description="State of every rule of the pack, by rule ID.")
     findings: list[Finding]
     next_steps: list[NextStep] = Field(description="Langkah berikutnya: pending steps of the cycle, earliest first.")
+    timeline: list[TimelineStep] = Field(description="Every step of the cycle that applies, earliest first.")
 
 
 class InputProblem(_Report):
