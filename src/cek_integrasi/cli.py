@@ -18,7 +18,9 @@ from tabulate import tabulate
 
 from . import i18n
 from .diffing import diff_reports
+from . import screen_render, screening
 from .errors import InputError
+from .evaluate import Checker
 from .facts import Context
 from .html_report import render_html
 from .outputs import OutputError, guard, write_atomic
@@ -262,3 +264,48 @@ def diff(old, new, fmt, lang) -> None:
 def _states(change, lang: str) -> str:
     show = lambda state: i18n.text(f"state.{state}", lang) if state else "-"  # noqa: E731
     return show(change.new_state) if change.old_state == change.new_state else f"{show(change.old_state)} -> {show(change.new_state)}"
+
+
+@main.command()
+@click.argument("roster", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice([*screen_render.TEXT, "xlsx"]), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (required for xlsx).")
+@click.option("--template", is_flag=True, help="Print an empty roster (CSV), or write one to -o (.csv or .xlsx).")
+@lang_option
+@click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="Judge as of this date (default: today).")
+@pack_option
+def screen(roster, fmt, output, template, lang, as_of, pack_id) -> None:
+    """Screen a kabupaten roster (CSV/XLSX): which villages must integrate, which not and why.
+
+    Exit 0 when every row was screened; 2 when some rows had problems (listed with row and column).
+    """
+    if template:
+        data = screen_render.template_xlsx() if output and output.suffix.lower() == ".xlsx" else screen_render.template_csv().encode()
+        _write_or_print(output, data, lang)
+        return
+    if roster is None:
+        _fail(i18n.text("ui.roster_needed", lang))
+    if fmt == "xlsx" and output is None:
+        _fail(i18n.text("ui.output_needed", lang, format=fmt))
+    if output is not None and output.resolve() == roster.resolve():
+        _fail(i18n.text("ui.output_is_input", lang, path=output))
+    try:
+        result = screening.screen(Checker(_load(pack_id), lang), roster, as_of)
+    except InputError as error:
+        _fail(render_problem(error, lang))
+    data = screen_render.as_xlsx(result) if fmt == "xlsx" else screen_render.TEXT[fmt](result).encode("utf-8")
+    _write_or_print(output, data, lang, len(result.villages))
+    if result.bad_rows:
+        sys.exit(EXIT_INPUT)
+
+
+def _write_or_print(output: Path | None, data: bytes, lang: str, count: int | None = None) -> None:
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    try:
+        write_atomic(output, data)
+    except OSError as error:
+        _fail(i18n.text("ui.output_failed", lang, path=output, reason=error.strerror or error))
+    if count is not None:
+        click.echo(i18n.text("ui.written_screen", lang, path=output, villages=count), err=True)

@@ -1,0 +1,127 @@
+"""The screening result as a terminal table, JSON, CSV, XLSX or HTML, in the report's language."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from openpyxl import Workbook
+from tabulate import tabulate
+
+from . import i18n
+from .outputs import defuse
+from .screening import COLUMNS, ScreenReport
+from .xlsx_report import put, table
+
+VERDICTS = ("WAJIB", "BELUM_MEMENUHI", "BUKAN_PARTISIPAN")
+_ENV = Environment(loader=PackageLoader("cek_integrasi", "templates"), autoescape=True, undefined=StrictUndefined)
+
+
+def _t(report: ScreenReport):
+    return lambda key, **context: i18n.text(key, report.lang, **context)
+
+
+def _village_rows(report: ScreenReport) -> list[list[object]]:
+    t = _t(report)
+    return [
+        [v.row, v.kode, v.nama, v.kecamatan, t(f"verdict.{v.verdict}"),
+         "; ".join(f"{f.rule} {f.title}" for f in v.unmet), "; ".join(f"{f.rule} {f.title}" for f in v.warnings)]
+        for v in report.villages
+    ]
+
+
+def _village_headers(report: ScreenReport) -> list[str]:
+    t = _t(report)
+    return [t("screen.row"), t("ui.col_code"), t("screen.village"), t("report.kecamatan"), t("ui.verdict"), t("screen.unmet"), t("screen.warnings")]
+
+
+def _count_rows(report: ScreenReport) -> tuple[list[str], list[list[object]]]:
+    t = _t(report)
+    headers = [t("report.kecamatan")] + [t(f"verdict.{v}") for v in VERDICTS] + [t("screen.total")]
+    rows = [[k.kecamatan, k.WAJIB, k.BELUM_MEMENUHI, k.BUKAN_PARTISIPAN, k.total] for k in report.kecamatan]
+    rows.append([t("screen.all")] + [sum(getattr(k, v) for k in report.kecamatan) for v in VERDICTS] + [len(report.villages)])
+    return headers, rows
+
+
+def _bad_lines(report: ScreenReport) -> list[str]:
+    t = _t(report)
+    return [f"{report.roster['file']}: {t('screen.row_col', row=p.row, column=p.column)}: {p.message}" for p in report.bad_rows]
+
+
+def as_table(report: ScreenReport) -> str:
+    t = _t(report)
+    out = [tabulate(_village_rows(report), headers=_village_headers(report), tablefmt="simple", maxcolwidths=[None, None, 22, 14, 22, 40, 30]), ""]
+    headers, rows = _count_rows(report)
+    out += [t("screen.per_kecamatan") + ":", tabulate(rows, headers=headers, tablefmt="simple"), ""]
+    if report.bad_rows:
+        out += [t("screen.bad_rows") + ":"] + [f"  {line}" for line in _bad_lines(report)] + [""]
+    out.append(t("screen.summary", villages=len(report.villages), bad=len({p.row for p in report.bad_rows})))
+    return "\n".join(out) + "\n"
+
+
+def as_json(report: ScreenReport) -> str:
+    return report.model_dump_json(indent=2) + "\n"
+
+
+def as_csv(report: ScreenReport) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(_village_headers(report))
+    for row in _village_rows(report):
+        writer.writerow([defuse(cell) for cell in row])
+    return out.getvalue()
+
+
+def as_xlsx(report: ScreenReport) -> bytes:
+    t = _t(report)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = t("screen.sheet_villages")
+    table(sheet, _village_headers(report), _village_rows(report), filters=True)
+    for letter, width in (("C", 24), ("D", 16), ("E", 26), ("F", 50), ("G", 40)):
+        sheet.column_dimensions[letter].width = width
+    counts = book.create_sheet(t("screen.per_kecamatan")[:31])
+    headers, rows = _count_rows(report)
+    table(counts, headers, rows)
+    counts.column_dimensions["A"].width = 20
+    bad = book.create_sheet(t("screen.bad_rows")[:31])
+    table(bad, [t("screen.row"), t("screen.column"), t("screen.value"), t("ui.col_message")],
+          ([p.row, p.column, p.value, p.message] for p in report.bad_rows))
+    bad.column_dimensions["D"].width = 80
+    about = book.create_sheet(t("screen.sheet_about"))
+    put(about, [t("screen.title")], bold=True)
+    put(about, [t("ui.as_of"), dt.date.fromisoformat(report.as_of)])
+    put(about, [t("ui.rule_pack"), f"{report.rule_pack['id']} {report.rule_pack['version']}", report.rule_pack["sha256"]])
+    put(about, [t("screen.roster"), report.roster["file"], report.roster["sha256"]])
+    put(about, ["cek-integrasi", report.version])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def as_html(report: ScreenReport) -> str:
+    headers, rows = _count_rows(report)
+    return _ENV.get_template("screen.html.j2").render(
+        report=report, t=_t(report), show=lambda v: i18n.show(v, report.lang), as_of=dt.date.fromisoformat(report.as_of),
+        count_headers=headers, count_rows=rows, verdicts=VERDICTS, bad_lines=_bad_lines(report),
+    )
+
+
+def template_csv() -> str:
+    """An empty roster: the header row with the canonical column names."""
+    return ",".join(COLUMNS) + "\n"
+
+
+def template_xlsx() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "roster"
+    table(sheet, list(COLUMNS), [])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+TEXT = {"table": as_table, "json": as_json, "csv": as_csv, "html": as_html}
