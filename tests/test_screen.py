@@ -1,0 +1,131 @@
+"""Kabupaten screening: the same ELG rules as `check`, bad rows by row and column, every output format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+import yaml
+from click.testing import CliRunner
+
+from browser import needs_chromium, screenshot
+from cek_integrasi.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+ROSTER_CSV = ROOT / "samples" / "roster_kabupaten_bulukumba.csv"
+ROSTER_XLSX = ROOT / "samples" / "roster_kabupaten_bulukumba.xlsx"
+BROKEN = FIXTURES / "roster_baris_rusak.csv"
+AS_OF = ["--as-of", "2014-03-01"]
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def screened(*args):
+    return json.loads(run("screen", *args, "--format", "json", *AS_OF).output)
+
+
+def test_a_roster_with_bad_rows_reports_them_and_screens_the_rest():
+    expected = yaml.safe_load((FIXTURES / "roster_baris_rusak.expected.yaml").read_text("utf-8"))
+    result = run("screen", BROKEN, *AS_OF)
+    assert result.exit_code == 2
+    report = screened(BROKEN)
+    problems = [(p["row"], p["column"], p["value"]) for p in report["bad_rows"]]
+    assert problems == [(b["baris"], b["kolom"], b["nilai"]) for b in expected["baris_rusak"]]
+    by_row = {v["row"]: v for v in report["villages"]}
+    assert set(by_row) == set(expected["baris_baik"])
+    for row, want in expected["baris_baik"].items():
+        assert by_row[row]["kode"] == want["kode"] and by_row[row]["verdict"] == want["putusan"]
+        assert [f["rule"] for f in by_row[row]["unmet"]] == want.get("gagal", [])
+        assert [f["rule"] for f in by_row[row]["warnings"]] == want.get("peringatan", [])
+    assert "baris 10, kolom kantor_layak: 'yaa' bukan ya/tidak" in result.output
+
+
+def test_csv_and_xlsx_rosters_give_the_same_screening_with_counts_per_kecamatan():
+    from_csv, from_xlsx = screened(ROSTER_CSV), screened(ROSTER_XLSX)
+    assert from_csv["villages"] == from_xlsx["villages"] and from_csv["bad_rows"] == []
+    totals = {v: sum(k[v] for k in from_csv["kecamatan"]) for v in ("WAJIB", "BELUM_MEMENUHI", "BUKAN_PARTISIPAN")}
+    assert totals == {"WAJIB": 29, "BELUM_MEMENUHI": 12, "BUKAN_PARTISIPAN": 7}
+    assert [k["kecamatan"] for k in from_csv["kecamatan"]] == ["Bulukumpa", "Gantarang", "Kindang", "Rilau Ale"]
+    assert sum(k["total"] for k in from_csv["kecamatan"]) == 48 and run("screen", ROSTER_CSV, *AS_OF).exit_code == 0
+
+
+def test_screening_applies_the_rule_files_messages_and_references():
+    village = next(v for v in screened(ROSTER_CSV)["villages"] if v["kode"] == "73.02.05.2007")
+    unmet = village["unmet"][0]
+    assert unmet["rule"] == "ELG-03" and unmet["reference"] == "PTI Bab III.B.2"
+    assert unmet["message"].startswith("Sekurang-kurangnya 2 Kaur oleh 2 orang berbeda; ditemukan 1")
+    english = next(v for v in screened(ROSTER_CSV, "--lang", "en")["villages"] if v["kode"] == "73.02.05.2007")
+    assert english["unmet"][0]["message"].startswith("At least 2 Kaur")
+
+
+def test_csv_output_defuses_formulas(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER_CSV.read_text("utf-8").replace("Bialo Jaya", "=1+2"), "utf-8")
+    out = tmp_path / "hasil.csv"
+    assert run("screen", roster, "--format", "csv", "-o", out, *AS_OF).exit_code == 0
+    rows = list(csv.reader(io.StringIO(out.read_text("utf-8"))))
+    assert rows[0][:3] == ["Baris", "Kode", "Desa"] and ["'=1+2"] == [r[2] for r in rows if "1+2" in r[2]]
+
+
+def test_xlsx_output_has_villages_counts_and_bad_rows(tmp_path):
+    out = tmp_path / "hasil.xlsx"
+    assert run("screen", BROKEN, "--format", "xlsx", "-o", out, *AS_OF).exit_code == 2  # written, with bad rows
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Penyaringan", "Per kecamatan", "Baris bermasalah", "Tentang"]
+    villages = list(book["Penyaringan"].iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in villages] == [2, 4, 6, 7, 9, 11] and book["Penyaringan"].auto_filter.ref
+    bad = list(book["Baris bermasalah"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[1]) for r in bad] == [(3, "kode"), (5, "kode"), (8, "peserta_pnpm"), (10, "kantor_layak"), (10, "sekdes")]
+    assert run("screen", BROKEN, "--format", "xlsx").exit_code == 2  # xlsx needs -o
+
+
+def test_html_output_escapes_names(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER_CSV.read_text("utf-8").replace("Bialo Jaya", "<b>Bialo</b>"), "utf-8")
+    out = tmp_path / "hasil.html"
+    assert run("screen", roster, "--format", "html", "-o", out, *AS_OF).exit_code == 0
+    html = out.read_text("utf-8")
+    assert "&lt;b&gt;Bialo&lt;/b&gt;" in html and "<b>Bialo" not in html
+    assert "Penyaringan desa wajib integrasi" in html and "Rilau Ale" in html
+
+
+def test_template_and_input_errors(tmp_path):
+    header = run("screen", "--template").output.strip().split(",")
+    assert header[:4] == ["kode", "nama", "kecamatan", "peserta_pnpm"]
+    assert run("screen", "--template", "-o", tmp_path / "t.xlsx").exit_code == 0
+    assert [c.value for c in openpyxl.load_workbook(tmp_path / "t.xlsx")["roster"][1]][:2] == ["kode", "nama"]
+    headers_only = tmp_path / "kurang.csv"
+    headers_only.write_text("Kode Desa;Nama\n73.02.05.2004;Bonto Bangun\n", "utf-8")
+    result = run("screen", headers_only)
+    assert result.exit_code == 2 and "kolom wajib tidak ditemukan" in result.output and "baris 1" in result.output
+    assert run("screen").exit_code == 2
+    refused = run("screen", ROSTER_CSV, "--format", "csv", "-o", ROSTER_CSV)
+    assert refused.exit_code == 2 and "ini file masukan" in refused.output
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(ROSTER_CSV.read_text("utf-8").replace("Bialo", "Bialó").encode("latin-1"))
+    assert "bukan teks UTF-8" in run("screen", latin).output
+    not_xlsx = tmp_path / "palsu.xlsx"
+    not_xlsx.write_text("bukan", "utf-8")
+    assert "bukan buku kerja XLSX" in run("screen", not_xlsx).output
+
+
+def test_indonesian_headers_in_any_case_are_accepted(tmp_path):
+    roster = tmp_path / "roster.csv"
+    text = ROSTER_CSV.read_text("utf-8").split("\n", 1)
+    roster.write_text("Kode Desa,Nama Desa,KECAMATAN,Peserta PNPM-MPd,Kantor Ada,Kantor Layak,Sekretaris Desa,Nama Sekdes,Daftar Kaur,Jumlah Kaur,BPD\n" + text[1], "utf-8")
+    assert screened(roster)["villages"] == screened(ROSTER_CSV)["villages"]
+
+
+@needs_chromium
+def test_screening_html_renders_in_chromium(tmp_path):
+    out = tmp_path / "hasil.html"
+    run("screen", ROSTER_CSV, "--format", "html", "-o", out, *AS_OF)
+    png = tmp_path / "hasil.png"
+    screenshot(out, png, tmp_path / "profile")
+    assert png.stat().st_size > 20_000
