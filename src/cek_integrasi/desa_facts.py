@@ -19,7 +19,7 @@ def situation(dossier: DesaDossier, stages: Recorded) -> dict[str, Any]:
     first_year = dossier.tahun_mulai_integrasi == dossier.tahun_rencana - 1 or any(
         code in stages for code in ("mad_sosialisasi", "musdes_sosialisasi")
     )
-    return {"path": "peninjauan" if review else "baru", "tahun_pertama": first_year}
+    return {"path": "peninjauan" if review else "baru", "tahun_pertama": first_year, "peserta_pnpm": dossier.peserta_pnpm}
 
 
 def _rpjm_predates_integration(dossier: DesaDossier) -> bool:
