@@ -39,4 +39,4 @@ def test_an_engine_exception_makes_every_rule_an_error_for_that_dossier_only(che
 def test_a_fact_that_is_not_as_declared_never_reaches_the_engine(checker):
     wrong = Subject("desa", "desa", "", {"peserta_pnpm": "true"})
     with pytest.raises(EngineFailure, match="not as declared"):
-        checker.engine.matches([wrong])
+        checker.engine.matches([[wrong]])

@@ -110,9 +110,10 @@ def test_kecamatan_folder_checks_villages_against_the_forum_and_survives_a_broke
     result = run("check", str(tmp_path), "--format", "json", *AS_OF)
     assert result.exit_code == 2
     report = json.loads(result.output)
-    assert [Path(d["file"]).name for d in report["dossiers"]] == ["00_kecamatan.yaml", "desa_a.yaml", "desa_b.json", "desa_c.yaml"]
+    # villages first, in file order; kecamatan dossiers after them (they need every village of the run)
+    assert [Path(d["file"]).name for d in report["dossiers"]] == ["desa_a.yaml", "desa_b.json", "desa_c.yaml", "00_kecamatan.yaml"]
     assert report["summary"]["dossiers"] == 4 and report["summary"]["unreadable"] == 1
-    kec = report["dossiers"][0]
+    kec = report["dossiers"][-1]
     assert kec["kind"] == "kecamatan" and kec["verdict"] is None and kec["results"]["MRK-04"] == "fail"
     mrk04 = {f["message"].split(":")[0] for f in kec["findings"] if f["rule"] == "MRK-04"}
     assert mrk04 == {"Desa Bulo Lohe (73.02.05.2007)", "Desa Bonto Sallang (73.02.05.2009)", "Desa Salassae (73.02.05.2020)"}

@@ -36,14 +36,14 @@ def _run(folder):
 
 
 def test_a_dossier_that_kills_its_worker_twice_is_an_error_for_manual_review(batch, monkeypatch):
-    original = Checker.check
+    original = Checker.check_many
 
-    def crashing(self, doc, dossier, *args, **kwargs):
-        if dossier.nama == "Desa Mogok":
+    def crashing(self, items, *args, **kwargs):
+        if any(dossier.nama == "Desa Mogok" for _, dossier in items):
             _segfault()
-        return original(self, doc, dossier, *args, **kwargs)
+        return original(self, items, *args, **kwargs)
 
-    monkeypatch.setattr(Checker, "check", crashing)  # workers are forked from this process, patch included
+    monkeypatch.setattr(Checker, "check_many", crashing)  # workers are forked from this process, patch included
     code, report = _run(batch)
     assert code == 1
     by_name = {d["name"]: d for d in report["dossiers"]}
@@ -59,15 +59,15 @@ def test_a_dossier_that_kills_its_worker_twice_is_an_error_for_manual_review(bat
 
 def test_a_dossier_whose_worker_died_once_is_retried_alone_and_reported_normally(batch, monkeypatch, tmp_path_factory):
     marker = tmp_path_factory.mktemp("marker") / "crashed-once"
-    original = Checker.check
+    original = Checker.check_many
 
-    def crash_once(self, doc, dossier, *args, **kwargs):
-        if dossier.nama == "Desa Mogok" and not marker.exists():
+    def crash_once(self, items, *args, **kwargs):
+        if any(dossier.nama == "Desa Mogok" for _, dossier in items) and not marker.exists():
             marker.touch()
             os.kill(os.getpid(), 9)
-        return original(self, doc, dossier, *args, **kwargs)
+        return original(self, items, *args, **kwargs)
 
-    monkeypatch.setattr(Checker, "check", crash_once)
+    monkeypatch.setattr(Checker, "check_many", crash_once)
     code, report = _run(batch)
     assert code == 0 and marker.exists()
     assert [d["verdict"] for d in report["dossiers"]] == ["WAJIB"] * 4

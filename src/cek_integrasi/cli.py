@@ -18,16 +18,18 @@ from tabulate import tabulate
 
 from . import i18n
 from .diffing import diff_reports
+from . import generate as synthetic
 from . import screen_render, screening
 from .errors import InputError
 from .evaluate import Checker
 from .facts import Context
 from .html_report import render_html
 from .outputs import OutputError, guard, write_atomic
-from .render import FORMATS, as_json, as_markdown, render_problem
+from .render import FORMATS, Parts, render, render_input_problem, render_problem
 from .report import Report
 from .rulepack import DEFAULT_PACK, RulePack, RulePackError, load_pack
-from .run import check_files, dossier_files
+from .run import Run, dossier_files
+from .workers import WorkerPool, validate_batch
 from .xlsx_report import report_workbook
 from .waivers import WaiverSet, load_waivers
 
@@ -84,8 +86,8 @@ def run_options(command):
     return command
 
 
-def _run(paths, lang, as_of, before, complete, waiver_files, no_waivers, jobs, pack_id, output: Path | None = None) -> Report:
-    """Load the pack, the waivers and the files, refuse an output over an input, check everything."""
+def _run(paths, lang, as_of, before, complete, waiver_files, no_waivers, jobs, pack_id, output: Path | None = None) -> Run:
+    """Load the pack, the waivers and the files, refuse an output over an input; the run to iterate."""
     pack = _load(pack_id)
     if before is not None and before not in pack.plan.stages:
         _fail(i18n.text("ui.unknown_stage", lang, stage=before, choices=", ".join(pack.plan.stages)))
@@ -101,7 +103,7 @@ def _run(paths, lang, as_of, before, complete, waiver_files, no_waivers, jobs, p
             guard(output, [*files, *waiver_files])
         except OutputError:
             _fail(i18n.text("ui.output_is_input", lang, path=output))
-    return check_files(pack, lang, waivers, files, Context(as_of=as_of, complete=complete, before=before), jobs)
+    return Run(pack, lang, waivers, files, Context(as_of=as_of, complete=complete, before=before), jobs)
 
 
 def _fail(message: str) -> None:
@@ -116,21 +118,22 @@ def _fail(message: str) -> None:
               help="Exit 1 when a finding has this severity or a higher one.")
 def check(fmt, fail_on, **run) -> None:
     """Check dossier files (YAML/JSON) or folders of them; print the findings."""
-    report = _run(**run)
-    click.echo(FORMATS[fmt](report), nl=False)
-    if report.input_errors:
+    checking = _run(**run)
+    results = checking.results_json() if fmt == "json" else checking.results()
+    for chunk in FORMATS[fmt](Parts(checking.header(), results, checking.footer)):
+        click.echo(chunk, nl=False)
+    if checking.problems:
         sys.exit(EXIT_INPUT)
     threshold = SEVERITY_ORDER.index(fail_on)
-    live = [f for r in report.dossiers for f in r.findings if f.state != "waived"]
-    if any(SEVERITY_ORDER.index(f.severity) >= threshold for f in live):
+    if any(checking.severities[s] for s in SEVERITY_ORDER[threshold:]):
         sys.exit(EXIT_FINDINGS)
 
 
 REPORTS = {
     "html": lambda report: render_html(report).encode("utf-8"),
     "xlsx": report_workbook,
-    "markdown": lambda report: as_markdown(report).encode("utf-8"),
-    "json": lambda report: as_json(report).encode("utf-8"),
+    "markdown": lambda report: render("markdown", report).encode("utf-8"),
+    "json": lambda report: render("json", report).encode("utf-8"),
 }
 
 
@@ -143,7 +146,8 @@ def report(fmt, output, **run) -> None:
 
     Exit 0 when written; 2 when some input could not be read (the report is written and lists it).
     """
-    result = _run(**run, output=output)
+    checking = _run(**run, output=output)
+    result = Report(**checking.header(), dossiers=list(checking.results()), **checking.footer())
     try:
         write_atomic(output, REPORTS[fmt](result))
     except OSError as error:
@@ -309,3 +313,41 @@ def _write_or_print(output: Path | None, data: bytes, lang: str, count: int | No
         _fail(i18n.text("ui.output_failed", lang, path=output, reason=error.strerror or error))
     if count is not None:
         click.echo(i18n.text("ui.written_screen", lang, path=output, villages=count), err=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@lang_option
+@click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="number of cores")
+@pack_option
+def validate(paths, lang, jobs, pack_id) -> None:
+    """Only read and validate dossiers, without rules: exit 0 when all are valid, 2 otherwise."""
+    pack = _load(pack_id)
+    files = dossier_files(paths)
+    if not files:
+        _fail(i18n.text("ui.no_dossiers", lang, path=", ".join(map(str, paths))))
+    pool = WorkerPool(pack, lang, WaiverSet(), jobs, task=validate_batch)
+    problems, bad = [], 0
+    for _, outcome in pool.stream(list(enumerate(files)), (None, None)):
+        if outcome.problems:
+            bad += 1
+            problems += outcome.problems
+    for problem in problems:
+        click.echo(render_input_problem(problem, lang))
+    click.echo(i18n.text("ui.validate_summary", lang, valid=len(files) - bad, unreadable=bad))
+    if bad:
+        sys.exit(EXIT_INPUT)
+
+
+@main.command()
+@click.option("-n", "count", type=click.IntRange(min=1), required=True, help="Number of villages.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False), required=True, help="New or empty folder.")
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--year", type=click.IntRange(2011, 2016), default=2013, show_default=True, help="Plan year.")
+@lang_option
+def generate(count, output, seed, year, lang) -> None:
+    """Write N realistic synthetic village dossiers (a folder per kecamatan with its kecamatan dossier)."""
+    if output.exists() and any(output.iterdir()):
+        _fail(i18n.text("ui.output_not_empty", lang, path=output))
+    stats = synthetic.generate(count, output, seed, year)
+    click.echo(i18n.text("ui.generated", lang, path=output, **vars(stats)))

@@ -40,20 +40,38 @@ class Checker:
         self, doc: Document, dossier: Dossier, ctx: Context, villages: dict[str, VillageSummary] | None = None
     ) -> DossierResult:
         """All rule states and findings of one dossier; `villages` are the village dossiers of the same run."""
-        subjects = subjects_of(dossier, ctx, self.pack.plan, villages)
+        return self.check_many([(doc, dossier)], ctx, villages)[0]
+
+    def check_many(
+        self, items: list[tuple[Document, Dossier]], ctx: Context, villages: dict[str, VillageSummary] | None = None
+    ) -> list[DossierResult]:
+        """Check a batch in one pass of the engine; if the engine fails, each dossier is retried alone."""
+        subjects = [subjects_of(dossier, ctx, self.pack.plan, villages) for _, dossier in items]
         try:
             matched = self.engine.matches(subjects)
         except EngineFailure as failure:
-            return unevaluated(self.pack, self.lang, doc, dossier, str(failure))
+            if len(items) == 1:
+                doc, dossier = items[0]
+                return [unevaluated(self.pack, self.lang, doc, dossier, str(failure))]
+            return [result for item in items for result in self.check_many([item], ctx, villages)]
+        return [self._evaluate(doc, dossier, ctx, s, m) for (doc, dossier), s, m in zip(items, subjects, matched)]
+
+    def _evaluate(self, doc: Document, dossier: Dossier, ctx: Context, subjects: list[Subject], matched: set) -> DossierResult:
         states: dict[str, State] = {}
         findings: list[Finding] = []
         pending: set[str] = set()
+        by_kind: dict[str, list[Subject]] = {}
+        for subject in subjects:
+            by_kind.setdefault(subject.kind, []).append(subject)
         for rule in self.pack.rules:
             if rule.is_verdict:
                 continue
-            per_subject = [(s, _state(rule, s, matched)) for s in subjects if s.kind == rule.subject]
-            per_subject = [(s, st, self._waiver(rule, dossier, s, st, ctx)) for s, st in per_subject]
-            per_subject = [(s, "waived" if w else st, w) for s, st, w in per_subject]
+            per_subject = [(s, _state(rule, s, matched)) for s in by_kind.get(rule.subject, [])]
+            if self.waivers.waivers:
+                per_subject = [(s, st, self._waiver(rule, dossier, s, st, ctx)) for s, st in per_subject]
+                per_subject = [(s, "waived" if w else st, w) for s, st, w in per_subject]
+            else:
+                per_subject = [(s, st, None) for s, st in per_subject]
             states[rule.id] = _aggregate([st for _, st, _ in per_subject])
             pending |= {s.key for s, st, _ in per_subject if st == "pending"}
             findings += [

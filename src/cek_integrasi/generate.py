@@ -17,7 +17,11 @@ from pathlib import Path
 
 import yaml
 
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+    """Plain YAML as a person writes it: a value used twice is written twice, never as an alias."""
+
+    def ignore_aliases(self, data):
+        return True
 FIRST = ["Bonto", "Bulo", "Tana", "Lembang", "Balang", "Salu", "Batu", "Padang", "Borong", "Bukit", "Tompo", "Pao"]
 SECOND = ["Lohe", "Jaya", "Baru", "Rea", "Toa", "Sallang", "Harapan", "Makmur", "Indah", "Tinggi", "Lompo", "Mekar"]
 PEOPLE = [
@@ -254,7 +258,8 @@ def generate(n: int, out: Path, seed: int, year: int = 2013, fault_rate: float =
             for desa_no in range(1, min(rng.randint(8, 20), n - stats.villages) + 1):
                 data = village(rng, f"{kec_code}.{2000 + desa_no}", _place(rng), kec_name, kabupaten, year)
                 if rng.random() < fault_rate:
-                    for fault in rng.sample(FAULTS, rng.randint(1, 4)):
+                    chosen = rng.sample(FAULTS, rng.randint(1, 4))
+                    for fault in sorted(chosen, key=lambda f: f is _unfinished):  # cutting the cycle short comes last
                         fault(rng, data)
                     stats.faulty += 1
                 villages.append(data)

@@ -1,8 +1,13 @@
-"""Read a YAML or JSON file into plain data, remembering the line of every path.
+"""Read a YAML or JSON file into plain data, and find the line of any path in it.
 
 Only plain data comes out: mappings, lists, strings, numbers, booleans and null. YAML dates
 stay strings so that the model, not the YAML library, judges them (2012-02-30 must become a
 clear message, not a crash). Custom tags, merge keys, duplicate keys and alias bombs are refused.
+
+A YAML file is read by libyaml's C loader first (fast); anything unusual in it (an alias, a
+tag, a duplicate or merge key, a syntax error) sends it to the careful reader, which walks the
+node tree, applies the limits and says exactly what and where. Lines are found by that same walk,
+only when a message needs one.
 """
 
 from __future__ import annotations
@@ -35,17 +40,42 @@ _PLAIN_TAGS = {
 _constructor = yaml.constructor.SafeConstructor()
 
 
+class _Unusual(Exception):
+    """The fast reader met something only the careful reader may judge."""
+
+
+class _FastLoader(_Loader):
+    """libyaml's loader for plain data: dates stay text; aliases, duplicate and merge keys bail out."""
+
+    def construct_object(self, node, deep=False):
+        if node in self.constructed_objects:  # an alias: let the careful reader apply its limits
+            raise _Unusual
+        return super().construct_object(node, deep)
+
+    def construct_mapping(self, node, deep=False):
+        keys = [k.value for k, _ in node.value]
+        if len(set(keys)) != len(keys) or any(k.tag != "tag:yaml.org,2002:str" for k, _ in node.value):
+            raise _Unusual  # a duplicate, merge or non-text key
+        return super().construct_mapping(node, deep)
+
+
+_FastLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda _loader, node: node.value)
+_FastLoader.add_constructor(None, lambda _loader, _node: (_ for _ in ()).throw(_Unusual()))
+
+
 @dataclass
 class Document:
     """A file read into plain data, with the 1-based line where each path starts (YAML only)."""
 
     path: Path
     data: Any
-    lines: dict[str, int] = field(default_factory=dict)
+    lines: dict[str, int] | None = field(default_factory=dict)
     raw: bytes = b""
 
     def line_of(self, where: str) -> int | None:
-        """Line of `where`, or of its nearest parent that has one."""
+        """Line of `where`, or of its nearest parent that has one (YAML only)."""
+        if self.lines is None:  # read fast: find the lines once, now that one is wanted
+            self.lines = _lines(self.raw.decode("utf-8-sig"))
         while True:
             if where in self.lines:
                 return self.lines[where]
@@ -86,6 +116,12 @@ def read_document(path: Path) -> Document:
         raise InputError(path, "", "file_kosong")
     if suffix in JSON_SUFFIXES:
         return Document(path, _read_json(path, text), raw=raw)
+    try:
+        data = yaml.load(text, Loader=_FastLoader)
+        if data is not None:
+            return Document(path, data, lines=None, raw=raw)
+    except (_Unusual, yaml.YAMLError, RecursionError):
+        pass
     doc = Document(path, None, raw=raw)
     doc.data = _read_yaml(path, text, doc.lines)
     return doc
@@ -155,3 +191,31 @@ def _convert(path: Path, node: yaml.Node, where: str, lines: dict[str, int], bud
     if node.tag == "tag:yaml.org,2002:timestamp":
         return node.value
     return _constructor.construct_object(node)
+
+
+def _lines(text: str) -> dict[str, int]:
+    """Line of every path of a (plain, already read) YAML text, from libyaml's event stream."""
+    lines: dict[str, int] = {}
+    stack: list[list] = []  # [kind, path, key or index, expecting a key]
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+            continue
+        if not isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent)):
+            continue
+        where = ""
+        if stack:
+            top = stack[-1]
+            if top[0] == "map":
+                if top[3]:  # this node is a key
+                    top[2], top[3] = event.value, False
+                    continue
+                where, top[3] = join(top[1], top[2]), True
+            else:
+                where, top[2] = join(top[1], top[2]), top[2] + 1
+        lines.setdefault(where, event.start_mark.line + 1)
+        if isinstance(event, yaml.MappingStartEvent):
+            stack.append(["map", where, None, True])
+        elif isinstance(event, yaml.SequenceStartEvent):
+            stack.append(["seq", where, 0, False])
+    return lines

@@ -1,17 +1,59 @@
-"""Render a Report as a terminal table, Markdown or JSON, in the report's language."""
+"""Render a run as a terminal table, Markdown or JSON, in its language, while its results come in.
+
+Every renderer takes Parts: the header fields, the dossier results (an iterator for a live run,
+a list for a finished Report) and a footer that is read only after the results are exhausted.
+"""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
+from pydantic import BaseModel
 from tabulate import tabulate
 
 from . import i18n
 from .report import DossierResult, Finding, Report
 
 
-def as_json(report: Report) -> str:
-    return report.model_dump_json(indent=2) + "\n"
+@dataclass
+class Parts:
+    """What a renderer needs; `results` are models (or, for JSON, their JSON text)."""
+
+    header: dict[str, Any]
+    results: Iterable[DossierResult | str]
+    footer: Callable[[], dict[str, Any]]
+
+    @classmethod
+    def of(cls, report: Report) -> "Parts":
+        data = dict(report)
+        results = data.pop("dossiers")
+        footer = {k: data.pop(k) for k in ("input_errors", "waivers", "waiver_files", "summary")}
+        return cls(data, results, lambda: footer)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def json_chunks(parts: Parts) -> Iterator[str]:
+    """The JSON report (schemas/report.schema.json), one dossier at a time."""
+    yield "{\n"
+    for key, value in parts.header.items():
+        yield f"  {json.dumps(key)}: {json.dumps(_plain(value), ensure_ascii=False)},\n"
+    yield '  "dossiers": ['
+    for i, result in enumerate(parts.results):
+        yield ("," if i else "") + "\n    " + (result if isinstance(result, str) else result.model_dump_json())
+    yield "\n  ],\n"
+    footer = [f"  {json.dumps(k)}: {json.dumps(_plain(v), ensure_ascii=False)}" for k, v in parts.footer().items()]
+    yield ",\n".join(footer) + "\n}\n"
 
 
 def _place(finding: Finding, lang: str) -> str:
@@ -58,10 +100,9 @@ def render_problem(problem, lang: str) -> str:
     return f"{problem.path}: {place + ': ' if place else ''}{problem.describe(lang)}"
 
 
-def _waiver_lines(report: Report) -> list[str]:
-    lang = report.lang
+def _waiver_lines(footer: dict[str, Any], lang: str) -> list[str]:
     out = []
-    for w in report.waivers:
+    for w in footer["waivers"]:
         if w.status != "applied":
             what = f"{w.aturan} {w.kode}" + (f" ({w.dokumen})" if w.dokumen else "")
             out.append(f"  {w.file} [{w.index}] {what}: {i18n.text(f'waiver.{w.status}', lang, sampai=i18n.show(w.berlaku_sampai, lang), dari=i18n.show(w.tanggal, lang))}")
@@ -73,15 +114,16 @@ def _columns(lang: str) -> list[str]:
     return [i18n.text(f"ui.{k}", lang) for k in keys]
 
 
-def _summary(report: Report) -> str:
-    summary = report.summary
-    return i18n.text("ui.summary", report.lang, dossiers=summary.dossiers, unreadable=summary.unreadable, waived=summary.waived, **summary.findings)
+def _summary(footer: dict[str, Any], lang: str) -> str:
+    summary = footer["summary"]
+    return i18n.text("ui.summary", lang, dossiers=summary.dossiers, unreadable=summary.unreadable, waived=summary.waived, **summary.findings)
 
 
-def as_table(report: Report) -> str:
-    lang = report.lang
-    out: list[str] = []
-    for result in report.dossiers:
+def table_chunks(parts: Parts) -> Iterator[str]:
+    """The terminal table: a block per dossier, then the input problems, waivers and summary."""
+    lang = parts.header["lang"]
+    for result in parts.results:
+        out: list[str] = []
         out.append("=" * 78)
         out.append(f"{result.file}")
         out += _header(result, lang)
@@ -96,15 +138,22 @@ def as_table(report: Report) -> str:
             )
         else:
             out.append(i18n.text("ui.no_findings", lang))
-        out.append("")
-    if report.input_errors:
+        yield "\n".join(out) + "\n\n"
+    footer = parts.footer()
+    out = []
+    if footer["input_errors"]:
         out.append(i18n.text("ui.input_errors", lang) + ":")
-        out += [f"  {_problem_line(p, lang)}" for p in report.input_errors]
+        out += [f"  {_problem_line(p, lang)}" for p in footer["input_errors"]]
         out.append("")
-    if _waiver_lines(report):
-        out += _waiver_lines(report) + [""]
-    out.append(_summary(report))
-    return "\n".join(out) + "\n"
+    if _waiver_lines(footer, lang):
+        out += _waiver_lines(footer, lang) + [""]
+    out.append(_summary(footer, lang))
+    yield "\n".join(out) + "\n"
+
+
+def render_input_problem(problem, lang: str) -> str:
+    """An input problem of a report as one line: file: line N, place: message."""
+    return _problem_line(problem, lang)
 
 
 def _problem_line(problem, lang: str) -> str:
@@ -113,17 +162,20 @@ def _problem_line(problem, lang: str) -> str:
     return f"{problem.file}: {place + ': ' if place else ''}{problem.message}"
 
 
-def as_markdown(report: Report) -> str:
-    lang = report.lang
+def markdown_chunks(parts: Parts) -> Iterator[str]:
+    """The Markdown report: a section per dossier, then the input problems, waivers and summary."""
+    lang = parts.header["lang"]
+    pack = parts.header["rule_pack"]
     esc = lambda text: str(text).replace("|", "\\|").replace("\n", " ")  # noqa: E731
-    out = [
+    yield "\n".join([
         f"# {i18n.text('ui.report_title', lang)}",
         "",
-        f"- {i18n.text('ui.as_of', lang)}: {report.as_of}",
-        f"- {i18n.text('ui.rule_pack', lang)}: {report.rule_pack['id']} {report.rule_pack['version']} (sha256 {report.rule_pack['sha256'][:12]})",
+        f"- {i18n.text('ui.as_of', lang)}: {parts.header['as_of']}",
+        f"- {i18n.text('ui.rule_pack', lang)}: {pack['id']} {pack['version']} (sha256 {pack['sha256'][:12]})",
         "",
-    ]
-    for result in report.dossiers:
+    ]) + "\n"
+    for result in parts.results:
+        out: list[str] = []
         head, *rest = _header(result, lang)
         out += [f"## {esc(head)}", "", f"`{result.file}`", ""] + [f"- {esc(line)}" for line in rest] + [""]
         if result.findings:
@@ -133,16 +185,23 @@ def as_markdown(report: Report) -> str:
             out += ["| " + " | ".join(esc(c) for c in row) + " |" for row in _rows(result, lang)]
         else:
             out.append(i18n.text("ui.no_findings", lang))
-        out.append("")
-    if report.input_errors:
+        yield "\n".join(out) + "\n\n"
+    footer = parts.footer()
+    out = []
+    if footer["input_errors"]:
         out += [f"## {i18n.text('ui.input_errors', lang)}", ""]
-        out += [f"- {esc(_problem_line(p, lang))}" for p in report.input_errors]
+        out += [f"- {esc(_problem_line(p, lang))}" for p in footer["input_errors"]]
         out.append("")
-    if _waiver_lines(report):
-        head, *rest = _waiver_lines(report)
+    if _waiver_lines(footer, lang):
+        head, *rest = _waiver_lines(footer, lang)
         out += [f"## {head.rstrip(':')}", ""] + [f"- {esc(line.strip())}" for line in rest] + [""]
-    out.append(_summary(report))
-    return "\n".join(out) + "\n"
+    out.append(_summary(footer, lang))
+    yield "\n".join(out) + "\n"
 
 
-FORMATS = {"table": as_table, "json": as_json, "markdown": as_markdown}
+FORMATS = {"table": table_chunks, "json": json_chunks, "markdown": markdown_chunks}
+
+
+def render(fmt: str, report: Report) -> str:
+    """A finished Report in one of FORMATS, as one string."""
+    return "".join(FORMATS[fmt](Parts.of(report)))

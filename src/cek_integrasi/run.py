@@ -1,19 +1,22 @@
-"""One checking run: find the dossier files, check them in worker processes, collect a Report.
+"""One checking run: find the dossier files, check them in worker processes, report as results come.
 
-A file that cannot be read or validated is recorded as an input problem and the run goes on.
-Village dossiers are checked first; kecamatan dossiers then, with the villages of the run, so that
-the checks needing the villages (MRK-04) see them all.
+Village dossiers are checked first, in file order; kecamatan dossiers then, with the villages of
+the run, so that the checks needing the villages (MRK-04) see them all. A file that cannot be read
+or validated is recorded as an input problem and the run goes on. Results are yielded while later
+batches are still being checked, and only counts are kept, so a national run fits in memory.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from . import __version__
-from .facts import Context
+from .facts import Context, VillageSummary
 from .reading import JSON_SUFFIXES, YAML_SUFFIXES
-from .report import SEVERITIES, Report, Summary, WaiverStatus
+from .report import SEVERITIES, DossierResult, InputProblem, Summary, WaiverStatus
 from .rulepack import RulePack
 from .waivers import WaiverSet
 from .workers import WorkerPool
@@ -32,43 +35,81 @@ def dossier_files(paths: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(out))
 
 
-def check_files(pack: RulePack, lang: str, waivers: WaiverSet, files: list[Path], ctx: Context, jobs: int) -> Report:
-    """Check every file; unreadable ones become input problems, a crashing one an `error` result."""
-    pool = WorkerPool(pack, lang, waivers, jobs)
-    outcomes = pool.run(dict(enumerate(files)), lambda _path: (ctx, None))
-    villages = {o.village.kode: o.village for o in outcomes.values() if o.village}
-    deferred = {i: files[i] for i, o in outcomes.items() if o.deferred}
-    if deferred:
-        outcomes.update(pool.run(deferred, lambda _path: (ctx, villages)))
-    ordered = [outcomes[i].result for i in sorted(outcomes) if outcomes[i].result]
-    problems = [p for i in sorted(outcomes) for p in outcomes[i].problems or []]
-    live = [f for r in ordered for f in r.findings if f.state != "waived"]
-    waived = [f for r in ordered for f in r.findings if f.state == "waived"]
-    counts = {s: sum(1 for f in live if f.severity == s) for s in SEVERITIES}
-    return Report(
-        version=__version__,
-        rule_pack={"id": pack.id, "version": pack.version, "sha256": pack.digest},
-        as_of=ctx.as_of.isoformat(),
-        before=ctx.before,
-        complete=ctx.complete,
-        lang=lang,
-        dossiers=ordered,
-        input_errors=problems,
-        waivers=waiver_statuses(waivers, waived, ctx),
-        waiver_files=waivers.files,
-        summary=Summary(
-            dossiers=len(ordered), findings=counts, waived=len(waived), unreadable=sum(1 for o in outcomes.values() if o.problems)
-        ),
-    )
+class Run:
+    """A checking run. Iterate `results()` once; `header()` before, `footer()` after."""
 
+    def __init__(self, pack: RulePack, lang: str, waivers: WaiverSet, files: list[Path], ctx: Context, jobs: int):
+        self.pack, self.lang, self.waivers, self.files, self.ctx = pack, lang, waivers, files, ctx
+        self.pool = WorkerPool(pack, lang, waivers, jobs)
+        self.problems: list[InputProblem] = []
+        self.unreadable = 0
+        self.dossiers = 0
+        self.severities: Counter[str] = Counter()
+        self.waived: Counter[tuple[str, int]] = Counter()
 
-def waiver_statuses(waivers: WaiverSet, waived: list, ctx: Context) -> list[WaiverStatus]:
-    """Every waiver with what became of it: applied, unused, expired or not yet valid."""
-    out = []
-    for loaded in waivers.waivers:
-        used = sum(1 for f in waived if (f.waiver.file, f.waiver.index) == (loaded.file, loaded.index))
-        status = loaded.status_on(ctx.as_of)
-        if status == "live":
-            status = "applied" if used else "unused"
-        out.append(WaiverStatus(file=loaded.file, index=loaded.index, status=status, findings=used, **loaded.waiver.model_dump()))
-    return out
+    def header(self) -> dict[str, Any]:
+        return {
+            "tool": "cek-integrasi",
+            "version": __version__,
+            "rule_pack": {"id": self.pack.id, "version": self.pack.version, "sha256": self.pack.digest},
+            "as_of": self.ctx.as_of.isoformat(),
+            "before": self.ctx.before,
+            "complete": self.ctx.complete,
+            "lang": self.lang,
+        }
+
+    def results(self) -> Iterator[DossierResult]:
+        """Every dossier's result, as models."""
+        return (outcome.result for outcome in self.outcomes())
+
+    def results_json(self) -> Iterator[str]:
+        """Every dossier's result, as the JSON text the worker wrote (no parsing in this process)."""
+        return (outcome.result_json for outcome in self.outcomes())
+
+    def outcomes(self) -> Iterator:
+        """The outcomes that carry a result, counted as they pass."""
+        villages: dict[str, VillageSummary] = {}
+        deferred: list[tuple[int, Path]] = []
+        for index, outcome in self.pool.stream(list(enumerate(self.files)), (self.ctx, None)):
+            if outcome.deferred:
+                deferred.append((index, self.files[index]))
+            if outcome.village:
+                villages[outcome.village.kode] = outcome.village
+            yield from self._take(outcome)
+        for _, outcome in self.pool.stream(deferred, (self.ctx, villages)):
+            yield from self._take(outcome)
+
+    def _take(self, outcome) -> Iterator:
+        if outcome.problems:
+            self.problems += outcome.problems
+            self.unreadable += 1
+        if outcome.result_json:
+            self.dossiers += 1
+            self.severities.update(outcome.counts)
+            self.waived.update(outcome.waived)
+            yield outcome
+
+    def footer(self) -> dict[str, Any]:
+        return {
+            "input_errors": self.problems,
+            "waivers": self.waiver_statuses(),
+            "waiver_files": self.waivers.files,
+            "summary": Summary(
+                dossiers=self.dossiers,
+                findings={s: self.severities[s] for s in SEVERITIES},
+                waived=sum(self.waived.values()),
+                unreadable=self.unreadable,
+            ),
+        }
+
+    def waiver_statuses(self) -> list[WaiverStatus]:
+        """Every waiver with what became of it: applied, unused, expired or not yet valid."""
+        out = []
+        for loaded in self.waivers.waivers:
+            used = self.waived[(loaded.file, loaded.index)]
+            status = loaded.status_on(self.ctx.as_of)
+            if status == "live":
+                status = "applied" if used else "unused"
+            out.append(WaiverStatus(file=loaded.file, index=loaded.index, status=status, findings=used, **loaded.waiver.model_dump()))
+        return out
+

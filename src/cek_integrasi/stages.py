@@ -54,37 +54,49 @@ class Sequence:
         return all(situation.get(key) == value for key, value in self.when.items())
 
 
-@dataclass(frozen=True)
 class Order:
-    """Precedence between the steps of the sequences that count for one dossier."""
+    """Precedence between the steps of the sequences that count for one dossier (closures precomputed)."""
 
-    stages: dict[str, Stage]
-    edges: frozenset[tuple[str, str]]
+    def __init__(self, stages: dict[str, Stage], edges: frozenset[tuple[str, str]]):
+        self.stages = stages
+        self.edges = edges
+        present = {code for edge in edges for code in edge}
+        self._after = {code: self._reach(code, {a: set() for a in present} | _successors(edges)) for code in present}
+        self._before = {code: {a for a in present if code in self._after[a]} for code in present}
+        self._steps = {
+            level: [code for code, stage in stages.items() if stage.level == level and code in present]
+            for level in {stage.level for stage in stages.values()}
+        }
 
     def steps(self, level: str) -> list[str]:
         """Steps of one level that appear in the order, earliest first (pack order among equals)."""
-        present = {code for edge in self.edges for code in edge}
-        return [code for code, stage in self.stages.items() if stage.level == level and code in present]
+        return self._steps.get(level, [])
 
     def before(self, code: str) -> set[str]:
         """Every step that must come before `code`, directly or through others."""
-        return self._reach(code, lambda a, b: (b, a))
+        return self._before.get(code, set())
 
     def after(self, code: str) -> set[str]:
         """Every step that must come after `code`."""
-        return self._reach(code, lambda a, b: (a, b))
+        return self._after.get(code, set())
 
-    def _reach(self, code: str, orient) -> set[str]:
+    @staticmethod
+    def _reach(code: str, successors: dict[str, set[str]]) -> set[str]:
         seen: set[str] = set()
         frontier = [code]
         while frontier:
-            current = frontier.pop()
-            for a, b in self.edges:
-                src, dst = orient(a, b)
-                if src == current and dst not in seen:
-                    seen.add(dst)
-                    frontier.append(dst)
+            for nxt in successors.get(frontier.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    frontier.append(nxt)
         return seen
+
+
+def _successors(edges: frozenset[tuple[str, str]]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for a, b in edges:
+        out.setdefault(a, set()).add(b)
+    return out
 
 
 @dataclass(frozen=True)
@@ -93,10 +105,15 @@ class StagePlan:
 
     stages: dict[str, Stage]
     sequences: tuple[Sequence, ...]
+    _orders: dict = field(default_factory=dict, compare=False, repr=False)
 
     def order(self, situation: dict[str, Any]) -> Order:
-        edges = frozenset(e for seq in self.sequences if seq.counts_for(situation) for e in _edges(seq))
-        return Order(self.stages, edges)
+        """The order for a situation (cached: a pack has only a handful of situations)."""
+        key = tuple(sorted(situation.items()))
+        if key not in self._orders:
+            edges = frozenset(e for seq in self.sequences if seq.counts_for(situation) for e in _edges(seq))
+            self._orders[key] = Order(self.stages, edges)
+        return self._orders[key]
 
 
 def parse(data: dict[str, Any]) -> StagePlan:

@@ -1,18 +1,20 @@
 """Run the checks of a batch in worker processes, so that an engine crash costs one dossier, not the batch.
 
-Each worker builds its own engine host once (one host per process). A worker that dies (a
-segfault in the C engine, the process killed) breaks its pool: every dossier that was not
-finished is then retried alone in a fresh worker, and a dossier that kills its worker a second
-time is reported with every rule in state `error` ("needs manual review"). Every other dossier of
-the batch is reported normally.
+Each worker builds its own engine host once (one host per process) and checks batches of files
+in one engine session each. Results come back in file order while later batches are still being
+checked, so a run holds only a few batches in memory. A worker that dies (a segfault in the C
+engine, the process killed) breaks its pool: the files of the batch it held are retried one by one
+in a fresh worker, a file that kills that worker too is reported with every rule in state `error`
+("needs manual review"), and the other batches lost with the pool are simply run again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import multiprocessing
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,16 +32,38 @@ from .stages import recorded_stages
 from .waivers import WaiverSet
 
 _checker: Checker | None = None
+BATCH = 200  # dossiers per engine session and per task sent to a worker
 
 
 @dataclass
 class Outcome:
-    """What became of one file: a result, input problems, or 'a kecamatan, check it later'."""
+    """What became of one file: a result, input problems, or 'a kecamatan, check it later'.
 
-    result: DossierResult | None = None
+    A worker sends its result as JSON text (`result_json`), which crosses the process boundary far
+    faster than the model itself; `result` is parsed from it only when an output needs the model.
+    """
+
+    result_json: str | None = None
     problems: list[InputProblem] | None = None
     village: VillageSummary | None = None
     deferred: bool = False
+    counts: dict[str, int] | None = None  # findings not waived, by severity
+    waived: list[tuple[str, int]] | None = None  # (file, index) of the waiver of each waived finding
+
+    @classmethod
+    def of(cls, result: DossierResult, village: VillageSummary | None = None) -> "Outcome":
+        counts: dict[str, int] = {}
+        waived = []
+        for finding in result.findings:
+            if finding.waiver:
+                waived.append((finding.waiver.file, finding.waiver.index))
+            else:
+                counts[finding.severity] = counts.get(finding.severity, 0) + 1
+        return cls(result_json=result.model_dump_json(), village=village, counts=counts, waived=waived)
+
+    @property
+    def result(self) -> DossierResult | None:
+        return DossierResult.model_validate_json(self.result_json) if self.result_json else None
 
 
 def _start_worker(pack: RulePack, lang: str, waivers: WaiverSet) -> None:
@@ -69,26 +93,56 @@ def file_sha256(path: Path) -> str | None:
         return None
 
 
-def check_one(path: Path, ctx: Context, villages: dict[str, VillageSummary] | None) -> Outcome:
-    """In a worker: read and check one file. Kecamatan dossiers wait for `villages` (second pass)."""
+def check_batch(paths: list[Path], ctx: Context, villages: dict[str, VillageSummary] | None) -> list[Outcome]:
+    """In a worker: read and check a batch of files, in one pass of the engine.
+
+    Without `villages` (the first pass) kecamatan dossiers are deferred: they need every village.
+    """
     checker = _checker
+    outcomes: list[Outcome | None] = [None] * len(paths)
+    items, places = [], []
+    for i, path in enumerate(paths):
+        try:
+            doc, dossier = load_dossier(path, set(checker.pack.plan.stages))
+        except Exception as error:  # InputError, or a defect of ours: reported, never a traceback
+            outcomes[i] = Outcome(problems=problems_of(error, path, checker.lang))
+            continue
+        if isinstance(dossier, KecamatanDossier) and villages is None:
+            outcomes[i] = Outcome(deferred=True)
+            continue
+        items.append((doc, dossier))
+        places.append(i)
     try:
-        doc, dossier = load_dossier(path, set(checker.pack.plan.stages))
-        if isinstance(dossier, KecamatanDossier):
-            if villages is None:
-                return Outcome(deferred=True)
-            return Outcome(result=checker.check(doc, dossier, ctx, villages))
-        summary = VillageSummary(dossier.kode, dossier.nama, str(path), rkp_established(dossier, recorded_stages(dossier.tahapan)))
-        return Outcome(result=checker.check(doc, dossier, ctx), village=summary)
-    except Exception as error:  # InputError, or a defect of ours: reported, never a traceback
-        return Outcome(problems=problems_of(error, path, checker.lang))
+        results = checker.check_many(items, ctx, villages)
+    except Exception as error:  # a defect of ours: every dossier of the batch is reported, not lost
+        for i in places:
+            outcomes[i] = Outcome(problems=problems_of(error, paths[i], checker.lang))
+        return outcomes
+    for i, (doc, dossier), result in zip(places, items, results):
+        summary = None
+        if not isinstance(dossier, KecamatanDossier):
+            summary = VillageSummary(dossier.kode, dossier.nama, str(paths[i]), rkp_established(dossier, recorded_stages(dossier.tahapan)))
+        outcomes[i] = Outcome.of(result, summary)
+    return outcomes
+
+
+def validate_batch(paths: list[Path], _ctx: Context, _villages) -> list[Outcome]:
+    """In a worker: only read and validate (the floor a check cannot go below)."""
+    outcomes = []
+    for path in paths:
+        try:
+            load_dossier(path, set(_checker.pack.plan.stages))
+            outcomes.append(Outcome())
+        except Exception as error:
+            outcomes.append(Outcome(problems=problems_of(error, path, _checker.lang)))
+    return outcomes
 
 
 class WorkerPool:
-    """Checks files in `jobs` worker processes, isolating any file that kills its worker."""
+    """Checks files in `jobs` worker processes, in ordered batches, isolating any file that kills its worker."""
 
-    def __init__(self, pack: RulePack, lang: str, waivers: WaiverSet, jobs: int):
-        self.pack, self.lang, self.waivers, self.jobs = pack, lang, waivers, max(1, jobs)
+    def __init__(self, pack: RulePack, lang: str, waivers: WaiverSet, jobs: int, task=check_batch):
+        self.pack, self.lang, self.waivers, self.jobs, self.task = pack, lang, waivers, max(1, jobs), task
         self._context = multiprocessing.get_context("fork")
 
     def _executor(self, workers: int) -> ProcessPoolExecutor:
@@ -96,27 +150,53 @@ class WorkerPool:
             workers, mp_context=self._context, initializer=_start_worker, initargs=(self.pack, self.lang, self.waivers)
         )
 
-    def run(self, paths: dict[int, Path], task: Callable[[Path], tuple]) -> dict[int, Outcome]:
-        """Outcome per index; `task(path)` gives the extra arguments of check_one for that file."""
-        outcomes: dict[int, Outcome] = {}
-        unfinished: list[int] = []
-        with self._executor(min(self.jobs, max(1, len(paths)))) as executor:
-            futures = {executor.submit(check_one, path, *task(path)): index for index, path in paths.items()}
-            for future in as_completed(futures):
-                try:
-                    outcomes[futures[future]] = future.result()
-                except BrokenProcessPool:
-                    unfinished.append(futures[future])
-        for index in sorted(unfinished):
-            outcomes[index] = self._alone(paths[index], task)
-        return outcomes
+    def stream(self, paths: list[tuple[int, Path]], extra: tuple) -> Iterator[tuple[int, Outcome]]:
+        """(index, outcome) for every path, in the order given; `extra` = (ctx, villages) for the task."""
+        if not paths:
+            return
+        size = max(1, min(BATCH, -(-len(paths) // (self.jobs * 4))))
+        batches = deque(paths[i : i + size] for i in range(0, len(paths), size))
+        executor = self._executor(min(self.jobs, len(batches)))
+        flight: deque = deque()
 
-    def _alone(self, path: Path, task: Callable[[Path], tuple]) -> Outcome:
-        with self._executor(1) as executor:
-            try:
-                return executor.submit(check_one, path, *task(path)).result()
-            except BrokenProcessPool:
-                return self._crashed(path)
+        def fill() -> None:
+            while batches and len(flight) < self.jobs * 2:
+                batch = batches.popleft()
+                flight.append((batch, executor.submit(self.task, [p for _, p in batch], *extra)))
+
+        try:
+            fill()
+            while flight:
+                batch, future = flight.popleft()
+                try:
+                    outcomes = future.result()
+                except BrokenProcessPool:
+                    executor.shutdown(cancel_futures=True)
+                    batches.extendleft(reversed([b for b, _ in flight]))  # lost with the pool: run again
+                    flight.clear()
+                    executor = self._executor(self.jobs)
+                    yield from self._isolate(batch, extra)
+                    fill()
+                    continue
+                yield from zip((i for i, _ in batch), outcomes)
+                fill()
+        finally:
+            executor.shutdown(cancel_futures=True)
+
+    def _isolate(self, batch: list[tuple[int, Path]], extra: tuple) -> Iterator[tuple[int, Outcome]]:
+        """Each file of a batch whose worker died, alone in a fresh worker; dying again means `error`."""
+        executor = self._executor(1)
+        try:
+            for index, path in batch:
+                try:
+                    outcome = executor.submit(self.task, [path], *extra).result()[0]
+                except BrokenProcessPool:
+                    executor.shutdown(cancel_futures=True)
+                    executor = self._executor(1)
+                    outcome = self._crashed(path)
+                yield index, outcome
+        finally:
+            executor.shutdown(cancel_futures=True)
 
     def _crashed(self, path: Path) -> Outcome:
         try:
@@ -124,4 +204,4 @@ class WorkerPool:
         except Exception as error:
             return Outcome(problems=problems_of(error, path, self.lang))
         reason = i18n.text("ui.worker_crashed", self.lang)
-        return Outcome(result=unevaluated(self.pack, self.lang, doc, dossier, reason))
+        return Outcome.of(unevaluated(self.pack, self.lang, doc, dossier, reason))

@@ -1,0 +1,107 @@
+"""Benchmark of cek-integrasi at kabupaten and national scale (not a test: run it by hand).
+
+    .venv/bin/python bench/run.py            # 300 and 75,000 villages
+    .venv/bin/python bench/run.py --quick    # 300 and 3,000 villages
+
+For each size it generates the dossiers once (cached in bench/data/, deterministic from the seed),
+then measures, on the same files, the wall time and the peak memory of the whole process tree of
+`cek-integrasi check DIR --format json` (process start included), and of `cek-integrasi validate
+DIR` (reading and validating only: the floor), and prints the ratio check/floor. Results go to
+bench/results.json and a short table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CLI = Path(sys.executable).with_name("cek-integrasi")
+SEED = 2013
+
+
+def generated(n: int) -> Path:
+    folder = HERE / "data" / f"n{n}-seed{SEED}"
+    if not (folder / ".complete").exists():
+        subprocess.run(["rm", "-rf", str(folder)], check=True)
+        subprocess.run([str(CLI), "generate", "-n", str(n), "-o", str(folder), "--seed", str(SEED)], check=True)
+        (folder / ".complete").write_text("ok")
+    return folder
+
+
+def _tree_rss_kib(root: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            status = Path(f"/proc/{entry}/status").read_text()
+        except OSError:
+            continue
+        parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+        rss[int(entry)] = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+    tree, grew = {root}, True
+    while grew:
+        new = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= new
+        grew = bool(new)
+    return sum(rss.get(pid, 0) for pid in tree)
+
+
+def measure(args: list[str]) -> dict:
+    """Wall time and peak memory of a command and its worker processes."""
+    start = time.perf_counter()
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0]
+
+    def sample() -> None:
+        while process.poll() is None:
+            peak[0] = max(peak[0], _tree_rss_kib(process.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    _, err = process.communicate()
+    wall = time.perf_counter() - start
+    sampler.join()
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(args)} failed ({process.returncode}): {err.decode()[-2000:]}")
+    return {"seconds": round(wall, 3), "peak_mib": round(peak[0] / 1024, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="3,000 instead of 75,000 villages")
+    options = parser.parse_args()
+    sizes = [300, 3000 if options.quick else 75000]
+    rows = []
+    for n in sizes:
+        folder = generated(n)
+        dossiers = sum(1 for _ in folder.rglob("*.yaml"))
+        check = measure([str(CLI), "check", str(folder), "--format", "json", "--as-of", "2014-03-01"])
+        floor = measure([str(CLI), "validate", str(folder)])
+        rows.append({
+            "villages": n, "dossiers": dossiers, "check": check, "floor": floor,
+            "ratio": round(check["seconds"] / floor["seconds"], 2),
+            "dossiers_per_second": round(dossiers / check["seconds"]),
+        })
+    result = {"machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}, "runs": rows}
+    (HERE / "results.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(f"{'villages':>9} {'dossiers':>9} {'check s':>8} {'check MiB':>10} {'floor s':>8} {'floor MiB':>10} {'ratio':>6} {'dossiers/s':>11}")
+    for r in rows:
+        print(f"{r['villages']:>9} {r['dossiers']:>9} {r['check']['seconds']:>8} {r['check']['peak_mib']:>10} "
+              f"{r['floor']['seconds']:>8} {r['floor']['peak_mib']:>10} {r['ratio']:>6} {r['dossiers_per_second']:>11}")
+
+
+if __name__ == "__main__":
+    main()
