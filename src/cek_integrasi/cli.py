@@ -19,7 +19,8 @@ from tabulate import tabulate
 from . import i18n
 from .diffing import diff_reports
 from . import generate as synthetic
-from . import screen_render, screening
+from . import screen_render, screening, workbook
+from .dossier import load_dossier
 from .errors import InputError
 from .evaluate import Checker
 from .facts import Context
@@ -351,3 +352,47 @@ def generate(count, output, seed, year, lang) -> None:
         _fail(i18n.text("ui.output_not_empty", lang, path=output))
     stats = synthetic.generate(count, output, seed, year)
     click.echo(i18n.text("ui.generated", lang, path=output, **vars(stats)))
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["desa", "kecamatan"]))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True, help="Workbook to write (.xlsx).")
+@lang_option
+@pack_option
+def template(kind, output, lang, pack_id) -> None:
+    """Write an empty dossier workbook to fill in Excel or LibreOffice (check it like a YAML dossier)."""
+    if output.exists():
+        _fail(i18n.text("ui.output_exists", lang, path=output))
+    stages = tuple(code for code, stage in _load(pack_id).plan.stages.items() if stage.level == kind)
+    _write_or_print(output, workbook.write_workbook(kind, stages), lang)
+    click.echo(i18n.text("ui.template_written", lang, path=output), err=True)
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The converted dossier: .xlsx from YAML/JSON, .yaml (or .json) from a workbook.")
+@lang_option
+@pack_option
+def convert(source, output, lang, pack_id) -> None:
+    """Turn a dossier workbook into YAML, or a YAML/JSON dossier into a workbook (nothing is lost)."""
+    if output.resolve() == source.resolve():
+        _fail(i18n.text("ui.output_is_input", lang, path=output))
+    pack = _load(pack_id)
+    try:
+        _, dossier = load_dossier(source, set(pack.plan.stages))
+    except InputError as error:
+        _fail("\n".join(render_problem(p, lang) for p in getattr(error, "problems", [error])))
+    data = dossier.model_dump(mode="json", exclude_none=True)
+    suffix = output.suffix.lower()
+    if suffix == ".xlsx":
+        stages = tuple(code for code, stage in pack.plan.stages.items() if stage.level == dossier.jenis)
+        payload = workbook.write_workbook(dossier.jenis, stages, data)
+    elif suffix == ".json":
+        payload = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    elif suffix in (".yaml", ".yml"):
+        payload = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100).encode("utf-8")
+    else:
+        _fail(i18n.text("input.format_tidak_dikenal", lang, suffix=suffix or "-"))
+    _write_or_print(output, payload, lang)
+    click.echo(i18n.text("ui.converted", lang, source=source, path=output), err=True)

@@ -10,7 +10,10 @@ from pydantic import ValidationError
 from . import i18n
 from .errors import InputError
 from .model import DesaDossier, Dossier, KecamatanDossier
-from .reading import Document, join, read_document
+from .reading import Document, join, read_bytes, read_document
+from .workbook import read_workbook
+
+WORKBOOK_SUFFIXES = (".xlsx",)
 
 KINDS = {"desa": DesaDossier, "kecamatan": KecamatanDossier}
 MAX_PROBLEMS = 20
@@ -45,9 +48,16 @@ class InvalidDossier(InputError):
         self.problems = problems
 
 
+def read_any(path: Path) -> Document:
+    """A YAML, JSON or workbook (.xlsx) file as plain data."""
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        return read_workbook(path, read_bytes(path))
+    return read_document(path)
+
+
 def load_dossier(path: Path, stages: set[str] | None = None) -> tuple[Document, Dossier]:
     """Read and validate one dossier file; raise InputError (or InvalidDossier) if it is not one."""
-    doc = read_document(path)
+    doc = read_any(path)
     if not isinstance(doc.data, dict):
         raise InputError(path, "", "bukan_dossier", line=1)
     kind = doc.data.get("jenis")
@@ -93,5 +103,7 @@ def _problem(doc: Document, err: dict[str, Any]) -> InputError:
     else:
         code, context = "other", {"detail": err["msg"]}
     line = doc.line_of(join(where, err["loc"][-1]) if code == "extra_forbidden" else where)
+    if doc.places is not None:  # a workbook: name the sheet, row and column instead of the path
+        where, line = doc.place_of(where) or where, None
     return InputError(doc.path, where, code, line=line, **context)
 

@@ -127,6 +127,7 @@ class Checker:
             subject=subject.key,
             path=path,
             line=doc.line_of(path) if path else None,
+            place=doc.place_of(path),
             waiver=WaiverNote(file=waiver.file, index=waiver.index, **waiver.waiver.model_dump(include=WAIVER_NOTE))
             if waiver
             else None,

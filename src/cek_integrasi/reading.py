@@ -71,6 +71,16 @@ class Document:
     data: Any
     lines: dict[str, int] | None = field(default_factory=dict)
     raw: bytes = b""
+    places: dict[str, str] | None = None  # workbooks: "Sheet X, baris N, kolom Y" of each path
+
+    def place_of(self, where: str) -> str | None:
+        """For a workbook, the sheet, row and column of `where` (or of its nearest parent)."""
+        if self.places is None:
+            return None
+        while where not in self.places and where:
+            cut = max(where.rfind("."), where.rfind("["))
+            where = where[:cut] if cut > 0 else ""
+        return self.places.get(where)
 
     def line_of(self, where: str) -> int | None:
         """Line of `where`, or of its nearest parent that has one (YAML only)."""
@@ -92,22 +102,27 @@ def join(parent: str, key: str | int) -> str:
     return f"{parent}.{key}" if parent else str(key)
 
 
-def read_document(path: Path) -> Document:
-    """Read `path` (YAML or JSON) or raise InputError naming the file and the place."""
-    suffix = path.suffix.lower()
-    if suffix not in YAML_SUFFIXES + JSON_SUFFIXES:
-        raise InputError(path, "", "format_tidak_dikenal", suffix=suffix or "(tanpa akhiran)")
+def read_bytes(path: Path) -> bytes:
+    """The bytes of an input file within the size limit, or InputError."""
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise InputError(path, "", "file_terlalu_besar", mb=round(size / 1048576, 1), max_mb=MAX_BYTES // 1048576)
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError(path, "", "file_tidak_ada") from None
     except IsADirectoryError:
         raise InputError(path, "", "bukan_file") from None
     except PermissionError:
         raise InputError(path, "", "file_tidak_bisa_dibaca") from None
+
+
+def read_document(path: Path) -> Document:
+    """Read `path` (YAML or JSON) or raise InputError naming the file and the place."""
+    suffix = path.suffix.lower()
+    if suffix not in YAML_SUFFIXES + JSON_SUFFIXES:
+        raise InputError(path, "", "format_tidak_dikenal", suffix=suffix or "(tanpa akhiran)")
+    raw = read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

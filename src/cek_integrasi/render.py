@@ -57,6 +57,8 @@ def json_chunks(parts: Parts) -> Iterator[str]:
 
 
 def _place(finding: Finding, lang: str) -> str:
+    if finding.place:
+        return finding.place
     place = finding.path or i18n.text("ui.whole_dossier", lang)
     return f"{place} ({i18n.text('ui.line', lang, line=finding.line)})" if finding.line else place
 

@@ -43,6 +43,7 @@ class Finding(_Report):
     subject: str = Field(description="What the finding is about, stable across runs: 'desa', 'ba:<id>', 'tahap:<code>', ...")
     path: str = Field(description="Where in the dossier ('' = the dossier as a whole).")
     line: int | None = Field(None, description="Line in the file where the path starts (YAML only).")
+    place: str | None = Field(None, description="Sheet, row and column in a workbook dossier.")
     waiver: WaiverNote | None = Field(None, description="Set when the finding is waived (state 'waived').")
 
 

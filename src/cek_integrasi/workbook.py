@@ -1,0 +1,408 @@
+"""Dossiers as spreadsheet workbooks: an empty template to fill, and a filled one read as a dossier.
+
+The layout is declared once (SHEETS): which sheet holds which part of the dossier, its Indonesian
+headers, and the type of every column. The same declaration writes the template (with drop-down
+lists taken from the model's choices and date-formatted cells), reads a filled workbook into the
+same plain data a YAML file gives (so the same model, schema and rules apply), remembers the sheet,
+row and column of every value for messages, and writes a dossier back as a workbook (`convert`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from . import model
+from .errors import InputError
+from .reading import Document, join
+
+LIST_SEPARATOR = ";"
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+BOLD = Font(bold=True)
+MAX_ROWS = 200  # rows of a table sheet that get drop-down lists in the template
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table sheet (or one row of a record sheet)."""
+
+    header: str
+    field: str  # path inside the item (table) or the dossier (record): "nama", "kantor.ada"
+    kind: Literal["text", "int", "date", "bool", "list", "choice", "choices"] = "text"
+    choices: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet: a record (one value per row) or a table (one item per row) of the list at `target`."""
+
+    name: str
+    columns: tuple[Column, ...]
+    target: str = ""  # the list a table fills ("aparatur"); "" for the record sheet
+    parent: tuple[str, str] | None = None  # (list of parents, column holding the parent's id)
+    note: str = ""
+
+    @property
+    def is_table(self) -> bool:
+        return bool(self.target)
+
+
+def _choices(owner: type, name: str) -> tuple[str, ...]:
+    """The choices a model field allows (its Literal values), so the lists never drift from the model."""
+    annotation = owner.model_fields[name].annotation
+    for candidate in [annotation, *typing.get_args(annotation)]:
+        if typing.get_origin(candidate) is list:
+            candidate = typing.get_args(candidate)[0]
+        if typing.get_origin(candidate) is Literal:
+            return tuple(typing.get_args(candidate))
+    raise TypeError(f"{owner.__name__}.{name} has no choices")
+
+
+YES_NO = ("ya", "tidak")
+M = model
+
+
+def desa_sheets(stages: tuple[str, ...]) -> tuple[Sheet, ...]:
+    return (
+        Sheet("Desa", (
+            Column("Kode desa (PP.KK.CC.DDDD)", "kode"), Column("Nama desa", "nama"), Column("Kecamatan", "kecamatan"),
+            Column("Kabupaten", "kabupaten"), Column("Peserta PNPM-MPd", "peserta_pnpm", "bool"),
+            Column("Tahun rencana", "tahun_rencana", "int"), Column("Tahun mulai integrasi", "tahun_mulai_integrasi", "int"),
+            Column("Kantor desa ada", "kantor.ada", "bool"), Column("Kantor desa layak", "kantor.layak", "bool"),
+            Column("BPD terbentuk", "bpd.terbentuk", "bool"), Column("Ketua BPD", "bpd.ketua"),
+            Column("RPJM-Desa tahun awal", "rpjm_desa.tahun_awal", "int"), Column("RPJM-Desa tahun akhir", "rpjm_desa.tahun_akhir", "int"),
+            Column("RPJM-Desa ditetapkan dengan (id Perdes)", "rpjm_desa.ditetapkan_dengan"),
+            Column("RKP-Desa tahun", "rkp_desa.tahun", "int"), Column("RKP-Desa ditetapkan dengan (id SK)", "rkp_desa.ditetapkan_dengan"),
+        ), note="Satu nilai per baris, di kolom B."),
+        Sheet("Aparatur", (
+            Column("Jabatan", "jabatan"), Column("Nama", "nama"), Column("Status", "status", "choice", _choices(M.Aparat, "status")),
+        ), target="aparatur", note="Satu jabatan per baris; 'Kaur ...' untuk setiap Kepala Urusan."),
+        Sheet("Tahapan", (
+            Column("Kode tahap", "kode", "choice", stages), Column("Tanggal", "tanggal", "date"),
+            Column("Fasilitator", "fasilitator", "choices", _choices(M.Tahap, "fasilitator")),
+            Column("Alat kaji", "alat_kaji", "choices", _choices(M.Tahap, "alat_kaji")),
+            Column("Agenda", "agenda", "choices", _choices(M.Tahap, "agenda")),
+        ), target="tahapan", note="Tahap yang sudah dilaksanakan; beberapa pilihan dipisah ';'."),
+        Sheet("Berita Acara", (
+            Column("Id", "id"), Column("Forum", "forum", "choice", _choices(M.BeritaAcara, "forum")), Column("Tanggal", "tanggal", "date"),
+        ), target="berita_acara"),
+        Sheet("Penandatangan", (
+            Column("Id Berita Acara", "berita_acara"), Column("Nama", "nama"),
+            Column("Peran", "peran", "choice", _choices(M.Penandatangan, "peran")), Column("Tanda tangan", "tanda_tangan", "bool"),
+        ), target="penandatangan", parent=("berita_acara", "berita_acara")),
+        Sheet("Perdes", (
+            Column("Id", "id"), Column("Nomor", "nomor"), Column("Tanggal", "tanggal", "date"),
+            Column("Perihal", "perihal", "choice", _choices(M.PeraturanDesa, "perihal")),
+            Column("Forum", "forum", "choice", _choices(M.PeraturanDesa, "forum")),
+        ), target="peraturan_desa"),
+        Sheet("SK Kepala Desa", (
+            Column("Id", "id"), Column("Nomor", "nomor"), Column("Tanggal", "tanggal", "date"),
+            Column("Perihal", "perihal", "choice", _choices(M.KeputusanKepalaDesa, "perihal")),
+        ), target="keputusan_kepala_desa"),
+        Sheet("Tim Penyusun", (
+            Column("Rencana", "rencana", "choice", _choices(M.TimPenyusun, "rencana")),
+            Column("Dibentuk dengan (id SK)", "dibentuk_dengan"), Column("Anggota", "anggota", "list"),
+        ), target="tim_penyusun"),
+        Sheet("Kegiatan RKP", (
+            Column("Kegiatan", "nama"), Column("Jumlah (Rp)", "jumlah", "int"), Column("Sumber dana", "sumber_dana", "choice", ("blm_pnpm", "apbd", "add", "swadaya", "lainnya")),
+        ), target="rkp_desa.kegiatan"),
+        Sheet("Usulan", (
+            Column("Kegiatan", "kegiatan"), Column("Saluran dana", "saluran", "choice", _choices(M.Usulan, "saluran")),
+        ), target="usulan_musrenbangdes", note="Hasil Musrenbangdes RKP-Desa."),
+        Sheet("APB Desa", (
+            Column("Tahun", "tahun", "int"), Column("Tanggal penetapan", "tanggal_penetapan", "date"), Column("Ditetapkan dengan (id Perdes)", "ditetapkan_dengan"),
+        ), target="apb_desa"),
+        Sheet("LKPj", (
+            Column("Tahun", "tahun", "int"), Column("Tanggal", "tanggal", "date"), Column("Forum", "forum", "choice", _choices(M.Lkpj, "forum")),
+        ), target="lkpj"),
+    )
+
+
+def kecamatan_sheets(stages: tuple[str, ...]) -> tuple[Sheet, ...]:
+    return (
+        Sheet("Kecamatan", (
+            Column("Kode kecamatan (PP.KK.CC)", "kode"), Column("Nama kecamatan", "nama"), Column("Kabupaten", "kabupaten"),
+            Column("Tahun rencana", "tahun_rencana", "int"), Column("Camat", "pejabat.camat"),
+            Column("Sekretaris Camat", "pejabat.sekretaris_camat"), Column("Kasie PMD", "pejabat.kasie_pmd"),
+            Column("Keluaran: RKP Kecamatan", "keluaran.rkp_kecamatan", "bool"), Column("Keluaran: prioritas PNPM", "keluaran.prioritas_pnpm", "bool"),
+            Column("Keluaran: DURKP Kecamatan", "keluaran.durkp_kecamatan", "bool"), Column("Keluaran: daftar delegasi", "keluaran.daftar_delegasi", "bool"),
+            Column("SPC nomor", "surat_penetapan_camat.nomor"), Column("SPC tanggal", "surat_penetapan_camat.tanggal", "date"),
+            Column("RKP Kecamatan difinalisasi", "rkp_kecamatan.difinalisasi", "bool"), Column("RKP Kecamatan disahkan Camat", "rkp_kecamatan.disahkan_camat", "bool"),
+            Column("RKP Kecamatan tanggal pengesahan", "rkp_kecamatan.tanggal_pengesahan", "date"),
+            Column("RKP Kecamatan dikirim ke Bappeda", "pengiriman.rkp_ke_bappeda", "date"), Column("Usulan dikirim ke SKPD", "pengiriman.usulan_ke_skpd", "date"),
+        ), note="Satu nilai per baris, di kolom B."),
+        Sheet("Desa", (Column("Kode desa", "kode"), Column("Nama desa", "nama")), target="desa"),
+        Sheet("Tahapan", (Column("Kode tahap", "kode", "choice", stages), Column("Tanggal", "tanggal", "date")), target="tahapan"),
+        Sheet("Tim Pelaksana", (
+            Column("Nama", "nama"), Column("Peran", "peran", "choice", _choices(M.AnggotaTimPelaksana, "peran")),
+            Column("Unsur", "unsur", "choice", _choices(M.AnggotaTimPelaksana, "unsur")),
+        ), target="tim_pelaksana"),
+        Sheet("Delegasi", (Column("Nama", "nama"), Column("Unsur", "unsur", "choice", _choices(M.Delegasi, "unsur"))), target="delegasi"),
+        Sheet("Berita Acara", (
+            Column("Id", "id"), Column("Forum", "forum", "choice", _choices(M.BeritaAcaraKecamatan, "forum")), Column("Tanggal", "tanggal", "date"),
+        ), target="berita_acara"),
+        Sheet("Penandatangan", (
+            Column("Id Berita Acara", "berita_acara"), Column("Nama", "nama"),
+            Column("Peran", "peran", "choice", _choices(M.Penandatangan, "peran")), Column("Tanda tangan", "tanda_tangan", "bool"),
+        ), target="penandatangan", parent=("berita_acara", "berita_acara")),
+        Sheet("DPRD", (Column("Anggota DPRD yang hadir", "nama"),), target="anggota_dprd_hadir"),
+    )
+
+
+def sheets_for(kind: str, stages: tuple[str, ...]) -> tuple[Sheet, ...]:
+    return desa_sheets(stages) if kind == "desa" else kecamatan_sheets(stages)
+
+
+INSTRUCTIONS = {
+    "desa": [
+        "Dossier desa cek-integrasi",
+        "Isi setiap sheet: satu nilai per baris di sheet Desa; satu baris per item di sheet lainnya.",
+        "Kolom berwarna punya daftar pilihan; tanggal ditulis sebagai tanggal (mis. 12/02/2013) atau TTTT-BB-HH.",
+        "Ya/tidak: pilih 'ya' atau 'tidak'. Beberapa pilihan dalam satu sel dipisah dengan ';'.",
+        "Penandatangan: tulis id Berita Acara yang ditandatanganinya di kolom pertama.",
+        "Periksa dengan: cek-integrasi check FILE.xlsx   (lihat docs/dossier.md untuk arti setiap kolom)",
+    ],
+    "kecamatan": [
+        "Dossier kecamatan cek-integrasi",
+        "Isi setiap sheet: satu nilai per baris di sheet Kecamatan; satu baris per item di sheet lainnya.",
+        "Kolom berwarna punya daftar pilihan; tanggal ditulis sebagai tanggal atau TTTT-BB-HH.",
+        "Periksa bersama dossier desanya: cek-integrasi check FOLDER   (lihat docs/dossier.md)",
+    ],
+}
+GUIDE = "Petunjuk"
+KIND_CELL = "jenis"
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write_workbook(kind: str, stages: tuple[str, ...], data: dict | None = None) -> bytes:
+    """The workbook of a dossier kind: empty (a template) or holding `data` (plain dossier data)."""
+    book = Workbook()
+    guide = book.active
+    guide.title = GUIDE
+    for line in INSTRUCTIONS[kind]:
+        guide.append([line])
+    guide["A1"].font = Font(bold=True, size=14)
+    guide.append([])
+    guide.append([KIND_CELL, kind])
+    guide.column_dimensions["A"].width = 110
+    for sheet in sheets_for(kind, stages):
+        ws = book.create_sheet(sheet.name)
+        if sheet.is_table:
+            _write_table(ws, sheet, data)
+        else:
+            _write_record(ws, sheet, data)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _write_record(ws, sheet: Sheet, data: dict | None) -> None:
+    ws.append(["Kolom", "Nilai"])
+    for cell in ws[1]:
+        cell.font, cell.fill = BOLD, HEADER_FILL
+    for row, column in enumerate(sheet.columns, start=2):
+        ws.cell(row=row, column=1, value=column.header).font = BOLD
+        cell = ws.cell(row=row, column=2, value=_to_cell(_get(data or {}, column.field), column))
+        _format(ws, cell.coordinate, column)
+    ws.column_dimensions["A"].width = 42
+    ws.column_dimensions["B"].width = 40
+
+
+def _write_table(ws, sheet: Sheet, data: dict | None) -> None:
+    ws.append([c.header for c in sheet.columns])
+    for cell in ws[1]:
+        cell.font, cell.fill = BOLD, HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True)
+    ws.freeze_panes = "A2"
+    for item in _items(data or {}, sheet):
+        ws.append([_to_cell(item.get(c.field), c) for c in sheet.columns])
+    for index, column in enumerate(sheet.columns, start=1):
+        letter = ws.cell(row=1, column=index).column_letter
+        ws.column_dimensions[letter].width = max(14, min(40, len(column.header) + 4))
+        _format(ws, f"{letter}2:{letter}{MAX_ROWS + 1}", column)
+
+
+def _format(ws, cells: str, column: Column) -> None:
+    """Drop-down lists for choices and yes/no, a date format for dates."""
+    choices = YES_NO if column.kind == "bool" else column.choices if column.kind == "choice" else ()
+    if choices:
+        listed = ",".join(choices)
+        validation = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, showErrorMessage=False)
+        ws.add_data_validation(validation)
+        validation.add(cells)
+    if column.kind == "date":
+        for row in ws[cells] if ":" in cells else [[ws[cells]]]:
+            for cell in row:
+                cell.number_format = "yyyy-mm-dd"
+
+
+def _items(data: dict, sheet: Sheet) -> list[dict]:
+    if sheet.parent:
+        parents, key = sheet.parent
+        return [{**child, key: parent.get("id")} for parent in data.get(parents, []) for child in parent.get(sheet.target, [])]
+    items = _get(data, sheet.target) or []
+    return [{"nama": item} if isinstance(item, str) else item for item in items]
+
+
+def _to_cell(value: Any, column: Column) -> Any:
+    if value is None:
+        return None
+    if column.kind == "bool":
+        return "ya" if value else "tidak"
+    if column.kind in ("list", "choices"):
+        return f"{LIST_SEPARATOR} ".join(value) or None
+    if column.kind == "date" and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def _get(data: dict, path: str) -> Any:
+    for part in path.split("."):
+        if not isinstance(data, dict):
+            return None
+        data = data.get(part)
+    return data
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass
+class _Reader:
+    path: Path
+    data: dict = field(default_factory=dict)
+    places: dict[str, str] = field(default_factory=dict)
+
+    def place(self, where: str, sheet: str, row: int, column: Column | None = None) -> None:
+        text = f"Sheet {sheet}, baris {row}" + (f", kolom {column.header}" if column else "")
+        self.places.setdefault(where, text)
+
+
+def read_workbook(path: Path, raw: bytes) -> Document:
+    """A filled dossier workbook as a Document of plain data, with the sheet/row/column of each value."""
+    try:
+        book = load_workbook(io.BytesIO(raw), data_only=True)
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise InputError(path, "", "bukan_xlsx") from None
+    kind = _kind(book)
+    if kind is None:
+        raise InputError(path, "", "bukan_dossier_xlsx", sheets=", ".join(book.sheetnames))
+    reader = _Reader(path, {"jenis": kind})
+    for sheet in sheets_for(kind, ()):  # the choices of stage codes only matter when writing
+        if sheet.name not in book.sheetnames:
+            raise InputError(path, "", "sheet_hilang", sheet=sheet.name)
+        ws = book[sheet.name]
+        if sheet.is_table:
+            _read_table(reader, ws, sheet)
+        else:
+            _read_record(reader, ws, sheet)
+    return Document(path, reader.data, lines={}, raw=raw, places=reader.places)
+
+
+def _kind(book) -> str | None:
+    if GUIDE not in book.sheetnames:
+        return None
+    for row in book[GUIDE].iter_rows(values_only=True):
+        if row and row[0] == KIND_CELL and len(row) > 1 and row[1] in INSTRUCTIONS:
+            return row[1]
+    return None
+
+
+def _read_record(reader: _Reader, ws, sheet: Sheet) -> None:
+    labels = {c.header: c for c in sheet.columns}
+    for row_number, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+        if not row or row[0] is None:
+            continue
+        column = labels.get(str(row[0]).strip())
+        if column is None:
+            raise InputError(reader.path, f"Sheet {sheet.name}, baris {row_number}", "baris_tidak_dikenal", label=row[0], sheet=sheet.name)
+        value = _from_cell(row[1] if len(row) > 1 else None, column)
+        if value is None:
+            continue
+        target = reader.data
+        parts = column.field.split(".")
+        for i, part in enumerate(parts[:-1]):
+            target = target.setdefault(part, {})
+            reader.place(".".join(parts[: i + 1]), sheet.name, row_number)
+        target[parts[-1]] = value
+        reader.place(column.field, sheet.name, row_number, column)
+
+
+def _read_table(reader: _Reader, ws, sheet: Sheet) -> None:
+    rows = ws.iter_rows(values_only=True)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+    expected = [c.header for c in sheet.columns]
+    if header[: len(expected)] != expected:
+        raise InputError(reader.path, f"Sheet {sheet.name}, baris 1", "judul_kolom", sheet=sheet.name, expected=" | ".join(expected))
+    for row_number, row in enumerate(rows, start=2):
+        values = {c.field: _from_cell(v, c) for c, v in zip(sheet.columns, row)}
+        if all(v is None for v in values.values()):
+            continue
+        item = {k: v for k, v in values.items() if v is not None}
+        if sheet.parent:
+            _attach(reader, sheet, item, row_number)
+            continue
+        items = reader.data
+        parts = sheet.target.split(".")
+        for part in parts[:-1]:
+            items = items.setdefault(part, {})
+        items = items.setdefault(parts[-1], [])
+        reader.places.setdefault(sheet.target, f"Sheet {sheet.name}")
+        where = join(sheet.target, len(items))
+        items.append(item["nama"] if sheet.target == "anggota_dprd_hadir" else item)
+        _place_item(reader, where, sheet, row_number)
+
+
+def _attach(reader: _Reader, sheet: Sheet, item: dict, row_number: int) -> None:
+    parents, key = sheet.parent
+    parent_id = item.pop(key, None)
+    owners = [i for i, p in enumerate(reader.data.get(parents, [])) if p.get("id") == parent_id]
+    if not owners:
+        column = next(c for c in sheet.columns if c.field == key)
+        where = f"Sheet {sheet.name}, baris {row_number}, kolom {column.header}"
+        raise InputError(reader.path, where, "induk_tidak_ada", ref=parent_id or "-", parent=parents)
+    children = reader.data[parents][owners[0]].setdefault(sheet.target, [])
+    where = join(join(parents, owners[0]), sheet.target)
+    reader.places.setdefault(where, f"Sheet {sheet.name}")
+    where = join(where, len(children))
+    children.append(item)
+    _place_item(reader, where, sheet, row_number)
+
+
+def _place_item(reader: _Reader, where: str, sheet: Sheet, row_number: int) -> None:
+    reader.place(where, sheet.name, row_number)
+    for column in sheet.columns:
+        reader.place(join(where, column.field), sheet.name, row_number, column)
+
+
+def _from_cell(value: Any, column: Column) -> Any:
+    """A cell as plain data; the model judges it like a YAML value (typos are reported, not fixed)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if column.kind in ("list", "choices"):
+        return [part.strip() for part in str(value).split(LIST_SEPARATOR) if part.strip()]
+    if isinstance(value, str):
+        value = value.strip()
+        if column.kind == "int" and value.lstrip("-").isdigit():
+            return int(value)
+        return value
+    if column.kind == "text":
+        return str(value)
+    return value
