@@ -103,7 +103,8 @@ def create_app(pack: RulePack, max_upload_mb: int = 10, jobs: int = 1, upload_ro
     def result(token: str):
         upload = uploads.get(token) or abort(404)
         report = check(upload, lang())
-        return page("web_result.html.j2", report=report, token=token, before=upload.before and pack.plan.stages[upload.before].label[lang()])
+        before = upload.before and pack.plan.stages[upload.before].label[lang()]
+        return page("web_result.html.j2", report=report, token=token, before=before, as_of=upload.as_of)
 
     @app.get("/laporan/<token>.<fmt>")
     def download(token: str, fmt: str):
