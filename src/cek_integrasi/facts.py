@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-RESERVED = ("id", "sid", "cek_subject")
+RESERVED = ("id", "sid")  # the engine's own fields: a rule may not test them
 
 
 @dataclass(frozen=True)
