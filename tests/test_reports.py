@@ -75,14 +75,17 @@ def test_html_report_holds_every_dossier_and_finding_and_loads_nothing(sample_re
             if finding["state"] != "pending":
                 assert finding["message"] in text
     assert "Kepatuhan per kecamatan" in text and "Temuan menurut keluarga aturan" in text and "Tahapan siklus" in text
-    assert "1 Maret 2014" in text and "pti 1.1.0" in text
+    assert "1 Maret 2014" in text and "pti 1.1.0" in text and report["rule_pack"]["sha256"] in text
+    assert all(d["sha256"] in text for d in report["dossiers"])
 
 
 def test_xlsx_report_summary_findings_with_filters_and_a_sheet_per_kecamatan(sample_report):
     report, out = sample_report
     book = openpyxl.load_workbook(out / "laporan.xlsx")
     kecamatan = sorted({d["kecamatan"] for d in report["dossiers"]})
-    assert book.sheetnames == ["Ringkasan", "Temuan", *kecamatan]
+    assert book.sheetnames == ["Ringkasan", "Temuan", *kecamatan, "Berkas"]
+    hashes = {r[0]: r[3] for r in book["Berkas"].iter_rows(min_row=2, values_only=True)}
+    assert all(hashes[d["file"]] == d["sha256"] for d in report["dossiers"])
     findings = book["Temuan"]
     rows = list(findings.iter_rows(min_row=2, values_only=True))
     assert len(rows) == sum(len(d["findings"]) for d in report["dossiers"])

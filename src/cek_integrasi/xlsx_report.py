@@ -102,6 +102,13 @@ def report_workbook(report: Report) -> bytes:
                 d.errors, d.warnings, f"{d.passed}/{d.applicable}", ", ".join(s.label for s in d.result.next_steps)] for d in k.dossiers))
         sheet.column_dimensions["B"].width = 24
         sheet.column_dimensions["G"].width = 50
+    files = book.create_sheet(sheet_title(t("xlsx.files"), used))
+    table(files, [t("ui.col_file"), t("ui.col_code"), t("ui.col_village"), "sha256"],
+          [[r.file, r.code, r.name, r.sha256] for r in report.dossiers]
+          + [[p.file, "", p.message, p.sha256 or ""] for p in report.input_errors]
+          + [[name, "", t("xlsx.waiver"), digest] for name, digest in report.waiver_files.items()])
+    files.column_dimensions["A"].width = 60
+    files.column_dimensions["D"].width = 66
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
