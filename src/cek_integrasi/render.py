@@ -145,7 +145,7 @@ def table_chunks(parts: Parts) -> Iterator[str]:
     out = []
     if footer["input_errors"]:
         out.append(i18n.text("ui.input_errors", lang) + ":")
-        out += [f"  {_problem_line(p, lang)}" for p in footer["input_errors"]]
+        out += [f"  {render_input_problem(p, lang)}" for p in footer["input_errors"]]
         out.append("")
     if _waiver_lines(footer, lang):
         out += _waiver_lines(footer, lang) + [""]
@@ -155,10 +155,6 @@ def table_chunks(parts: Parts) -> Iterator[str]:
 
 def render_input_problem(problem, lang: str) -> str:
     """An input problem of a report as one line: file: line N, place: message."""
-    return _problem_line(problem, lang)
-
-
-def _problem_line(problem, lang: str) -> str:
     line = problem.line and i18n.text("ui.line", lang, line=problem.line)
     place = ", ".join(str(x) for x in (line, problem.place) if x)
     return f"{problem.file}: {place + ': ' if place else ''}{problem.message}"
@@ -192,7 +188,7 @@ def markdown_chunks(parts: Parts) -> Iterator[str]:
     out = []
     if footer["input_errors"]:
         out += [f"## {i18n.text('ui.input_errors', lang)}", ""]
-        out += [f"- {esc(_problem_line(p, lang))}" for p in footer["input_errors"]]
+        out += [f"- {esc(render_input_problem(p, lang))}" for p in footer["input_errors"]]
         out.append("")
     if _waiver_lines(footer, lang):
         head, *rest = _waiver_lines(footer, lang)
