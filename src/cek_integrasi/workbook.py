@@ -71,6 +71,19 @@ YES_NO = ("ya", "tidak")
 M = model
 
 
+def _berita_acara_sheets(ba_model: type) -> tuple[Sheet, Sheet]:
+    """The Berita Acara and their signatories (each signatory row names its Berita Acara's id)."""
+    return (
+        Sheet("Berita Acara", (
+            Column("Id", "id"), Column("Forum", "forum", "choice", _choices(ba_model, "forum")), Column("Tanggal", "tanggal", "date"),
+        ), target="berita_acara"),
+        Sheet("Penandatangan", (
+            Column("Id Berita Acara", "berita_acara"), Column("Nama", "nama"),
+            Column("Peran", "peran", "choice", _choices(M.Penandatangan, "peran")), Column("Tanda tangan", "tanda_tangan", "bool"),
+        ), target="penandatangan", parent=("berita_acara", "berita_acara")),
+    )
+
+
 def desa_sheets(stages: tuple[str, ...]) -> tuple[Sheet, ...]:
     return (
         Sheet("Desa", (
@@ -92,13 +105,7 @@ def desa_sheets(stages: tuple[str, ...]) -> tuple[Sheet, ...]:
             Column("Alat kaji", "alat_kaji", "choices", _choices(M.Tahap, "alat_kaji")),
             Column("Agenda", "agenda", "choices", _choices(M.Tahap, "agenda")),
         ), target="tahapan", note="Tahap yang sudah dilaksanakan; beberapa pilihan dipisah ';'."),
-        Sheet("Berita Acara", (
-            Column("Id", "id"), Column("Forum", "forum", "choice", _choices(M.BeritaAcara, "forum")), Column("Tanggal", "tanggal", "date"),
-        ), target="berita_acara"),
-        Sheet("Penandatangan", (
-            Column("Id Berita Acara", "berita_acara"), Column("Nama", "nama"),
-            Column("Peran", "peran", "choice", _choices(M.Penandatangan, "peran")), Column("Tanda tangan", "tanda_tangan", "bool"),
-        ), target="penandatangan", parent=("berita_acara", "berita_acara")),
+        *_berita_acara_sheets(M.BeritaAcara),
         Sheet("Perdes", (
             Column("Id", "id"), Column("Nomor", "nomor"), Column("Tanggal", "tanggal", "date"),
             Column("Perihal", "perihal", "choice", _choices(M.PeraturanDesa, "perihal")),
@@ -147,13 +154,7 @@ def kecamatan_sheets(stages: tuple[str, ...]) -> tuple[Sheet, ...]:
             Column("Unsur", "unsur", "choice", _choices(M.AnggotaTimPelaksana, "unsur")),
         ), target="tim_pelaksana"),
         Sheet("Delegasi", (Column("Nama", "nama"), Column("Unsur", "unsur", "choice", _choices(M.Delegasi, "unsur"))), target="delegasi"),
-        Sheet("Berita Acara", (
-            Column("Id", "id"), Column("Forum", "forum", "choice", _choices(M.BeritaAcaraKecamatan, "forum")), Column("Tanggal", "tanggal", "date"),
-        ), target="berita_acara"),
-        Sheet("Penandatangan", (
-            Column("Id Berita Acara", "berita_acara"), Column("Nama", "nama"),
-            Column("Peran", "peran", "choice", _choices(M.Penandatangan, "peran")), Column("Tanda tangan", "tanda_tangan", "bool"),
-        ), target="penandatangan", parent=("berita_acara", "berita_acara")),
+        *_berita_acara_sheets(M.BeritaAcaraKecamatan),
         Sheet("DPRD", (Column("Anggota DPRD yang hadir", "nama"),), target="anggota_dprd_hadir"),
     )
 
