@@ -38,7 +38,6 @@ class Column:
     field: str  # path inside the item (table) or the dossier (record): "nama", "kantor.ada"
     kind: Literal["text", "int", "date", "bool", "list", "choice", "choices"] = "text"
     choices: tuple[str, ...] = ()
-    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -194,6 +193,10 @@ def write_workbook(kind: str, stages: tuple[str, ...], data: dict | None = None)
     for line in INSTRUCTIONS[kind]:
         guide.append([line])
     guide["A1"].font = Font(bold=True, size=14)
+    guide.append([])
+    for sheet in sheets_for(kind, stages):
+        if sheet.note:
+            guide.append([f"{sheet.name}: {sheet.note}"])
     guide.append([])
     guide.append([KIND_CELL, kind])
     guide.column_dimensions["A"].width = 110
