@@ -11,7 +11,6 @@ from . import i18n
 from .errors import InputError
 from .model import DesaDossier, Dossier, KecamatanDossier
 from .reading import Document, join, read_bytes, read_document
-from .workbook import read_workbook
 
 WORKBOOK_SUFFIXES = (".xlsx",)
 
@@ -51,6 +50,8 @@ class InvalidDossier(InputError):
 def read_any(path: Path) -> Document:
     """A YAML, JSON or workbook (.xlsx) file as plain data."""
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        from .workbook import read_workbook  # openpyxl only when a workbook is read
+
         return read_workbook(path, read_bytes(path))
     return read_document(path)
 

@@ -20,7 +20,8 @@ DEFAULT = "id"
 @cache
 def catalogue(lang: str) -> dict[str, str]:
     """Flattened catalogue of one language."""
-    raw = yaml.safe_load(resources.files(__package__).joinpath(f"catalogues/{lang}.yaml").read_text("utf-8"))
+    text = resources.files(__package__).joinpath(f"catalogues/{lang}.yaml").read_text("utf-8")
+    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     flat: dict[str, str] = {}
     for section, entries in raw.items():
         for key, value in entries.items():

@@ -22,6 +22,7 @@ from . import stages
 from .facts import CATALOGUE, RESERVED
 from .stages import StagePlan
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RULES_DIR = PROJECT_ROOT / "rules"
 SCHEMAS_DIR = PROJECT_ROOT / "schemas"
@@ -87,7 +88,7 @@ def _schema_validator(ref: str | None = None) -> jsonschema.Draft202012Validator
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text("utf-8"))
+        return yaml.load(path.read_text("utf-8"), Loader=_Loader)
     except FileNotFoundError:
         raise RulePackError(f"{path}: file tidak ada") from None
     except yaml.YAMLError as exc:
