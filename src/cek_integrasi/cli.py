@@ -338,7 +338,7 @@ def validate(paths, lang, jobs, pack_id) -> None:
         _fail(i18n.text("ui.no_dossiers", lang, path=", ".join(map(str, paths))))
     pool = WorkerPool(pack, lang, WaiverSet(), jobs, task=validate_batch)
     problems, bad = [], 0
-    for _, outcome in pool.stream(list(enumerate(files)), (None, None)):
+    for _, outcome in pool.stream(list(enumerate(files)), lambda _batch: (None, None)):
         if outcome.problems:
             bad += 1
             problems += outcome.problems

@@ -68,15 +68,20 @@ class Run:
 
     def outcomes(self) -> Iterator:
         """The outcomes that carry a result, counted as they pass."""
-        villages: dict[str, VillageSummary] = {}
-        deferred: list[tuple[int, Path]] = []
-        for index, outcome in self.pool.stream(list(enumerate(self.files)), (self.ctx, None)):
+        by_kecamatan: dict[str, dict[str, VillageSummary]] = {}
+        deferred: dict[int, str] = {}
+        for index, outcome in self.pool.stream(list(enumerate(self.files)), lambda _batch: (self.ctx, None)):
             if outcome.deferred:
-                deferred.append((index, self.files[index]))
+                deferred[index] = outcome.kecamatan
             if outcome.village:
-                villages[outcome.village.kode] = outcome.village
+                by_kecamatan.setdefault(outcome.village.kode.rsplit(".", 1)[0], {})[outcome.village.kode] = outcome.village
             yield from self._take(outcome)
-        for _, outcome in self.pool.stream(deferred, (self.ctx, villages)):
+
+        def villages_of(batch: list[int]) -> tuple:
+            wanted = {deferred[i] for i in batch}
+            return self.ctx, {k: v for code in wanted for k, v in by_kecamatan.get(code, {}).items()}
+
+        for _, outcome in self.pool.stream([(i, self.files[i]) for i in deferred], villages_of):
             yield from self._take(outcome)
 
     def _take(self, outcome) -> Iterator:

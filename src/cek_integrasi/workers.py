@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -47,6 +47,7 @@ class Outcome:
     problems: list[InputProblem] | None = None
     village: VillageSummary | None = None
     deferred: bool = False
+    kecamatan: str | None = None  # the code of a deferred kecamatan dossier
     counts: dict[str, int] | None = None  # findings not waived, by severity
     waived: list[tuple[str, int]] | None = None  # (file, index) of the waiver of each waived finding
 
@@ -108,7 +109,7 @@ def check_batch(paths: list[Path], ctx: Context, villages: dict[str, VillageSumm
             outcomes[i] = Outcome(problems=problems_of(error, path, checker.lang))
             continue
         if isinstance(dossier, KecamatanDossier) and villages is None:
-            outcomes[i] = Outcome(deferred=True)
+            outcomes[i] = Outcome(deferred=True, kecamatan=dossier.kode)
             continue
         items.append((doc, dossier))
         places.append(i)
@@ -150,8 +151,12 @@ class WorkerPool:
             workers, mp_context=self._context, initializer=_start_worker, initargs=(self.pack, self.lang, self.waivers)
         )
 
-    def stream(self, paths: list[tuple[int, Path]], extra: tuple) -> Iterator[tuple[int, Outcome]]:
-        """(index, outcome) for every path, in the order given; `extra` = (ctx, villages) for the task."""
+    def stream(self, paths: list[tuple[int, Path]], extra: Callable[[list[int]], tuple]) -> Iterator[tuple[int, Outcome]]:
+        """(index, outcome) for every path, in the order given.
+
+        `extra(indices)` gives the task's other arguments (ctx, villages) for the files of one batch,
+        so that a batch of kecamatan dossiers carries only the villages of those kecamatan.
+        """
         if not paths:
             return
         size = max(1, min(BATCH, -(-len(paths) // (self.jobs * 4))))
@@ -162,7 +167,7 @@ class WorkerPool:
         def fill() -> None:
             while batches and len(flight) < self.jobs * 2:
                 batch = batches.popleft()
-                flight.append((batch, executor.submit(self.task, [p for _, p in batch], *extra)))
+                flight.append((batch, executor.submit(self.task, [p for _, p in batch], *extra([i for i, _ in batch]))))
 
         try:
             fill()
@@ -183,13 +188,13 @@ class WorkerPool:
         finally:
             executor.shutdown(cancel_futures=True)
 
-    def _isolate(self, batch: list[tuple[int, Path]], extra: tuple) -> Iterator[tuple[int, Outcome]]:
+    def _isolate(self, batch: list[tuple[int, Path]], extra: Callable[[list[int]], tuple]) -> Iterator[tuple[int, Outcome]]:
         """Each file of a batch whose worker died, alone in a fresh worker; dying again means `error`."""
         executor = self._executor(1)
         try:
             for index, path in batch:
                 try:
-                    outcome = executor.submit(self.task, [path], *extra).result()[0]
+                    outcome = executor.submit(self.task, [path], *extra([index])).result()[0]
                 except BrokenProcessPool:
                     executor.shutdown(cancel_futures=True)
                     executor = self._executor(1)
