@@ -1,0 +1,128 @@
+"""Checking dossiers: `check`, `report`, `validate` and `diff`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from tabulate import tabulate
+
+from .. import i18n
+from ..errors import InputError
+from ..outputs import write_atomic
+from ..render import FORMATS, Parts, render, render_input_problem, render_problem
+from ..report import Report
+from ..run import dossier_files
+from ..waivers import WaiverSet
+from ..workers import WorkerPool, validate_batch
+from .base import (
+    EXIT_FINDINGS, EXIT_INPUT, SEVERITY_ORDER, _fail, _load, jobs_option, lang_option, main, pack_option, run_options, _run,
+)
+
+@main.command()
+@run_options
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True)
+@click.option("--fail-on", type=click.Choice(SEVERITY_ORDER[::-1]), default="error", show_default=True,
+              help="Exit 1 when a finding has this severity or a higher one.")
+def check(fmt, fail_on, **run) -> None:
+    """Check dossier files (YAML/JSON) or folders of them; print the findings."""
+    checking = _run(**run)
+    results = checking.results_json() if fmt == "json" else checking.results()
+    for chunk in FORMATS[fmt](Parts(checking.header(), results, checking.footer)):
+        click.echo(chunk, nl=False)
+    if checking.problems:
+        sys.exit(EXIT_INPUT)
+    threshold = SEVERITY_ORDER.index(fail_on)
+    if any(checking.severities[s] for s in SEVERITY_ORDER[threshold:]):
+        sys.exit(EXIT_FINDINGS)
+
+
+def _report_bytes(fmt: str, report: Report) -> bytes:
+    if fmt == "html":
+        from ..html_report import render_html
+
+        return render_html(report).encode("utf-8")
+    if fmt == "xlsx":
+        from ..xlsx_report import report_workbook
+
+        return report_workbook(report)
+    return render(fmt, report).encode("utf-8")
+
+
+REPORT_FORMATS = ("html", "xlsx", "markdown", "json")
+
+
+@main.command()
+@run_options
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="html", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True, help="File to write.")
+def report(fmt, output, **run) -> None:
+    """Write a compliance report (HTML, XLSX, Markdown or JSON) for a kecamatan or kabupaten.
+
+    Exit 0 when written; 2 when some input could not be read (the report is written and lists it).
+    """
+    checking = _run(**run, output=output)
+    result = Report(**checking.header(), dossiers=list(checking.results()), **checking.footer())
+    try:
+        write_atomic(output, _report_bytes(fmt, result))
+    except OSError as error:
+        _fail(i18n.text("ui.output_failed", run["lang"], path=output, reason=error.strerror or error))
+    click.echo(i18n.text("ui.written", run["lang"], path=output, dossiers=result.summary.dossiers), err=True)
+    if result.input_errors:
+        sys.exit(EXIT_INPUT)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@lang_option
+@jobs_option
+@pack_option
+def validate(paths, lang, jobs, pack_id) -> None:
+    """Only read and validate dossiers, without rules: exit 0 when all are valid, 2 otherwise."""
+    pack = _load(pack_id)
+    files = dossier_files(paths)
+    if not files:
+        _fail(i18n.text("ui.no_dossiers", lang, path=", ".join(map(str, paths))))
+    pool = WorkerPool(pack, lang, WaiverSet(), jobs, task=validate_batch)
+    problems, bad = [], 0
+    for _, outcome in pool.stream(list(enumerate(files)), lambda _batch: (None, None)):
+        if outcome.problems:
+            bad += 1
+            problems += outcome.problems
+    for problem in problems:
+        click.echo(render_input_problem(problem, lang))
+    click.echo(i18n.text("ui.validate_summary", lang, valid=len(files) - bad, unreadable=bad))
+    if bad:
+        sys.exit(EXIT_INPUT)
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@lang_option
+def diff(old, new, fmt, lang) -> None:
+    """Findings new, fixed and unchanged between two JSON reports (by village, rule and document)."""
+    from ..diffing import diff_reports
+
+    try:
+        result = diff_reports(old, new)
+    except InputError as error:
+        click.echo(render_problem(error, lang), err=True)
+        sys.exit(EXIT_INPUT)
+    if fmt == "json":
+        click.echo(result.model_dump_json(indent=2))
+        return
+    headers = [i18n.text(f"ui.{k}", lang) for k in ("col_code", "col_village", "col_rule", "col_subject", "col_state", "col_message")]
+    for key, changes in (("diff_new", result.new_findings), ("diff_fixed", result.fixed), ("diff_unchanged", result.unchanged)):
+        click.echo(f"{i18n.text(f'ui.{key}', lang)}: {len(changes)}")
+        if changes:
+            rows = [[c.code, c.name, c.rule, c.subject, _states(c, lang), c.message] for c in changes]
+            click.echo(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=[None, 20, None, 24, 22, 60]))
+        click.echo()
+
+
+def _states(change, lang: str) -> str:
+    show = lambda state: i18n.text(f"state.{state}", lang) if state else "-"  # noqa: E731
+    return show(change.new_state) if change.old_state == change.new_state else f"{show(change.old_state)} -> {show(change.new_state)}"

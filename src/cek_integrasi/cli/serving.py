@@ -1,0 +1,22 @@
+"""The local web page: `serve`."""
+
+from __future__ import annotations
+
+import click
+
+from .. import i18n
+from .base import _load, main, pack_option
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (local only by default).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--max-upload-mb", type=click.IntRange(1, 100), default=10, show_default=True)
+@pack_option
+def serve(host, port, max_upload_mb, pack_id) -> None:
+    """Start the local web page: upload dossiers, read the findings, download the report."""
+    from waitress import serve as serve_wsgi
+
+    from ..web import create_app
+
+    click.echo(i18n.text("ui.serving", i18n.DEFAULT, url=f"http://{host}:{port}/"), err=True)
+    serve_wsgi(create_app(_load(pack_id), max_upload_mb), host=host, port=port, threads=4, _quiet=True)

@@ -1,0 +1,115 @@
+"""Spreadsheets and files for people: `screen`, `template`, `convert` and `generate`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+import yaml
+
+from .. import i18n
+from ..dossier import load_dossier
+from ..errors import InputError
+from ..render import render_problem
+from .base import EXIT_INPUT, _as_of, _fail, _load, _write_or_print, lang_option, main, pack_option
+
+@main.command()
+@click.argument("roster", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "html", "xlsx"]), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (required for xlsx).")
+@click.option("--template", is_flag=True, help="Print an empty roster (CSV), or write one to -o (.csv or .xlsx).")
+@lang_option
+@click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="Judge as of this date (default: today).")
+@pack_option
+def screen(roster, fmt, output, template, lang, as_of, pack_id) -> None:
+    """Screen a kabupaten roster (CSV/XLSX): which villages must integrate, which not and why.
+
+    Exit 0 when every row was screened; 2 when some rows had problems (listed with row and column).
+    """
+    from .. import screen_render, screening
+    from ..evaluate import Checker
+
+    if template:
+        data = screen_render.template_xlsx() if output and output.suffix.lower() == ".xlsx" else screen_render.template_csv().encode()
+        _write_or_print(output, data, lang)
+        return
+    if roster is None:
+        _fail(i18n.text("ui.roster_needed", lang))
+    if fmt == "xlsx" and output is None:
+        _fail(i18n.text("ui.output_needed", lang, format=fmt))
+    if output is not None and output.resolve() == roster.resolve():
+        _fail(i18n.text("ui.output_is_input", lang, path=output))
+    try:
+        result = screening.screen(Checker(_load(pack_id), lang), roster, as_of)
+    except InputError as error:
+        _fail(render_problem(error, lang))
+    data = screen_render.as_xlsx(result) if fmt == "xlsx" else screen_render.TEXT[fmt](result).encode("utf-8")
+    _write_or_print(output, data, lang, len(result.villages))
+    if result.bad_rows:
+        sys.exit(EXIT_INPUT)
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["desa", "kecamatan"]))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True, help="Workbook to write (.xlsx).")
+@lang_option
+@pack_option
+def template(kind, output, lang, pack_id) -> None:
+    """Write an empty dossier workbook to fill in Excel or LibreOffice (check it like a YAML dossier)."""
+    from .. import workbook
+
+    if output.exists():
+        _fail(i18n.text("ui.output_exists", lang, path=output))
+    stages = tuple(code for code, stage in _load(pack_id).plan.stages.items() if stage.level == kind)
+    _write_or_print(output, workbook.write_workbook(kind, stages), lang)
+    click.echo(i18n.text("ui.template_written", lang, path=output), err=True)
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The converted dossier: .xlsx from YAML/JSON, .yaml (or .json) from a workbook.")
+@lang_option
+@pack_option
+def convert(source, output, lang, pack_id) -> None:
+    """Turn a dossier workbook into YAML, or a YAML/JSON dossier into a workbook (nothing is lost)."""
+    from .. import workbook
+
+    if output.resolve() == source.resolve():
+        _fail(i18n.text("ui.output_is_input", lang, path=output))
+    pack = _load(pack_id)
+    try:
+        _, dossier = load_dossier(source, set(pack.plan.stages))
+    except InputError as error:
+        _fail("\n".join(render_problem(p, lang) for p in getattr(error, "problems", [error])))
+    data = dossier.model_dump(mode="json", exclude_none=True)
+    suffix = output.suffix.lower()
+    if suffix == ".xlsx":
+        stages = tuple(code for code, stage in pack.plan.stages.items() if stage.level == dossier.jenis)
+        payload = workbook.write_workbook(dossier.jenis, stages, data)
+    elif suffix == ".json":
+        payload = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    elif suffix in (".yaml", ".yml"):
+        payload = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100).encode("utf-8")
+    else:
+        _fail(i18n.text("input.format_tidak_dikenal", lang, suffix=suffix or "-"))
+    _write_or_print(output, payload, lang)
+    click.echo(i18n.text("ui.converted", lang, source=source, path=output), err=True)
+
+
+@main.command()
+@click.option("-n", "count", type=click.IntRange(min=1), required=True, help="Number of villages.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False), required=True, help="New or empty folder.")
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--year", type=click.IntRange(2011, 2016), default=2013, show_default=True, help="Plan year.")
+@lang_option
+def generate(count, output, seed, year, lang) -> None:
+    """Write N realistic synthetic village dossiers (a folder per kecamatan with its kecamatan dossier)."""
+    from .. import generate as synthetic
+
+    if output.exists() and any(output.iterdir()):
+        _fail(i18n.text("ui.output_not_empty", lang, path=output))
+    stats = synthetic.generate(count, output, seed, year)
+    click.echo(i18n.text("ui.generated", lang, path=output, **vars(stats)))
