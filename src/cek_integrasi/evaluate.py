@@ -67,11 +67,8 @@ class Checker:
             if rule.is_verdict:
                 continue
             per_subject = [(s, _state(rule, s, matched)) for s in by_kind.get(rule.subject, [])]
-            if self.waivers.waivers:
-                per_subject = [(s, st, self._waiver(rule, dossier, s, st, ctx)) for s, st in per_subject]
-                per_subject = [(s, "waived" if w else st, w) for s, st, w in per_subject]
-            else:
-                per_subject = [(s, st, None) for s, st in per_subject]
+            per_subject = [(s, st, self._waiver(rule, dossier, s, st, ctx)) for s, st in per_subject]
+            per_subject = [(s, "waived" if w else st, w) for s, st, w in per_subject]
             states[rule.id] = _aggregate([st for _, st, _ in per_subject])
             pending |= {s.key for s, st, _ in per_subject if st == "pending"}
             findings += [
@@ -101,7 +98,7 @@ class Checker:
 
     def _waiver(self, rule: Rule, dossier: Dossier, subject: Subject, state: State, ctx: Context) -> LoadedWaiver | None:
         """The live waiver that covers this failure, if any."""
-        if state != "fail":
+        if state != "fail" or not self.waivers.waivers:
             return None
         live = [w for w in self.waivers.find(rule.id, dossier.kode, subject.key) if w.status_on(ctx.as_of) == "live"]
         return live[0] if live else None
