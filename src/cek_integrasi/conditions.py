@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-OPERATORS = ("is", "is_not", "at_least", "at_most", "more_than", "less_than", "one_of", "not_one_of")
 NUMERIC = ("at_least", "at_most", "more_than", "less_than")
 _NEGATED = {"eq": "neq", "neq": "eq", "gte": "lt", "lt": "gte", "lte": "gt", "gt": "lte"}
 _BASIC = {"is": "eq", "is_not": "neq", "at_least": "gte", "at_most": "lte", "more_than": "gt", "less_than": "lt"}

@@ -59,7 +59,7 @@ def village(rng: random.Random, kode: str, nama: str, kecamatan: str, kabupaten:
     when = {code: start + dt.timedelta(days=offset + rng.randint(0, 3)) for code, offset in STAGES}
     when["mkp"] = when["musdes_perencanaan"]
 
-    def signatories(forum_date_code: str) -> list[dict]:
+    def signatories() -> list[dict]:
         return [
             {"nama": kades, "peran": "kepala_desa", "tanda_tangan": True},
             {"nama": bpd, "peran": "pimpinan_musyawarah", "tanda_tangan": True},
@@ -90,8 +90,8 @@ def village(rng: random.Random, kode: str, nama: str, kecamatan: str, kabupaten:
             for code, _ in STAGES
         ],
         "berita_acara": [
-            {"id": "ba-rpjm", "forum": "musrenbangdes_rpjm", "tanggal": when["musrenbangdes_rpjm"], "penandatangan": signatories("musrenbangdes_rpjm")},
-            {"id": "ba-rkp", "forum": "musrenbangdes_rkp", "tanggal": when["musrenbangdes_rkp"], "penandatangan": signatories("musrenbangdes_rkp")},
+            {"id": "ba-rpjm", "forum": "musrenbangdes_rpjm", "tanggal": when["musrenbangdes_rpjm"], "penandatangan": signatories()},
+            {"id": "ba-rkp", "forum": "musrenbangdes_rkp", "tanggal": when["musrenbangdes_rkp"], "penandatangan": signatories()},
         ],
         "peraturan_desa": [
             {"id": "perdes-rpjm", "nomor": f"{rng.randint(1, 9):02d}/{year - 1}", "tanggal": when["rpjm_penetapan"], "perihal": "rpjm_desa", "forum": "rapat_bpd"},
