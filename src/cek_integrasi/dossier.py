@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from . import i18n
 from .errors import InputError
 from .model import DesaDossier, Dossier, KecamatanDossier
-from .reading import Document, join, read_bytes, read_document
+from .reading import Document, join, read_again_carefully, read_bytes, read_document
 
 WORKBOOK_SUFFIXES = (".xlsx",)
 
@@ -70,6 +70,7 @@ def load_dossier(path: Path, stages: set[str] | None = None) -> tuple[Document, 
     try:
         return doc, model.model_validate(doc.data, context={"stages": stages})
     except ValidationError as exc:
+        read_again_carefully(doc)  # its own message first (a key that is not text), if it has one
         raise InvalidDossier(path, problems_of(doc, exc)) from None
 
 
