@@ -8,7 +8,8 @@ Containment of the engine's known defects (ENGINEERING notes, and what was measu
 - at most 64 engine rules may match one fact: past that `assert_facts` fails with error 303, and
   with `cap` it corrupts memory. Rules are therefore spread over several rulesets so that no
   ruleset holds more than MAX_RULES_PER_KIND conjunctions for one kind of subject;
-- a catch-all rule in every ruleset matches every fact, so no fact is rejected and stops the batch;
+- a catch-all rule in every ruleset accepts every fact, so no fact is rejected and stops the batch;
+  it waits for a second fact that never comes, so it never runs and never sends the facts back;
 - one host per process whose dispatcher threads never start: evaluation is synchronous;
 - a batch of dossiers shares one session per ruleset, asserted in one call, and every rule has
   `cap` so that each rule runs its action once per batch with all its matches (the per-action
@@ -34,7 +35,8 @@ MATCHES_PER_FACT = 64  # measured: the 65th rule matching one fact makes assert_
 MAX_RULES_PER_KIND = MATCHES_PER_FACT - 1  # one is the catch-all
 CAP = 1_000_000  # deliver every match of a rule in one action call
 
-Match = tuple[str, str, str]  # (rule id, part, subject key)
+_NONE: frozenset[int] = frozenset()
+Held = dict[str, set[int]]  # of one dossier: subject key -> the engine conditions that hold on it
 
 
 class EngineFailure(Exception):
@@ -82,30 +84,35 @@ def partition(rules: list[tuple[str, str, dict]], limit: int = MAX_RULES_PER_KIN
 
 
 class Engine:
-    """Rulesets compiled from a rule pack; `matches` evaluates the subjects of a batch of dossiers."""
+    """Rulesets compiled from a rule pack; `matches` evaluates the subjects of a batch of dossiers.
+
+    Each distinct condition (a conjunction of a rule part's normal form) is one engine rule,
+    numbered; `holds` says whether a rule part holds on a subject, from the numbers that matched.
+    """
 
     _host: _SynchronousHost | None = None
     _names = itertools.count()
 
     def __init__(self, pack: RulePack):
         self.pack = pack
-        self._matched: list[set[Match]] | None = None
+        self._hits: list[set[int]] | None = None
         self._sessions = itertools.count()
-        users: dict[tuple[str, Conjunction], list[tuple[str, str]]] = {}
+        numbers: dict[tuple[str, Conjunction], int] = {}
+        self._parts: dict[tuple[str, str], frozenset[int]] = {}
         for rule in pack.rules:
             for part, dnf in rule.conditions.items():
-                for conj in dnf:
-                    users.setdefault((rule.subject, conj), []).append((rule.id, part))
+                used = [numbers.setdefault((rule.subject, conj), len(numbers)) for conj in dnf]
+                self._parts[(rule.id, part)] = frozenset(used)
         compiled = [  # one engine rule per distinct condition, however many rule parts share it
-            (f"c{i}", kind, {"all": [_engine_condition(kind, conj)], "cap": CAP, "run": self._recorder(parts)})
-            for i, ((kind, conj), parts) in enumerate(users.items())
+            (f"c{i}", kind, {"all": [_engine_condition(kind, conj)], "cap": CAP, "run": self._recorder(i)})
+            for (kind, conj), i in numbers.items()
         ]
         if Engine._host is None:
             Engine._host = _SynchronousHost()
         self.rulesets: list[tuple[str, set[str]]] = []
         for group in partition(compiled):
             name = f"cek_{pack.id}_{pack.digest[:12]}_{next(self._names)}"
-            definition = {_SEEN: {"all": [{"m": {"$ex": {KIND: 1}}}], "cap": CAP, "run": self._ignore}}
+            definition = {_SEEN: {"all": [{"m": {"$ex": {KIND: 1}}}, {"never": {_SEEN: 1}}], "run": self._ignore}}
             definition.update({rule_name: body for rule_name, _, body in group})
             Engine._host.register_rulesets({name: definition})
             self.rulesets.append((name, {kind for _, kind, _ in group}))
@@ -114,24 +121,34 @@ class Engine:
     def _ignore(_closure) -> None:
         return None
 
-    def _recorder(self, parts: list[tuple[str, str]]):
+    def _recorder(self, number: int):
         def record(closure) -> None:
+            hits = self._hits
             for fact in closure.m:
-                index, key = fact["id"].split("|", 1)
-                self._matched[int(index)].update((rule_id, part, key) for rule_id, part in parts)
+                hits[fact["id"]].add(number)
 
         return record
 
-    def matches(self, batch: list[list[Subject]]) -> list[set[Match]]:
-        """For each dossier of the batch, (rule id, part, subject key) of every condition that holds."""
-        facts = [self._fact(i, s) for i, subjects in enumerate(batch) for s in subjects]
-        self._matched = [set() for _ in batch]
+    def holds(self, held: Held, rule_id: str, part: str, subject_key: str) -> bool:
+        """Whether part `part` of a rule holds on a subject, given what held in its dossier (a rule
+        without that part: no)."""
+        return not self._parts.get((rule_id, part), _NONE).isdisjoint(held.get(subject_key, _NONE))
+
+    def matches(self, batch: list[list[Subject]]) -> list[Held]:
+        """For each dossier of the batch, the conditions that hold on each of its subjects."""
+        facts = [self._fact(s) for subjects in batch for s in subjects]
+        for number, fact in enumerate(facts):
+            fact["id"] = number
+        self._hits = hits = [set() for _ in facts]
         try:
             for ruleset, kinds in self.rulesets:
                 self._assert(ruleset, [f for f in facts if f[KIND] in kinds])
-            return self._matched
         finally:
-            self._matched = None
+            self._hits = None
+        out, numbers = [], iter(hits)
+        for subjects in batch:
+            out.append({s.key: next(numbers) for s in subjects})
+        return out
 
     def _assert(self, ruleset: str, facts: list[dict[str, Any]]) -> None:
         if not facts:
@@ -155,7 +172,7 @@ class Engine:
                 pass
 
     @staticmethod
-    def _fact(index: int, subject: Subject) -> dict[str, Any]:
+    def _fact(subject: Subject) -> dict[str, Any]:
         spec = CATALOGUE[subject.kind]
         if subject.facts.keys() != spec.keys():
             raise EngineFailure(f"{subject.key}: facts {sorted(subject.facts.keys() ^ spec.keys())} not as declared")
@@ -163,4 +180,4 @@ class Engine:
             if type(value) is not spec[name].type:
                 raise EngineFailure(f"{subject.key}.{name}: {value!r} is not {spec[name].type.__name__}")
         aliases = ALIASES[subject.kind]
-        return {"id": f"{index}|{subject.key}", KIND: subject.kind, **{aliases[k]: v for k, v in subject.facts.items()}}
+        return {KIND: subject.kind, **{aliases[k]: v for k, v in subject.facts.items()}}

@@ -15,7 +15,7 @@ import string
 from typing import Any
 
 from . import i18n
-from .engine import Engine, EngineFailure
+from .engine import Engine, EngineFailure, Held
 from .facts import Context, Subject, VillageSummary
 from .model import Dossier
 from .reading import Document, join
@@ -56,7 +56,7 @@ class Checker:
             return [result for item in items for result in self.check_many([item], ctx, villages)]
         return [self._evaluate(doc, dossier, ctx, s, m) for (doc, dossier), s, m in zip(items, subjects, matched)]
 
-    def _evaluate(self, doc: Document, dossier: Dossier, ctx: Context, subjects: list[Subject], matched: set) -> DossierResult:
+    def _evaluate(self, doc: Document, dossier: Dossier, ctx: Context, subjects: list[Subject], matched: Held) -> DossierResult:
         states: dict[str, State] = {}
         findings: list[Finding] = []
         pending: set[str] = set()
@@ -66,7 +66,7 @@ class Checker:
         for rule in self.pack.rules:
             if rule.is_verdict:
                 continue
-            per_subject = [(s, _state(rule, s, matched)) for s in by_kind.get(rule.subject, [])]
+            per_subject = [(s, self._state(rule, s, matched)) for s in by_kind.get(rule.subject, [])]
             per_subject = [(s, st, self._waiver(rule, dossier, s, st, ctx)) for s, st in per_subject]
             per_subject = [(s, "waived" if w else st, w) for s, st, w in per_subject]
             states[rule.id] = _aggregate([st for _, st, _ in per_subject])
@@ -96,6 +96,16 @@ class Checker:
         states = {r.id: states[r.id] for r in self.pack.rules}
         return _result(doc, dossier, states, findings, verdict, next_steps, timeline)
 
+    def _state(self, rule: Rule, subject: Subject, held: Held) -> State:
+        holds = self.engine.holds
+        if "applies" in rule.conditions and not holds(held, rule.id, "applies", subject.key):
+            return "not_applicable"
+        if holds(held, rule.id, "passes", subject.key):
+            return "pass"
+        if holds(held, rule.id, "pending", subject.key):
+            return "pending"
+        return "fail"
+
     def _waiver(self, rule: Rule, dossier: Dossier, subject: Subject, state: State, ctx: Context) -> LoadedWaiver | None:
         """The live waiver that covers this failure, if any."""
         if state != "fail" or not self.waivers.waivers:
@@ -105,7 +115,7 @@ class Checker:
 
     def _verdict_state(self, rule: Rule, subjects: list[Subject], matched, states) -> tuple[State, list[str]]:
         desa = [s for s in subjects if s.kind == rule.subject]
-        if not desa or _state(rule, desa[0], matched) == "not_applicable":
+        if not desa or self._state(rule, desa[0], matched) == "not_applicable":
             return "not_applicable", []
         unmet = [r for r in rule.requires if states[r] not in ("pass", "waived")]
         return ("fail" if unmet else "pass"), unmet
@@ -183,16 +193,6 @@ def _step(subject: Subject, findings: list[Finding], lang: str) -> TimelineStep:
         status=status,
         findings=[f.rule for f in findings],
     )
-
-
-def _state(rule: Rule, subject: Subject, matched: set) -> State:
-    if "applies" in rule.conditions and (rule.id, "applies", subject.key) not in matched:
-        return "not_applicable"
-    if (rule.id, "passes", subject.key) in matched:
-        return "pass"
-    if (rule.id, "pending", subject.key) in matched:
-        return "pending"
-    return "fail"
 
 
 def _aggregate(states: list[State]) -> State:
