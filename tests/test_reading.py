@@ -25,7 +25,7 @@ TRICKY = [
     "NULL", "~", "0", "00", "007", "0777", "-0", "+1", "+0o7", "0o17", "0O17", "0x1F", "0X1F", "0b101", "1_000",
     "1,000", "1:20", "-1:20", "1.5", "1.", ".5", "-.5", "1e3", "1E3", "1e+3", "1.0e-3", "+1.5", ".inf", "-.inf",
     "+.inf", ".Inf", ".nan", ".NaN", "NaN", "inf", "2014-01-05", "2014-1-5", "2014-01-05 10:00:00", "12:30",
-    "3.14.15", "1e", "e3", "0x", "0o", "0xG", "1_0.5", "12e03", "0e0", "73.02.05.2004", "Dg. Ngalle", "ya",
+    "3.14.15", "1e", "e3", "0x", "0o", "0xG", "1_0.5", "_0", "._2", "+_0", "7_", "__5", "12e03", "0e0", "73.02.05.2004", "Dg. Ngalle", "ya",
     "tidak", "Rp 1.500.000", "'quoted'", '"007"', '"yes"',
 ]
 KEYS = st.from_regex(r"[a-z][a-z_]{0,8}", fullmatch=True)
@@ -77,7 +77,7 @@ def test_every_tricky_scalar_reads_alike_on_both_paths(scalar):
     "text",
     [
         "a: !rahasia x\n", "a: &x 1\nb: *x\n", "? [a]\n: b\n", "%YAML 1.1\n---\na: 1\n", "a:\n  <<: {b: 1}\n",
-        "a: 1\n---\nb: 2\n", "a: 1_000\n", "a: 0b101\n", "a: 0X1F\n", "a: +0o7\n", "a: 1\na: 2\n",
+        "a: 1\n---\nb: 2\n", "a: 1_000\n", "a: _7\n", "a: ._2\n", "a: 0b101\n", "a: 0X1F\n", "a: +0o7\n", "a: 1\na: 2\n",
     ],
 )
 def test_the_fast_reader_hands_over_what_it_cannot_vouch_for(text):

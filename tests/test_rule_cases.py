@@ -41,7 +41,7 @@ def test_every_rule_has_a_case_that_fires_and_one_that_stays_silent(pack):
     for rule in pack.rules:
         assert rule.id in fires, f"{rule.id} has no case that makes it fire"
         assert rule.id in silent, f"{rule.id} has no case that keeps it silent"
-    pending_rules = {r.id for r in pack.rules if "pending" in r.conditions}
+    pending_rules = {r.id for r in pack.rules if "pending" in r.written}
     pending_cases = {r for _, c, _ in CASES for r, s in c["expect"].items() if s == "pending"}
     assert pending_rules <= pending_cases
 

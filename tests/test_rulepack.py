@@ -45,7 +45,7 @@ def test_the_pti_pack_loads_with_every_catalogue_rule_it_claims(pack):
 
 def test_a_well_formed_new_rule_needs_no_python(tmp_path):
     pack = load_pack("pti", _pack_with(tmp_path))
-    assert pack.rule("ELG-09").conditions["passes"] == [(Comparison("bpd_terbentuk", "eq", True),)]
+    assert pack.rule("ELG-09").asked == {"fails": [(Comparison("bpd_terbentuk", "neq", True),)]}
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,7 @@ def test_a_well_formed_new_rule_needs_no_python(tmp_path):
         ({"message": {"id": "hanya bahasa Indonesia"}}, "'en' is a required property"),
         ({"requires": ["ELG-77"], "verdicts": {"pass": "A", "fail": "B", "not_applicable": "C"}, "passes": None}, "ELG-77"),
         (
-            {"passes": {"all": [{"fact": f, "one_of": [True, False]} for f in ("kantor_ada", "kantor_layak", "bpd_terbentuk", "rpjm_ada", "rkp_ada", "pkd_diadakan")]}},
+            {"pending": {"all": [{"fact": f, "one_of": [True, False]} for f in ("kantor_ada", "kantor_layak", "bpd_terbentuk", "rpjm_ada", "rkp_ada", "pkd_diadakan")]}},
             "terlalu bercabang",
         ),
     ],

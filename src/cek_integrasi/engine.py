@@ -86,8 +86,8 @@ def partition(rules: list[tuple[str, str, dict]], limit: int = MAX_RULES_PER_KIN
 class Engine:
     """Rulesets compiled from a rule pack; `matches` evaluates the subjects of a batch of dossiers.
 
-    Each distinct condition (a conjunction of a rule part's normal form) is one engine rule,
-    numbered; `holds` says whether a rule part holds on a subject, from the numbers that matched.
+    Each distinct condition (a conjunction of the normal form of a rule's question) is one engine
+    rule, numbered; `answer` reads a question's answer from the numbers that matched.
     """
 
     _host: _SynchronousHost | None = None
@@ -98,11 +98,11 @@ class Engine:
         self._hits: list[set[int]] | None = None
         self._sessions = itertools.count()
         numbers: dict[tuple[str, Conjunction], int] = {}
-        self._parts: dict[tuple[str, str], frozenset[int]] = {}
+        self._questions: dict[tuple[str, str], frozenset[int]] = {}
         for rule in pack.rules:
-            for part, dnf in rule.conditions.items():
+            for question, dnf in rule.asked.items():
                 used = [numbers.setdefault((rule.subject, conj), len(numbers)) for conj in dnf]
-                self._parts[(rule.id, part)] = frozenset(used)
+                self._questions[(rule.id, question)] = frozenset(used)
         compiled = [  # one engine rule per distinct condition, however many rule parts share it
             (f"c{i}", kind, {"all": [_engine_condition(kind, conj)], "cap": CAP, "run": self._recorder(i)})
             for (kind, conj), i in numbers.items()
@@ -129,10 +129,10 @@ class Engine:
 
         return record
 
-    def holds(self, held: Held, rule_id: str, part: str, subject_key: str) -> bool:
-        """Whether part `part` of a rule holds on a subject, given what held in its dossier (a rule
-        without that part: no)."""
-        return not self._parts.get((rule_id, part), _NONE).isdisjoint(held.get(subject_key, _NONE))
+    def answer(self, held: Held, rule_id: str, question: str, subject_key: str) -> bool:
+        """The answer to one of a rule's questions (rulepack.questions) about a subject, given what
+        held in its dossier; a question the rule does not ask is answered no."""
+        return not self._questions.get((rule_id, question), _NONE).isdisjoint(held.get(subject_key, _NONE))
 
     def matches(self, batch: list[list[Subject]]) -> list[Held]:
         """For each dossier of the batch, the conditions that hold on each of its subjects."""

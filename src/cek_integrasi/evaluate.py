@@ -97,12 +97,12 @@ class Checker:
         return _result(doc, dossier, states, findings, verdict, next_steps, timeline)
 
     def _state(self, rule: Rule, subject: Subject, held: Held) -> State:
-        holds = self.engine.holds
-        if "applies" in rule.conditions and not holds(held, rule.id, "applies", subject.key):
+        answer = self.engine.answer
+        if "applies" in rule.asked and not answer(held, rule.id, "applies", subject.key):
             return "not_applicable"
-        if holds(held, rule.id, "passes", subject.key):
+        if not answer(held, rule.id, "fails", subject.key):
             return "pass"
-        if holds(held, rule.id, "pending", subject.key):
+        if answer(held, rule.id, "pending", subject.key):
             return "pending"
         return "fail"
 

@@ -47,9 +47,14 @@ _scalars = _Loader("")  # yamlcore's constructors, applied one scalar node at a 
 
 # Signs in a text that only the careful reader may judge: tags (!), anchors (&), aliases (*),
 # complex keys (?), directives (%), merge keys (<<), document markers, and numbers that yaml-rs
-# reads but the core schema keeps as text (underscores, 0b/0B, 0O, 0X, a sign before 0o/0x).
-# Several simple searches: one regex with alternatives is five times slower.
-_UNUSUAL_PATTERNS = (re.compile(r"[!&*?%]"), re.compile(r"_(?<=[0-9]_)"), re.compile(r"0[bBoOxX]"))
+# reads but the core schema keeps as text (an underscore beside a digit or a point, 0b/0B, 0O,
+# 0X, a sign before 0o/0x). Several simple searches: one regex with alternatives is five times slower.
+_UNUSUAL_PATTERNS = (
+    re.compile(r"[!&*?%]"),
+    re.compile(r"_(?=[0-9.])"),
+    re.compile(r"_(?<=[0-9.]_)"),
+    re.compile(r"0[bBoOxX]"),
+)
 _UNUSUAL_TEXTS = ("<<", "\n---", "\n...")
 
 

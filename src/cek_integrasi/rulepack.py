@@ -28,6 +28,19 @@ RULES_DIR = PROJECT_ROOT / "rules"
 SCHEMAS_DIR = PROJECT_ROOT / "schemas"
 DEFAULT_PACK = "pti"
 PARTS = ("applies", "passes", "pending")
+
+
+def questions(written: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """What the engine is asked about a rule: where it `applies`, where it `fails` (applies and
+    `passes` does not hold) and where it is `pending`. Asking for the failures rather than the
+    passes keeps what the engine sends back in proportion to the findings, which are few, not to
+    the rules times the subjects."""
+    asked = {part: written[part] for part in ("applies", "pending") if part in written}
+    fails = [written["applies"]] if "applies" in written else []
+    if "passes" in written:
+        fails.append({"not": written["passes"]})
+    asked["fails"] = {"all": fails}
+    return asked
 MAX_VALUES_PER_FACT = 200  # far below the ~512 distinct values that hang engine registration
 
 
@@ -49,7 +62,7 @@ class Rule:
     remediation: dict[str, str]
     description: str = ""
     path: str = ""
-    conditions: dict[str, list[Conjunction]] = field(default_factory=dict)
+    asked: dict[str, list[Conjunction]] = field(default_factory=dict)  # normal forms of questions(written)
     written: dict[str, Any] = field(default_factory=dict)
     requires: list[str] = field(default_factory=list)
     verdicts: dict[str, str] = field(default_factory=dict)
@@ -162,11 +175,12 @@ def _build_rule(path: Path, family: str, entry: dict[str, Any]) -> Rule:
         if part in entry:
             _check_condition(path, rid, part, subject, entry[part])
             rule.written[part] = entry[part]
-            rule.conditions[part] = to_dnf(entry[part])
-            if len(rule.conditions[part]) > MAX_CONJUNCTIONS:
-                raise RulePackError(
-                    f"{path}: {rid}.{part}: kondisi terlalu bercabang ({len(rule.conditions[part])} > {MAX_CONJUNCTIONS})"
-                )
+    for question, condition in questions(rule.written).items():
+        rule.asked[question] = to_dnf(condition)
+        if len(rule.asked[question]) > MAX_CONJUNCTIONS:
+            raise RulePackError(
+                f"{path}: {rid}: kondisi '{question}' terlalu bercabang ({len(rule.asked[question])} > {MAX_CONJUNCTIONS})"
+            )
     return rule
 
 
@@ -202,7 +216,7 @@ def _check_pack(base: Path, rules: list[Rule]) -> None:
             raise RulePackError(f"{base}: {rule.id}: verdict tidak boleh bergantung pada verdict lain")
     values: dict[tuple[str, str], set] = {}
     for rule in rules:
-        for dnf in rule.conditions.values():
+        for dnf in rule.asked.values():
             for conj in dnf:
                 for comparison in conj:
                     values.setdefault((rule.subject, comparison.fact), set()).add(comparison.value)

@@ -10,6 +10,7 @@ in a fresh worker, a file that kills that worker too is reported with every rule
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 from collections import deque
@@ -70,6 +71,19 @@ class Outcome:
 def _start_worker(pack: RulePack, lang: str, waivers: WaiverSet) -> None:
     global _checker
     _checker = Checker(pack, lang, waivers)
+    gc.freeze()  # what lives as long as the worker is never scanned for cycles again
+
+
+def _run_batch(task, *args):
+    """In a worker: run a batch task without the cycle collector, which would otherwise scan the
+    batch's objects over and over (a third of the time). They are freed by reference counting as
+    usual; the collector runs once after the batch for anything left in a cycle."""
+    gc.disable()
+    try:
+        return task(*args)
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 def problems_of(error: Exception, path: Path, lang: str) -> list[InputProblem]:
@@ -167,7 +181,7 @@ class WorkerPool:
         def fill() -> None:
             while batches and len(flight) < self.jobs * 2:
                 batch = batches.popleft()
-                flight.append((batch, executor.submit(self.task, [p for _, p in batch], *extra([i for i, _ in batch]))))
+                flight.append((batch, executor.submit(_run_batch, self.task, [p for _, p in batch], *extra([i for i, _ in batch]))))
 
         try:
             fill()
@@ -194,7 +208,7 @@ class WorkerPool:
         try:
             for index, path in batch:
                 try:
-                    outcome = executor.submit(self.task, [path], *extra([index])).result()[0]
+                    outcome = executor.submit(_run_batch, self.task, [path], *extra([index])).result()[0]
                 except BrokenProcessPool:
                     executor.shutdown(cancel_futures=True)
                     executor = self._executor(1)
