@@ -97,3 +97,19 @@ def test_a_key_that_is_not_text_is_named_even_when_read_fast(tmp_path):
     with pytest.raises(InputError) as raised:
         load_dossier(path)
     assert raised.value.code == "kunci_bukan_teks" and raised.value.line == 2
+
+
+SAMPLES = sorted((Path(__file__).parent.parent / "samples").rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)
+def test_a_file_read_fast_finds_the_same_line_for_every_path_as_the_careful_reader(sample):
+    doc = reading.read_document(sample)
+    assert doc.lines is None  # read fast
+    lines: dict[str, int] = {}
+    reading._read_yaml(sample, sample.read_text(encoding="utf-8-sig"), lines)
+    assert len(lines) > 20
+    for where, line in lines.items():
+        assert doc.line_of(where) == line, where
+    assert doc.line_of("tahapan[999].tanggal") == lines["tahapan"]
+    assert doc.line_of("kolom_yang_tidak_ada") == lines[""]

@@ -10,7 +10,8 @@ its text finds nothing unusual: no tag, anchor, alias, merge key, directive, doc
 complex key, and no number in a form where yaml-rs and the core schema disagree (`1_000`, `0b1`,
 `0X1F`). Everything else, and any file yaml-rs refuses, goes to the careful reader: PyYAML (with
 libyaml) under the core schema of yamlcore, which walks the node tree, applies the limits and says
-exactly what and where. Lines are found with libyaml's event stream, only when a message needs one.
+exactly what and where. For a file read fast, lines are found in libyaml's node tree, composed only
+when a message needs a line.
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ class Document:
     lines: dict[str, int] | None = field(default_factory=dict)
     raw: bytes = b""
     places: dict[str, str] | None = None  # workbooks: "Sheet X, baris N, kolom Y" of each path
+    _tree: yaml.Node | None = field(default=None, repr=False)  # read fast: the nodes, for lines
 
     def place_of(self, where: str) -> str | None:
         """For a workbook, the sheet, row and column of `where` (or of its nearest parent)."""
@@ -87,8 +89,10 @@ class Document:
 
     def line_of(self, where: str) -> int | None:
         """Line of `where`, or of its nearest parent that has one (YAML only)."""
-        if self.lines is None:  # read fast: find the lines once, now that one is wanted
-            self.lines = _lines(self.raw.decode("utf-8-sig"))
+        if self.lines is None:  # read fast: compose the node tree once, now that a line is wanted
+            if self._tree is None:
+                self._tree = _NodesOnly(self.raw.decode("utf-8-sig")).get_single_node()
+            return _locate(self._tree, where)
         while True:
             if where in self.lines:
                 return self.lines[where]
@@ -230,29 +234,28 @@ def _convert(path: Path, node: yaml.Node, where: str, lines: dict[str, int], bud
         raise InputError(path, where, "yaml_tag", line=line, tag=f"{node.tag} {node.value}") from None
 
 
-def _lines(text: str) -> dict[str, int]:
-    """Line of every path of a (plain, already read) YAML text, from libyaml's event stream."""
-    lines: dict[str, int] = {}
-    stack: list[list] = []  # [kind, path, key or index, expecting a key]
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            stack.pop()
-            continue
-        if not isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent)):
-            continue
-        where = ""
-        if stack:
-            top = stack[-1]
-            if top[0] == "map":
-                if top[3]:  # this node is a key
-                    top[2], top[3] = event.value, False
-                    continue
-                where, top[3] = join(top[1], top[2]), True
-            else:
-                where, top[2] = join(top[1], top[2]), top[2] + 1
-        lines.setdefault(where, event.start_mark.line + 1)
-        if isinstance(event, yaml.MappingStartEvent):
-            stack.append(["map", where, None, True])
-        elif isinstance(event, yaml.SequenceStartEvent):
-            stack.append(["seq", where, 0, False])
-    return lines
+class _NodesOnly(yaml.cyaml.CParser, yaml.resolver.BaseResolver):
+    """libyaml's composer without tag resolution: only the nodes and where they start."""
+
+    def resolve(self, kind, value, implicit):
+        return ""
+
+
+def _locate(node: yaml.Node, where: str) -> int:
+    """Line of the node at `where` in a (plain, already read) node tree, or of its nearest parent."""
+    rest = where
+    while rest:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if rest == key.value or rest.startswith((key.value + ".", key.value + "[")):
+                    child, rest = value, rest[len(key.value) :].removeprefix(".")
+                    break
+        elif isinstance(node, yaml.SequenceNode) and rest.startswith("[") and "]" in rest:
+            index, _, after = rest[1:].partition("]")
+            if index.isdigit() and int(index) < len(node.value):
+                child, rest = node.value[int(index)], after.removeprefix(".")
+        if child is None:
+            break
+        node = child
+    return node.start_mark.line + 1
