@@ -21,6 +21,7 @@ Containment of the engine's known defects (ENGINEERING notes, and what was measu
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from typing import Any
 
 from durable import engine as durable
@@ -83,6 +84,26 @@ def partition(rules: list[tuple[str, str, dict]], limit: int = MAX_RULES_PER_KIN
     return groups
 
 
+@dataclass(frozen=True)
+class Questions:
+    """The engine conditions of a rule's three questions (rulepack.questions); `applies` is None
+    when the rule applies everywhere. A question is answered yes when one of its conditions held."""
+
+    applies: frozenset[int] | None
+    fails: frozenset[int]
+    pending: frozenset[int]
+
+    def state(self, held: set[int]) -> str:
+        """The rule's state on a subject on which the conditions `held` held (docs/rules.md)."""
+        if self.applies is not None and self.applies.isdisjoint(held):
+            return "not_applicable"
+        if self.fails.isdisjoint(held):
+            return "pass"
+        if not self.pending.isdisjoint(held):
+            return "pending"
+        return "fail"
+
+
 class Engine:
     """Rulesets compiled from a rule pack; `matches` evaluates the subjects of a batch of dossiers.
 
@@ -129,10 +150,12 @@ class Engine:
 
         return record
 
-    def answer(self, held: Held, rule_id: str, question: str, subject_key: str) -> bool:
-        """The answer to one of a rule's questions (rulepack.questions) about a subject, given what
-        held in its dossier; a question the rule does not ask is answered no."""
-        return not self._questions.get((rule_id, question), _NONE).isdisjoint(held.get(subject_key, _NONE))
+    def questions(self, rule_id: str) -> "Questions":
+        """The engine conditions of a rule's questions, to read its state on a subject from."""
+        asked = self._questions
+        return Questions(
+            asked.get((rule_id, "applies")), asked.get((rule_id, "fails"), _NONE), asked.get((rule_id, "pending"), _NONE)
+        )
 
     def matches(self, batch: list[list[Subject]]) -> list[Held]:
         """For each dossier of the batch, the conditions that hold on each of its subjects."""

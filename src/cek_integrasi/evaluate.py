@@ -24,6 +24,7 @@ from .rulepack import Rule, RulePack
 from .subjects import subjects_of
 from .waivers import LoadedWaiver, WaiverSet
 
+_NONE: frozenset[int] = frozenset()
 WAIVER_NOTE = {"alasan", "disetujui_oleh", "tanggal", "berlaku_sampai"}
 
 
@@ -35,6 +36,7 @@ class Checker:
         self.lang = lang
         self.waivers = waivers or WaiverSet()
         self.engine = Engine(pack)
+        self._plain = [(r, self.engine.questions(r.id)) for r in pack.rules if not r.is_verdict]
 
     def check(
         self, doc: Document, dossier: Dossier, ctx: Context, villages: dict[str, VillageSummary] | None = None
@@ -63,17 +65,20 @@ class Checker:
         by_kind: dict[str, list[Subject]] = {}
         for subject in subjects:
             by_kind.setdefault(subject.kind, []).append(subject)
-        for rule in self.pack.rules:
-            if rule.is_verdict:
-                continue
-            per_subject = [(s, self._state(rule, s, matched)) for s in by_kind.get(rule.subject, [])]
-            per_subject = [(s, st, self._waiver(rule, dossier, s, st, ctx)) for s, st in per_subject]
-            per_subject = [(s, "waived" if w else st, w) for s, st, w in per_subject]
-            states[rule.id] = _aggregate([st for _, st, _ in per_subject])
-            pending |= {s.key for s, st, _ in per_subject if st == "pending"}
-            findings += [
-                self._finding(doc, rule, s, st, waiver=w) for s, st, w in per_subject if st in ("fail", "pending", "waived")
-            ]
+        for rule, questions in self._plain:
+            seen: set[State] = set()
+            for subject in by_kind.get(rule.subject, ()):
+                state = questions.state(matched.get(subject.key, _NONE))
+                if state in ("pass", "not_applicable"):
+                    seen.add(state)
+                    continue
+                waiver = self._waiver(rule, dossier, subject, state, ctx)
+                state = "waived" if waiver else state
+                seen.add(state)
+                if state == "pending":
+                    pending.add(subject.key)
+                findings.append(self._finding(doc, rule, subject, state, waiver=waiver))
+            states[rule.id] = _aggregate(seen)
         verdict = None
         for rule in self.pack.rules:
             if rule.is_verdict:
@@ -96,16 +101,6 @@ class Checker:
         states = {r.id: states[r.id] for r in self.pack.rules}
         return _result(doc, dossier, states, findings, verdict, next_steps, timeline)
 
-    def _state(self, rule: Rule, subject: Subject, held: Held) -> State:
-        answer = self.engine.answer
-        if "applies" in rule.asked and not answer(held, rule.id, "applies", subject.key):
-            return "not_applicable"
-        if not answer(held, rule.id, "fails", subject.key):
-            return "pass"
-        if answer(held, rule.id, "pending", subject.key):
-            return "pending"
-        return "fail"
-
     def _waiver(self, rule: Rule, dossier: Dossier, subject: Subject, state: State, ctx: Context) -> LoadedWaiver | None:
         """The live waiver that covers this failure, if any."""
         if state != "fail" or not self.waivers.waivers:
@@ -115,7 +110,7 @@ class Checker:
 
     def _verdict_state(self, rule: Rule, subjects: list[Subject], matched, states) -> tuple[State, list[str]]:
         desa = [s for s in subjects if s.kind == rule.subject]
-        if not desa or self._state(rule, desa[0], matched) == "not_applicable":
+        if not desa or self.engine.questions(rule.id).state(matched.get(desa[0].key, _NONE)) == "not_applicable":
             return "not_applicable", []
         unmet = [r for r in rule.requires if states[r] not in ("pass", "waived")]
         return ("fail" if unmet else "pass"), unmet
@@ -195,7 +190,7 @@ def _step(subject: Subject, findings: list[Finding], lang: str) -> TimelineStep:
     )
 
 
-def _aggregate(states: list[State]) -> State:
+def _aggregate(states: set[State]) -> State:
     for state in ("fail", "pending", "waived", "pass"):
         if state in states:
             return state

@@ -6,7 +6,7 @@ held forums, and the steps of the cycle with their order (stages.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from . import desa_facts, kecamatan_facts
 from .facts import Context, Subject, VillageSummary, person
@@ -127,6 +127,7 @@ def steps(stages: Recorded, order: Order, level: str, ctx: Context) -> list[Subj
     return out
 
 
-def _recorded(codes: Iterable[str], stages: Recorded) -> list[str]:
-    return sorted((c for c in codes if c in stages), key=lambda c: stages[c][0])
+def _recorded(codes: set[str], stages: Recorded) -> list[str]:
+    """The codes recorded in a dossier, in the order they are recorded (`stages` keeps that order)."""
+    return [c for c in stages if c in codes]
 
