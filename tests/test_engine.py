@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from casekit import load_base
 from cek_integrasi.engine import Engine, EngineFailure
-from cek_integrasi.facts import Subject
-from helpers import evaluate
+from cek_integrasi.facts import Context, Subject
+from cek_integrasi.subjects import subjects_of
+from helpers import DEFAULT_AS_OF, evaluate, validate
 
 import pytest
 
@@ -36,7 +37,23 @@ def test_an_engine_exception_makes_every_rule_an_error_for_that_dossier_only(che
     assert "error" not in after.results.values() and after.findings == []
 
 
-def test_a_fact_that_is_not_as_declared_never_reaches_the_engine(checker):
-    wrong = Subject("desa", "desa", "", {"peserta_pnpm": "true"})
-    with pytest.raises(EngineFailure, match="not as declared"):
+@pytest.mark.parametrize(
+    "change,expected",
+    [
+        ({"peserta_pnpm": "true"}, "peserta_pnpm: 'true' is not bool"),
+        ({"peserta_pnpm": None}, "peserta_pnpm: None is not bool"),
+        ({"tidak_dikenal": 1}, "facts ['tidak_dikenal']"),
+    ],
+)
+def test_a_fact_that_is_not_as_declared_never_reaches_the_engine(checker, change, expected):
+    dossier = validate(checker, load_base("desa_lengkap.yaml"))
+    desa = subjects_of(dossier, Context(as_of=DEFAULT_AS_OF), checker.pack.plan)[0]
+    wrong = Subject("desa", "desa", "", {**desa.facts, **change})
+    with pytest.raises(EngineFailure, match="not as declared") as raised:
         checker.engine.matches([[wrong]])
+    assert expected in str(raised.value)
+
+
+def test_a_missing_fact_never_reaches_the_engine(checker):
+    with pytest.raises(EngineFailure, match="desa.peserta_pnpm: missing: not as declared"):
+        checker.engine.matches([[Subject("desa", "desa", "", {})]])

@@ -21,6 +21,7 @@ Containment of the engine's known defects (ENGINEERING notes, and what was measu
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +55,8 @@ class _SynchronousHost(durable.Host):
 # Facts travel to the engine and back (once per match) as JSON: short field names keep that small.
 ALIASES = {kind: {name: f"f{i}" for i, name in enumerate(spec)} for kind, spec in CATALOGUE.items()}
 KIND = "k"
+_FIELDS = {kind: [(name, ALIASES[kind][name], fact.type) for name, fact in spec.items()] for kind, spec in CATALOGUE.items()}
+_MISSING = object()
 
 
 def _term(kind: str, comparison) -> dict[str, Any]:
@@ -93,7 +96,7 @@ class Questions:
     fails: frozenset[int]
     pending: frozenset[int]
 
-    def state(self, held: set[int]) -> str:
+    def state(self, held: Iterable[int]) -> str:
         """The rule's state on a subject on which the conditions `held` held (docs/rules.md)."""
         if self.applies is not None and self.applies.isdisjoint(held):
             return "not_applicable"
@@ -196,11 +199,14 @@ class Engine:
 
     @staticmethod
     def _fact(subject: Subject) -> dict[str, Any]:
-        spec = CATALOGUE[subject.kind]
-        if subject.facts.keys() != spec.keys():
-            raise EngineFailure(f"{subject.key}: facts {sorted(subject.facts.keys() ^ spec.keys())} not as declared")
-        for name, value in subject.facts.items():
-            if type(value) is not spec[name].type:
-                raise EngineFailure(f"{subject.key}.{name}: {value!r} is not {spec[name].type.__name__}")
-        aliases = ALIASES[subject.kind]
-        return {KIND: subject.kind, **{aliases[k]: v for k, v in subject.facts.items()}}
+        facts = subject.facts
+        fact: dict[str, Any] = {KIND: subject.kind}
+        for name, alias, declared in _FIELDS[subject.kind]:
+            value = facts.get(name, _MISSING)
+            if type(value) is not declared:
+                shown = "missing" if value is _MISSING else f"{value!r} is not {declared.__name__}"
+                raise EngineFailure(f"{subject.key}.{name}: {shown}: not as declared")
+            fact[alias] = value
+        if len(facts) != len(fact) - 1:
+            raise EngineFailure(f"{subject.key}: facts {sorted(facts.keys() - CATALOGUE[subject.kind].keys())}: not as declared")
+        return fact

@@ -24,7 +24,6 @@ from .rulepack import Rule, RulePack
 from .subjects import subjects_of
 from .waivers import LoadedWaiver, WaiverSet
 
-_NONE: frozenset[int] = frozenset()
 WAIVER_NOTE = {"alasan", "disetujui_oleh", "tanggal", "berlaku_sampai"}
 
 
@@ -68,7 +67,7 @@ class Checker:
         for rule, questions in self._plain:
             seen: set[State] = set()
             for subject in by_kind.get(rule.subject, ()):
-                state = questions.state(matched.get(subject.key, _NONE))
+                state = questions.state(matched.get(subject.key, ()))
                 if state in ("pass", "not_applicable"):
                     seen.add(state)
                     continue
@@ -110,7 +109,7 @@ class Checker:
 
     def _verdict_state(self, rule: Rule, subjects: list[Subject], matched, states) -> tuple[State, list[str]]:
         desa = [s for s in subjects if s.kind == rule.subject]
-        if not desa or self.engine.questions(rule.id).state(matched.get(desa[0].key, _NONE)) == "not_applicable":
+        if not desa or self.engine.questions(rule.id).state(matched.get(desa[0].key, ())) == "not_applicable":
             return "not_applicable", []
         unmet = [r for r in rule.requires if states[r] not in ("pass", "waived")]
         return ("fail" if unmet else "pass"), unmet
