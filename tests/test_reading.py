@@ -113,3 +113,24 @@ def test_a_file_read_fast_finds_the_same_line_for_every_path_as_the_careful_read
         assert doc.line_of(where) == line, where
     assert doc.line_of("tahapan[999].tanggal") == lines["tahapan"]
     assert doc.line_of("kolom_yang_tidak_ada") == lines[""]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# komentar\njenis: desa\n\nkantor:\n  ada: ya\n# lagi\ntahapan:\n- kode: a\n  tanggal: 2012-01-01\n- kode: b\n",
+        '"jenis": desa\nkantor: {ada: ya}\ntahapan: [{kode: a}, {kode: b}]\n',
+        "jenis: desa\ncatatan: |\n  teks\n  panjang\ntahapan:\n  - kode: a\n    tanggal: 2012-01-01\n",
+        "{jenis: desa,\n tahapan: [{kode: a}]}\n",
+    ],
+    ids=["comments", "quoted-key-and-flow", "block-scalar", "flow-root"],
+)
+def test_lines_are_right_however_the_file_is_laid_out(tmp_path, text):
+    path = tmp_path / "desa.yaml"
+    path.write_text(text, encoding="utf-8")
+    doc = reading.read_document(path)
+    assert doc.lines is None  # read fast
+    lines: dict[str, int] = {}
+    reading._read_yaml(path, text, lines)
+    for where, line in lines.items():
+        assert doc.line_of(where) == line, where

@@ -76,7 +76,7 @@ class Document:
     lines: dict[str, int] | None = field(default_factory=dict)
     raw: bytes = b""
     places: dict[str, str] | None = None  # workbooks: "Sheet X, baris N, kolom Y" of each path
-    _tree: yaml.Node | None = field(default=None, repr=False)  # read fast: the nodes, for lines
+    _finder: _LineFinder | None = field(default=None, repr=False)  # read fast: finds lines when asked
 
     def place_of(self, where: str) -> str | None:
         """For a workbook, the sheet, row and column of `where` (or of its nearest parent)."""
@@ -89,10 +89,10 @@ class Document:
 
     def line_of(self, where: str) -> int | None:
         """Line of `where`, or of its nearest parent that has one (YAML only)."""
-        if self.lines is None:  # read fast: compose the node tree once, now that a line is wanted
-            if self._tree is None:
-                self._tree = _NodesOnly(self.raw.decode("utf-8-sig")).get_single_node()
-            return _locate(self._tree, where)
+        if self.lines is None:  # read fast: find the line now that one is wanted
+            if self._finder is None:
+                self._finder = _LineFinder(self.raw.decode("utf-8-sig"), self.data)
+            return self._finder.line_of(where)
         while True:
             if where in self.lines:
                 return self.lines[where]
@@ -239,6 +239,49 @@ class _NodesOnly(yaml.cyaml.CParser, yaml.resolver.BaseResolver):
 
     def resolve(self, kind, value, implicit):
         return ""
+
+
+_TOP_KEY = re.compile(r"([A-Za-z_][\w-]*):(?:\s|$)")
+_HEAD = re.compile(r"[^.\[]*")
+
+
+class _LineFinder:
+    """Lines of a file read fast, from libyaml's nodes, composed only for the part a path is in.
+
+    When the file is a block mapping whose top-level keys start at column 0, exactly the keys read
+    and in their order, each key's section (its row up to the next key's; lists may start at column
+    0 too) is a small document of its own, composed the first time a path in it is asked for.
+    Otherwise the whole file is.
+    """
+
+    def __init__(self, text: str, data: Any):
+        self.text = text
+        self.rows = text.splitlines(keepends=True)
+        self.sections: dict[str, tuple[int, int]] | None = None
+        self.composed: dict[str | None, yaml.Node] = {}
+        starts: list[tuple[str, int]] = []
+        for index, row in enumerate(self.rows):
+            if row[:1].isspace() or row.startswith("#") or row.rstrip() == "-" or row.startswith("- "):
+                continue  # inside a section: indented, a comment, blank, or an item of a key's list
+            match = _TOP_KEY.match(row)
+            if match is None:
+                return
+            starts.append((match.group(1), index))
+        if isinstance(data, dict) and [key for key, _ in starts] == list(data):
+            ends = [index for _, index in starts[1:]] + [len(self.rows)]
+            self.sections = {key: (start, end) for (key, start), end in zip(starts, ends)}
+
+    def line_of(self, where: str) -> int:
+        head = _HEAD.match(where).group()
+        if self.sections is None or head not in self.sections:
+            return _locate(self._composed(None, self.text), where)
+        start, end = self.sections[head]
+        return start + _locate(self._composed(head, "".join(self.rows[start:end])), where)
+
+    def _composed(self, section: str | None, text: str) -> yaml.Node:
+        if section not in self.composed:
+            self.composed[section] = _NodesOnly(text).get_single_node()
+        return self.composed[section]
 
 
 def _locate(node: yaml.Node, where: str) -> int:
