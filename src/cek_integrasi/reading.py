@@ -241,6 +241,8 @@ class _NodesOnly(yaml.cyaml.CParser, yaml.resolver.BaseResolver):
         return ""
 
 
+# Rows at column 0 that are not blank, a comment or an item of a list (a list may start there).
+_COLUMN_0 = re.compile(r"^(?![\s#]|-(?:[ \t]|$)).+", re.M)
 _TOP_KEY = re.compile(r"([A-Za-z_][\w-]*):(?:\s|$)")
 _HEAD = re.compile(r"[^.\[]*")
 
@@ -256,19 +258,16 @@ class _LineFinder:
 
     def __init__(self, text: str, data: Any):
         self.text = text
-        self.rows = text.splitlines(keepends=True)
-        self.sections: dict[str, tuple[int, int]] | None = None
+        self.sections: dict[str, tuple[int, int]] | None = None  # key -> its first and past-last offset
         self.composed: dict[str | None, yaml.Node] = {}
         starts: list[tuple[str, int]] = []
-        for index, row in enumerate(self.rows):
-            if row[:1].isspace() or row.startswith("#") or row.rstrip() == "-" or row.startswith("- "):
-                continue  # inside a section: indented, a comment, blank, or an item of a key's list
-            match = _TOP_KEY.match(row)
-            if match is None:
+        for row in _COLUMN_0.finditer(text):
+            key = _TOP_KEY.match(row.group())
+            if key is None:
                 return
-            starts.append((match.group(1), index))
+            starts.append((key.group(1), row.start()))
         if isinstance(data, dict) and [key for key, _ in starts] == list(data):
-            ends = [index for _, index in starts[1:]] + [len(self.rows)]
+            ends = [offset for _, offset in starts[1:]] + [len(text)]
             self.sections = {key: (start, end) for (key, start), end in zip(starts, ends)}
 
     def line_of(self, where: str) -> int:
@@ -276,7 +275,7 @@ class _LineFinder:
         if self.sections is None or head not in self.sections:
             return _locate(self._composed(None, self.text), where)
         start, end = self.sections[head]
-        return start + _locate(self._composed(head, "".join(self.rows[start:end])), where)
+        return self.text.count("\n", 0, start) + _locate(self._composed(head, self.text[start:end]), where)
 
     def _composed(self, section: str | None, text: str) -> yaml.Node:
         if section not in self.composed:
