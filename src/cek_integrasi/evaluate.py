@@ -10,6 +10,7 @@ when its `applies` does not hold, pass when every rule it `requires` passes or i
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import string
 from typing import Any
@@ -24,6 +25,7 @@ from .rulepack import Rule, RulePack
 from .subjects import subjects_of
 from .waivers import LoadedWaiver, WaiverSet
 
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 WAIVER_NOTE = {"alasan", "disetujui_oleh", "tanggal", "berlaku_sampai"}
 
 
@@ -36,6 +38,7 @@ class Checker:
         self.waivers = waivers or WaiverSet()
         self.engine = Engine(pack)
         self._plain = [(r, self.engine.questions(r.id)) for r in pack.rules if not r.is_verdict]
+        self._order = {r.id: i for i, r in enumerate(pack.rules)}
 
     def check(
         self, doc: Document, dossier: Dossier, ctx: Context, villages: dict[str, VillageSummary] | None = None
@@ -94,9 +97,11 @@ class Checker:
             for s in subjects
             if s.kind == "tahap" and s.key in pending
         ]
-        timeline = [_step(s, [f for f in findings if f.subject == s.key], self.lang) for s in subjects if s.kind == "tahap"]
-        order = {r.id: i for i, r in enumerate(self.pack.rules)}
-        findings.sort(key=lambda f: (("error", "warning", "info").index(f.severity), order[f.rule]))
+        by_subject: dict[str, list[Finding]] = {}
+        for finding in findings:
+            by_subject.setdefault(finding.subject, []).append(finding)
+        timeline = [_step(s, by_subject.get(s.key, []), self.lang) for s in subjects if s.kind == "tahap"]
+        findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], self._order[f.rule]))
         states = {r.id: states[r.id] for r in self.pack.rules}
         return _result(doc, dossier, states, findings, verdict, next_steps, timeline)
 
@@ -196,9 +201,10 @@ def _aggregate(states: set[State]) -> State:
     return "not_applicable"
 
 
-def placeholders(template: str) -> set[str]:
-    """Names used as {placeholders} in a message template."""
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+@functools.cache
+def placeholders(template: str) -> frozenset[str]:
+    """Names used as {placeholders} in a message template (the templates are few: kept)."""
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
 def render(template: str, values: dict[str, Any], lang: str) -> str:

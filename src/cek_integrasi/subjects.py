@@ -101,8 +101,8 @@ def steps(stages: Recorded, order: Order, level: str, ctx: Context) -> list[Subj
     out = []
     for code in order.steps(level):
         index, record = stages.get(code, (None, None))
-        earlier = _recorded(order.before(code), stages)
-        too_late_for = [c for c in earlier if record and stages[c][1].tanggal > record.tanggal]
+        earlier = _recorded(order.before(code), stages) if record else []
+        too_late_for = [c for c in earlier if stages[c][1].tanggal > record.tanggal]
         later = _recorded(order.after(code), stages)
         facts = {
             "kode": code,

@@ -116,9 +116,10 @@ def check_batch(paths: list[Path], ctx: Context, villages: dict[str, VillageSumm
     checker = _checker
     outcomes: list[Outcome | None] = [None] * len(paths)
     items, places = [], []
+    stages = set(checker.pack.plan.stages)
     for i, path in enumerate(paths):
         try:
-            doc, dossier = load_dossier(path, set(checker.pack.plan.stages))
+            doc, dossier = load_dossier(path, stages)
         except Exception as error:  # InputError, or a defect of ours: reported, never a traceback
             outcomes[i] = Outcome(problems=problems_of(error, path, checker.lang))
             continue
@@ -144,9 +145,10 @@ def check_batch(paths: list[Path], ctx: Context, villages: dict[str, VillageSumm
 def validate_batch(paths: list[Path], _ctx: Context, _villages) -> list[Outcome]:
     """In a worker: only read and validate (the floor a check cannot go below)."""
     outcomes = []
+    stages = set(_checker.pack.plan.stages)
     for path in paths:
         try:
-            load_dossier(path, set(_checker.pack.plan.stages))
+            load_dossier(path, stages)
             outcomes.append(Outcome())
         except Exception as error:
             outcomes.append(Outcome(problems=problems_of(error, path, _checker.lang)))
