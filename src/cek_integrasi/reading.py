@@ -10,8 +10,8 @@ its text finds nothing unusual: no tag, anchor, alias, merge key, directive, doc
 complex key, and no number in a form where yaml-rs and the core schema disagree (`1_000`, `0b1`,
 `0X1F`). Everything else, and any file yaml-rs refuses, goes to the careful reader: PyYAML (with
 libyaml) under the core schema of yamlcore, which walks the node tree, applies the limits and says
-exactly what and where. For a file read fast, lines are found in libyaml's node tree, composed only
-when a message needs a line.
+exactly what and where. For a file read fast, a line is found only when a message needs it, from
+libyaml's events, read only as far as the place asked for.
 """
 
 from __future__ import annotations
@@ -234,13 +234,6 @@ def _convert(path: Path, node: yaml.Node, where: str, lines: dict[str, int], bud
         raise InputError(path, where, "yaml_tag", line=line, tag=f"{node.tag} {node.value}") from None
 
 
-class _NodesOnly(yaml.cyaml.CParser, yaml.resolver.BaseResolver):
-    """libyaml's composer without tag resolution: only the nodes and where they start."""
-
-    def resolve(self, kind, value, implicit):
-        return ""
-
-
 # Rows at column 0 that are not blank, a comment or an item of a list (a list may start there).
 _COLUMN_0 = re.compile(r"^(?![\s#]|-(?:[ \t]|$)).+", re.M)
 _TOP_KEY = re.compile(r"([A-Za-z_][\w-]*):(?:\s|$)")
@@ -248,18 +241,16 @@ _HEAD = re.compile(r"[^.\[]*")
 
 
 class _LineFinder:
-    """Lines of a file read fast, from libyaml's nodes, composed only for the part a path is in.
+    """Lines of a file read fast, from libyaml's events, read only as far as the path asked for.
 
     When the file is a block mapping whose top-level keys start at column 0, exactly the keys read
     and in their order, each key's section (its row up to the next key's; lists may start at column
-    0 too) is a small document of its own, composed the first time a path in it is asked for.
-    Otherwise the whole file is.
+    0 too) is a small document of its own, and only that section is read. Otherwise the whole file is.
     """
 
     def __init__(self, text: str, data: Any):
         self.text = text
         self.sections: dict[str, tuple[int, int]] | None = None  # key -> its first and past-last offset
-        self.composed: dict[str | None, yaml.Node] = {}
         starts: list[tuple[str, int]] = []
         for row in _COLUMN_0.finditer(text):
             key = _TOP_KEY.match(row.group())
@@ -273,31 +264,38 @@ class _LineFinder:
     def line_of(self, where: str) -> int:
         head = _HEAD.match(where).group()
         if self.sections is None or head not in self.sections:
-            return _locate(self._composed(None, self.text), where)
+            return _walk_to(self.text, where)
         start, end = self.sections[head]
-        return self.text.count("\n", 0, start) + _locate(self._composed(head, self.text[start:end]), where)
-
-    def _composed(self, section: str | None, text: str) -> yaml.Node:
-        if section not in self.composed:
-            self.composed[section] = _NodesOnly(text).get_single_node()
-        return self.composed[section]
+        return self.text.count("\n", 0, start) + _walk_to(self.text[start:end], where)
 
 
-def _locate(node: yaml.Node, where: str) -> int:
-    """Line of the node at `where` in a (plain, already read) node tree, or of its nearest parent."""
-    rest = where
-    while rest:
-        child = None
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if rest == key.value or rest.startswith((key.value + ".", key.value + "[")):
-                    child, rest = value, rest[len(key.value) :].removeprefix(".")
-                    break
-        elif isinstance(node, yaml.SequenceNode) and rest.startswith("[") and "]" in rest:
-            index, _, after = rest[1:].partition("]")
-            if index.isdigit() and int(index) < len(node.value):
-                child, rest = node.value[int(index)], after.removeprefix(".")
-        if child is None:
-            break
-        node = child
-    return node.start_mark.line + 1
+def _walk_to(text: str, where: str) -> int:
+    """Line of the node at `where` in a plain YAML text (or of its nearest parent), reading libyaml's
+    events only until that node starts."""
+    line = 1
+    stack: list[list] = []  # [kind, path, key or index, expecting a key]
+    for event in yaml.parse(text, Loader=yaml.CBaseLoader):
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+            continue
+        if not isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            continue
+        path = ""
+        if stack:
+            top = stack[-1]
+            if top[0] == "map":
+                if top[3]:  # this node is a key
+                    top[2], top[3] = event.value, False
+                    continue
+                path, top[3] = join(top[1], top[2]), True
+            else:
+                path, top[2] = join(top[1], top[2]), top[2] + 1
+        if path == where:
+            return event.start_mark.line + 1
+        if not path or where.startswith((path + ".", path + "[")):
+            line = event.start_mark.line + 1  # the nearest parent so far
+        if isinstance(event, yaml.MappingStartEvent):
+            stack.append(["map", path, None, True])
+        elif isinstance(event, yaml.SequenceStartEvent):
+            stack.append(["seq", path, 0, False])
+    return line
