@@ -111,7 +111,7 @@ class Engine:
     """Rulesets compiled from a rule pack; `matches` evaluates the subjects of a batch of dossiers.
 
     Each distinct condition (a conjunction of the normal form of a rule's question) is one engine
-    rule, numbered; `answer` reads a question's answer from the numbers that matched.
+    rule, numbered; `questions` gives a rule's numbers, to read its state from those that held.
     """
 
     _host: _SynchronousHost | None = None
@@ -127,7 +127,7 @@ class Engine:
             for question, dnf in rule.asked.items():
                 used = [numbers.setdefault((rule.subject, conj), len(numbers)) for conj in dnf]
                 self._questions[(rule.id, question)] = frozenset(used)
-        compiled = [  # one engine rule per distinct condition, however many rule parts share it
+        compiled = [  # one engine rule per distinct condition, however many questions share it
             (f"c{i}", kind, {"all": [_engine_condition(kind, conj)], "cap": CAP, "run": self._recorder(i)})
             for (kind, conj), i in numbers.items()
         ]
@@ -153,7 +153,7 @@ class Engine:
 
         return record
 
-    def questions(self, rule_id: str) -> "Questions":
+    def questions(self, rule_id: str) -> Questions:
         """The engine conditions of a rule's questions, to read its state on a subject from."""
         asked = self._questions
         return Questions(

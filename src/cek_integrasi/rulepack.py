@@ -36,10 +36,9 @@ def questions(written: dict[str, Any]) -> dict[str, dict[str, Any]]:
     passes keeps what the engine sends back in proportion to the findings, which are few, not to
     the rules times the subjects."""
     asked = {part: written[part] for part in ("applies", "pending") if part in written}
-    fails = [written["applies"]] if "applies" in written else []
-    if "passes" in written:
-        fails.append({"not": written["passes"]})
-    asked["fails"] = {"all": fails}
+    if "passes" in written:  # every rule but a verdict, which is judged from other rules' states
+        fails = [written["applies"]] if "applies" in written else []
+        asked["fails"] = {"all": fails + [{"not": written["passes"]}]}
     return asked
 MAX_VALUES_PER_FACT = 200  # far below the ~512 distinct values that hang engine registration
 
