@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from casekit import load_base
 from cek_integrasi.engine import Engine, EngineFailure
 from cek_integrasi.facts import Context, Subject
@@ -57,3 +59,16 @@ def test_a_fact_that_is_not_as_declared_never_reaches_the_engine(checker, change
 def test_a_missing_fact_never_reaches_the_engine(checker):
     with pytest.raises(EngineFailure, match="desa.peserta_pnpm: missing: not as declared"):
         checker.engine.matches([[Subject("desa", "desa", "", {})]])
+
+
+def test_the_engine_host_reads_and_writes_json_as_the_standard_module_does():
+    """durable-rules' host is given orjson's functions: the same values must come out both ways."""
+    from durable import engine as durable_engine
+
+    from cek_integrasi.engine import _OrJson
+
+    assert durable_engine.json is _OrJson
+    facts = [{"k": "desa", "id": 7, "f0": True, "f1": 3, "f2": "Bonto Haru", "f3": "Désa – ŋ", "sid": "12"}]
+    text = _OrJson.dumps(facts, ensure_ascii=False)
+    assert isinstance(text, str) and json.loads(text) == facts
+    assert _OrJson.loads(json.dumps(facts, ensure_ascii=False)) == facts
