@@ -30,7 +30,8 @@ def check(fmt, fail_on, **run) -> None:
     checking = _run(**run)
     results = checking.results_json() if fmt == "json" else checking.results()
     for chunk in FORMATS[fmt](Parts(checking.header(), results, checking.footer)):
-        click.echo(chunk, nl=False)
+        sys.stdout.write(chunk)  # not click.echo: it flushes every chunk, a system call per dossier
+    sys.stdout.flush()
     if checking.problems:
         sys.exit(EXIT_INPUT)
     threshold = SEVERITY_ORDER.index(fail_on)
