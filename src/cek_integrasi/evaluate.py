@@ -37,7 +37,8 @@ class Checker:
         self.lang = lang
         self.waivers = waivers or WaiverSet()
         self.engine = Engine(pack)
-        self._plain = [(r, self.engine.questions(r.id)) for r in pack.rules if not r.is_verdict]
+        self._questions = {r.id: self.engine.questions(r.id) for r in pack.rules}
+        self._plain = [(r, self._questions[r.id]) for r in pack.rules if not r.is_verdict]
         self._order = {r.id: i for i, r in enumerate(pack.rules)}
 
     def check(
@@ -114,7 +115,7 @@ class Checker:
 
     def _verdict_state(self, rule: Rule, subjects: list[Subject], matched, states) -> tuple[State, list[str]]:
         desa = [s for s in subjects if s.kind == rule.subject]
-        if not desa or self.engine.questions(rule.id).state(matched.get(desa[0].key, ())) == "not_applicable":
+        if not desa or self._questions[rule.id].state(matched.get(desa[0].key, ())) == "not_applicable":
             return "not_applicable", []
         unmet = [r for r in rule.requires if states[r] not in ("pass", "waived")]
         return ("fail" if unmet else "pass"), unmet

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -46,7 +46,7 @@ def _parse_ya_tidak(value: object) -> object:
     return value
 
 
-def _empty_list(**field):
+def _empty_list(**field: Any) -> Any:
     """A list that is empty unless written, made fresh for each dossier: a literal `[]` default
     is deep-copied by pydantic on every validation (a tenth of the validation time)."""
     return Field(default_factory=list, json_schema_extra={"default": []}, **field)
