@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 from casekit import load_base
 from cek_integrasi.engine import Engine, EngineFailure
@@ -11,6 +14,8 @@ from cek_integrasi.subjects import subjects_of
 from helpers import DEFAULT_AS_OF, evaluate, validate
 
 import pytest
+
+ROOT = Path(__file__).parents[1]
 
 
 def test_many_dossiers_in_one_process_outlive_the_engine_session_limit(checker):
@@ -72,3 +77,29 @@ def test_the_engine_host_reads_and_writes_json_as_the_standard_module_does():
     text = _OrJson.dumps(facts, ensure_ascii=False)
     assert isinstance(text, str) and json.loads(text) == facts
     assert _OrJson.loads(json.dumps(facts, ensure_ascii=False)) == facts
+
+
+def test_sessions_in_which_no_rule_fires_do_not_corrupt_the_engine():
+    """Deleting a session in which no action ran corrupted durable-rules' memory (a segfault or
+    `free(): invalid pointer` within a few hundred sessions): the sentinel every session carries
+    keeps it alive. Run in a fresh process, since the defect kills the process."""
+    script = """
+import datetime as dt
+from cek_integrasi.engine import Engine
+from cek_integrasi.rulepack import load_pack
+from cek_integrasi.subjects import head_of
+from cek_integrasi.dossier import KINDS
+import yaml
+pack = load_pack()
+engine = Engine(pack)
+data = yaml.safe_load(open("tests/fixtures/desa_lengkap.yaml"))
+data["peserta_pnpm"] = False  # no first-phase rule applies to a village outside PNPM-MPd
+dossier = KINDS["desa"].model_validate(data, context={"stages": set(pack.plan.stages)})
+from cek_integrasi.facts import Context
+head = head_of(dossier, Context(as_of=dt.date(2014, 3, 1)), pack.plan)
+for _ in range(3000):
+    assert engine.matches([[head]], phase=1) == [{"desa": set()}]
+print("hidup")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0 and done.stdout.strip() == "hidup", done.stderr[-2000:]

@@ -10,6 +10,11 @@ Containment of the engine's known defects (ENGINEERING notes, and what was measu
   ruleset holds more than MAX_RULES_PER_KIND conjunctions for one kind of subject;
 - a catch-all rule in every ruleset accepts every fact, so no fact is rejected and stops the batch;
   it waits for a second fact that never comes, so it never runs and never sends the facts back;
+- deleting a session in which no action ran corrupts the engine's memory (measured here: a
+  session whose facts only the catch-all accepted crashed `delete_state` with a segfault or
+  `free(): invalid pointer` within a few hundred sessions; the same facts beside one that fired a
+  rule never did). Every session therefore also gets a sentinel fact that a rule of its own fires
+  on, so that at least one action runs;
 - one host per process whose dispatcher threads never start: evaluation is synchronous;
 - a batch of dossiers shares one session per ruleset, asserted in one call, and every rule has
   `cap` so that each rule runs its action once per batch with all its matches (the per-action
@@ -37,6 +42,7 @@ from .rulepack import RulePack
 
 _OPERATORS = {"neq": "$neq", "gte": "$gte", "lte": "$lte", "gt": "$gt", "lt": "$lt"}
 _SEEN = "__seen__"
+_SENTINEL = "__sentinel__"  # a fact kind, and the rule that fires on it in every session
 MATCHES_PER_FACT = 64  # measured: the 65th rule matching one fact makes assert_facts fail (error 303)
 MAX_RULES_PER_KIND = MATCHES_PER_FACT - 1  # one is the catch-all
 CAP = 1_000_000  # deliver every match of a rule in one action call
@@ -130,6 +136,8 @@ class Engine:
 
     Each distinct condition (a conjunction of the normal form of a rule's question) is one engine
     rule, numbered; `questions` gives a rule's numbers, to read its state from those that held.
+    The conditions of each evaluation phase (Rule.phase: 1 for a verdict and the rules it requires,
+    2 for the others) are compiled into rulesets of their own, so that a phase asks only its own.
     """
 
     _host: _SynchronousHost | None = None
@@ -140,24 +148,32 @@ class Engine:
         self._hits: list[set[int]] | None = None
         self._sessions = itertools.count()
         numbers: dict[tuple[str, Conjunction], int] = {}
+        phases: dict[int, set[int]] = {}
         self._questions: dict[tuple[str, str], frozenset[int]] = {}
         for rule in pack.rules:
             for question, dnf in rule.asked.items():
                 used = [numbers.setdefault((rule.subject, conj), len(numbers)) for conj in dnf]
                 self._questions[(rule.id, question)] = frozenset(used)
-        compiled = [  # one engine rule per distinct condition, however many questions share it
-            (f"c{i}", kind, {"all": [_engine_condition(kind, conj)], "cap": CAP, "run": self._recorder(i)})
-            for (kind, conj), i in numbers.items()
-        ]
+                for number in used:
+                    phases.setdefault(number, set()).add(rule.phase)
         if Engine._host is None:
             Engine._host = _SynchronousHost()
-        self.rulesets: list[tuple[str, set[str]]] = []
-        for group in partition(compiled):
-            name = f"cek_{pack.id}_{pack.digest[:12]}_{next(self._names)}"
-            definition = {_SEEN: {"all": [{"m": {"$ex": {KIND: 1}}}, {"never": {_SEEN: 1}}], "run": self._ignore}}
-            definition.update({rule_name: body for rule_name, _, body in group})
-            Engine._host.register_rulesets({name: definition})
-            self.rulesets.append((name, {kind for _, kind, _ in group}))
+        self.rulesets: dict[int, list[tuple[str, set[str]]]] = {1: [], 2: []}
+        for phase, rulesets in self.rulesets.items():
+            compiled = [  # one engine rule per distinct condition, however many questions share it
+                (f"c{i}", kind, {"all": [_engine_condition(kind, conj)], "cap": CAP, "run": self._recorder(i)})
+                for (kind, conj), i in numbers.items()
+                if phase in phases[i]
+            ]
+            for group in partition(compiled):
+                name = f"cek_{pack.id}_{pack.digest[:12]}_{next(self._names)}"
+                definition = {
+                    _SEEN: {"all": [{"m": {"$ex": {KIND: 1}}}, {"never": {_SEEN: 1}}], "run": self._ignore},
+                    _SENTINEL: {"all": [{"m": {KIND: _SENTINEL}}], "run": self._ignore},
+                }
+                definition.update({rule_name: body for rule_name, _, body in group})
+                Engine._host.register_rulesets({name: definition})
+                rulesets.append((name, {kind for _, kind, _ in group}))
 
     @staticmethod
     def _ignore(_closure) -> None:
@@ -178,14 +194,14 @@ class Engine:
             asked.get((rule_id, "applies")), asked.get((rule_id, "fails"), _NONE), asked.get((rule_id, "pending"), _NONE)
         )
 
-    def matches(self, batch: list[list[Subject]]) -> list[Held]:
-        """For each dossier of the batch, the conditions that hold on each of its subjects."""
+    def matches(self, batch: list[list[Subject]], phase: int = 2) -> list[Held]:
+        """For each dossier of the batch, the conditions of one phase that hold on each of its subjects."""
         facts = [self._fact(s) for subjects in batch for s in subjects]
         for number, fact in enumerate(facts):
             fact["id"] = number
         self._hits = hits = [set() for _ in facts]
         try:
-            for ruleset, kinds in self.rulesets:
+            for ruleset, kinds in self.rulesets[phase]:
                 self._assert(ruleset, [f for f in facts if f[KIND] in kinds])
         finally:
             self._hits = None
@@ -200,6 +216,7 @@ class Engine:
         sid = str(next(self._sessions))
         for fact in facts:
             fact["sid"] = sid
+        facts = [*facts, {KIND: _SENTINEL, "id": -1, "sid": sid}]
         try:
             Engine._host.assert_facts(ruleset, facts)
             state = Engine._host.get_state(ruleset, sid)
