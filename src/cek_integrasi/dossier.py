@@ -102,6 +102,7 @@ def _problem(doc: Document, err: dict[str, Any]) -> InputError:
     elif f"input.{kind}" in i18n.catalogue(i18n.DEFAULT):
         code = kind
         context.update({k: str(v) for k, v in ctx.items()})
+        where = join(where, ctx["lokasi"]) if "lokasi" in ctx else where  # a cross-reference: the place it is written
     else:
         code, context = "other", {"detail": err["msg"]}
     line = doc.line_of(join(where, err["loc"][-1]) if code == "extra_forbidden" else where)

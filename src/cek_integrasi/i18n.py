@@ -41,6 +41,8 @@ def show(value: Any, lang: str = DEFAULT) -> str:
     """A value as a reader sees it: ya/tidak, '12 Februari 2013', lists joined, '-' for nothing."""
     if isinstance(value, dict) and lang in value:  # a label written in both languages
         return value[lang]
+    if hasattr(value, "shown"):  # a value that knows its words (facts.DocumentRef)
+        return value.shown(lang)
     if isinstance(value, bool):
         return text("value.yes" if value else "value.no", lang)
     if isinstance(value, dt.date):

@@ -101,7 +101,12 @@ class Tahap(_Strict):
 
     kode: Teks = Field(description="Kode tahap, mis. pkd, musrenbangdes_rkp (lihat `cek-integrasi stages`).")
     tanggal: Tanggal
-    fasilitator: list[Literal["kpmd", "lpmd", "setrawan", "fasilitator_kecamatan", "lainnya"]] = _empty_list()
+    fasilitator: list[
+        Literal[
+            "kpmd", "lpmd", "pemerintah_desa", "setrawan", "setrawan_kecamatan", "bkad", "fasilitator_kecamatan", "lainnya"
+        ]
+    ] = _empty_list(description="Who facilitated: kpmd, lpmd, pemerintah_desa (the Kepala Desa or village government), "
+                    "setrawan (unspecified), setrawan_kecamatan, bkad, fasilitator_kecamatan, lainnya.")
     alat_kaji: list[Literal["peta_sosial_desa", "kalender_musim", "bagan_kelembagaan", "lainnya"]] = _empty_list()
     agenda: list[
         Literal[
@@ -168,7 +173,7 @@ class TimPenyusun(_Strict):
     """Tim Penyusun of a plan and the decision that formed it."""
 
     rencana: Literal["rpjm_desa", "rkp_desa"]
-    dibentuk_dengan: Teks | None = Field(None, description="id SK Kepala Desa yang membentuk tim.")
+    dibentuk_dengan: Teks | None = Field(None, description="id dokumen (SK Kepala Desa) yang membentuk tim.")
     anggota: list[Teks] = _empty_list()
 
 
@@ -177,7 +182,12 @@ class RpjmDesa(_Strict):
 
     tahun_awal: Tahun
     tahun_akhir: Tahun
-    ditetapkan_dengan: Teks | None = Field(None, description="id Perdes yang menetapkan RPJM-Desa.")
+    ditetapkan_dengan: Teks | None = Field(
+        None, description="id dokumen yang menetapkan RPJM-Desa (seharusnya Perdes; SK Kepala Desa dicatat apa adanya)."
+    )
+    kegiatan: list[Teks] = _empty_list(
+        description="Tabel rencana kegiatan RPJM-Desa (nama kegiatan), bila dicatat; RKP-Desa dipetik darinya."
+    )
 
 
 class Kegiatan(_Strict):
@@ -192,15 +202,21 @@ class RkpDesa(_Strict):
     """The yearly village work plan."""
 
     tahun: Tahun
-    ditetapkan_dengan: Teks | None = Field(None, description="id SK Kepala Desa yang menetapkan RKP-Desa.")
+    ditetapkan_dengan: Teks | None = Field(
+        None, description="id dokumen yang menetapkan RKP-Desa (seharusnya SK Kepala Desa; Perdes dicatat apa adanya)."
+    )
     kegiatan: list[Kegiatan] = _empty_list()
+
+
+SALURAN = ("blm_pnpm", "apbd", "add", "swadaya", "lainnya")
+"""The funding channels of Musrenbangdes outcomes and RKP-Desa activities (PTI II.D.3.e)."""
 
 
 class Usulan(_Strict):
     """A proposal coming out of the Musrenbangdes on the RKP-Desa, with its funding channel."""
 
     kegiatan: Teks
-    saluran: Literal["blm_pnpm", "apbd", "add", "swadaya", "lainnya"] | None = None
+    saluran: Teks | None = Field(None, description="blm_pnpm, apbd, add, swadaya atau lainnya (MRD-03 menilai).")
 
 
 class ApbDesa(_Strict):
@@ -208,13 +224,15 @@ class ApbDesa(_Strict):
 
     tahun: Tahun
     tanggal_penetapan: Tanggal | None = None
-    ditetapkan_dengan: Teks | None = Field(None, description="id Perdes yang menetapkan APB Desa.")
+    ditetapkan_dengan: Teks | None = Field(
+        None, description="id dokumen yang menetapkan APB Desa (seharusnya Perdes; SK Kepala Desa dicatat apa adanya)."
+    )
 
 
 class Lkpj(_Strict):
     """A Laporan Keterangan Pertanggungjawaban Kepala Desa."""
 
-    tahun: Tahun
+    tahun: Tahun = Field(description="Tahun yang dipertanggungjawabkan (LKPj tahun 2012, walau disampaikan awal 2013).")
     tanggal: Tanggal
     forum: Literal["rapat_bpd", "lainnya"]
 
@@ -257,27 +275,22 @@ class DesaDossier(_Strict):
     @model_validator(mode="after")
     def _references_resolve(self) -> "DesaDossier":
         _check_unique_ids(self, ("berita_acara", "peraturan_desa", "keputusan_kepala_desa"))
-        perdes = {p.id for p in self.peraturan_desa}
-        sk = {k.id for k in self.keputusan_kepala_desa}
-        refs = [("rpjm_desa.ditetapkan_dengan", self.rpjm_desa and self.rpjm_desa.ditetapkan_dengan, perdes, "Perdes")]
-        refs.append(("rkp_desa.ditetapkan_dengan", self.rkp_desa and self.rkp_desa.ditetapkan_dengan, sk, "SK Kepala Desa"))
-        refs += [
-            (f"tim_penyusun[{i}].dibentuk_dengan", t.dibentuk_dengan, sk, "SK Kepala Desa")
-            for i, t in enumerate(self.tim_penyusun)
-        ]
-        refs += [
-            (f"apb_desa[{i}].ditetapkan_dengan", a.ditetapkan_dengan, perdes, "Perdes")
-            for i, a in enumerate(self.apb_desa)
-        ]
-        for where, ref, known, kind in refs:
-            if ref and ref not in known:
+        instruments = {p.id for p in self.peraturan_desa} | {k.id for k in self.keputusan_kepala_desa}
+        refs = [("rpjm_desa.ditetapkan_dengan", self.rpjm_desa and self.rpjm_desa.ditetapkan_dengan)]
+        refs.append(("rkp_desa.ditetapkan_dengan", self.rkp_desa and self.rkp_desa.ditetapkan_dengan))
+        refs += [(f"tim_penyusun[{i}].dibentuk_dengan", t.dibentuk_dengan) for i, t in enumerate(self.tim_penyusun)]
+        refs += [(f"apb_desa[{i}].ditetapkan_dengan", a.ditetapkan_dengan) for i, a in enumerate(self.apb_desa)]
+        for where, ref in refs:
+            if ref and ref not in instruments:
                 raise PydanticCustomError(
                     "rujukan_tidak_ada",
-                    "{lokasi}: {kind} dengan id '{ref}' tidak ada di dossier",
-                    {"lokasi": where, "kind": kind, "ref": ref},
+                    "Perdes atau SK Kepala Desa dengan id '{ref}' tidak ada di dossier",
+                    {"lokasi": where, "ref": ref},
                 )
         if self.rpjm_desa and self.rpjm_desa.tahun_akhir < self.rpjm_desa.tahun_awal:
-            raise PydanticCustomError("periode_terbalik", "rpjm_desa: tahun_akhir lebih awal dari tahun_awal")
+            raise PydanticCustomError(
+                "periode_terbalik", "tahun_akhir lebih awal dari tahun_awal", {"lokasi": "rpjm_desa.tahun_akhir"}
+            )
         return self
 
 
@@ -303,8 +316,8 @@ def _check_unique_ids(dossier: BaseModel, sections: tuple[str, ...]) -> None:
             if doc.id in seen:
                 raise PydanticCustomError(
                     "id_ganda",
-                    "id dokumen '{id}' dipakai dua kali: {first} dan {second}",
-                    {"id": doc.id, "first": seen[doc.id], "second": f"{section}[{i}]"},
+                    "id dokumen '{id}' sudah dipakai di {first}",
+                    {"id": doc.id, "first": seen[doc.id], "lokasi": f"{section}[{i}].id"},
                 )
             seen[doc.id] = f"{section}[{i}]"
 
@@ -403,6 +416,9 @@ class KecamatanDossier(_Strict):
     nama: Teks
     kabupaten: Teks
     tahun_rencana: Tahun = Field(description="Tahun anggaran yang direncanakan.")
+    lokasi_pnpm: YaTidak = Field(
+        True, description="Kecamatan lokasi PNPM-MPd (ada desa peserta): MAD Prioritas dan MAD Pendanaan masuk prosesnya."
+    )
     pejabat: PejabatKecamatan = PejabatKecamatan()
     desa: list[DesaKecamatan] = _empty_list(description="Desa di kecamatan ini.")
     tahapan: list[Tahap] = _empty_list()
@@ -413,7 +429,7 @@ class KecamatanDossier(_Strict):
     surat_penetapan_camat: SuratPenetapanCamat | None = None
     rkp_kecamatan: RkpKecamatan | None = None
     pengiriman: Pengiriman = Pengiriman()
-    anggota_dprd_hadir: list[Teks] = Field([], description="Anggota DPRD yang hadir (PTI V.A.3).")
+    anggota_dprd_hadir: list[Teks] = _empty_list(description="Anggota DPRD yang hadir (PTI V.A.3).")
 
     @field_validator("kode")
     @classmethod
@@ -429,14 +445,15 @@ class KecamatanDossier(_Strict):
         _check_unique_ids(self, ("berita_acara",))
         seen: set[str] = set()
         for i, desa in enumerate(self.desa):
+            where = f"desa[{i}].kode"
             if not desa.kode.startswith(self.kode + "."):
                 raise PydanticCustomError(
                     "desa_lain_kecamatan",
-                    "desa[{i}]: kode {kode} bukan desa di kecamatan {kecamatan}",
-                    {"i": i, "kode": desa.kode, "kecamatan": self.kode},
+                    "kode {kode} bukan desa di kecamatan {kecamatan}",
+                    {"kode": desa.kode, "kecamatan": self.kode, "lokasi": where},
                 )
             if desa.kode in seen:
-                raise PydanticCustomError("desa_ganda", "desa[{i}]: kode {kode} tercantum dua kali", {"i": i, "kode": desa.kode})
+                raise PydanticCustomError("desa_ganda", "kode {kode} tercantum dua kali", {"kode": desa.kode, "lokasi": where})
             seen.add(desa.kode)
         return self
 
