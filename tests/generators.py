@@ -13,12 +13,14 @@ from hypothesis import strategies as st
 
 NAMES = ["Andi Baso", "andi  BASO", "Sitti Aminah", "Baharuddin", "Hasnawati", "Muh. Ridwan", "Rahmatia", "Jumaring"]
 POSTS = ["Kepala Desa", "Sekretaris Desa", "Kaur Pemerintahan", "Kaur Umum", "Kaur Keuangan", "Kaur Tata Usaha dan Umum", "Kepala Dusun I"]
+FACILITATORS = ["kpmd", "lpmd", "pemerintah_desa", "setrawan", "setrawan_kecamatan", "bkad", "fasilitator_kecamatan", "lainnya"]
+ACTIVITIES = ["Jalan desa", "jalan  DESA.", "Posyandu", "Irigasi"]
 DESA_STAGES = [
     "mad_sosialisasi", "musdes_sosialisasi", "pkd", "rpjm_peninjauan", "rpjm_tim_penyusun", "rpjm_rancangan",
     "musrenbangdes_rpjm", "rpjm_penetapan", "rkp_tim_penyusun", "rkp_rancangan", "musdes_perencanaan", "mkp",
     "musrenbangdes_rkp", "rkp_penetapan", "apbdes_penetapan",
 ]
-KECAMATAN_STAGES = ["penetapan_jadwal", "musrenbang_kecamatan", "spc", "forum_skpd", "musrenbang_kabupaten"]
+KECAMATAN_STAGES = ["penetapan_jadwal", "mad_prioritas", "mad_pendanaan", "musrenbang_kecamatan", "spc", "forum_skpd", "musrenbang_kabupaten"]
 ALL_STAGES = DESA_STAGES + KECAMATAN_STAGES
 
 dates = st.dates(min_value=dt.date(2011, 6, 1), max_value=dt.date(2013, 6, 30))
@@ -30,7 +32,7 @@ def _stage(codes: list[str]):
     return st.fixed_dictionaries(
         {"kode": st.sampled_from(codes), "tanggal": dates},
         optional={
-            "fasilitator": st.lists(st.sampled_from(["kpmd", "lpmd", "setrawan", "lainnya"]), max_size=3),
+            "fasilitator": st.lists(st.sampled_from(FACILITATORS), max_size=3),
             "alat_kaji": st.lists(st.sampled_from(["peta_sosial_desa", "kalender_musim", "bagan_kelembagaan", "lainnya"]), max_size=4),
             "agenda": st.lists(st.sampled_from(["evaluasi_rkp_tahun_lalu", "pembahasan_rancangan_rkp", "tinjau_usulan_belum_terealisasi", "lainnya"]), max_size=3),
         },
@@ -48,6 +50,7 @@ def desa_dossiers(draw):
     perdes_ids = [f"perdes-{i}" for i in range(draw(st.integers(0, 2)))]
     sk_ids = [f"sk-{i}" for i in range(draw(st.integers(0, 3)))]
     refs = lambda ids: st.none() | st.sampled_from(ids) if ids else st.none()  # noqa: E731
+    any_doc = refs(perdes_ids + sk_ids)  # a plan may name any document: the rules judge its kind
     plan_year = draw(st.integers(2012, 2014))
     data = {
         "jenis": "desa",
@@ -82,11 +85,11 @@ def desa_dossiers(draw):
             for sid in sk_ids
         ],
         "tim_penyusun": draw(st.lists(st.fixed_dictionaries(
-            {"rencana": st.sampled_from(["rpjm_desa", "rkp_desa"]), "dibentuk_dengan": refs(sk_ids)}), max_size=2)),
+            {"rencana": st.sampled_from(["rpjm_desa", "rkp_desa"]), "dibentuk_dengan": any_doc}), max_size=2)),
         "usulan_musrenbangdes": draw(st.lists(st.fixed_dictionaries(
-            {"kegiatan": st.just("Jalan"), "saluran": maybe(st.sampled_from(["blm_pnpm", "apbd", "add", "swadaya", "lainnya"]))}), max_size=3)),
+            {"kegiatan": st.just("Jalan"), "saluran": maybe(st.sampled_from(["blm_pnpm", "apbd", " ADD", "swadaya", "lainnya", "apbn"]))}), max_size=3)),
         "apb_desa": draw(st.lists(st.fixed_dictionaries({
-            "tahun": st.integers(plan_year - 1, plan_year), "tanggal_penetapan": maybe(dates), "ditetapkan_dengan": refs(perdes_ids)
+            "tahun": st.integers(plan_year - 1, plan_year), "tanggal_penetapan": maybe(dates), "ditetapkan_dengan": any_doc
         }), max_size=2)),
         "lkpj": draw(st.lists(st.fixed_dictionaries({
             "tahun": st.integers(plan_year - 2, plan_year), "tanggal": dates, "forum": st.sampled_from(["rapat_bpd", "lainnya"])
@@ -94,13 +97,16 @@ def desa_dossiers(draw):
     }
     if draw(st.booleans()):
         start = draw(st.integers(2008, 2013))
-        data["rpjm_desa"] = {"tahun_awal": start, "tahun_akhir": start + draw(st.integers(3, 6)), "ditetapkan_dengan": draw(refs(perdes_ids))}
+        data["rpjm_desa"] = {
+            "tahun_awal": start, "tahun_akhir": start + draw(st.integers(3, 6)), "ditetapkan_dengan": draw(any_doc),
+            "kegiatan": draw(st.lists(st.sampled_from(ACTIVITIES), max_size=2)),
+        }
     if draw(st.booleans()):
         data["rkp_desa"] = {
             "tahun": draw(st.integers(plan_year - 1, plan_year + 4)),
-            "ditetapkan_dengan": draw(refs(sk_ids)),
+            "ditetapkan_dengan": draw(any_doc),
             "kegiatan": draw(st.lists(st.fixed_dictionaries({
-                "nama": st.just("Kegiatan"), "jumlah": maybe(st.sampled_from([0, 1, 1500000])),
+                "nama": st.sampled_from(ACTIVITIES), "jumlah": maybe(st.sampled_from([0, 1, 1500000])),
                 "sumber_dana": maybe(st.sampled_from(["blm_pnpm", "apbd", " ADD ", "swadaya", "lainnya", "apbn"])),
             }), max_size=3)),
         }
@@ -116,6 +122,7 @@ def kecamatan_dossiers(draw):
         "nama": "Rilau Ale",
         "kabupaten": "Bulukumba",
         "tahun_rencana": 2013,
+        "lokasi_pnpm": draw(st.booleans()),
         "pejabat": {"camat": draw(maybe(names)), "sekretaris_camat": draw(maybe(names)), "kasie_pmd": draw(maybe(names))},
         "desa": [{"kode": c, "nama": f"Desa {c[-3:]}"} for c in village_codes],
         "tahapan": draw(st.lists(_stage(KECAMATAN_STAGES), max_size=6)),
@@ -144,10 +151,11 @@ def kecamatan_dossiers(draw):
 
 @st.composite
 def village_batches(draw):
-    """Village dossiers 'checked in the same run' of a kecamatan: code -> rkp date (or None)."""
+    """Village dossiers 'checked in the same run' of a kecamatan: code -> (RKP-Desa date,
+    Musrenbangdes-with-Berita-Acara date), either may be None."""
     codes = [f"73.02.05.2{i:03d}" for i in draw(st.sets(st.integers(0, 9), max_size=5))]
     codes += ["73.02.06.2001"] if draw(st.booleans()) else []
-    return {c: draw(maybe(dates)) for c in codes}
+    return {c: (draw(maybe(dates)), draw(maybe(dates))) for c in codes}
 
 
 contexts = st.fixed_dictionaries({

@@ -23,7 +23,7 @@ def villages_of(case: dict) -> dict[str, VillageSummary] | None:
     if "villages" not in case:
         return None
     return {
-        v["kode"]: VillageSummary(v["kode"], v["nama"], f"{v['kode']}.yaml", v.get("rkp_tanggal"))
+        v["kode"]: VillageSummary(v["kode"], v["nama"], f"{v['kode']}.yaml", v.get("rkp_tanggal"), v.get("musrenbangdes_tanggal"))
         for v in case["villages"]
     }
 

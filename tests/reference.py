@@ -2,7 +2,9 @@
 
 It shares nothing with the product's evaluation path but the facts (subjects.py): conditions are
 interpreted recursively as written (no normal form, no engine), states follow the four steps of
-docs/rules.md, and a verdict rule follows its own paragraph. Tests compare it with the Checker.
+docs/rules.md, a verdict rule follows its own paragraph, and the two phases are followed as written
+(`verdict_of` on the dossier's own subject, then every subject built for that verdict). Tests
+compare it with the Checker.
 """
 
 from __future__ import annotations
@@ -41,6 +43,17 @@ def subject_state(rule, facts: dict[str, Any]) -> str:
     if "pending" in written and condition_holds(written["pending"], facts):
         return "pending"
     return "fail"
+
+
+def verdict_of(pack, head) -> str | None:
+    """The first phase: the verdict of a dossier's own subject from the rules its verdict rule requires."""
+    for rule in pack.rules:
+        if rule.requires and rule.subject == head.kind:
+            if "applies" in rule.written and not condition_holds(rule.written["applies"], head.facts):
+                return rule.verdicts["not_applicable"]
+            passed = all(subject_state(pack.rule(r), head.facts) == "pass" for r in rule.requires)
+            return rule.verdicts["pass" if passed else "fail"]
+    return None
 
 
 def evaluate(pack, subjects) -> tuple[dict[str, str], set[tuple[str, str, str]], str | None]:

@@ -158,3 +158,20 @@ def test_reports_are_reproducible_and_record_their_inputs(tmp_path):
     assert report["version"] and len(report["rule_pack"]["sha256"]) == 64
     for dossier in report["dossiers"]:
         assert dossier["sha256"] == hashlib.sha256(Path(dossier["file"]).read_bytes()).hexdigest()
+
+
+def test_a_plan_year_the_pack_does_not_cover_is_an_input_problem_unless_the_pack_is_named(tmp_path):
+    """pack.yaml plan_years: a 2030 dossier is not judged by the PTI in silence; the batch goes on."""
+    late = tmp_path / "b_2030.yaml"
+    late.write_text(FIXTURE.read_text("utf-8").replace("tahun_rencana: 2013", "tahun_rencana: 2030"), "utf-8")
+    shutil.copy(FIXTURE, tmp_path / "a_2013.yaml")
+    for command in (["check", "--format", "json", *AS_OF], ["validate"]):
+        result = run(*command, str(tmp_path))
+        assert result.exit_code == 2
+        assert "tahun rencana 2030 tidak dicakup paket aturan yang tersedia: pti (2010-2015)" in result.output
+        assert "b_2030.yaml" in result.output and "--pack" in result.output
+    report = json.loads(run("check", str(tmp_path), "--format", "json", *AS_OF).output)
+    assert [Path(d["file"]).name for d in report["dossiers"]] == ["a_2013.yaml"]  # the other file is still checked
+    forced = run("check", str(late), "--pack", "pti", "--format", "json", *AS_OF)
+    assert forced.exit_code == 0 and json.loads(forced.output)["dossiers"][0]["verdict"] == "WAJIB"
+    assert run("check", str(late), "--lang", "en", *AS_OF).output.count("plan year 2030 is not covered") == 1

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from cek_integrasi.cli import main
 from cek_integrasi.dossier import load_dossier
 from cek_integrasi.evaluate import Checker
-from cek_integrasi.facts import Context, VillageSummary
-from cek_integrasi.desa_facts import rkp_established
+from cek_integrasi.facts import Context
+from cek_integrasi.desa_facts import summary
 from cek_integrasi.stages import recorded_stages
 
 AS_OF = "2014-03-01"
@@ -58,7 +58,7 @@ def test_workers_give_the_same_results_as_one_process(tmp_path, pack):
     files = sorted((tmp_path / "g").rglob("*.yaml"))
     loaded = [load_dossier(path, set(pack.plan.stages)) for path in files]
     villages = {
-        d.kode: VillageSummary(d.kode, d.nama, str(doc.path), rkp_established(d, recorded_stages(d.tahapan)))
+        d.kode: summary(d, recorded_stages(d.tahapan), str(doc.path))
         for doc, d in loaded if d.jenis == "desa"
     }
     alone = [checker.check(doc, d, ctx) for doc, d in loaded if d.jenis == "desa"]

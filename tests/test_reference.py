@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 import reference
 from casekit import all_cases, apply_edits
 from cek_integrasi.facts import Context, VillageSummary
-from cek_integrasi.subjects import subjects_of
+from cek_integrasi.subjects import head_of, subjects_of
 from generators import contexts, desa_dossiers, kecamatan_dossiers, village_batches
 from helpers import context_of, evaluate, villages_of
 
@@ -17,8 +17,10 @@ SETTINGS = dict(derandomize=True, database=None, deadline=None, suppress_health_
 
 def assert_agree(checker, data, ctx, villages=None):
     result, dossier = evaluate(checker, data, ctx, villages)
-    subjects = subjects_of(dossier, ctx, checker.pack.plan, villages)
+    first = reference.verdict_of(checker.pack, head_of(dossier, ctx, checker.pack.plan))
+    subjects = subjects_of(dossier, ctx, checker.pack.plan, villages, first)
     states, findings, verdict = reference.evaluate(checker.pack, subjects)
+    assert first == verdict
     assert result.results == states
     assert {(f.rule, f.subject, f.state) for f in result.findings} == findings
     assert len(result.findings) == len(findings)
@@ -43,5 +45,5 @@ def test_reference_agrees_on_generated_villages(checker, data, ctx):
 @settings(max_examples=600, **SETTINGS)
 @given(data=kecamatan_dossiers(), ctx=contexts, batch=village_batches())
 def test_reference_agrees_on_generated_kecamatan(checker, data, ctx, batch):
-    villages = {code: VillageSummary(code, f"Desa {code[-3:]}", f"{code}.yaml", rkp) for code, rkp in batch.items()}
+    villages = {code: VillageSummary(code, f"Desa {code[-3:]}", f"{code}.yaml", *dates) for code, dates in batch.items()}
     assert_agree(checker, data, Context(**ctx), villages)

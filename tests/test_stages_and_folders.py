@@ -22,12 +22,12 @@ PREREQUISITES = {
     "pkd": SOSIALISASI,
     "musrenbangdes_rpjm": RPJM,
     "rpjm_penetapan": RPJM | {"musrenbangdes_rpjm"},
-    "musdes_perencanaan": RKP,
-    "mkp": RKP,
+    "musdes_perencanaan": set(),  # inside the Musrenbangdes process, not after the draft (PTI II.D.3.b)
+    "mkp": set(),
     "musrenbangdes_rkp": RKP | {"musdes_perencanaan", "mkp"},
     "rkp_penetapan": RKP | {"musdes_perencanaan", "mkp", "musrenbangdes_rkp"},
     "apbdes_penetapan": RKP | {"musdes_perencanaan", "mkp", "musrenbangdes_rkp", "rkp_penetapan"},
-    "musrenbang_kecamatan": RKP | {"musdes_perencanaan", "mkp", "musrenbangdes_rkp", "rkp_penetapan"},
+    "musrenbang_kecamatan": RKP | {"musdes_perencanaan", "mkp", "musrenbangdes_rkp"},
 }
 
 
@@ -56,7 +56,7 @@ def test_before_each_forum_names_exactly_its_missing_prerequisites(tmp_path, for
     assert not [f for f in report["dossiers"][0]["findings"] if f["rule"] in ("STG-02", "STG-04")]
     assert report["before"] == forum and report["dossiers"][0]["next_steps"] == []
     complete = json.loads(run("check", str(FIXTURES / "desa_lengkap.yaml"), "--before", forum, "--format", "json", *AS_OF).output)
-    assert complete["dossiers"][0]["results"]["STG-05"] == "pass"
+    assert complete["dossiers"][0]["results"]["STG-05"] == ("pass" if PREREQUISITES[forum] else "not_applicable")
 
 
 def test_before_with_an_unknown_stage_is_a_usage_error():
@@ -92,7 +92,8 @@ def test_stages_command_shows_the_order_with_sources():
     assert result.exit_code == 0
     assert "pkd -> rpjm_tim_penyusun -> rpjm_rancangan -> musrenbangdes_rpjm -> rpjm_penetapan" in result.output
     assert "musdes_perencanaan + mkp -> musrenbangdes_rkp" in result.output
-    assert "rpjm_peninjauan [path=\"peninjauan\"]  (PTI Bab III.C.3.a)" in result.output
+    assert 'rpjm_peninjauan [path="peninjauan" | path="lama", status_integrasi="WAJIB"]  (PTI Bab III.C.3; III.C.3.a)' in result.output
+    assert "mad_prioritas + mad_pendanaan -> musrenbang_kecamatan" in result.output
     assert "MRK B.2.1" in result.output
     assert "Order (each step" in run("stages", "--lang", "en").output
 
@@ -116,7 +117,10 @@ def test_kecamatan_folder_checks_villages_against_the_forum_and_survives_a_broke
     kec = report["dossiers"][-1]
     assert kec["kind"] == "kecamatan" and kec["verdict"] is None and kec["results"]["MRK-04"] == "fail"
     mrk04 = {f["message"].split(":")[0] for f in kec["findings"] if f["rule"] == "MRK-04"}
-    assert mrk04 == {"Desa Bulo Lohe (73.02.05.2007)", "Desa Bonto Sallang (73.02.05.2009)", "Desa Salassae (73.02.05.2020)"}
+    assert mrk04 == {"Desa Bonto Sallang (73.02.05.2009)", "Desa Salassae (73.02.05.2020)"}
+    # its Musrenbangdes was in time; only its SK RKP-Desa came after the forum: a warning
+    mrk09 = [f["message"].split(":")[0] for f in kec["findings"] if f["rule"] == "MRK-09"]
+    assert mrk09 == ["Desa Bulo Lohe (73.02.05.2007)"] and kec["results"]["MRK-09"] == "fail"
     alone = json.loads(run("check", str(tmp_path / "00_kecamatan.yaml"), "--format", "json", *AS_OF).output)
     assert alone["dossiers"][0]["results"]["MRK-04"] == "not_applicable"
     table = run("check", str(tmp_path), *AS_OF).output

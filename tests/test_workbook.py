@@ -28,7 +28,7 @@ def stages(pack):
 
 @pytest.mark.parametrize("kind,sheets", [
     ("desa", ["Petunjuk", "Desa", "Aparatur", "Tahapan", "Berita Acara", "Penandatangan", "Perdes", "SK Kepala Desa",
-              "Tim Penyusun", "Kegiatan RKP", "Usulan", "APB Desa", "LKPj"]),
+              "Tim Penyusun", "Kegiatan RPJM", "Kegiatan RKP", "Usulan", "APB Desa", "LKPj"]),
     ("kecamatan", ["Petunjuk", "Kecamatan", "Desa", "Tahapan", "Tim Pelaksana", "Delegasi", "Berita Acara", "Penandatangan", "DPRD"]),
 ])
 def test_template_has_sheets_dropdowns_and_date_cells(tmp_path, kind, sheets):

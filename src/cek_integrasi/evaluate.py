@@ -1,5 +1,9 @@
 """Turn what the engine matched into a state per rule and findings with plain-words messages.
 
+Evaluation has two phases: the engine first judges each dossier's own subject by its verdict rule
+(ELG-00) and the rules it requires; the verdict then enters the facts (status_integrasi) and the
+stage order, and the engine judges every subject by every other rule.
+
 The state of a rule on one subject (docs/rules.md):
   `applies` absent or matched -> `passes` matched: pass; else `pending` matched: pending; else fail;
   `applies` present and not matched -> not_applicable; a fail covered by a live waiver: waived.
@@ -22,7 +26,7 @@ from .model import Dossier
 from .reading import Document, join
 from .report import DossierResult, Finding, NextStep, State, TimelineStep, WaiverNote
 from .rulepack import Rule, RulePack
-from .subjects import subjects_of
+from .subjects import head_of, subjects_of
 from .waivers import LoadedWaiver, WaiverSet
 
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
@@ -38,7 +42,8 @@ class Checker:
         self.waivers = waivers or WaiverSet()
         self.engine = Engine(pack)
         self._questions = {r.id: self.engine.questions(r.id) for r in pack.rules}
-        self._plain = [(r, self._questions[r.id]) for r in pack.rules if not r.is_verdict]
+        self._plain = [r for r in pack.rules if not r.is_verdict]
+        self._verdicts = [r for r in pack.rules if r.is_verdict]
         self._order = {r.id: i for i, r in enumerate(pack.rules)}
 
     def check(
@@ -50,16 +55,41 @@ class Checker:
     def check_many(
         self, items: list[tuple[Document, Dossier]], ctx: Context, villages: dict[str, VillageSummary] | None = None
     ) -> list[DossierResult]:
-        """Check a batch in one pass of the engine; if the engine fails, each dossier is retried alone."""
-        subjects = [subjects_of(dossier, ctx, self.pack.plan, villages) for _, dossier in items]
+        """Check a batch in two passes of the engine; if the engine fails, each dossier is retried alone."""
+        heads = [head_of(dossier, ctx, self.pack.plan) for _, dossier in items]
         try:
-            matched = self.engine.matches(subjects)
+            first = self.engine.matches([[head] for head in heads], phase=1)
+            verdicts = [self._first_verdict(d, h, m[h.key], ctx) for (_, d), h, m in zip(items, heads, first)]
+            subjects = [
+                subjects_of(dossier, ctx, self.pack.plan, villages, verdict, head)
+                for (_, dossier), head, verdict in zip(items, heads, verdicts)
+            ]
+            second = self.engine.matches(subjects, phase=2)
         except EngineFailure as failure:
             if len(items) == 1:
                 doc, dossier = items[0]
                 return [unevaluated(self.pack, self.lang, doc, dossier, str(failure))]
             return [result for item in items for result in self.check_many([item], ctx, villages)]
-        return [self._evaluate(doc, dossier, ctx, s, m) for (doc, dossier), s, m in zip(items, subjects, matched)]
+        out = []
+        for (doc, dossier), s, held_first, held in zip(items, subjects, first, second):
+            for key, numbers in held_first.items():
+                held[key] = held[key] | numbers
+            out.append(self._evaluate(doc, dossier, ctx, s, held))
+        return out
+
+    def _first_verdict(self, dossier: Dossier, head: Subject, held: set[int], ctx: Context) -> str | None:
+        """The verdict of the dossier's own subject from the first phase, or None (no verdict rule for it)."""
+        for rule in self._verdicts:
+            if rule.subject == head.kind:
+                states = {r: self._subject_state(self.pack.rule(r), dossier, head, held, ctx)[0] for r in rule.requires}
+                return rule.verdicts[self._verdict_state(rule, [head], {head.key: held}, states)[0]]
+        return None
+
+    def _subject_state(self, rule: Rule, dossier: Dossier, subject: Subject, held, ctx: Context) -> tuple[State, LoadedWaiver | None]:
+        """A rule's state on one subject, a failure covered by a live waiver being `waived`."""
+        state = self._questions[rule.id].state(held)
+        waiver = self._waiver(rule, dossier, subject, state, ctx)
+        return ("waived" if waiver else state), waiver
 
     def _evaluate(self, doc: Document, dossier: Dossier, ctx: Context, subjects: list[Subject], matched: Held) -> DossierResult:
         states: dict[str, State] = {}
@@ -68,31 +98,27 @@ class Checker:
         by_kind: dict[str, list[Subject]] = {}
         for subject in subjects:
             by_kind.setdefault(subject.kind, []).append(subject)
-        for rule, questions in self._plain:
+        for rule in self._plain:
             seen: set[State] = set()
             for subject in by_kind.get(rule.subject, ()):
-                state = questions.state(matched.get(subject.key, ()))
-                if state in ("pass", "not_applicable"):
-                    seen.add(state)
-                    continue
-                waiver = self._waiver(rule, dossier, subject, state, ctx)
-                state = "waived" if waiver else state
+                state, waiver = self._subject_state(rule, dossier, subject, matched.get(subject.key, ()), ctx)
                 seen.add(state)
+                if state in ("pass", "not_applicable"):
+                    continue
                 if state == "pending":
                     pending.add(subject.key)
                 findings.append(self._finding(doc, rule, subject, state, waiver=waiver))
             states[rule.id] = _aggregate(seen)
         verdict = None
-        for rule in self.pack.rules:
-            if rule.is_verdict:
-                state, unmet = self._verdict_state(rule, subjects, matched, states)
-                states[rule.id] = state
-                if any(s.kind == rule.subject for s in subjects):
-                    verdict = rule.verdicts[state]
-                if state == "fail":
-                    desa = next(s for s in subjects if s.kind == rule.subject)
-                    extra = {"belum_terpenuhi": [f"{r} ({self.pack.rule(r).title[self.lang]})" for r in unmet]}
-                    findings.append(self._finding(doc, rule, desa, state, extra))
+        for rule in self._verdicts:
+            state, unmet = self._verdict_state(rule, subjects, matched, states)
+            states[rule.id] = state
+            if any(s.kind == rule.subject for s in subjects):
+                verdict = rule.verdicts[state]
+            if state == "fail":
+                desa = next(s for s in subjects if s.kind == rule.subject)
+                extra = {"belum_terpenuhi": [f"{r} ({self.pack.rule(r).title[self.lang]})" for r in unmet]}
+                findings.append(self._finding(doc, rule, desa, state, extra))
         next_steps = [
             NextStep(stage=s.facts["kode"], label=s.details["label"][self.lang])
             for s in subjects

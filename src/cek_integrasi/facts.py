@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 RESERVED = ("id", "sid")  # the engine's own fields: a rule may not test them
+VERDICT_FACT = "status_integrasi"
+"""The fact of a dossier's own subject that carries its verdict (ELG-00) once the first phase decided it."""
 
 
 @dataclass(frozen=True)
@@ -50,12 +52,37 @@ class Context:
 
 @dataclass(frozen=True)
 class VillageSummary:
-    """What a kecamatan check needs to know of a village dossier checked in the same run."""
+    """What a kecamatan check needs to know of a village dossier checked in the same run.
+
+    `musrenbangdes_tanggal` is the date of its Musrenbangdes on the RKP-Desa when that forum is
+    recorded with its Berita Acara (the forum that yields the DU-RKP Desa); `rkp_tanggal` the date
+    its RKP-Desa was established.
+    """
 
     kode: str
     nama: str
     file: str
     rkp_tanggal: dt.date | None
+    musrenbangdes_tanggal: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """An establishing document as a reader names it: its kind, number and date."""
+
+    kind: str  # perdes, sk_kepala_desa, spc
+    number: str | None
+    date: dt.date | None
+
+    def shown(self, lang: str) -> str:
+        from . import i18n  # the catalogues are read only when a message is written
+
+        parts = [i18n.text(f"document.{self.kind}", lang)]
+        if self.number:
+            parts.append(i18n.text("document.number", lang, number=self.number))
+        if self.date:
+            parts.append(i18n.text("document.dated", lang, date=i18n.show(self.date, lang)))
+        return " ".join(parts)
 
 
 B, I, S = bool, int, str
@@ -74,13 +101,17 @@ CATALOGUE: dict[str, dict[str, FactSpec]] = {
         "kaur_pelaksana_tugas_jumlah": FactSpec(I, "Of the Kaur counted above, how many hold every post only as Plt/Pj."),
         "bpd_terbentuk": FactSpec(B, "The BPD has been formed."),
         "rpjm_ada": FactSpec(B, "An RPJM-Desa is recorded (rpjm_desa)."),
-        "rpjm_perdes_ada": FactSpec(B, "The RPJM-Desa names the Perdes that established it."),
+        "rpjm_perdes_ada": FactSpec(
+            B, "The RPJM-Desa names the document that established it, and that document is a Perdes (not an SK)."
+        ),
         "rpjm_perdes_lengkap": FactSpec(B, "That Perdes has both a number and a date."),
         "rpjm_perdes_rapat_bpd": FactSpec(B, "That Perdes was adopted in a Rapat BPD."),
         "rpjm_tahun_cakupan": FactSpec(I, "Years covered by the RPJM-Desa, both ends included (2011-2015 = 5); 0 if none."),
         "rpjm_penetapan_tercatat": FactSpec(B, "The stage rpjm_penetapan is recorded."),
         "rkp_ada": FactSpec(B, "An RKP-Desa is recorded (rkp_desa)."),
-        "rkp_sk_ada": FactSpec(B, "The RKP-Desa names the SK Kepala Desa that established it."),
+        "rkp_sk_ada": FactSpec(
+            B, "The RKP-Desa names the document that established it, and that document is an SK Kepala Desa."
+        ),
         "rkp_sk_lengkap": FactSpec(B, "That SK has both a number and a date."),
         "rkp_penetapan_tercatat": FactSpec(B, "The stage rkp_penetapan is recorded."),
         "rkp_dalam_periode_rpjm": FactSpec(B, "The RKP-Desa year lies inside the RPJM-Desa period (both recorded)."),
@@ -89,8 +120,10 @@ CATALOGUE: dict[str, dict[str, FactSpec]] = {
         "agenda_rancangan_rkp": FactSpec(B, "Its agenda includes pembahasan_rancangan_rkp."),
         "agenda_tinjau_usulan": FactSpec(B, "Its agenda includes tinjau_usulan_belum_terealisasi."),
         "usulan_jumlah": FactSpec(I, "Proposals recorded as outcomes of that Musrenbangdes."),
-        "usulan_tanpa_saluran_jumlah": FactSpec(I, "Of those, how many have no funding channel."),
-        "mkp_diadakan": FactSpec(B, "The stage mkp (Musyawarah Khusus Perempuan) is recorded."),
+        "usulan_tanpa_saluran_jumlah": FactSpec(
+            I, "Of those, how many have no channel, or one that is none of blm_pnpm, apbd, add, swadaya, lainnya."
+        ),
+        "mkp_diadakan": FactSpec(B, "The stage mkp (Musyawarah Kelompok Perempuan) is recorded."),
         "musdes_perencanaan_diadakan": FactSpec(B, "The stage musdes_perencanaan is recorded."),
         "pkd_diadakan": FactSpec(B, "The stage pkd is recorded."),
         "pkd_oleh_kpmd": FactSpec(B, "KPMD is among the PKD facilitators."),
@@ -104,15 +137,31 @@ CATALOGUE: dict[str, dict[str, FactSpec]] = {
             B, "Both the APB Desa of the plan year and the RKP-Desa have an establishment date."
         ),
         "apbdes_tidak_sebelum_rkp": FactSpec(B, "The APB Desa is dated on or after the RKP-Desa."),
+        "apbdes_perdes": FactSpec(
+            B, "The APB Desa of the plan year names the document that established it, and that document is a Perdes."
+        ),
+        "apbdes_perdes_rapat_bpd": FactSpec(B, "That Perdes was adopted in a Rapat BPD (the village government with the BPD)."),
         "lkpj_rapat_bpd_jumlah": FactSpec(I, "LKPj Kades of the LKPj year delivered in a Rapat BPD."),
+        "lkpj_tercatat": FactSpec(B, "An LKPj Kades delivered in a Rapat BPD is recorded, for any year."),
+        "lkpj_tahun_ganda_jumlah": FactSpec(
+            I, "Years (the `tahun` an LKPj accounts for) with more than one LKPj delivered in a Rapat BPD."
+        ),
         "lkpj_jatuh_tempo": FactSpec(B, "The LKPj year has ended by the as-of date."),
         "audit_lengkap": FactSpec(B, "The user asked for a complete-cycle audit (--complete)."),
         "rpjm_sebelum_integrasi": FactSpec(
-            B, "The RPJM-Desa starts before tahun_mulai_integrasi (it predates integration and must be reviewed)."
+            B,
+            "The RPJM-Desa was established (its Perdes date, else the rpjm_penetapan stage) before 1 January of "
+            "tahun_mulai_integrasi: it predates integration (the integration start stands in for the PTI's issue "
+            "date). False when either date is unknown.",
         ),
         "rpjm_peninjauan_tercatat": FactSpec(B, "The stage rpjm_peninjauan (review of the RPJM-Desa) is recorded."),
         "rpjm_siklus_lewat": FactSpec(
             B, "The RPJM-Desa part of the cycle is over: rpjm_penetapan or a later RKP-Desa step is recorded."
+        ),
+        VERDICT_FACT: FactSpec(
+            S,
+            "The village's verdict from ELG-00 (WAJIB, BELUM_MEMENUHI or BUKAN_PARTISIPAN), decided by the engine "
+            "in a first phase from the rules ELG-00 requires; empty in that first phase, so those rules may not test it.",
         ),
     },
     "berita_acara": {
@@ -138,14 +187,25 @@ CATALOGUE: dict[str, dict[str, FactSpec]] = {
         "forum_diadakan": FactSpec(B, "The forum's stage is recorded with a date."),
         "tanggal_ada": FactSpec(B, "The Berita Acara is dated."),
         "tanggal_sesuai_forum": FactSpec(B, "The Berita Acara date equals the forum's date."),
+        "wakil_perangkat_jumlah": FactSpec(
+            I, "Of the wakil_masyarakat counted, how many hold a post on the apparatus record (Sekdes, Kaur, ...)."
+        ),
     },
     "forum": {
         "kode": FactSpec(S, "Stage code of a recorded stage."),
         "berita_acara_ada": FactSpec(B, "A Berita Acara for this forum is recorded."),
+        "fasilitator_kpmd": FactSpec(B, "KPMD is among the forum's facilitators."),
+        "fasilitator_pemerintah_desa": FactSpec(B, "The village government (pemerintah_desa) is among its facilitators."),
+        "fasilitator_setrawan_kecamatan": FactSpec(B, "The Setrawan Kecamatan is among its facilitators."),
+        "fasilitator_bkad": FactSpec(B, "BKAD is among its facilitators."),
     },
     "kegiatan": {
         "jumlah": FactSpec(I, "Amount of the RKP-Desa activity in Rupiah; 0 when not written."),
         "sumber_dana": FactSpec(S, "Funding source as written, lower case; empty when not written."),
+        "rpjm_kegiatan_tercatat": FactSpec(B, "The RPJM-Desa's activity table is recorded (rpjm_desa.kegiatan not empty)."),
+        "dalam_rpjm": FactSpec(
+            B, "The activity's name is in that table (compared ignoring case, spacing and punctuation)."
+        ),
     },
     "tim_penyusun": {
         "rencana": FactSpec(S, "Which plan the team drafts: rpjm_desa or rkp_desa."),
@@ -164,9 +224,31 @@ CATALOGUE: dict[str, dict[str, FactSpec]] = {
             B, "The user asked for it: it must precede the forum named by --before, or --complete was given."
         ),
         "dalam_cakupan": FactSpec(B, "Without --before every step; with --before only the steps that must precede that forum."),
+        "dokumen_bertanggal": FactSpec(
+            B,
+            "The step is recorded by a dated document of the dossier: rpjm_penetapan (the RPJM-Desa's Perdes), "
+            "rkp_penetapan (the RKP-Desa's SK), apbdes_penetapan (the APB Desa of the plan year), the two "
+            "tim_penyusun steps (the SK forming the team), spc (the Surat Penetapan Camat).",
+        ),
+        "tanggal_sesuai_dokumen": FactSpec(B, "The step is recorded with the date of that document."),
+    },
+    "instrumen": {
+        "jenis": FactSpec(
+            S, "Which establishing document: rpjm_desa, rkp_desa, tim_penyusun_rpjm_desa, tim_penyusun_rkp_desa or spc."
+        ),
+        "bertanggal": FactSpec(B, "The document and the step it is checked against are both dated."),
+        "urutan_benar": FactSpec(
+            B,
+            "The document is in order with that step: an RPJM-Desa Perdes, an RKP-Desa SK or an SPC not dated before "
+            "the forum whose Berita Acara it follows; an SK forming a Tim Penyusun not dated after the draft the "
+            "team made. Same day is in order.",
+        ),
     },
     "kecamatan": {
         "forum_diadakan": FactSpec(B, "The stage musrenbang_kecamatan is recorded."),
+        "lokasi_pnpm": FactSpec(B, "The kecamatan is a PNPM-MPd location (lokasi_pnpm, yes unless written otherwise)."),
+        "mad_prioritas_tercatat": FactSpec(B, "The stage mad_prioritas (MAD Prioritas) is recorded."),
+        "mad_pendanaan_tercatat": FactSpec(B, "The stage mad_pendanaan (MAD Pendanaan) is recorded."),
         "tim_tercatat": FactSpec(B, "A Tim Pelaksana is recorded."),
         "tim_pengarah_camat": FactSpec(B, "A pengarah of the team is the Camat (unsur camat)."),
         "tim_ketua_sekcam": FactSpec(B, "A ketua of the team is the Sekretaris Camat."),
@@ -178,6 +260,9 @@ CATALOGUE: dict[str, dict[str, FactSpec]] = {
         "delegasi_bkad": FactSpec(B, "The delegation includes a BKAD officer."),
         "delegasi_setrawan": FactSpec(B, "The delegation includes a Setrawan Kecamatan."),
         "delegasi_tokoh_jumlah": FactSpec(I, "Tokoh masyarakat in the delegation."),
+        "delegasi_lain_jumlah": FactSpec(
+            I, "Delegates who are none of Camat, BKAD officer, Setrawan Kecamatan, tokoh masyarakat (unsur lainnya)."
+        ),
         "keluaran_kurang_jumlah": FactSpec(
             I, "Of RKP Kecamatan, PNPM priority ranking, DURKP Kecamatan, delegation list and Berita Acara: how many are missing."
         ),
@@ -194,13 +279,39 @@ CATALOGUE: dict[str, dict[str, FactSpec]] = {
         "forum_diadakan": FactSpec(B, "The kecamatan's musrenbang_kecamatan is recorded."),
         "terdaftar": FactSpec(B, "The village is listed in the kecamatan dossier (desa)."),
         "dossier_ada": FactSpec(B, "A dossier of the village was checked in the same run."),
-        "rkp_sebelum_forum": FactSpec(
-            B, "The village's RKP-Desa (its DU-RKP) was established on or before the Musrenbang Kecamatan."
+        "musrenbangdes_sebelum_forum": FactSpec(
+            B,
+            "The village held its Musrenbangdes on the RKP-Desa (recorded with its Berita Acara: the DU-RKP Desa) "
+            "on or before the Musrenbang Kecamatan.",
         ),
+        "rkp_bertanggal": FactSpec(B, "The date the village's RKP-Desa was established is known (its SK, else rkp_penetapan)."),
+        "rkp_tidak_sesudah_forum": FactSpec(B, "The village's RKP-Desa was established on or before the Musrenbang Kecamatan."),
     },
 }
+
+
+SITUATIONS: dict[str, FactSpec] = {
+    "path": FactSpec(
+        S,
+        "A village's RPJM-Desa path: peninjauan (a review of the RPJM-Desa is recorded), lama (the RPJM-Desa was "
+        "established before integration started: rpjm_sebelum_integrasi) or baru (otherwise: a new RPJM-Desa).",
+    ),
+    "tahun_pertama": FactSpec(
+        B,
+        "The village's first year of integration: tahun_mulai_integrasi is the year before the plan year (the cycle "
+        "of plan year Y runs in Y-1), or a MAD or Musdes Sosialisasi is recorded.",
+    ),
+    VERDICT_FACT: FactSpec(S, "The village's verdict (ELG-00), as the fact of the same name."),
+    "lokasi_pnpm": FactSpec(B, "The kecamatan is a PNPM-MPd location (lokasi_pnpm)."),
+}
+"""What the `when` of a stage sequence may test (rules/<pack>/stages.yaml)."""
 
 
 def person(name: str | None) -> str:
     """Identity of a person by name: case and spacing do not matter."""
     return " ".join((name or "").casefold().split())
+
+
+def same_text(text: str | None) -> str:
+    """A name compared as a reader compares it: case, spacing and punctuation do not matter."""
+    return " ".join("".join(c if c.isalnum() else " " for c in (text or "").casefold()).split())

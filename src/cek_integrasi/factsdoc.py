@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .facts import CATALOGUE
+from .facts import CATALOGUE, SITUATIONS
 from .rulepack import PROJECT_ROOT
 
 DOC = PROJECT_ROOT / "docs" / "facts.md"
@@ -12,6 +12,7 @@ SUBJECTS = {
     "forum": "One recorded stage, the first entry of each stage code (path: tahapan[i]).",
     "kegiatan": "One RKP-Desa activity (path: rkp_desa.kegiatan[i]).",
     "tim_penyusun": "The Tim Penyusun of one plan, when the team or its forming stage is recorded.",
+    "instrumen": "One establishing document checked against the step it follows or precedes (path: the document).",
     "tahap": "One step of the cycle that applies to the dossier (rules/pti/stages.yaml; path: tahapan[i], or tahapan when not recorded).",
     "kecamatan": "The kecamatan as a whole: its Musrenbang Kecamatan (one per kecamatan dossier).",
     "desa_anggota": "One village of a kecamatan, listed or checked in the same run (only when village dossiers of the kecamatan are in the run).",
@@ -30,6 +31,16 @@ def render() -> str:
         out += [f"## `{subject}`", "", SUBJECTS[subject], "", "| fact | type | meaning |", "|---|---|---|"]
         out += [f"| `{name}` | {spec.type.__name__} | {spec.meaning} |" for name, spec in facts.items()]
         out.append("")
+    out += [
+        "## Situations (`when` of a stage sequence)",
+        "",
+        "What the `when` of a sequence in `rules/<pack>/stages.yaml` may test; a list of mappings means any of them.",
+        "",
+        "| name | type | meaning |",
+        "|---|---|---|",
+    ]
+    out += [f"| `{name}` | {spec.type.__name__} | {spec.meaning} |" for name, spec in SITUATIONS.items()]
+    out.append("")
     return "\n".join(out)
 
 

@@ -1,18 +1,28 @@
-"""Facts of a kecamatan dossier: the Musrenbang Kecamatan, and the villages it gathers."""
+"""Facts of a kecamatan dossier: the Musrenbang Kecamatan, its SPC, and the villages it gathers."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
-from .facts import Context, Subject, VillageSummary, person
+from .facts import Context, DocumentRef, Subject, VillageSummary, person
 from .model import KecamatanDossier
-from .stages import Recorded, stage_date
+from .stages import Recorded, Stage, stage_date
 
 OUTPUTS = ("rkp_kecamatan", "prioritas_pnpm", "durkp_kecamatan", "daftar_delegasi")
+DELEGATES = ("camat", "bkad", "setrawan_kecamatan", "tokoh_masyarakat")  # MRK B.3.6: the delegation consists of these
 
 
-def kecamatan(dossier: KecamatanDossier, ctx: Context, stages: Recorded) -> Subject:
-    """The Musrenbang Kecamatan: its team, delegation, outputs, instruments and deliveries."""
+def situation(dossier: KecamatanDossier) -> dict[str, Any]:
+    """Which sequences of the stage order count for this kecamatan: the MAD forums in a PNPM-MPd location."""
+    return {"lokasi_pnpm": dossier.lokasi_pnpm}
+
+
+def kecamatan(dossier: KecamatanDossier, ctx: Context, stages: Recorded, known: Mapping[str, Stage]) -> Subject:
+    """The Musrenbang Kecamatan: its team, delegation, outputs, instruments and deliveries.
+
+    `known` are the pack's stages, whose labels name the missing MAD forums."""
     team = dossier.tim_pelaksana
 
     def in_team(role: str, unsur: str) -> bool:
@@ -25,9 +35,13 @@ def kecamatan(dossier: KecamatanDossier, ctx: Context, stages: Recorded) -> Subj
     missing = [name for name in OUTPUTS if not getattr(dossier.keluaran, name)]
     if not any(ba.forum == "musrenbang_kecamatan" for ba in dossier.berita_acara):
         missing.append("berita_acara")
+    mad_missing = [code for code in ("mad_prioritas", "mad_pendanaan") if code not in stages]
     spc, rkp = dossier.surat_penetapan_camat, dossier.rkp_kecamatan
     facts = {
         "forum_diadakan": "musrenbang_kecamatan" in stages,
+        "lokasi_pnpm": dossier.lokasi_pnpm,
+        "mad_prioritas_tercatat": "mad_prioritas" in stages,
+        "mad_pendanaan_tercatat": "mad_pendanaan" in stages,
         "tim_tercatat": bool(team),
         "tim_pengarah_camat": in_team("pengarah", "camat"),
         "tim_ketua_sekcam": in_team("ketua", "sekretaris_camat"),
@@ -39,6 +53,7 @@ def kecamatan(dossier: KecamatanDossier, ctx: Context, stages: Recorded) -> Subj
         "delegasi_bkad": "bkad" in kinds,
         "delegasi_setrawan": "setrawan_kecamatan" in kinds,
         "delegasi_tokoh_jumlah": kinds.count("tokoh_masyarakat"),
+        "delegasi_lain_jumlah": sum(1 for unsur in delegates.values() if not unsur & set(DELEGATES)),
         "keluaran_kurang_jumlah": len(missing),
         "spc_lengkap": bool(spc and spc.nomor and spc.tanggal),
         "spc_tercatat": "spc" in stages,
@@ -53,9 +68,27 @@ def kecamatan(dossier: KecamatanDossier, ctx: Context, stages: Recorded) -> Subj
         "tim_daftar": [f"{m.nama} ({m.peran}: {m.unsur})" for m in team],
         "delegasi_daftar": [f"{m.nama} ({m.unsur})" for m in dossier.delegasi],
         "keluaran_kurang": missing,
+        "mad_kurang": [known[code].label for code in mad_missing if code in known],
         "tanggal_forum": stage_date(stages, "musrenbang_kecamatan"),
     }
     return Subject("kecamatan", "kecamatan", "", facts, details)
+
+
+def _spc(dossier: KecamatanDossier) -> DocumentRef | None:
+    spc = dossier.surat_penetapan_camat
+    return DocumentRef("spc", spc.nomor, spc.tanggal) if spc else None
+
+
+def document_dates(dossier: KecamatanDossier) -> dict[str, tuple[DocumentRef, dt.date | None]]:
+    """Stage code -> the document that records that step, and its date (STG-07): the SPC."""
+    spc = _spc(dossier)
+    return {"spc": (spc, spc.date)} if spc else {}
+
+
+def instruments(dossier: KecamatanDossier, stages: Recorded) -> list[tuple[str, str, DocumentRef, dt.date | None, str, bool]]:
+    """The SPC, dated against the Musrenbang Kecamatan whose Berita Acara it follows (EST-11)."""
+    spc = _spc(dossier)
+    return [("spc", "surat_penetapan_camat.tanggal", spc, spc.date, "musrenbang_kecamatan", True)] if spc else []
 
 
 def villages(dossier: KecamatanDossier, stages: Recorded, checked: Mapping[str, VillageSummary]) -> list[Subject]:
@@ -73,17 +106,21 @@ def villages(dossier: KecamatanDossier, stages: Recorded, checked: Mapping[str, 
     for kode in sorted(listed.keys() | ours.keys()):
         summary = ours.get(kode)
         rkp = summary.rkp_tanggal if summary else None
+        held = summary.musrenbangdes_tanggal if summary else None
         facts = {
             "forum_diadakan": forum is not None,
             "terdaftar": kode in listed,
             "dossier_ada": summary is not None,
-            "rkp_sebelum_forum": bool(rkp and forum and rkp <= forum),
+            "musrenbangdes_sebelum_forum": bool(held and forum and held <= forum),
+            "rkp_bertanggal": rkp is not None,
+            "rkp_tidak_sesudah_forum": bool(rkp and forum and rkp <= forum),
         }
         details = {
             "kode": kode,
             "nama": summary.nama if summary else listed[kode][1],
             "file": summary.file if summary else None,
             "rkp_tanggal": rkp,
+            "musrenbangdes_tanggal": held,
             "tanggal_forum": forum,
         }
         path = f"desa[{listed[kode][0]}]" if kode in listed else "desa"

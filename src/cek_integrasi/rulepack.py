@@ -19,7 +19,7 @@ import yaml
 
 from .conditions import MAX_CONJUNCTIONS, NUMERIC, Conjunction, atoms, to_dnf
 from . import stages
-from .facts import CATALOGUE, RESERVED
+from .facts import CATALOGUE, RESERVED, VERDICT_FACT
 from .stages import StagePlan
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -66,6 +66,7 @@ class Rule:
     requires: list[str] = field(default_factory=list)
     verdicts: dict[str, str] = field(default_factory=dict)
     source_file: str = ""
+    phase: int = 2  # 1: a verdict rule and the rules it requires, judged first (docs/rules.md)
 
     @property
     def is_verdict(self) -> bool:
@@ -83,12 +84,21 @@ class RulePack:
     rules: list[Rule]
     plan: StagePlan
     digest: str
+    plan_years: tuple[int, int] = (1990, 2100)
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
             if rule.id == rule_id:
                 return rule
         raise KeyError(rule_id)
+
+    def covers(self, plan_year: int) -> bool:
+        """Whether the pack judges dossiers of this plan year (pack.yaml `plan_years`)."""
+        return self.plan_years[0] <= plan_year <= self.plan_years[1]
+
+    @property
+    def years(self) -> str:
+        return f"{self.plan_years[0]}-{self.plan_years[1]}"
 
 
 def _schema_validator(ref: str | None = None) -> jsonschema.Draft202012Validator:
@@ -136,7 +146,10 @@ def load_pack(pack_id: str = DEFAULT_PACK, rules_dir: Path = RULES_DIR) -> RuleP
         digest.update(path.read_bytes())
         rules += [_build_rule(path, data["family"], entry) for entry in data["rules"]]
     _check_pack(base, rules)
-    return RulePack(meta["id"], meta["name"], str(meta["version"]), meta["source"], rules, plan, digest.hexdigest())
+    years = (meta["plan_years"]["from"], meta["plan_years"]["to"])
+    if years[0] > years[1]:
+        raise RulePackError(f"{base / 'pack.yaml'}: plan_years: 'from' {years[0]} sesudah 'to' {years[1]}")
+    return RulePack(meta["id"], meta["name"], str(meta["version"]), meta["source"], rules, plan, digest.hexdigest(), years)
 
 
 def _load_stages(path: Path) -> StagePlan:
@@ -202,6 +215,22 @@ def _check_condition(path: Path, rid: str, part: str, subject: str, condition: d
                 )
 
 
+HEADS = ("desa", "kecamatan")  # subjects that are a dossier itself, the only ones judged in the first phase
+
+
+def _first_phase(base: Path, verdict: Rule, required: list[Rule]) -> None:
+    """A verdict and the rules it requires are judged first, on the dossier's own subject, and may
+    not test the verdict fact they decide."""
+    if verdict.subject not in HEADS:
+        raise RulePackError(f"{base}: {verdict.id}: verdict harus tentang dossier itu sendiri ({', '.join(HEADS)})")
+    for rule in [verdict, *required]:
+        if rule.subject != verdict.subject:
+            raise RulePackError(f"{base}: {verdict.id}: {rule.id} harus ber-subject '{verdict.subject}' seperti verdict-nya")
+        if any(fact == VERDICT_FACT for part in rule.written.values() for fact, _, _ in atoms(part)):
+            raise RulePackError(f"{base}: {rule.id}: fakta {VERDICT_FACT} baru diketahui sesudah verdict {verdict.id}")
+        rule.phase = 1
+
+
 def _check_pack(base: Path, rules: list[Rule]) -> None:
     ids = [r.id for r in rules]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
@@ -213,6 +242,8 @@ def _check_pack(base: Path, rules: list[Rule]) -> None:
             raise RulePackError(f"{base}: {rule.id}: requires menyebut aturan yang tidak ada: {', '.join(unknown)}")
         if any(rules[ids.index(r)].is_verdict for r in rule.requires):
             raise RulePackError(f"{base}: {rule.id}: verdict tidak boleh bergantung pada verdict lain")
+        if rule.is_verdict:
+            _first_phase(base, rule, [rules[ids.index(r)] for r in rule.requires])
     values: dict[tuple[str, str], set] = {}
     for rule in rules:
         for dnf in rule.asked.values():

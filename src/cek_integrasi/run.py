@@ -42,9 +42,11 @@ def _files_under(folder: Path) -> list[Path]:
 class Run:
     """A checking run. Iterate `results()` once; `header()` before, `footer()` after."""
 
-    def __init__(self, pack: RulePack, lang: str, waivers: WaiverSet, files: list[Path], ctx: Context, jobs: int):
+    def __init__(
+        self, pack: RulePack, lang: str, waivers: WaiverSet, files: list[Path], ctx: Context, jobs: int, forced: bool = False
+    ):
         self.pack, self.lang, self.waivers, self.files, self.ctx = pack, lang, waivers, files, ctx
-        self.pool = WorkerPool(pack, lang, waivers, jobs)
+        self.pool = WorkerPool(pack, lang, waivers, jobs, forced=forced)
         self.problems: list[InputProblem] = []
         self.unreadable = 0
         self.dossiers = 0

@@ -2,9 +2,10 @@
 
 Each sequence says "every step is not later than the next"; a list inside a sequence is a group
 whose members follow the step before it and precede the step after it. Which sequences count
-depends on the village's situation (`when`): the path (a new RPJM-Desa, or the review of one that
-predates integration) and whether this is the first year of integration. From the sequences that
-count, `Order` answers which steps must come before or after a step (transitively).
+depends on the dossier's situation (`when`, keys in facts.SITUATIONS): the village's RPJM-Desa
+path, whether this is its first year of integration, its verdict; for a kecamatan, whether it is a
+PNPM-MPd location. From the sequences that count, `Order` answers which steps must come before or
+after a step (transitively).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from .facts import SITUATIONS
 
 if TYPE_CHECKING:
     from .model import Tahap
@@ -45,13 +48,15 @@ class Stage:
 
 @dataclass(frozen=True)
 class Sequence:
+    """Steps in order; `when` lists the situations it counts in (any of them; none listed: always)."""
+
     id: str
     reference: str
     steps: tuple[tuple[str, ...], ...]
-    when: dict[str, Any] = field(default_factory=dict)
+    when: tuple[dict[str, Any], ...] = ()
 
     def counts_for(self, situation: dict[str, Any]) -> bool:
-        return all(situation.get(key) == value for key, value in self.when.items())
+        return not self.when or any(all(situation.get(k) == v for k, v in case.items()) for case in self.when)
 
 
 class Order:
@@ -125,7 +130,15 @@ def parse(data: dict[str, Any]) -> StagePlan:
         unknown = sorted({code for step in steps for code in step} - stages.keys())
         if unknown:
             raise ValueError(f"sequence {seq['id']}: unknown steps {', '.join(unknown)}")
-        sequences.append(Sequence(seq["id"], seq["reference"], steps, seq.get("when", {})))
+        written = seq.get("when", ())
+        when = tuple(written) if isinstance(written, list) else (written,) if written else ()
+        for case in when:
+            for key, value in case.items():
+                spec = SITUATIONS.get(key)
+                if spec is None or type(value) is not spec.type:
+                    expected = f"{', '.join(SITUATIONS)}" if spec is None else spec.type.__name__
+                    raise ValueError(f"sequence {seq['id']}: when {key}: {value!r}: expected {expected} (docs/facts.md)")
+        sequences.append(Sequence(seq["id"], seq["reference"], steps, when))
     plan = StagePlan(stages, tuple(sequences))
     everything = Order(stages, frozenset(e for s in sequences for e in _edges(s)))
     cyclic = sorted(code for code in stages if code in everything.after(code))

@@ -49,6 +49,8 @@ class Sheet:
     target: str = ""  # the list a table fills ("aparatur"); "" for the record sheet
     parent: tuple[str, str] | None = None  # (list of parents, column holding the parent's id)
     note: str = ""
+    scalar: bool = False  # the list holds plain texts (one column), not records
+
 
     @property
     def is_table(self) -> bool:
@@ -118,11 +120,13 @@ def desa_sheets(stages: tuple[str, ...]) -> tuple[Sheet, ...]:
             Column("Rencana", "rencana", "choice", _choices(M.TimPenyusun, "rencana")),
             Column("Dibentuk dengan (id SK)", "dibentuk_dengan"), Column("Anggota", "anggota", "list"),
         ), target="tim_penyusun"),
+        Sheet("Kegiatan RPJM", (Column("Kegiatan RPJM-Desa", "nama"),), target="rpjm_desa.kegiatan", scalar=True,
+              note="Tabel rencana kegiatan RPJM-Desa, satu kegiatan per baris (bila dicatat)."),
         Sheet("Kegiatan RKP", (
-            Column("Kegiatan", "nama"), Column("Jumlah (Rp)", "jumlah", "int"), Column("Sumber dana", "sumber_dana", "choice", ("blm_pnpm", "apbd", "add", "swadaya", "lainnya")),
+            Column("Kegiatan", "nama"), Column("Jumlah (Rp)", "jumlah", "int"), Column("Sumber dana", "sumber_dana", "choice", M.SALURAN),
         ), target="rkp_desa.kegiatan"),
         Sheet("Usulan", (
-            Column("Kegiatan", "kegiatan"), Column("Saluran dana", "saluran", "choice", _choices(M.Usulan, "saluran")),
+            Column("Kegiatan", "kegiatan"), Column("Saluran dana", "saluran", "choice", M.SALURAN),
         ), target="usulan_musrenbangdes", note="Hasil Musrenbangdes RKP-Desa."),
         Sheet("APB Desa", (
             Column("Tahun", "tahun", "int"), Column("Tanggal penetapan", "tanggal_penetapan", "date"), Column("Ditetapkan dengan (id Perdes)", "ditetapkan_dengan"),
@@ -137,7 +141,8 @@ def kecamatan_sheets(stages: tuple[str, ...]) -> tuple[Sheet, ...]:
     return (
         Sheet("Kecamatan", (
             Column("Kode kecamatan (PP.KK.CC)", "kode"), Column("Nama kecamatan", "nama"), Column("Kabupaten", "kabupaten"),
-            Column("Tahun rencana", "tahun_rencana", "int"), Column("Camat", "pejabat.camat"),
+            Column("Tahun rencana", "tahun_rencana", "int"), Column("Lokasi PNPM-MPd", "lokasi_pnpm", "bool"),
+            Column("Camat", "pejabat.camat"),
             Column("Sekretaris Camat", "pejabat.sekretaris_camat"), Column("Kasie PMD", "pejabat.kasie_pmd"),
             Column("Keluaran: RKP Kecamatan", "keluaran.rkp_kecamatan", "bool"), Column("Keluaran: prioritas PNPM", "keluaran.prioritas_pnpm", "bool"),
             Column("Keluaran: DURKP Kecamatan", "keluaran.durkp_kecamatan", "bool"), Column("Keluaran: daftar delegasi", "keluaran.daftar_delegasi", "bool"),
@@ -147,14 +152,17 @@ def kecamatan_sheets(stages: tuple[str, ...]) -> tuple[Sheet, ...]:
             Column("RKP Kecamatan dikirim ke Bappeda", "pengiriman.rkp_ke_bappeda", "date"), Column("Usulan dikirim ke SKPD", "pengiriman.usulan_ke_skpd", "date"),
         ), note="Satu nilai per baris, di kolom B."),
         Sheet("Desa", (Column("Kode desa", "kode"), Column("Nama desa", "nama")), target="desa"),
-        Sheet("Tahapan", (Column("Kode tahap", "kode", "choice", stages), Column("Tanggal", "tanggal", "date")), target="tahapan"),
+        Sheet("Tahapan", (
+            Column("Kode tahap", "kode", "choice", stages), Column("Tanggal", "tanggal", "date"),
+            Column("Fasilitator", "fasilitator", "choices", _choices(M.Tahap, "fasilitator")),
+        ), target="tahapan", note="Tahap yang sudah dilaksanakan; beberapa pilihan dipisah ';'."),
         Sheet("Tim Pelaksana", (
             Column("Nama", "nama"), Column("Peran", "peran", "choice", _choices(M.AnggotaTimPelaksana, "peran")),
             Column("Unsur", "unsur", "choice", _choices(M.AnggotaTimPelaksana, "unsur")),
         ), target="tim_pelaksana"),
         Sheet("Delegasi", (Column("Nama", "nama"), Column("Unsur", "unsur", "choice", _choices(M.Delegasi, "unsur"))), target="delegasi"),
         *_berita_acara_sheets(M.BeritaAcaraKecamatan),
-        Sheet("DPRD", (Column("Anggota DPRD yang hadir", "nama"),), target="anggota_dprd_hadir"),
+        Sheet("DPRD", (Column("Anggota DPRD yang hadir", "nama"),), target="anggota_dprd_hadir", scalar=True),
     )
 
 
@@ -364,7 +372,7 @@ def _read_table(reader: _Reader, ws, sheet: Sheet) -> None:
         items = items.setdefault(parts[-1], [])
         reader.places.setdefault(sheet.target, f"Sheet {sheet.name}")
         where = join(sheet.target, len(items))
-        items.append(item["nama"] if sheet.target == "anggota_dprd_hadir" else item)
+        items.append(item["nama"] if sheet.scalar else item)
         _place_item(reader, where, sheet, row_number)
 
 

@@ -21,18 +21,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import i18n
-from .desa_facts import rkp_established
+from .desa_facts import summary
 from .dossier import load_dossier
 from .errors import InputError
 from .evaluate import Checker, unevaluated
 from .facts import Context, VillageSummary
-from .model import KecamatanDossier
+from .model import Dossier, KecamatanDossier
+from .reading import Document
 from .report import DossierResult, InputProblem
 from .rulepack import RulePack
 from .stages import recorded_stages
 from .waivers import WaiverSet
 
 _checker: Checker | None = None
+_forced = False  # --pack named the pack: it judges every plan year
 BATCH = 100  # dossiers per engine session and per task sent to a worker (measured: 200 faults in 5x the pages)
 
 
@@ -68,9 +70,9 @@ class Outcome:
         return DossierResult.model_validate_json(self.result_json) if self.result_json else None
 
 
-def _start_worker(pack: RulePack, lang: str, waivers: WaiverSet) -> None:
-    global _checker
-    _checker = Checker(pack, lang, waivers)
+def _start_worker(pack: RulePack, lang: str, waivers: WaiverSet, forced: bool) -> None:
+    global _checker, _forced
+    _checker, _forced = Checker(pack, lang, waivers), forced
     gc.freeze()  # what lives as long as the worker is never scanned for cycles again
 
 
@@ -120,6 +122,8 @@ def check_batch(paths: list[Path], ctx: Context, villages: dict[str, VillageSumm
     for i, path in enumerate(paths):
         try:
             doc, dossier = load_dossier(path, stages)
+            if not _forced:
+                require_plan_year(checker.pack, doc, dossier)
         except Exception as error:  # InputError, or a defect of ours: reported, never a traceback
             outcomes[i] = Outcome(problems=problems_of(error, path, checker.lang))
             continue
@@ -135,11 +139,20 @@ def check_batch(paths: list[Path], ctx: Context, villages: dict[str, VillageSumm
             outcomes[i] = Outcome(problems=problems_of(error, paths[i], checker.lang))
         return outcomes
     for i, (doc, dossier), result in zip(places, items, results):
-        summary = None
+        village = None
         if not isinstance(dossier, KecamatanDossier):
-            summary = VillageSummary(dossier.kode, dossier.nama, str(paths[i]), rkp_established(dossier, recorded_stages(dossier.tahapan)))
-        outcomes[i] = Outcome.of(result, summary)
+            village = summary(dossier, recorded_stages(dossier.tahapan), str(paths[i]))
+        outcomes[i] = Outcome.of(result, village)
     return outcomes
+
+
+def require_plan_year(pack: RulePack, doc: Document, dossier: Dossier) -> None:
+    """Refuse a dossier whose plan year the pack does not judge (unless --pack forced the pack)."""
+    if not pack.covers(dossier.tahun_rencana):
+        raise InputError(
+            doc.path, "tahun_rencana", "tahun_di_luar_paket", line=doc.line_of("tahun_rencana"),
+            tahun=dossier.tahun_rencana, paket=f"{pack.id} ({pack.years})",
+        )
 
 
 def validate_batch(paths: list[Path], _ctx: Context, _villages) -> list[Outcome]:
@@ -148,7 +161,9 @@ def validate_batch(paths: list[Path], _ctx: Context, _villages) -> list[Outcome]
     stages = set(_checker.pack.plan.stages)
     for path in paths:
         try:
-            load_dossier(path, stages)
+            doc, dossier = load_dossier(path, stages)
+            if not _forced:
+                require_plan_year(_checker.pack, doc, dossier)
             outcomes.append(Outcome())
         except Exception as error:
             outcomes.append(Outcome(problems=problems_of(error, path, _checker.lang)))
@@ -156,15 +171,21 @@ def validate_batch(paths: list[Path], _ctx: Context, _villages) -> list[Outcome]
 
 
 class WorkerPool:
-    """Checks files in `jobs` worker processes, in ordered batches, isolating any file that kills its worker."""
+    """Checks files in `jobs` worker processes, in ordered batches, isolating any file that kills its worker.
 
-    def __init__(self, pack: RulePack, lang: str, waivers: WaiverSet, jobs: int, task=check_batch):
+    `forced`: the pack was named by the user and judges every plan year; otherwise a dossier whose
+    plan year the pack does not cover is an input problem.
+    """
+
+    def __init__(self, pack: RulePack, lang: str, waivers: WaiverSet, jobs: int, task=check_batch, forced: bool = False):
         self.pack, self.lang, self.waivers, self.jobs, self.task = pack, lang, waivers, max(1, jobs), task
+        self.forced = forced
         self._context = multiprocessing.get_context("fork")
 
     def _executor(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            workers, mp_context=self._context, initializer=_start_worker, initargs=(self.pack, self.lang, self.waivers)
+            workers, mp_context=self._context, initializer=_start_worker,
+            initargs=(self.pack, self.lang, self.waivers, self.forced),
         )
 
     def stream(self, paths: list[tuple[int, Path]], extra: Callable[[list[int]], tuple]) -> Iterator[tuple[int, Outcome]]:

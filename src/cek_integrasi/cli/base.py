@@ -37,15 +37,19 @@ def _as_of(ctx, _param, value: str | None) -> dt.date:
         raise click.BadParameter(i18n.text("ui.bad_date", ctx.params.get("lang", i18n.DEFAULT), value=value)) from None
 
 
-def _load(pack_id: str) -> RulePack:
+def _load(pack_id: str | None) -> RulePack:
+    """The pack named with --pack, or the default one."""
     try:
-        return load_pack(pack_id)
+        return load_pack(pack_id or DEFAULT_PACK)
     except RulePackError as exc:
         click.echo(f"cek-integrasi: {exc}", err=True)
         sys.exit(EXIT_INPUT)
 
 
-pack_option = click.option("--pack", "pack_id", default=DEFAULT_PACK, show_default=True, help="Rule pack in rules/.")
+pack_option = click.option(
+    "--pack", "pack_id", metavar="NAME",
+    help=f"Rule pack in rules/ (default {DEFAULT_PACK}); naming it makes it judge every plan year, even outside its own.",
+)
 jobs_option = click.option(
     "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="number of cores",
     help="Worker processes checking dossiers in parallel.",
@@ -97,7 +101,8 @@ def _run(paths, lang, as_of, before, complete, waiver_files, no_waivers, jobs, p
             guard(output, [*files, *waiver_files])
         except OutputError:
             _fail(i18n.text("ui.output_is_input", lang, path=output))
-    return Run(pack, lang, waivers, files, Context(as_of=as_of, complete=complete, before=before), jobs)
+    ctx = Context(as_of=as_of, complete=complete, before=before)
+    return Run(pack, lang, waivers, files, ctx, jobs, forced=pack_id is not None)
 
 
 def _fail(message: str) -> None:

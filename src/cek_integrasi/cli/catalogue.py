@@ -79,7 +79,7 @@ def stages(fmt, lang, pack_id) -> None:
         payload = {
             "stages": [vars(s) for s in plan.stages.values()],
             "sequences": [
-                {"id": q.id, "reference": q.reference, "when": q.when, "steps": [list(step) for step in q.steps]}
+                {"id": q.id, "reference": q.reference, "when": list(q.when), "steps": [list(step) for step in q.steps]}
                 for q in plan.sequences
             ],
         }
@@ -91,6 +91,6 @@ def stages(fmt, lang, pack_id) -> None:
     click.echo()
     click.echo(i18n.text("ui.order_intro", lang))
     for seq in plan.sequences:
-        when = ", ".join(f"{k}={json.dumps(v)}" for k, v in seq.when.items())
+        when = " | ".join(", ".join(f"{k}={json.dumps(v)}" for k, v in case.items()) for case in seq.when)
         chain = " -> ".join(" + ".join(step) if len(step) > 1 else step[0] for step in seq.steps)
         click.echo(f"\n{seq.id}" + (f" [{when}]" if when else "") + f"  ({seq.reference})\n  {chain}")

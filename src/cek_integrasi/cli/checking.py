@@ -85,7 +85,7 @@ def validate(paths, lang, jobs, pack_id) -> None:
     files = dossier_files(paths)
     if not files:
         _fail(i18n.text("ui.no_dossiers", lang, path=", ".join(map(str, paths))))
-    pool = WorkerPool(pack, lang, WaiverSet(), jobs, task=validate_batch)
+    pool = WorkerPool(pack, lang, WaiverSet(), jobs, task=validate_batch, forced=pack_id is not None)
     problems, bad = [], 0
     for _, outcome in pool.stream(list(enumerate(files)), lambda _batch: (None, None)):
         if outcome.problems:
