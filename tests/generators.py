@@ -1,6 +1,7 @@
 """Hypothesis strategies for valid but messy village and kecamatan dossiers.
 
-Small pools of names make people collide across roles and posts; dates are drawn in and out of
+Small pools of names make people collide across roles and posts (some written with a look-alike
+Cyrillic letter, a zero-width space or full-width letters); dates are drawn in and out of
 order and around the as-of date; documents are often missing or incomplete; every reference
 points at a document that exists, so every generated dossier is valid input.
 """
@@ -12,6 +13,7 @@ import datetime as dt
 from hypothesis import strategies as st
 
 NAMES = ["Andi Baso", "andi  BASO", "Sitti Aminah", "Baharuddin", "Hasnawati", "Muh. Ridwan", "Rahmatia", "Jumaring"]
+NAMES += ["Andi Bas\u043e", "Sitti\u200b Aminah", "\uff28\uff41\uff53\uff4e\uff41\uff57\uff41\uff54\uff49"]  # the same people, forged (issue 13.5)
 POSTS = ["Kepala Desa", "Sekretaris Desa", "Kaur Pemerintahan", "Kaur Umum", "Kaur Keuangan", "Kaur Tata Usaha dan Umum", "Kepala Dusun I"]
 FACILITATORS = ["kpmd", "lpmd", "pemerintah_desa", "setrawan", "setrawan_kecamatan", "bkad", "fasilitator_kecamatan", "lainnya"]
 ACTIVITIES = ["Jalan desa", "jalan  DESA.", "Posyandu", "Irigasi"]

@@ -14,6 +14,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from .names import Oddity, identity, oddities, visible
+
 RESERVED = ("id", "sid")  # the engine's own fields: a rule may not test them
 VERDICT_FACT = "status_integrasi"
 """The fact of a dossier's own subject that carries its verdict (ELG-00) once the first phase decided it."""
@@ -83,6 +85,26 @@ class DocumentRef:
         if self.date:
             parts.append(i18n.text("document.dated", lang, date=i18n.show(self.date, lang)))
         return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class DoubtfulName:
+    """A signer's name as written, with what makes it doubtful (BA-14), shown in the reader's language."""
+
+    name: str
+    role: str
+    odd: tuple[Oddity, ...]
+
+    @classmethod
+    def of(cls, name: str, role: str) -> "DoubtfulName | None":
+        odd = oddities(name)
+        return cls(name, role, odd) if odd else None
+
+    def shown(self, lang: str) -> str:
+        from . import i18n  # the catalogues are read only when a message is written
+
+        reasons = "; ".join(i18n.text(f"names.{o.kind}", lang, char=o.shown()) for o in self.odd)
+        return i18n.text("names.doubtful", lang, name=visible(self.name), role=self.role, reasons=reasons)
 
 
 B, I, S = bool, int, str
@@ -189,6 +211,13 @@ CATALOGUE: dict[str, dict[str, FactSpec]] = {
         "tanggal_sesuai_forum": FactSpec(B, "The Berita Acara date equals the forum's date."),
         "wakil_perangkat_jumlah": FactSpec(
             I, "Of the wakil_masyarakat counted, how many hold a post on the apparatus record (Sekdes, Kaur, ...)."
+        ),
+        "nama_meragukan_jumlah": FactSpec(
+            I,
+            "Signatories who signed whose name holds an invisible or control character (zero-width space, ...), "
+            "a letter of another script that looks like a Latin letter (a Cyrillic A), or letters of more than "
+            "one script. Accents, NFD and full-width letters are not doubtful. (Names are compared as one person "
+            "whatever their Unicode form, invisible characters, look-alike letters, case and spacing.)",
         ),
     },
     "forum": {
@@ -308,10 +337,11 @@ SITUATIONS: dict[str, FactSpec] = {
 
 
 def person(name: str | None) -> str:
-    """Identity of a person by name: case and spacing do not matter."""
-    return " ".join((name or "").casefold().split())
+    """Identity of a person by name: Unicode forms, invisible characters, look-alike letters of
+    another script, case and spacing do not matter (names.identity)."""
+    return identity(name)
 
 
 def same_text(text: str | None) -> str:
-    """A name compared as a reader compares it: case, spacing and punctuation do not matter."""
-    return " ".join("".join(c if c.isalnum() else " " for c in (text or "").casefold()).split())
+    """A name compared as a reader compares it: as `person`, and punctuation does not matter either."""
+    return " ".join("".join(c if c.isalnum() else " " for c in identity(text)).split())

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from . import desa_facts, kecamatan_facts
-from .facts import VERDICT_FACT, Context, DocumentRef, Subject, VillageSummary, person
+from .facts import VERDICT_FACT, Context, DocumentRef, DoubtfulName, Subject, VillageSummary, person
 from .model import BeritaAcara, DesaDossier, Dossier, Tahap
 from .stages import Order, Recorded, Stage, StagePlan, recorded_stages
 
@@ -104,6 +104,7 @@ def berita_acara(
     wakil_officials = sorted(k for k in wakil_masyarakat if k in officials)
     stage = stages.get(ba.forum, (None, None))[1]
     signing_heads = by_role(head_role)
+    doubtful = [d for d in (DoubtfulName.of(p.nama, p.peran) for p in signed) if d]
     facts = {
         "forum": ba.forum,
         "kades_menandatangani": bool(by_role("kepala_desa")),
@@ -118,12 +119,14 @@ def berita_acara(
         "tanggal_ada": ba.tanggal is not None,
         "tanggal_sesuai_forum": bool(stage and ba.tanggal == stage.tanggal),
         "wakil_perangkat_jumlah": len(wakil_officials),
+        "nama_meragukan_jumlah": len(doubtful),
     }
     details = {
         "ba_id": ba.id,
         "penandatangan": [f"{p.nama} ({p.peran})" for p in signed],
         "wakil_daftar": sorted(names[k] for k in wakil_masyarakat | wakil_utusan),
         "wakil_perangkat": [f"{names[k]} ({officials[k]})" for k in wakil_officials],
+        "nama_meragukan": doubtful,
         "pejabat_penandatangan": sorted(names[k] for k in signing_heads),
         "pejabat_catatan": heads_named,
         "tanggal": ba.tanggal,
