@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from tabulate import tabulate
 
 from . import i18n
+from .escaping import markdown, terminal
 from .report import DossierResult, Finding, Report
 
 
@@ -99,7 +100,7 @@ def render_problem(problem, lang: str) -> str:
     """An input error as one line: file: line N, place: message."""
     line = problem.line and i18n.text("ui.line", lang, line=problem.line)
     place = ", ".join(str(x) for x in (line, problem.where) if x)
-    return f"{problem.path}: {place + ': ' if place else ''}{problem.describe(lang)}"
+    return terminal(f"{problem.path}: {place + ': ' if place else ''}{problem.describe(lang)}")
 
 
 def _waiver_lines(footer: dict[str, Any], lang: str) -> list[str]:
@@ -122,7 +123,10 @@ def _summary(footer: dict[str, Any], lang: str) -> str:
 
 
 def table_chunks(parts: Parts) -> Iterator[str]:
-    """The terminal table: a block per dossier, then the input problems, waivers and summary."""
+    """The terminal table: a block per dossier, then the input problems, waivers and summary.
+
+    What the user wrote reaches the terminal with its control characters made visible (escaping.terminal).
+    """
     lang = parts.header["lang"]
     for result in parts.results:
         out: list[str] = []
@@ -132,7 +136,7 @@ def table_chunks(parts: Parts) -> Iterator[str]:
         if result.findings:
             out.append(
                 tabulate(
-                    _rows(result, lang),
+                    [[terminal(cell) for cell in row] for row in _rows(result, lang)],
                     headers=_columns(lang),
                     tablefmt="simple_grid",
                     maxcolwidths=[8, 10, 24, 48, 16, 36],
@@ -140,7 +144,7 @@ def table_chunks(parts: Parts) -> Iterator[str]:
             )
         else:
             out.append(i18n.text("ui.no_findings", lang))
-        yield "\n".join(out) + "\n\n"
+        yield terminal("\n".join(out)) + "\n\n"
     footer = parts.footer()
     out = []
     if footer["input_errors"]:
@@ -150,21 +154,24 @@ def table_chunks(parts: Parts) -> Iterator[str]:
     if _waiver_lines(footer, lang):
         out += _waiver_lines(footer, lang) + [""]
     out.append(_summary(footer, lang))
-    yield "\n".join(out) + "\n"
+    yield terminal("\n".join(out)) + "\n"
 
 
 def render_input_problem(problem, lang: str) -> str:
     """An input problem of a report as one line: file: line N, place: message."""
     line = problem.line and i18n.text("ui.line", lang, line=problem.line)
     place = ", ".join(str(x) for x in (line, problem.place) if x)
-    return f"{problem.file}: {place + ': ' if place else ''}{problem.message}"
+    return terminal(f"{problem.file}: {place + ': ' if place else ''}{problem.message}")
 
 
 def markdown_chunks(parts: Parts) -> Iterator[str]:
-    """The Markdown report: a section per dossier, then the input problems, waivers and summary."""
+    """The Markdown report: a section per dossier, then the input problems, waivers and summary.
+
+    Every text that may quote the user is escaped (escaping.markdown): no HTML, link or column comes from a name.
+    """
     lang = parts.header["lang"]
     pack = parts.header["rule_pack"]
-    esc = lambda text: str(text).replace("|", "\\|").replace("\n", " ")  # noqa: E731
+    esc = markdown
     yield "\n".join([
         f"# {i18n.text('ui.report_title', lang)}",
         "",
@@ -175,7 +182,7 @@ def markdown_chunks(parts: Parts) -> Iterator[str]:
     for result in parts.results:
         out: list[str] = []
         head, *rest = _header(result, lang)
-        out += [f"## {esc(head)}", "", f"`{result.file}`", ""] + [f"- {esc(line)}" for line in rest] + [""]
+        out += [f"## {esc(head)}", "", esc(result.file), ""] + [f"- {esc(line)}" for line in rest] + [""]
         if result.findings:
             columns = _columns(lang)
             out.append("| " + " | ".join(columns) + " |")

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from tabulate import tabulate
 
 from . import i18n
+from .escaping import terminal
 from .outputs import defuse
 from .screening import COLUMNS, ScreenReport
 from .xlsx_report import put, table
@@ -52,24 +53,35 @@ def _bad_lines(report: ScreenReport) -> list[str]:
 
 def as_table(report: ScreenReport) -> str:
     t = _t(report)
-    out = [tabulate(_village_rows(report), headers=_village_headers(report), tablefmt="simple", maxcolwidths=[None, None, 22, 14, 22, 40, 30]), ""]
+    rows = [[terminal(cell) for cell in row] for row in _village_rows(report)]
+    out = [tabulate(rows, headers=_village_headers(report), tablefmt="simple", maxcolwidths=[None, None, 22, 14, 22, 40, 30]), ""]
     headers, rows = _count_rows(report)
     out += [t("screen.per_kecamatan") + ":", tabulate(rows, headers=headers, tablefmt="simple"), ""]
     if report.bad_rows:
         out += [t("screen.bad_rows") + ":"] + [f"  {line}" for line in _bad_lines(report)] + [""]
     out.append(t("screen.summary", villages=len(report.villages), bad=len({p.row for p in report.bad_rows})))
-    return "\n".join(out) + "\n"
+    return terminal("\n".join(out)) + "\n"
 
 
 def as_json(report: ScreenReport) -> str:
     return report.model_dump_json(indent=2) + "\n"
 
 
+def _unscreened_rows(report: ScreenReport) -> list[list[object]]:
+    """One row per roster row that could not be screened: its number, NOT SCREENED, and why."""
+    t = _t(report)
+    why: dict[int, list[str]] = {}
+    for p in report.bad_rows:
+        why.setdefault(p.row, []).append(f"{p.column}: {p.message}")
+    return [[row, "", "", "", t("screen.not_screened"), "; ".join(reasons), ""] for row, reasons in sorted(why.items())]
+
+
 def as_csv(report: ScreenReport) -> str:
+    """Every roster row: the screened villages, then the rows that could not be screened and why."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(_village_headers(report))
-    for row in _village_rows(report):
+    for row in _village_rows(report) + _unscreened_rows(report):
         writer.writerow([defuse(cell) for cell in row])
     return out.getvalue()
 

@@ -22,6 +22,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import model
 from .errors import InputError
+from .escaping import cell_stripped
+from .outputs import FORMULA_STARTS
 from .reading import Document, join
 
 LIST_SEPARATOR = ";"
@@ -226,6 +228,7 @@ def _write_record(ws, sheet: Sheet, data: dict | None) -> None:
     for row, column in enumerate(sheet.columns, start=2):
         ws.cell(row=row, column=1, value=column.header).font = BOLD
         cell = ws.cell(row=row, column=2, value=_to_cell(_get(data or {}, column.field), column))
+        _as_text(cell)
         _format(ws, cell.coordinate, column)
     ws.column_dimensions["A"].width = 42
     ws.column_dimensions["B"].width = 40
@@ -239,6 +242,8 @@ def _write_table(ws, sheet: Sheet, data: dict | None) -> None:
     ws.freeze_panes = "A2"
     for item in _items(data or {}, sheet):
         ws.append([_to_cell(item.get(c.field), c) for c in sheet.columns])
+        for cell in ws[ws.max_row]:
+            _as_text(cell)
     for index, column in enumerate(sheet.columns, start=1):
         letter = ws.cell(row=1, column=index).column_letter
         ws.column_dimensions[letter].width = max(14, min(40, len(column.header) + 4))
@@ -267,7 +272,16 @@ def _items(data: dict, sheet: Sheet) -> list[dict]:
     return [{"nama": item} if isinstance(item, str) else item for item in items]
 
 
+def _as_text(cell) -> None:
+    """A text a spreadsheet would run as a formula (a name starting with =) stays text."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+
+
 def _to_cell(value: Any, column: Column) -> Any:
+    """A dossier value as a cell: text without the characters a workbook cannot hold (escaping.cell_stripped)."""
+    if isinstance(value, str):
+        value = cell_stripped(value)
     if value is None:
         return None
     if column.kind == "bool":

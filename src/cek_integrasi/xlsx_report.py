@@ -1,6 +1,7 @@
 """The compliance report and the screening result as XLSX workbooks (openpyxl).
 
-Text that a spreadsheet would take for a formula (=, +, -, @ ...) is stored as plain text.
+Text that a spreadsheet would take for a formula (=, +, -, @ ...) is stored as plain text; the
+characters a workbook cannot hold (control characters from a name) are written as <U+XXXX>.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import i18n
 from .compliance import summarize
+from .escaping import cell as safe_cell
 from .outputs import FORMULA_STARTS
 from .report import Report
 
@@ -23,8 +25,8 @@ BOLD = Font(bold=True)
 
 
 def put(sheet: Worksheet, values: Iterable[object], bold: bool = False) -> None:
-    """Append a row; strings are always text, never formulas."""
-    sheet.append(list(values) or [""])
+    """Append a row; strings are always text, never formulas, characters a workbook cannot hold made visible."""
+    sheet.append([safe_cell(value) for value in values] or [""])
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
             cell.data_type = "s"
