@@ -10,6 +10,7 @@ from tabulate import tabulate
 
 from .. import i18n
 from ..errors import InputError
+from ..escaping import terminal
 from ..outputs import write_atomic
 from ..render import FORMATS, Parts, render, render_input_problem, render_problem
 from ..report import Report
@@ -119,7 +120,7 @@ def diff(old, new, fmt, lang) -> None:
     for key, changes in (("diff_new", result.new_findings), ("diff_fixed", result.fixed), ("diff_unchanged", result.unchanged)):
         click.echo(f"{i18n.text(f'ui.{key}', lang)}: {len(changes)}")
         if changes:
-            rows = [[c.code, c.name, c.rule, c.subject, _states(c, lang), c.message] for c in changes]
+            rows = [[terminal(v) for v in (c.code, c.name, c.rule, c.subject, _states(c, lang), c.message)] for c in changes]
             click.echo(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=[None, 20, None, 24, 22, 60]))
         click.echo()
 
