@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -31,9 +32,22 @@ def client(pack, tmp_path):
     return app.test_client()
 
 
+def _token(client) -> str:
+    """The CSRF token of the upload form, as a browser gets it with the page."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
+
+
 def _upload(client, *files, **form):
-    data = {"dossier": [(open(f, "rb"), Path(f).name) for f in files], "as_of": AS_OF, **form}
-    return client.post("/periksa", data=data, content_type="multipart/form-data")
+    """Post files as the page does and follow to the result page, waiting while it is being checked."""
+    data = {"dossier": [(open(f, "rb"), Path(f).name) for f in files], "as_of": AS_OF, "csrf_token": _token(client), **form}
+    response = client.post("/periksa", data=data, content_type="multipart/form-data")
+    for _ in range(600):
+        if response.status_code not in (202, 303):
+            return response
+        if response.status_code == 202:
+            time.sleep(0.1)
+        response = client.get(response.location if response.status_code == 303 else response.request.full_path)
+    raise AssertionError("the check did not end")
 
 
 def test_upload_shows_the_findings_of_check_and_cleans_its_temporary_folder(client, tmp_path):

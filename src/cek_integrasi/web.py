@@ -1,8 +1,11 @@
 """A local web page for facilitators: upload dossiers, read the findings, download the report.
 
-Flask, bound to 127.0.0.1 by default. Uploads are limited in size, kept in memory for the
-language switch, and written only into a temporary folder that is removed as soon as the check
-is done. Everything shown is escaped by Jinja2; no resource is loaded from the network.
+Flask, bound to 127.0.0.1 by default. Only loopback host names are served and every POST must come
+from the page itself (web_guard.py, a CSRF token from Flask-WTF): another site cannot drive it.
+Uploads are limited in size and number of files, kept in memory for the language switch, checked
+off the request threads (web_jobs.py) and written only into a temporary folder that is removed as
+soon as the check is done. Everything shown is escaped by Jinja2; no resource is loaded from the
+network. Every refusal and error is a page in the user's language.
 """
 
 from __future__ import annotations
@@ -10,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import tempfile
-from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Iterable
+from concurrent.futures import TimeoutError as NotYet
 from pathlib import Path
 
-from flask import Flask, Response, abort, render_template, request
-from werkzeug.exceptions import RequestEntityTooLarge
+from flask import Flask, Response, abort, g, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.utils import secure_filename
 
 from . import __version__, i18n
@@ -25,28 +29,49 @@ from .report import Report
 from .rulepack import RulePack
 from .run import Run
 from .waivers import WaiverSet
+from .web_guard import allowed_names, host_allowed, origin_allowed
+from .web_jobs import Checks, Upload
 from .xlsx_report import report_workbook
 
 ACCEPTED = (".xlsx", ".yaml", ".yml", ".json")
 KEEP = 20  # uploads kept in memory for the language switch and downloads
+MAX_FILES = 500  # files in one upload
+FORM_FIELDS = 16  # room for the form's other fields in the parts of an upload
 
 
-@dataclass
-class Upload:
-    files: list[tuple[str, bytes]]
-    before: str | None
-    as_of: dt.date
-
-
-def create_app(pack: RulePack, max_upload_mb: int = 10, jobs: int = 1, upload_root: str | None = None) -> Flask:
+def create_app(
+    pack: RulePack,
+    max_upload_mb: int = 10,
+    jobs: int = 1,
+    upload_root: str | None = None,
+    allow_hosts: Iterable[str] = (),
+    max_files: int = MAX_FILES,
+    wait_seconds: float = 1.0,
+) -> Flask:
+    """The page. `allow_hosts`: host names served besides the loopback ones (--allow-host);
+    `wait_seconds`: how long a request waits for a check before showing "being checked"."""
     app = Flask(__name__, template_folder="templates")
     app.jinja_env.autoescape = True  # our templates end in .j2, which Flask would not escape by default
     app.config["MAX_CONTENT_LENGTH"] = max_upload_mb * 1024 * 1024
-    uploads: OrderedDict[str, Upload] = OrderedDict()
+    app.config["MAX_FORM_PARTS"] = max_files + FORM_FIELDS
+    app.config["SECRET_KEY"] = secrets.token_bytes(32)  # signs the CSRF session cookie; new at every start
+    app.config["WTF_CSRF_TIME_LIMIT"] = None  # a page left open overnight still posts
+    names = allowed_names(allow_hosts)
+
+    @app.before_request
+    def same_site_only():
+        """Refuse another host name (DNS rebinding) and a POST from another site, before anything else."""
+        if not host_allowed(request.host, names):
+            return refused("web.foreign_host", 403, host=request.host)
+        if request.method == "POST" and not origin_allowed(request.headers.get("Origin"), names):
+            return refused("web.foreign_origin", 403)
+        g.same_site = True  # from here on the form may be read
+        return None
+
+    CSRFProtect(app)  # after the guard: a refused request is not even parsed
 
     def lang() -> str:
-        form = request.form if request.content_length and request.content_length <= app.config["MAX_CONTENT_LENGTH"] else {}
-        chosen = request.args.get("lang") or form.get("lang") or i18n.DEFAULT
+        chosen = request.args.get("lang") or _form(request).get("lang") or i18n.DEFAULT
         return chosen if chosen in i18n.LANGUAGES else i18n.DEFAULT
 
     def page(template: str, **context):
@@ -58,8 +83,12 @@ def create_app(pack: RulePack, max_upload_mb: int = 10, jobs: int = 1, upload_ro
             show=lambda value: i18n.show(value, current),
             version=__version__,
             pack=pack,
+            max_files=max_files,
             **context,
         )
+
+    def refused(key: str, status: int, **context):
+        return page("web_message.html.j2", message=i18n.text(key, lang(), **context)), status
 
     def check(upload: Upload, language: str) -> Report:
         with tempfile.TemporaryDirectory(prefix="cek-integrasi-", dir=upload_root) as folder:
@@ -72,6 +101,18 @@ def create_app(pack: RulePack, max_upload_mb: int = 10, jobs: int = 1, upload_ro
             report = Report(**run.header(), dossiers=list(run.results()), **run.footer())
         return _named(report, folder, upload)
 
+    checks = Checks(check, keep=KEEP)
+
+    def checked(token: str):
+        """The report of an upload in the user's language, or the page to show instead (expired, being checked)."""
+        future = checks.report(token, lang())
+        if future is None:
+            return None, refused("web.expired", 404)
+        try:
+            return future.result(timeout=wait_seconds), None
+        except NotYet:
+            return None, (page("web_message.html.j2", message=i18n.text("web.checking", lang()), refresh=True), 202)
+
     @app.get("/")
     def index():
         stages = [(code, stage.label[lang()]) for code, stage in pack.plan.stages.items()]
@@ -80,6 +121,8 @@ def create_app(pack: RulePack, max_upload_mb: int = 10, jobs: int = 1, upload_ro
     @app.post("/periksa")
     def upload():
         files = [(secure_filename(f.filename or "") or "dossier", f.read()) for f in request.files.getlist("dossier") if f.filename]
+        if len(files) > max_files:
+            return form_error(i18n.text("web.too_many_files", lang(), count=len(files), max_files=max_files), 413)
         if not files:
             return page("web_index.html.j2", error=i18n.text("web.no_file", lang()), stages=[], max_mb=max_upload_mb, today=""), 400
         refused = [name for name, _ in files if Path(name).suffix.lower() not in ACCEPTED]
@@ -93,23 +136,26 @@ def create_app(pack: RulePack, max_upload_mb: int = 10, jobs: int = 1, upload_ro
             as_of = dt.date.fromisoformat(request.form.get("as_of") or dt.date.today().isoformat())
         except ValueError:
             as_of = dt.date.today()
-        token = secrets.token_urlsafe(12)
-        uploads[token] = Upload(files, before, as_of)
-        while len(uploads) > KEEP:
-            uploads.popitem(last=False)
-        return result(token)
+        token = checks.add(Upload(files, before, as_of))
+        checks.report(token, lang())  # checking starts now, off this thread
+        return redirect(url_for("result", token=token, lang=lang()), 303)
 
     @app.get("/hasil/<token>")
     def result(token: str):
-        upload = uploads.get(token) or abort(404)
-        report = check(upload, lang())
+        report, instead = checked(token)
+        if report is None:
+            return instead
+        upload = checks.get(token)
         before = upload.before and pack.plan.stages[upload.before].label[lang()]
         return page("web_result.html.j2", report=report, token=token, before=before, as_of=upload.as_of)
 
     @app.get("/laporan/<token>.<fmt>")
     def download(token: str, fmt: str):
-        upload = uploads.get(token) or abort(404)
-        report = check(upload, lang())
+        if fmt not in ("html", "xlsx"):
+            abort(404)
+        report, instead = checked(token)
+        if report is None:
+            return instead
         if fmt == "html":
             body, mime = render_html(report).encode("utf-8"), "text/html; charset=utf-8"
         elif fmt == "xlsx":
@@ -123,12 +169,39 @@ def create_app(pack: RulePack, max_upload_mb: int = 10, jobs: int = 1, upload_ro
     def rules():
         return page("web_rules.html.j2", rules=pack.rules)
 
+    def form_error(message: str, status: int):
+        return page("web_index.html.j2", error=message, stages=[], max_mb=max_upload_mb, today=""), status
+
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_error):
-        message = i18n.text("web.too_large", lang(), max_mb=max_upload_mb)
-        return page("web_index.html.j2", error=message, stages=[], max_mb=max_upload_mb, today=""), 413
+        if (request.content_length or 0) <= app.config["MAX_CONTENT_LENGTH"]:  # werkzeug: more parts than MAX_FORM_PARTS
+            return form_error(i18n.text("web.too_many_parts", lang(), max_files=max_files), 413)
+        return form_error(i18n.text("web.too_large", lang(), max_mb=max_upload_mb), 413)
+
+    @app.errorhandler(CSRFError)
+    def stale_form(_error):
+        return refused("web.csrf", 400)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return refused("web.not_found" if error.code == 404 else "web.bad_request", error.code or 400)
+
+    @app.errorhandler(Exception)
+    def defect(error: Exception):  # a defect of ours: a page in the user's language, never a traceback
+        app.logger.exception("internal error")
+        return refused("web.internal_error", 500, reason=type(error).__name__)
 
     return app
+
+
+def _form(req) -> dict:
+    """The posted form, when it may be read: the request passed the guard and its form fits the limits."""
+    if not g.get("same_site") or not req.content_length or req.content_length > req.max_content_length:
+        return {}
+    try:
+        return req.form
+    except RequestEntityTooLarge:  # too many parts
+        return {}
 
 
 def _named(report: Report, folder: str, upload: Upload) -> Report:
