@@ -177,14 +177,25 @@ def _read_json(path: Path, text: str) -> Any:
     try:
         return json.loads(text, object_pairs_hook=no_duplicates)
     except json.JSONDecodeError as exc:
+        if exc.msg.startswith("Invalid control character"):
+            raise _control_character(path, text, exc.pos) from None
         raise InputError(path, "", "json_rusak", line=exc.lineno, detail=exc.msg, col=exc.colno) from None
     except RecursionError:
         raise InputError(path, "", "terlalu_dalam") from None
 
 
+def _control_character(path: Path, text: str, position: int) -> InputError:
+    """A control character written raw in a file (both readers refuse it): where, and which."""
+    char = text[position] if 0 <= position < len(text) else "?"
+    line = text.count("\n", 0, position) + 1
+    return InputError(path, "", "karakter_kendali", line=line, kode=f"U+{ord(char):04X}")
+
+
 def _read_yaml(path: Path, text: str, lines: dict[str, int]) -> Any:
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a control character)
+        raise _control_character(path, text, exc.position) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
