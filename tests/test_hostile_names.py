@@ -114,3 +114,27 @@ def test_every_roster_row_is_in_every_screening_format(tmp_path):
     assert run("screen", roster, "--format", "xlsx", "-o", out, *AS_OF).exit_code == 2
     bad = openpyxl.load_workbook(out)["Baris bermasalah"]
     assert sorted({r[0] for r in bad.iter_rows(min_row=2, values_only=True)}) == [3, 5, 8, 10]
+
+
+def test_the_web_page_and_its_downloads_hold_any_name(pack, tmp_path):
+    from cek_integrasi.web import create_app
+
+    client = create_app(pack, upload_root=str(tmp_path / "uploads")).test_client()
+    (tmp_path / "uploads").mkdir()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
+    source = hostile(tmp_path)
+    data = {"dossier": [(source.open("rb"), "aneh.yaml")], "as_of": "2014-03-01", "csrf_token": token}
+    response = client.post("/periksa", data=data, content_type="multipart/form-data")
+    for _ in range(300):
+        response = client.get(response.location if response.status_code == 303 else response.request.full_path)
+        if response.status_code == 200:
+            break
+    page = response.get_data(as_text=True)
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page and 'data-rule="BA-14"' in page
+    path = response.request.path.replace("/hasil/", "/laporan/")
+    book = client.get(path + ".xlsx")
+    assert book.status_code == 200
+    cells = [c for sheet in openpyxl.load_workbook(io.BytesIO(book.data)) for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any(c.startswith("Bonto <b>Bangun</b> <U+001B>[31mMERAH") for c in cells)
+    html = client.get(path + ".html").get_data(as_text=True)
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
