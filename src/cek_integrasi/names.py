@@ -36,7 +36,7 @@ def _latin_twin(char: str) -> str | None:
     A plain ASCII twin is preferred, of the letter itself or else of its other case (the Cyrillic
     в looks like a small capital ʙ, its capital В like B), so that case folding cannot undo it.
     """
-    if not char.isalpha() or categories.alias(char) in SCRIPTLESS | {"LATIN"}:
+    if not char.isalpha() or _script(char) in SCRIPTLESS | {"LATIN"}:
         return None
     own = _twins(char)
     for candidate, swap in [(t, False) for t in own] + [(t, True) for t in _twins(char.swapcase())]:
@@ -50,12 +50,25 @@ def _twins(char: str) -> list[str]:
     found = confusables.is_confusable(char, preferred_aliases=["latin"]) if len(char) == 1 else False
     if not found:
         return []
-    return [h["c"] for h in found[0]["homoglyphs"] if all(categories.alias(c) in {"LATIN"} | SCRIPTLESS for c in h["c"])]
+    return [h["c"] for h in found[0]["homoglyphs"] if all(_script(c) in {"LATIN"} | SCRIPTLESS for c in h["c"])]
+
+
+@lru_cache(maxsize=4096)
+def _script(char: str) -> str:
+    """The Unicode script of a character (COMMON for spaces and punctuation, INHERITED for accents)."""
+    return categories.alias(char)
+
+
+def _plain(name: str) -> bool:
+    """Printable ASCII: nothing to normalise, nothing doubtful (most names; the fast path)."""
+    return name.isascii() and name.isprintable()
 
 
 @lru_cache(maxsize=65536)
 def identity(name: str | None) -> str:
     """The key two names of one person share: NFKC, invisibles removed, look-alikes made Latin, case and spacing folded."""
+    if _plain(name or ""):
+        return " ".join((name or "").casefold().split())
     text = "".join(c for c in unicodedata.normalize("NFKC", name or "") if not invisible(c))
     text = "".join(_latin_twin(c) or c for c in text)
     return " ".join(unicodedata.normalize("NFKC", text.casefold()).split())
@@ -80,6 +93,8 @@ def oddities(name: str | None) -> tuple[Oddity, ...]:
     Latin letter; script: the name's letters come from more than one script (each letter outside
     the script of most of them is named).
     """
+    if _plain(name or ""):
+        return ()
     text = unicodedata.normalize("NFC", name or "")
     found: dict[str, Oddity] = {}
     for char in text:
@@ -87,11 +102,11 @@ def oddities(name: str | None) -> tuple[Oddity, ...]:
             found.setdefault(char, Oddity("invisible", char))
         elif _latin_twin(char):
             found.setdefault(char, Oddity("lookalike", char))
-    scripts = [categories.alias(c) for c in text if c.isalpha() and categories.alias(c) not in SCRIPTLESS]
+    scripts = [_script(c) for c in text if c.isalpha() and _script(c) not in SCRIPTLESS]
     if len(set(scripts)) > 1:
         main = max(set(scripts), key=scripts.count)
         for char in text:
-            if char.isalpha() and categories.alias(char) not in SCRIPTLESS | {main}:
+            if char.isalpha() and _script(char) not in SCRIPTLESS | {main}:
                 found.setdefault(char, Oddity("script", char))
     return tuple(found.values())
 
