@@ -125,9 +125,9 @@ def create_app(
             return form_error(i18n.text("web.too_many_files", lang(), count=len(files), max_files=max_files), 413)
         if not files:
             return page("web_index.html.j2", error=i18n.text("web.no_file", lang()), stages=[], max_mb=max_upload_mb, today=""), 400
-        refused = [name for name, _ in files if Path(name).suffix.lower() not in ACCEPTED]
-        if refused:
-            message = i18n.text("web.bad_type", lang(), names=", ".join(refused), accepted=", ".join(ACCEPTED))
+        wrong_type = [name for name, _ in files if Path(name).suffix.lower() not in ACCEPTED]
+        if wrong_type:
+            message = i18n.text("web.bad_type", lang(), names=", ".join(wrong_type), accepted=", ".join(ACCEPTED))
             return page("web_index.html.j2", error=message, stages=[], max_mb=max_upload_mb, today=""), 400
         before = request.form.get("before") or None
         if before is not None and before not in pack.plan.stages:
@@ -158,10 +158,8 @@ def create_app(
             return instead
         if fmt == "html":
             body, mime = render_html(report).encode("utf-8"), "text/html; charset=utf-8"
-        elif fmt == "xlsx":
-            body, mime = report_workbook(report), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         else:
-            abort(404)
+            body, mime = report_workbook(report), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         name = f"laporan-cek-integrasi.{fmt}"
         return Response(body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
