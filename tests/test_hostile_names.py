@@ -21,6 +21,7 @@ AS_OF = ["--as-of", "2014-03-01"]
 VILLAGE = "Bonto <b>Bangun</b> \x1b[31mMERAH\x1b[0m *tebal* [x](http://evil.example) | pipa `kode`"
 SIGNER = "Daeng\x07 Ngalle <img src=x onerror=alert(1)>"
 OFFICIAL = "Hasna\x0bwati\u202e"
+KECAMATAN = "Rilau\x1b Ale\t[2]"  # also a sheet name in the XLSX report
 RAW = ("\x1b", "\x07", "\x0b", "\u202e")
 
 
@@ -30,7 +31,7 @@ def run(*args):
 
 def hostile(tmp_path: Path) -> Path:
     data = apply_edits(load_base("desa_lengkap.yaml"), {"set": {
-        "nama": VILLAGE, "berita_acara[0].penandatangan[2].nama": SIGNER, "aparatur[1].nama": OFFICIAL,
+        "nama": VILLAGE, "berita_acara[0].penandatangan[2].nama": SIGNER, "aparatur[1].nama": OFFICIAL, "kecamatan": KECAMATAN,
     }})
     path = tmp_path / "aneh\x1b]0;judul\x07.yaml"  # a file name can be hostile too
     path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
@@ -67,7 +68,9 @@ def test_the_xlsx_report_is_written_with_control_characters_made_visible(tmp_pat
     out = tmp_path / "laporan.xlsx"
     result = run("report", hostile(tmp_path), "--format", "xlsx", "-o", out, *AS_OF)
     assert result.exit_code == 0, result.output
-    cells = [c for sheet in openpyxl.load_workbook(out) for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    book = openpyxl.load_workbook(out)
+    assert "Rilau Ale  2 " in book.sheetnames  # a sheet of the kecamatan, its name made valid
+    cells = [c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert "Bonto <b>Bangun</b> <U+001B>[31mMERAH<U+001B>[0m *tebal* [x](http://evil.example) | pipa `kode`" in cells
     assert any("Daeng<U+0007> Ngalle" in c for c in cells)
 

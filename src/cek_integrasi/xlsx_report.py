@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import i18n
 from .compliance import summarize
 from .escaping import cell as safe_cell
+from .escaping import cell_stripped
 from .outputs import FORMULA_STARTS
 from .report import Report
 
@@ -52,8 +53,8 @@ def table(sheet: Worksheet, headers: list[str], rows: Iterable[Iterable[object]]
 
 
 def sheet_title(name: str, used: set[str]) -> str:
-    """A valid, unique sheet name (31 characters, none of []:*?/\\)."""
-    base = re.sub(r"[\[\]:*?/\\]", " ", name)[:31] or "-"
+    """A valid, unique sheet name (31 characters, none of []:*?/\\ nor a control character)."""
+    base = re.sub(r"[\[\]:*?/\\\t\n\r]", " ", cell_stripped(name))[:31] or "-"
     title, n = base, 2
     while title.lower() in used:
         title = f"{base[:28]}~{n}"
