@@ -141,3 +141,11 @@ def test_the_web_page_and_its_downloads_hold_any_name(pack, tmp_path):
     assert any(c.startswith("Bonto <b>Bangun</b> <U+001B>[31mMERAH") for c in cells)
     html = client.get(path + ".html").get_data(as_text=True)
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_messages_naming_files_show_their_control_characters(tmp_path):
+    out = tmp_path / "laporan\x1b[2J.html"
+    result = run("report", hostile(tmp_path), "-o", out, *AS_OF)
+    said = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    assert result.exit_code == 0 and out.exists()
+    assert "laporan<U+001B>[2J.html" in said and "\x1b" not in said

@@ -17,6 +17,7 @@ import click
 
 from .. import i18n
 from ..errors import InputError
+from ..escaping import terminal
 from ..facts import Context
 from ..outputs import OutputError, guard, write_atomic
 from ..render import render_problem
@@ -106,7 +107,7 @@ def _run(paths, lang, as_of, before, complete, waiver_files, no_waivers, jobs, p
 
 
 def _fail(message: str) -> None:
-    click.echo(message, err=True)
+    click.echo(terminal(message), err=True)
     sys.exit(EXIT_INPUT)
 
 
@@ -119,4 +120,4 @@ def _write_or_print(output: Path | None, data: bytes, lang: str, count: int | No
     except OSError as error:
         _fail(i18n.text("ui.output_failed", lang, path=output, reason=error.strerror or error))
     if count is not None:
-        click.echo(i18n.text("ui.written_screen", lang, path=output, villages=count), err=True)
+        click.echo(terminal(i18n.text("ui.written_screen", lang, path=output, villages=count)), err=True)

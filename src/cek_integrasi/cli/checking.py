@@ -70,7 +70,7 @@ def report(fmt, output, **run) -> None:
         write_atomic(output, _report_bytes(fmt, result))
     except OSError as error:
         _fail(i18n.text("ui.output_failed", run["lang"], path=output, reason=error.strerror or error))
-    click.echo(i18n.text("ui.written", run["lang"], path=output, dossiers=result.summary.dossiers), err=True)
+    click.echo(terminal(i18n.text("ui.written", run["lang"], path=output, dossiers=result.summary.dossiers)), err=True)
     if result.input_errors:
         sys.exit(EXIT_INPUT)
 

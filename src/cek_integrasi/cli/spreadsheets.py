@@ -12,6 +12,7 @@ import yaml
 from .. import i18n
 from ..dossier import load_dossier
 from ..errors import InputError
+from ..escaping import terminal
 from ..render import render_problem
 from .base import EXIT_INPUT, _as_of, _fail, _load, _write_or_print, lang_option, main, pack_option
 
@@ -64,7 +65,7 @@ def template(kind, output, lang, pack_id) -> None:
         _fail(i18n.text("ui.output_exists", lang, path=output))
     stages = tuple(code for code, stage in _load(pack_id).plan.stages.items() if stage.level == kind)
     _write_or_print(output, workbook.write_workbook(kind, stages), lang)
-    click.echo(i18n.text("ui.template_written", lang, path=output), err=True)
+    click.echo(terminal(i18n.text("ui.template_written", lang, path=output)), err=True)
 
 
 @main.command()
@@ -96,7 +97,7 @@ def convert(source, output, lang, pack_id) -> None:
     else:
         _fail(i18n.text("input.format_tidak_dikenal", lang, suffix=suffix or "-"))
     _write_or_print(output, payload, lang)
-    click.echo(i18n.text("ui.converted", lang, source=source, path=output), err=True)
+    click.echo(terminal(i18n.text("ui.converted", lang, source=source, path=output)), err=True)
 
 
 @main.command()
@@ -112,4 +113,4 @@ def generate(count, output, seed, year, lang) -> None:
     if output.exists() and any(output.iterdir()):
         _fail(i18n.text("ui.output_not_empty", lang, path=output))
     stats = synthetic.generate(count, output, seed, year)
-    click.echo(i18n.text("ui.generated", lang, path=output, **vars(stats)))
+    click.echo(terminal(i18n.text("ui.generated", lang, path=output, **vars(stats))))
