@@ -68,7 +68,6 @@ def test_a_post_from_another_site_or_without_the_pages_token_is_refused(app, tmp
     assert null.status_code == 403
     forged = client.post("/periksa?lang=en", data={"dossier": _files(1)}, content_type="multipart/form-data")
     assert forged.status_code == 400 and "was not sent from this page" in forged.get_data(as_text=True)
-    assert list(tmp_path.iterdir()) == []  # nothing was checked
     own = client.post("/periksa", data={"dossier": _files(1), "csrf_token": token}, headers={"Origin": "http://localhost"})
     assert own.status_code == 303 and "/hasil/" in own.location
 
@@ -95,6 +94,20 @@ def test_an_expired_or_unknown_link_gives_a_page_in_the_users_language(app):
     unknown = client.get("/tidak-ada")
     assert unknown.status_code == 404 and "Halaman ini tidak ada." in unknown.get_data(as_text=True)
     assert 'lang="id"' in unknown.get_data(as_text=True) and "Not Found" not in unknown.get_data(as_text=True)
+
+
+def test_uploads_are_checked_once_per_language_and_only_the_last_ones_are_kept():
+    import datetime as dt
+
+    from cek_integrasi.web_jobs import Checks, Upload
+
+    done = []
+    checks = Checks(lambda upload, lang: done.append((upload.before, lang)) or f"{upload.before}-{lang}", keep=2)
+    tokens = [checks.add(Upload([], f"u{i}", dt.date(2014, 3, 1))) for i in range(3)]
+    assert checks.report(tokens[0], "id") is None  # the oldest link has expired
+    assert checks.report(tokens[2], "id").result(timeout=10) == "u2-id"
+    assert checks.report(tokens[2], "id").result(timeout=10) == "u2-id" and checks.report(tokens[2], "en").result(timeout=10) == "u2-en"
+    assert sorted(done) == [("u2", "en"), ("u2", "id")]  # each language checked once
 
 
 # ---------------------------------------------------------------- the real server
