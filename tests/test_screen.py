@@ -77,7 +77,7 @@ def test_xlsx_output_has_villages_counts_and_bad_rows(tmp_path):
     out = tmp_path / "hasil.xlsx"
     assert run("screen", BROKEN, "--format", "xlsx", "-o", out, *AS_OF).exit_code == 2  # written, with bad rows
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Penyaringan", "Per kecamatan", "Baris bermasalah", "Tentang"]
+    assert book.sheetnames == ["Penyaringan", "Temuan", "Per kecamatan", "Baris bermasalah", "Tentang"]
     villages = list(book["Penyaringan"].iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in villages] == [2, 4, 6, 7, 9, 11] and book["Penyaringan"].auto_filter.ref
     bad = list(book["Baris bermasalah"].iter_rows(min_row=2, values_only=True))

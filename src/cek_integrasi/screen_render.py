@@ -7,14 +7,13 @@ import datetime as dt
 import io
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from openpyxl import Workbook
 from tabulate import tabulate
 
 from . import i18n
 from .escaping import terminal
 from .outputs import defuse
 from .screening import COLUMNS, ScreenReport
-from .xlsx_report import put, table
+from .xlsx_layout import SheetPlan, Styled, save
 
 VERDICTS = ("WAJIB", "BELUM_MEMENUHI", "BUKAN_PARTISIPAN")
 _ENV = Environment(loader=PackageLoader("cek_integrasi", "templates"), autoescape=True, undefined=StrictUndefined)
@@ -87,30 +86,38 @@ def as_csv(report: ScreenReport) -> str:
 
 
 def as_xlsx(report: ScreenReport) -> bytes:
-    t = _t(report)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = t("screen.sheet_villages")
-    table(sheet, _village_headers(report), _village_rows(report), filters=True)
-    for letter, width in (("C", 24), ("D", 16), ("E", 26), ("F", 50), ("G", 40)):
-        sheet.column_dimensions[letter].width = width
-    counts = book.create_sheet(t("screen.per_kecamatan")[:31])
+    """Villages with their verdicts, every unmet condition with message, reference and remediation,
+    the counts per kecamatan, the rows not screened and what was screened; every sheet prints."""
+    t, lang = _t(report), report.lang
+    villages = SheetPlan(t("screen.sheet_villages"), lang)
+    villages.table(_village_headers(report), (
+        [*row[:4], Styled(row[4], v.verdict), *row[5:]] for v, row in zip(report.villages, _village_rows(report))
+    ), filters=True)
+    for column, width in ((6, 44), (7, 36)):
+        villages.widths[column] = width
+        villages.wrap.add(column)
+    findings = SheetPlan(t("xlsx.findings"), lang)
+    findings.table([t("screen.row"), t("ui.col_code"), t("screen.village"), t("report.kecamatan"), t("ui.col_rule"), t("ui.col_severity"),
+                    t("ui.col_message"), t("ui.col_reference"), t("ui.col_remediation")], (
+        [v.row, v.kode, v.nama, v.kecamatan, f.rule, Styled(t(f"severity.{f.severity}"), f.severity), f.message, f.reference, f.remediation]
+        for v in report.villages for f in (*v.unmet, *v.warnings)
+    ), filters=True)
+    for column, width in ((7, 50), (8, 18), (9, 44)):
+        findings.widths[column] = width
+        findings.wrap.add(column)
+    counts = SheetPlan(t("screen.per_kecamatan")[:31], lang)
     headers, rows = _count_rows(report)
-    table(counts, headers, rows)
-    counts.column_dimensions["A"].width = 20
-    bad = book.create_sheet(t("screen.bad_rows")[:31])
-    table(bad, [t("screen.row"), t("screen.column"), t("screen.value"), t("ui.col_message")],
-          ([p.row, p.column, p.value, p.message] for p in report.bad_rows))
-    bad.column_dimensions["D"].width = 80
-    about = book.create_sheet(t("screen.sheet_about"))
-    put(about, [t("screen.title")], bold=True)
-    put(about, [t("ui.as_of"), dt.date.fromisoformat(report.as_of)])
-    put(about, [t("ui.rule_pack"), f"{report.rule_pack['id']} {report.rule_pack['version']}", report.rule_pack["sha256"]])
-    put(about, [t("screen.roster"), report.roster["file"], report.roster["sha256"]])
-    put(about, ["cek-integrasi", report.version])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    counts.table(headers, rows)
+    bad = SheetPlan(t("screen.bad_rows")[:31], lang)
+    bad.table([t("screen.row"), t("screen.column"), t("screen.value"), t("ui.col_message")],
+              ([p.row, p.column, p.value, p.message] for p in report.bad_rows), filters=True)
+    about = SheetPlan(t("screen.sheet_about"), lang, freeze=False)
+    about.line(t("screen.title"), look="title", measured=False)
+    about.line(t("ui.as_of"), dt.date.fromisoformat(report.as_of))
+    about.line(t("ui.rule_pack"), f"{report.rule_pack['id']} {report.rule_pack['version']}", report.rule_pack["sha256"])
+    about.line(t("screen.roster"), report.roster["file"], report.roster["sha256"])
+    about.line("cek-integrasi", report.version)
+    return save([villages, findings, counts, bad, about])
 
 
 def as_html(report: ScreenReport) -> str:
@@ -127,13 +134,9 @@ def template_csv() -> str:
 
 
 def template_xlsx() -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "roster"
-    table(sheet, list(COLUMNS), [])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    sheet = SheetPlan("roster")
+    sheet.table(list(COLUMNS), [], filters=True)
+    return save([sheet])
 
 
 TEXT = {"table": as_table, "json": as_json, "csv": as_csv, "html": as_html}

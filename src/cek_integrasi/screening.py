@@ -67,6 +67,7 @@ class ScreenFinding(_Screen):
     title: str
     message: str
     reference: str
+    remediation: str
 
 
 class ScreenedVillage(_Screen):
@@ -249,7 +250,7 @@ def screen(checker: Checker, path: Path, as_of: dt.date) -> ScreenReport:
         dossier = DesaDossier.model_validate(data, context={"stages": stages})
         result = checker.check(Document(path, data), dossier, Context(as_of=as_of))
         own = [f for f in result.findings if f.rule.startswith(FAMILY + "-") and f.rule != VERDICT_RULE]
-        as_finding = lambda f: ScreenFinding(rule=f.rule, severity=f.severity, title=f.title, message=f.message, reference=f.reference)  # noqa: E731
+        as_finding = lambda f: ScreenFinding(rule=f.rule, severity=f.severity, title=f.title, message=f.message, reference=f.reference, remediation=f.remediation)  # noqa: E731
         villages.append(
             ScreenedVillage(
                 row=row.number, kode=dossier.kode, nama=dossier.nama, kecamatan=dossier.kecamatan, verdict=result.verdict,

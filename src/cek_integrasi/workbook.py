@@ -25,6 +25,7 @@ from .errors import InputError
 from .escaping import cell_stripped
 from .outputs import FORMULA_STARTS
 from .reading import Document, join
+from .xlsx_layout import lay_out
 
 LIST_SEPARATOR = ";"
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -209,13 +210,15 @@ def write_workbook(kind: str, stages: tuple[str, ...], data: dict | None = None)
             guide.append([f"{sheet.name}: {sheet.note}"])
     guide.append([])
     guide.append([KIND_CELL, kind])
-    guide.column_dimensions["A"].width = 110
+    lay_out(guide, header_row=None)  # the long instructions wrap
     for sheet in sheets_for(kind, stages):
         ws = book.create_sheet(sheet.name)
         if sheet.is_table:
             _write_table(ws, sheet, data)
+            lay_out(ws, filter_rows=max(MAX_ROWS, ws.max_row - 1))
         else:
             _write_record(ws, sheet, data)
+            lay_out(ws)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
