@@ -12,11 +12,13 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from . import i18n
 from .compliance import summarize
 from .report import Report
+from .signing import Signing
 
 _ENV = Environment(loader=PackageLoader("cek_integrasi", "templates"), autoescape=True, undefined=StrictUndefined)
 
 
-def render_html(report: Report) -> str:
+def render_html(report: Report, signing: Signing = Signing()) -> str:
+    """The report; with `signing`, a letterhead, a signature block and (brief) pages only for dossiers with findings."""
     lang = report.lang
     compliance = summarize(report)
     villages = [d for d in compliance.dossiers if d.result.kind == "desa"]
@@ -25,6 +27,8 @@ def render_html(report: Report) -> str:
         c=compliance,
         villages=villages,
         compliant=sum(1 for d in villages if d.compliant),
+        signing=signing,
+        shown_count=sum(1 for d in compliance.dossiers if signing.shows(d.result)),
         as_of=dt.date.fromisoformat(report.as_of),
         t=lambda key, **context: i18n.text(key, lang, **context),
         show=lambda value: i18n.show(value, lang),

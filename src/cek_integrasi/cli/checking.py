@@ -14,6 +14,7 @@ from ..escaping import terminal
 from ..outputs import write_atomic
 from ..render import FORMATS, Parts, render, render_input_problem, render_problem
 from ..report import Report
+from ..signing import Signatory, Signing
 from ..run import dossier_files
 from ..waivers import WaiverSet
 from ..workers import WorkerPool, validate_batch
@@ -40,34 +41,55 @@ def check(fmt, fail_on, **run) -> None:
         sys.exit(EXIT_FINDINGS)
 
 
-def _report_bytes(fmt: str, report: Report) -> bytes:
+def _report_bytes(fmt: str, report: Report, signing: Signing) -> bytes:
     if fmt == "html":
         from ..html_report import render_html
 
-        return render_html(report).encode("utf-8")
+        return render_html(report, signing).encode("utf-8")
     if fmt == "xlsx":
         from ..xlsx_report import report_workbook
 
-        return report_workbook(report)
+        return report_workbook(report, signing)
     return render(fmt, report).encode("utf-8")
 
 
 REPORT_FORMATS = ("html", "xlsx", "markdown", "json")
 
 
+def _signatory(ctx, _param, value: str | None) -> Signatory | None:
+    if value is None:
+        return None
+    try:
+        return Signatory.parse(value)
+    except ValueError:
+        raise click.BadParameter(i18n.text("sign.bad_signatory", ctx.params.get("lang", i18n.DEFAULT), value=value)) from None
+
+
 @main.command()
 @run_options
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="html", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True, help="File to write.")
-def report(fmt, output, **run) -> None:
+@click.option("--ringkas", "brief", is_flag=True,
+              help="Summary report: the summary pages, then pages only for the dossiers with findings (HTML).")
+@click.option("--kop", "letterhead", multiple=True, metavar="TEXT",
+              help="Letterhead line (repeatable, first line largest), e.g. --kop 'PEMERINTAH KABUPATEN BULUKUMBA' --kop 'KECAMATAN RILAU ALE'.")
+@click.option("--tempat", "place", default="", metavar="TEXT", help="Place of signing, printed with the as-of date, e.g. Bulukumba.")
+@click.option("--mengetahui", "acknowledged_by", callback=_signatory, metavar="'POSITION; NAME[; NIP]'",
+              help="Who acknowledges the report (signature block 'Mengetahui,'), e.g. 'Camat Rilau Ale; Drs. Andi Baso; 19650101 199003 1 005'.")
+@click.option("--pembuat", "prepared_by", callback=_signatory, metavar="'POSITION; NAME[; NIP]'",
+              help="Who prepared the report (signature block), e.g. 'Fasilitator Kecamatan; Nurhayati'.")
+def report(fmt, output, brief, letterhead, place, acknowledged_by, prepared_by, **run) -> None:
     """Write a compliance report (HTML, XLSX, Markdown or JSON) for a kecamatan or kabupaten.
 
-    Exit 0 when written; 2 when some input could not be read (the report is written and lists it).
+    HTML and XLSX can carry a letterhead and a signature block; `--ringkas` leaves out the pages of
+    dossiers without findings. Exit 0 when written; 2 when some input could not be read (the
+    report is written and lists it).
     """
+    signing = Signing(tuple(letterhead), place, acknowledged_by, prepared_by, brief)
     checking = _run(**run, output=output)
     result = Report(**checking.header(), dossiers=list(checking.results()), **checking.footer())
     try:
-        write_atomic(output, _report_bytes(fmt, result))
+        write_atomic(output, _report_bytes(fmt, result, signing))
     except OSError as error:
         _fail(i18n.text("ui.output_failed", run["lang"], path=output, reason=error.strerror or error))
     click.echo(terminal(i18n.text("ui.written", run["lang"], path=output, dossiers=result.summary.dossiers)), err=True)
