@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -163,3 +164,112 @@ def test_html_report_renders_in_chromium_to_png_and_a4_pdf_with_a_page_per_dossi
     text = "".join(page.extract_text() for page in pages)
     for dossier in report["dossiers"]:
         assert dossier["name"] in text
+
+
+SIGNED = [
+    "--kop", "PEMERINTAH KABUPATEN BULUKUMBA", "--kop", "KECAMATAN RILAU ALE", "--tempat", "Palampang",
+    "--mengetahui", "Camat Rilau Ale; Drs. Andi Baso Tenri; 19650101 199003 1 005", "--pembuat", "Fasilitator Kecamatan; Nurhayati, S.Sos",
+]
+
+
+def _with_findings(report) -> list[dict]:
+    return [d for d in report["dossiers"] if any(f["state"] in ("fail", "error", "waived") for f in d["findings"])]
+
+
+def _pdf_pages(html: Path, pdf: Path, png: Path | None = None) -> list[str]:
+    """The text of every page of the A4 PDF that Chromium prints of the page (Playwright's page.pdf)."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        page.goto(html.resolve().as_uri())
+        if png is not None:
+            page.locator(".kecamatan-chart").screenshot(path=png)
+        page.pdf(path=pdf, format="A4", print_background=True)
+        browser.close()
+    return [p.extract_text() for p in pypdf.PdfReader(pdf).pages]
+
+
+def test_kecamatan_chart_draws_the_share_of_villages_without_errors_with_a_printed_legend(sample_report):
+    report, out = sample_report
+    html = (out / "laporan.html").read_text("utf-8")
+    villages = [d for d in report["dossiers"] if d["kind"] == "desa" and d["kecamatan"] == "Rilau Ale"]
+    compliant = sum(1 for d in villages if not any(f["severity"] == "error" and f["state"] in ("fail", "error") for f in d["findings"]))
+    chart = html[html.index('class="kecamatan-chart"'):html.index("</svg>", html.index('class="kecamatan-chart"'))]
+    assert "<title>" not in chart  # nothing hides in a hover tooltip
+    bar = chart[chart.index("Rilau Ale"):]
+    green = float(bar.split('class="bar-compliant"')[0].rsplit('width="', 1)[1].split('"')[0])
+    assert green == round(260 * compliant / len(villages), 1) and f"{compliant} dari {len(villages)} desa ({round(100 * compliant / len(villages))}%)" in bar
+    text = " ".join(_parse(out / "laporan.html").text)
+    assert "Desa tanpa galat per kecamatan" in text and "desa tanpa galat" in text and "desa dengan galat" in text
+
+
+def test_timeline_shows_stage_labels_and_readable_dates(sample_report):
+    report, out = sample_report
+    text = " ".join(_parse(out / "laporan.html").text)
+    village = next(d for d in report["dossiers"] if d["kind"] == "desa" and any(s["date"] for s in d["timeline"]))
+    step = next(s for s in village["timeline"] if s["date"])
+    year, month, day = (int(part) for part in step["date"].split("-"))
+    months = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"]
+    assert step["label"] in text and f"{day} {months[month - 1]} {year}" in text
+    html = (out / "laporan.html").read_text("utf-8")
+    timelines = [part.split("</table>")[0] for part in html.split('<table class="timeline">')[1:]]
+    assert len(timelines) == sum(1 for d in report["dossiers"] if d["timeline"])
+    codes = {s["stage"] for d in report["dossiers"] for s in d["timeline"]}
+    assert not [code for code in codes if any(f">{code}<" in timeline for timeline in timelines)]  # labels, never stage codes
+    assert not [t for t in timelines if re.search(r"\d+/\d+/\d+|\d{4}-\d\d-\d\d", t)]  # no 12/02/13, no 2013-02-12
+
+
+def test_brief_report_has_the_summary_and_only_dossiers_with_findings(tmp_path):
+    report = json.loads(run("check", SAMPLES, "--format", "json", *AS_OF).output)
+    assert run("report", SAMPLES, "--ringkas", "-o", tmp_path / "r.html", *AS_OF).exit_code == 0
+    page = _parse(tmp_path / "r.html")
+    text = " ".join(page.text)
+    shown, every = _with_findings(report), report["dossiers"]
+    assert 0 < len(shown) < len(every) and len(page.sections) == len(shown)
+    assert f"halaman rinci hanya untuk {len(shown)} dari {len(every)} dossier" in text
+    assert all(d["name"] in text for d in every)  # every village is still in the summary table
+
+
+def test_hashes_are_in_the_appendix_only(sample_report):
+    report, out = sample_report
+    html = (out / "laporan.html").read_text("utf-8")
+    appendix = html.index('<div class="appendix">')
+    for digest in [report["rule_pack"]["sha256"], *(d["sha256"] for d in report["dossiers"])]:
+        assert html.index(digest) > appendix and html.count(digest) == 1
+
+
+def test_bad_signatory_is_a_usage_error(tmp_path):
+    result = run("report", SAMPLES, "--mengetahui", "Camat saja", "-o", tmp_path / "r.html", *AS_OF)
+    assert result.exit_code == 2 and "'Camat saja' bukan 'Jabatan; Nama'" in result.output and not (tmp_path / "r.html").exists()
+
+
+def test_xlsx_report_carries_letterhead_and_signature_block(tmp_path):
+    assert run("report", SAMPLES, "--format", "xlsx", "-o", tmp_path / "r.xlsx", *SIGNED, *AS_OF).exit_code == 0
+    rows = [[c for c in row if c not in (None, "")] for row in openpyxl.load_workbook(tmp_path / "r.xlsx")["Ringkasan"].iter_rows(values_only=True)]
+    assert rows[0] == ["PEMERINTAH KABUPATEN BULUKUMBA"] and rows[1] == ["KECAMATAN RILAU ALE"]
+    tail = [cell for row in rows[-8:] for cell in row]
+    assert tail == ["Palampang, 1 Maret 2014", "Mengetahui,", "Yang membuat laporan,", "Camat Rilau Ale", "Fasilitator Kecamatan",
+                    "Drs. Andi Baso Tenri", "Nurhayati, S.Sos", "NIP 19650101 199003 1 005"]
+
+
+@needs_chromium
+def test_signed_brief_report_prints_letterhead_signature_and_appendix_in_chromium(tmp_path):
+    report = json.loads(run("check", SAMPLES, "--format", "json", *AS_OF).output)
+    html = tmp_path / "r.html"
+    assert run("report", SAMPLES, "--ringkas", "-o", html, *SIGNED, *AS_OF).exit_code == 0
+    png = tmp_path / "chart.png"
+    pages = _pdf_pages(html, tmp_path / "r.pdf", png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert pages[0].startswith("PEMERINTAH KABUPATEN BULUKUMBA") and "desa tanpa galat" in pages[0] and "desa dengan galat" in pages[0]
+    signed = next(i for i, text in enumerate(pages) if "Mengetahui," in text)
+    first_dossier = next(i for i, text in enumerate(pages) if f"{_with_findings(report)[0]['name']} (" in text)
+    assert signed < first_dossier  # the summary is signed before the detail pages
+    for needle in ("Camat Rilau Ale", "Drs. Andi Baso Tenri", "NIP 19650101 199003 1 005", "Palampang, 1 Maret 2014", "Nurhayati, S.Sos"):
+        assert needle in pages[signed].replace("\n", " ")
+    assert "Lampiran: sidik berkas (sha256)" in pages[-1] and report["rule_pack"]["sha256"][:20] in pages[-1].replace("\n", "")
+    complete = run("report", SAMPLES, "-o", tmp_path / "all.html", *AS_OF)
+    assert complete.exit_code == 0 and len(_pdf_pages(tmp_path / "all.html", tmp_path / "all.pdf")) > len(pages)
