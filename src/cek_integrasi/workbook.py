@@ -29,7 +29,7 @@ from .xlsx_layout import lay_out
 
 LIST_SEPARATOR = ";"
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-BOLD = Font(bold=True)
+BOLD = Font(name="Calibri", bold=True)  # named: unnamed bold prints in a serif face in LibreOffice
 MAX_ROWS = 200  # rows of a table sheet that get drop-down lists in the template
 
 
@@ -203,7 +203,7 @@ def write_workbook(kind: str, stages: tuple[str, ...], data: dict | None = None)
     guide.title = GUIDE
     for line in INSTRUCTIONS[kind]:
         guide.append([line])
-    guide["A1"].font = Font(bold=True, size=14)
+    guide["A1"].font = Font(name="Calibri", bold=True, size=14)
     guide.append([])
     for sheet in sheets_for(kind, stages):
         if sheet.note:

@@ -35,6 +35,7 @@ DATE_FORMATS = {"id": "[$-421]d mmmm yyyy", "en": "[$-809]d mmmm yyyy"}  # "12 F
 _THIN = Side(style="thin", color="D0D0D0")
 _GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _TOP, _WRAP_TOP = Alignment(vertical="top"), Alignment(wrap_text=True, vertical="top")
+_LEFT_TOP = Alignment(horizontal="left", vertical="top")  # a date read as words, like the text beside it
 
 
 @dataclass(frozen=True)
@@ -46,24 +47,27 @@ class Look:
     wrap: bool = False
 
 
+def _font(**style) -> Font:
+    """A font named as the default one: without a name LibreOffice prints bold cells in a serif face."""
+    return Font(name="Calibri", **{"size": 11, **style})
+
+
 def _fill(colour: str) -> PatternFill:
     return PatternFill("solid", fgColor=colour)
 
 
 LOOKS: dict[str, Look] = {
-    "title": Look(Font(bold=True, size=14)),
-    "heading": Look(Font(bold=True, size=12)),
-    "bold": Look(Font(bold=True)),
-    "header": Look(Font(bold=True), _fill("F2F2F2"), wrap=True),
-    "error": Look(Font(bold=True, color="C62828")),
-    "warning": Look(Font(bold=True, color="EF6C00")),
-    "info": Look(Font(color="555555")),
-    "waived": Look(Font(italic=True, color="555555")),
-    "WAJIB": Look(Font(bold=True, color="2E7D32"), _fill("E8F5E9")),
-    "BELUM_MEMENUHI": Look(Font(bold=True, color="C62828"), _fill("FFEBEE")),
-    "BUKAN_PARTISIPAN": Look(Font(color="616161"), _fill("EEEEEE")),
-    "ok": Look(Font(bold=True, color="2E7D32")),
-    "small": Look(Font(size=9, color="616161")),
+    "title": Look(_font(bold=True, size=14)),
+    "heading": Look(_font(bold=True, size=12)),
+    "bold": Look(_font(bold=True)),
+    "header": Look(_font(bold=True), _fill("F2F2F2"), wrap=True),
+    "error": Look(_font(bold=True, color="C62828")),
+    "warning": Look(_font(bold=True, color="EF6C00")),
+    "info": Look(_font(color="555555")),
+    "waived": Look(_font(italic=True, color="555555")),
+    "WAJIB": Look(_font(bold=True, color="2E7D32"), _fill("E8F5E9")),
+    "BELUM_MEMENUHI": Look(_font(bold=True, color="C62828"), _fill("FFEBEE")),
+    "BUKAN_PARTISIPAN": Look(_font(color="616161"), _fill("EEEEEE")),
 }
 
 
@@ -124,7 +128,7 @@ class SheetPlan:
             if not row.measured:
                 continue
             for index, value in enumerate(row.values):
-                measured[index] = max(measured[index], _shown_length(value))
+                measured[index] = max(measured[index], _measured(value))
         widths = []
         for index in range(count):
             column = index + 1
@@ -134,7 +138,7 @@ class SheetPlan:
             natural = max(measured[index] + 2, self.header_widths.get(column, 0), MIN_WIDTH)
             if natural > MAX_WIDTH:
                 self.wrap.add(column)
-            widths.append(min(natural, MAX_WIDTH))
+            widths.append(min(round(natural), MAX_WIDTH))
         return widths
 
     def write(self, book: Workbook) -> None:
@@ -166,7 +170,8 @@ def print_layout(sheet, width: float, header_row: int | None) -> None:
     sheet.page_setup.fitToHeight = 0  # as many pages down as it takes
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.7
+    sheet.page_margins.footer = 0.3
     sheet.print_options.horizontalCentered = True
     if header_row:
         sheet.print_title_rows = f"{header_row}:{header_row}"
@@ -210,8 +215,8 @@ class _CellMaker:
                 cell.fill = chosen.fill
         if dated:
             cell.number_format = self.date_format
-        if wrapped or grid:
-            cell.alignment = _WRAP_TOP if wrapped else _TOP
+        if wrapped or grid or dated:
+            cell.alignment = _WRAP_TOP if wrapped else _LEFT_TOP if dated else _TOP
         if grid:
             cell.border = _GRID
         return cell._style
@@ -245,6 +250,14 @@ def _shown_length(value: object) -> int:
     if isinstance(value, dt.date):
         return 17  # "12 September 2013"
     return max((len(part) for part in str(value).split("\n")), default=0)
+
+
+def _measured(value: object) -> float:
+    """The room a value takes: bold text is about a tenth wider."""
+    length = _shown_length(value)
+    if isinstance(value, Styled) and LOOKS[value.look].font is not None and LOOKS[value.look].font.b:
+        return length * 1.1
+    return length
 
 
 def save(plans: Iterable[SheetPlan]) -> bytes:
