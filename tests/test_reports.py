@@ -202,7 +202,7 @@ def test_kecamatan_chart_draws_the_share_of_villages_without_errors_with_a_print
     assert "<title>" not in chart  # nothing hides in a hover tooltip
     bar = chart[chart.index("Rilau Ale"):]
     green = float(bar.split('class="bar-compliant"')[0].rsplit('width="', 1)[1].split('"')[0])
-    assert green == round(260 * compliant / len(villages), 1) and f"{compliant} dari {len(villages)} desa ({round(100 * compliant / len(villages))}%)" in bar
+    assert green == round(240 * compliant / len(villages), 1) and f"{compliant} dari {len(villages)} desa ({round(100 * compliant / len(villages))}%)" in bar
     text = " ".join(_parse(out / "laporan.html").text)
     assert "Desa tanpa galat per kecamatan" in text and "desa tanpa galat" in text and "desa dengan galat" in text
 
