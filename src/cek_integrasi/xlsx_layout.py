@@ -279,7 +279,7 @@ def lay_out(sheet, header_row: int | None = 1, filter_rows: int = 0) -> None:
         for cell in row:
             if cell.value is not None:
                 widths[cell.column] = max(widths.get(cell.column, 0), _shown_length(cell.value) + 2)
-    total = 0.0
+    total, heights = 0.0, {}
     for column, natural in widths.items():
         dimension = sheet.column_dimensions[get_column_letter(column)]
         width = min(max(natural, dimension.width or 0, MIN_WIDTH), MAX_WIDTH)
@@ -289,6 +289,9 @@ def lay_out(sheet, header_row: int | None = 1, filter_rows: int = 0) -> None:
             for (cell,) in sheet.iter_rows(min_col=column, max_col=column, min_row=(header_row or 0) + 1):
                 if isinstance(cell.value, str) and len(cell.value) + 2 > MAX_WIDTH:
                     cell.alignment = _WRAP_TOP
+                    heights[cell.row] = max(heights.get(cell.row, 1), _lines(cell.value, width))
+    for row, lines in heights.items():  # LibreOffice does not grow rows for wrapped text on opening a file
+        sheet.row_dimensions[row].height = LINE_HEIGHT * lines
     print_layout(sheet, total, header_row)
     if header_row:
         sheet.freeze_panes = f"A{header_row + 1}"
