@@ -83,6 +83,9 @@ def test_report_findings_carry_message_reference_remediation_wrapped_and_coloure
     expected = [(f["message"], f["reference"], f["remediation"]) for d in report["dossiers"] for f in d["findings"]]
     assert [(r[7].value, r[8].value, r[9].value) for r in rows] == expected
     assert all(r[7].alignment.wrap_text and r[9].alignment.wrap_text for r in rows)
+    width = _width(sheet, "H")
+    long_rows = [r[7].row for r in rows if len(r[7].value) > 2.5 * width]
+    assert long_rows and all(sheet.row_dimensions[n].height >= 45 for n in long_rows)  # tall enough for 3+ lines
     colours = {r[4].value: r[4].font.color.rgb for r in rows if r[4].font.color is not None}
     assert colours["galat"].endswith("C62828") and colours["peringatan"].endswith("EF6C00")
     assert all(r[4].font.b for r in rows if r[4].value == "galat")

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from copy import copy
 from collections.abc import Iterable
+from copy import copy
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
