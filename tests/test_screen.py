@@ -129,3 +129,11 @@ def test_screening_html_renders_in_chromium(tmp_path):
     png = tmp_path / "hasil.png"
     screenshot(out, png, tmp_path / "profile")
     assert png.stat().st_size > 20_000
+
+
+def test_html_chart_has_a_printed_legend(tmp_path):
+    out = tmp_path / "hasil.html"
+    assert run("screen", ROSTER_CSV, "--format", "html", "-o", out, *AS_OF).exit_code == 0
+    html = out.read_text("utf-8")
+    legend = html[html.index('<p class="legend">'):html.index("</p>", html.index('<p class="legend">'))]
+    assert [word in legend for word in ("WAJIB integrasi", "BELUM MEMENUHI syarat", "BUKAN peserta PNPM-MPd")] == [True] * 3
