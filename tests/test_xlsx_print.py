@@ -106,6 +106,7 @@ def test_report_dates_read_as_people_write_them(written):
     summary = openpyxl.load_workbook(out / "laporan.xlsx")["Ringkasan"]
     date = next(row[1] for row in summary.iter_rows() if row[0].value == "Per tanggal")
     assert date.value.date().isoformat() == "2014-03-01" and date.number_format == "[$-421]d mmmm yyyy"
+    assert date.alignment.horizontal == "left"
 
 
 def test_screening_findings_sheet_carries_message_reference_and_remediation(written):

@@ -34,8 +34,7 @@ LINE_HEIGHT = 15  # points per line of 11-point text
 DATE_FORMATS = {"id": "[$-421]d mmmm yyyy", "en": "[$-809]d mmmm yyyy"}  # "12 Februari 2013" in either locale
 _THIN = Side(style="thin", color="D0D0D0")
 _GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_TOP, _WRAP_TOP = Alignment(vertical="top"), Alignment(wrap_text=True, vertical="top")
-_LEFT_TOP = Alignment(horizontal="left", vertical="top")  # a date read as words, like the text beside it
+_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 
 
 @dataclass(frozen=True)
@@ -215,8 +214,8 @@ class _CellMaker:
                 cell.fill = chosen.fill
         if dated:
             cell.number_format = self.date_format
-        if wrapped or grid or dated:
-            cell.alignment = _WRAP_TOP if wrapped else _LEFT_TOP if dated else _TOP
+        if wrapped or grid or dated:  # a date is read as words, left-aligned like the text beside it
+            cell.alignment = Alignment(wrap_text=wrapped, vertical="top", horizontal="left" if dated else None)
         if grid:
             cell.border = _GRID
         return cell._style
