@@ -12,11 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import typing
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -24,13 +27,16 @@ from . import model
 from .errors import InputError
 from .escaping import cell_stripped
 from .outputs import FORMULA_STARTS
-from .reading import Document, join
+from .reading import MAX_ITEMS, MAX_TEXT, Document, check_limits, join
 from .xlsx_layout import lay_out
 
 LIST_SEPARATOR = ";"
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 BOLD = Font(name="Calibri", bold=True)  # named: unnamed bold prints in a serif face in LibreOffice
 MAX_ROWS = 200  # rows of a table sheet that get drop-down lists in the template
+MAX_INFLATED = 50 * 1024 * 1024  # bytes of a workbook's archive once inflated (a real dossier: under 2 MB)
+MAX_ENTRIES = 200  # files in a workbook's archive (a dossier template has about 40)
+MAX_SHEETS = 50  # sheet names listed in a message
 
 
 @dataclass(frozen=True)
@@ -319,30 +325,64 @@ class _Reader:
 
 
 def read_workbook(path: Path, raw: bytes) -> Document:
-    """A filled dossier workbook as a Document of plain data, with the sheet/row/column of each value."""
+    """A filled dossier workbook as a Document of plain data, with the sheet/row/column of each value.
+
+    Read within the limits of every dossier (reading.MAX_*): the archive's entries and inflated size
+    are judged from its index before anything is inflated, and only the columns a sheet has and
+    the rows a list may hold are read, so a tiny file declaring a cell at XFD1048576 or inflating
+    to millions of rows costs no more than a real dossier.
+    """
+    _check_archive(path, raw)
     try:
-        book = load_workbook(io.BytesIO(raw), data_only=True)
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         raise InputError(path, "", "bukan_xlsx") from None
-    kind = _kind(book)
-    if kind is None:
-        raise InputError(path, "", "bukan_dossier_xlsx", sheets=", ".join(book.sheetnames))
-    reader = _Reader(path, {"jenis": kind})
-    for sheet in sheets_for(kind, ()):  # the choices of stage codes only matter when writing
-        if sheet.name not in book.sheetnames:
-            raise InputError(path, "", "sheet_hilang", sheet=sheet.name)
-        ws = book[sheet.name]
-        if sheet.is_table:
-            _read_table(reader, ws, sheet)
-        else:
-            _read_record(reader, ws, sheet)
-    return Document(path, reader.data, lines={}, raw=raw, places=reader.places)
+    try:
+        kind = _kind(book)
+        if kind is None:
+            raise InputError(path, "", "bukan_dossier_xlsx", sheets=", ".join(book.sheetnames[:MAX_SHEETS]))
+        reader = _Reader(path, {"jenis": kind})
+        for sheet in sheets_for(kind, ()):  # the choices of stage codes only matter when writing
+            if sheet.name not in book.sheetnames:
+                raise InputError(path, "", "sheet_hilang", sheet=sheet.name)
+            ws = book[sheet.name]
+            if sheet.is_table:
+                _read_table(reader, ws, sheet)
+            else:
+                _read_record(reader, ws, sheet)
+    finally:
+        book.close()
+    return Document(path, check_limits(path, reader.data), lines={}, raw=raw, places=reader.places)
+
+
+def _check_archive(path: Path, raw: bytes) -> None:
+    """Refuse a workbook whose archive holds more entries or inflates to more bytes than the limits."""
+    try:
+        entries = zipfile.ZipFile(io.BytesIO(raw)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise InputError(path, "", "bukan_xlsx") from None
+    inflated = sum(entry.file_size for entry in entries)  # zipfile never inflates past the declared size
+    if len(entries) > MAX_ENTRIES or inflated > MAX_INFLATED:
+        raise InputError(path, "", "xlsx_terlalu_besar", mb=round(inflated / 1048576, 1), max_mb=MAX_INFLATED // 1048576,
+                         entries=len(entries), max_entries=MAX_ENTRIES)
+
+
+def _rows(reader: _Reader, ws, sheet: str, width: int, first: int = 1) -> Iterator[tuple[int, tuple]]:
+    """(row number, values) of the first `width` columns, up to the most rows a list may hold;
+    a value past them is refused (reading stops there, however many rows the sheet declares)."""
+    last = MAX_ITEMS + 1  # the header row and MAX_ITEMS items
+    for number, row in enumerate(ws.iter_rows(min_row=first, max_row=last + 1, max_col=width, values_only=True), start=first):
+        if number > last:
+            if any(value is not None for value in row):
+                raise InputError(reader.path, f"Sheet {sheet}, baris {number}", "terlalu_banyak_item", max=MAX_ITEMS)
+            return
+        yield number, row
 
 
 def _kind(book) -> str | None:
     if GUIDE not in book.sheetnames:
         return None
-    for row in book[GUIDE].iter_rows(values_only=True):
+    for row in book[GUIDE].iter_rows(max_row=100, max_col=2, values_only=True):
         if row and row[0] == KIND_CELL and len(row) > 1 and row[1] in INSTRUCTIONS:
             return row[1]
     return None
@@ -350,13 +390,14 @@ def _kind(book) -> str | None:
 
 def _read_record(reader: _Reader, ws, sheet: Sheet) -> None:
     labels = {c.header: c for c in sheet.columns}
-    for row_number, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+    for row_number, row in _rows(reader, ws, sheet.name, 2, first=2):
         if not row or row[0] is None:
             continue
         column = labels.get(str(row[0]).strip())
         if column is None:
-            raise InputError(reader.path, f"Sheet {sheet.name}, baris {row_number}", "baris_tidak_dikenal", label=row[0], sheet=sheet.name)
-        value = _from_cell(row[1] if len(row) > 1 else None, column)
+            raise InputError(reader.path, f"Sheet {sheet.name}, baris {row_number}", "baris_tidak_dikenal",
+                             label=str(row[0])[:80], sheet=sheet.name)
+        value = _cell(reader, row[1] if len(row) > 1 else None, column, f"Sheet {sheet.name}, baris {row_number}")
         if value is None:
             continue
         target = reader.data
@@ -369,13 +410,13 @@ def _read_record(reader: _Reader, ws, sheet: Sheet) -> None:
 
 
 def _read_table(reader: _Reader, ws, sheet: Sheet) -> None:
-    rows = ws.iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+    rows = _rows(reader, ws, sheet.name, len(sheet.columns))
+    header = [str(h).strip() if h is not None else "" for h in next(rows, (1, ()))[1]]
     expected = [c.header for c in sheet.columns]
     if header[: len(expected)] != expected:
         raise InputError(reader.path, f"Sheet {sheet.name}, baris 1", "judul_kolom", sheet=sheet.name, expected=" | ".join(expected))
-    for row_number, row in enumerate(rows, start=2):
-        values = {c.field: _from_cell(v, c) for c, v in zip(sheet.columns, row)}
+    for row_number, row in rows:
+        values = {c.field: _cell(reader, v, c, f"Sheet {sheet.name}, baris {row_number}") for c, v in zip(sheet.columns, row)}
         if all(v is None for v in values.values()):
             continue
         item = {k: v for k, v in values.items() if v is not None}
@@ -413,6 +454,15 @@ def _place_item(reader: _Reader, where: str, sheet: Sheet, row_number: int) -> N
     reader.place(where, sheet.name, row_number)
     for column in sheet.columns:
         reader.place(join(where, column.field), sheet.name, row_number, column)
+
+
+def _cell(reader: _Reader, value: Any, column: Column, row: str) -> Any:
+    """A cell read with `_from_cell`, or InputError naming the cell for an error value or a too long text."""
+    if isinstance(value, str) and value.strip() in ERROR_CODES:
+        raise InputError(reader.path, f"{row}, kolom {column.header}", "sel_galat", nilai=value.strip())
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        raise InputError(reader.path, f"{row}, kolom {column.header}", "teks_terlalu_panjang", panjang=len(value), max=MAX_TEXT)
+    return _from_cell(value, column)
 
 
 def _from_cell(value: Any, column: Column) -> Any:
