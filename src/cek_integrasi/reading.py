@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from collections.abc import Iterator
 
 import yaml
@@ -117,26 +119,46 @@ def join(parent: str, key: str | int) -> str:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The bytes of an input file within the size limit, or InputError."""
+    """The bytes of a regular file within the size limit, or InputError.
+
+    Opened without blocking and judged by what was opened (fstat), so a named pipe, a device
+    (a link to /dev/zero), a socket or a folder is refused at once, and never more than
+    MAX_BYTES + 1 bytes are read, whatever size the file claims.
+    """
+    with open_regular(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size <= MAX_BYTES:
+            data = handle.read(MAX_BYTES + 1)
+            size = max(size, len(data))
+    if size > MAX_BYTES:
+        raise InputError(path, "", "file_terlalu_besar", mb=round(size / 1048576, 1), max_mb=MAX_BYTES // 1048576)
+    return data
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """`path` opened for reading if it is a regular file (a link is followed), else InputError."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(path, "", "file_terlalu_besar", mb=round(size / 1048576, 1), max_mb=MAX_BYTES // 1048576)
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
     except FileNotFoundError:
         raise InputError(path, "", "file_tidak_ada") from None
-    except IsADirectoryError:
-        raise InputError(path, "", "bukan_file") from None
     except PermissionError:
-        raise InputError(path, "", "file_tidak_bisa_dibaca") from None
+        raise InputError(path, "", "folder_tidak_bisa_dibaca" if path.is_dir() else "file_tidak_bisa_dibaca") from None
+    except OSError as exc:
+        raise InputError(path, "", "file_tidak_bisa_dibuka", detail=exc.strerror or str(exc)) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise InputError(path, "", "bukan_file" if stat.S_ISDIR(mode) else "bukan_file_biasa")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
 
 
 def read_document(path: Path) -> Document:
     """Read `path` (YAML or JSON) or raise InputError naming the file and the place."""
     suffix = path.suffix.lower()
+    raw = read_bytes(path)  # first: a folder that cannot be opened is reported as such, whatever its name
     if suffix not in YAML_SUFFIXES + JSON_SUFFIXES:
         raise InputError(path, "", "format_tidak_dikenal", suffix=suffix or "(tanpa akhiran)")
-    raw = read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -5,7 +5,14 @@ in one engine session each. Results come back in file order while later batches 
 checked, so a run holds only a few batches in memory. A worker that dies (a segfault in the C
 engine, the process killed) breaks its pool: the files of the batch it held are retried one by one
 in a fresh worker, a file that kills that worker too is reported with every rule in state `error`
-("needs manual review"), and the other batches lost with the pool are simply run again.
+("needs manual review"), and the other batches lost with the pool are simply run again. The
+parent never reads the file itself: if even loading it kills a worker, it is an input problem
+("needs manual review"), so a file that exhausts memory costs its own report, never the run.
+
+Each worker's address space is limited (RLIMIT_AS, `CEK_INTEGRASI_WORKER_MEMORY_MB`, default
+WORKER_MEMORY_MB; 0: no limit), so one file cannot take the machine: past the limit the file gets
+MemoryError in its worker and is reported as needing manual review. A worker exits by itself
+within a second of its parent's death (even SIGKILL), instead of living on as an orphan.
 """
 
 from __future__ import annotations
@@ -13,6 +20,10 @@ from __future__ import annotations
 import gc
 import hashlib
 import multiprocessing
+import os
+import resource
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -27,7 +38,7 @@ from .errors import InputError
 from .evaluate import Checker, unevaluated
 from .facts import Context, VillageSummary
 from .model import Dossier, KecamatanDossier
-from .reading import Document
+from .reading import Document, open_regular
 from .report import DossierResult, InputProblem
 from .rulepack import RulePack
 from .stages import recorded_stages
@@ -36,6 +47,14 @@ from .waivers import WaiverSet
 _checker: Checker | None = None
 _forced = False  # --pack named the pack: it judges every plan year
 BATCH = 100  # dossiers per engine session and per task sent to a worker (measured: 200 faults in 5x the pages)
+WORKER_MEMORY_MB = 3072  # address space of a worker (a worker checking 100 dossiers uses about 300 MB)
+MEMORY_VARIABLE = "CEK_INTEGRASI_WORKER_MEMORY_MB"
+
+
+def worker_memory_mb() -> int:
+    """The address-space limit of each worker in MiB (0: none), from the environment or the default."""
+    written = os.environ.get(MEMORY_VARIABLE, "").strip()
+    return int(written) if written.isdigit() else WORKER_MEMORY_MB
 
 
 @dataclass
@@ -70,10 +89,28 @@ class Outcome:
         return DossierResult.model_validate_json(self.result_json) if self.result_json else None
 
 
-def _start_worker(pack: RulePack, lang: str, waivers: WaiverSet, forced: bool) -> None:
+def _start_worker(pack: RulePack, lang: str, waivers: WaiverSet, forced: bool, memory_mb: int, parent: int) -> None:
     global _checker, _forced
+    _watch_parent(parent)
+    if memory_mb:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
     _checker, _forced = Checker(pack, lang, waivers), forced
     gc.freeze()  # what lives as long as the worker is never scanned for cycles again
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit this worker when its parent is gone (re-parented: getppid changes), checked every second.
+
+    A thread polling works whatever thread started the worker (PR_SET_PDEATHSIG would fire when
+    that thread ends, killing the workers of a pool started by a web request thread)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(3)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 def _run_batch(task, *args):
@@ -96,6 +133,9 @@ def problems_of(error: Exception, path: Path, lang: str) -> list[InputProblem]:
             InputProblem(file=str(p.path), sha256=digest, line=p.line, place=p.where, message=p.describe(lang))
             for p in getattr(error, "problems", [error])
         ]
+    if isinstance(error, MemoryError):
+        message = i18n.text("ui.out_of_memory", lang, mb=worker_memory_mb())
+        return [InputProblem(file=str(path), sha256=digest, line=None, place="", message=message)]
     reason = f"{type(error).__name__}: {error}"
     message = i18n.text("ui.internal_error", lang, reason=reason)
     return [InputProblem(file=str(path), sha256=digest, line=None, place="", message=message)]
@@ -104,9 +144,9 @@ def problems_of(error: Exception, path: Path, lang: str) -> list[InputProblem]:
 def file_sha256(path: Path) -> str | None:
     """sha256 of a file's bytes, or None if it cannot be read."""
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:  # never a pipe or a device: hashing one would never end
             return hashlib.file_digest(handle, "sha256").hexdigest()
-    except OSError:
+    except (OSError, InputError):
         return None
 
 
@@ -124,7 +164,7 @@ def check_batch(paths: list[Path], ctx: Context, villages: dict[str, VillageSumm
             doc, dossier = load_dossier(path, stages)
             if not _forced:
                 require_plan_year(checker.pack, doc, dossier)
-        except Exception as error:  # InputError, or a defect of ours: reported, never a traceback
+        except Exception as error:  # InputError, MemoryError or a defect of ours: reported, never a traceback
             outcomes[i] = Outcome(problems=problems_of(error, path, checker.lang))
             continue
         if isinstance(dossier, KecamatanDossier) and villages is None:
@@ -185,7 +225,7 @@ class WorkerPool:
     def _executor(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
             workers, mp_context=self._context, initializer=_start_worker,
-            initargs=(self.pack, self.lang, self.waivers, self.forced),
+            initargs=(self.pack, self.lang, self.waivers, self.forced, worker_memory_mb(), os.getpid()),
         )
 
     def stream(self, paths: list[tuple[int, Path]], extra: Callable[[list[int]], tuple]) -> Iterator[tuple[int, Outcome]]:
@@ -235,15 +275,37 @@ class WorkerPool:
                 except BrokenProcessPool:
                     executor.shutdown(cancel_futures=True)
                     executor = self._executor(1)
-                    outcome = self._crashed(path)
+                    outcome = self._crashed(executor, path)
+                    if outcome is None:  # loading the file alone kills a worker: the pool is broken again
+                        executor.shutdown(cancel_futures=True)
+                        executor = self._executor(1)
+                        outcome = self._unloadable(path)
                 yield index, outcome
         finally:
             executor.shutdown(cancel_futures=True)
 
-    def _crashed(self, path: Path) -> Outcome:
+    def _crashed(self, executor: ProcessPoolExecutor, path: Path) -> Outcome | None:
+        """A file that killed its worker twice: every rule `error`, from the file loaded in a worker
+        (never in this process: it may be the file that exhausts memory), or None if that dies too."""
         try:
-            doc, dossier = load_dossier(path, set(self.pack.plan.stages))
+            return executor.submit(_run_batch, _crashed_batch, [path], None, None).result()[0]
+        except BrokenProcessPool:
+            return None
+
+    def _unloadable(self, path: Path) -> Outcome:
+        message = i18n.text("ui.worker_died_reading", self.lang)
+        return Outcome(problems=[InputProblem(file=str(path), sha256=file_sha256(path), line=None, place="", message=message)])
+
+
+def _crashed_batch(paths: list[Path], _ctx: Context, _villages) -> list[Outcome]:
+    """In a worker: each file's result with every rule `error` (its checking killed a worker twice)."""
+    checker, outcomes = _checker, []
+    for path in paths:
+        try:
+            doc, dossier = load_dossier(path, set(checker.pack.plan.stages))
         except Exception as error:
-            return Outcome(problems=problems_of(error, path, self.lang))
-        reason = i18n.text("ui.worker_crashed", self.lang)
-        return Outcome.of(unevaluated(self.pack, self.lang, doc, dossier, reason))
+            outcomes.append(Outcome(problems=problems_of(error, path, checker.lang)))
+            continue
+        reason = i18n.text("ui.worker_crashed", checker.lang)
+        outcomes.append(Outcome.of(unevaluated(checker.pack, checker.lang, doc, dossier, reason)))
+    return outcomes
