@@ -243,11 +243,11 @@ CATALOGUE: dict[str, dict[str, FactSpec]] = {
     },
     "tahap": {
         "kode": FactSpec(S, "Stage code of a step of the cycle that applies to this dossier (rules/<pack>/stages.yaml)."),
-        "tercatat": FactSpec(B, "The step is recorded in tahapan (its first entry counts)."),
+        "tercatat": FactSpec(B, "The step is recorded in tahapan (its earliest-dated entry counts)."),
         "urutan_benar": FactSpec(
             B, "The step is not dated before any recorded step that must precede it (true when not recorded)."
         ),
-        "tidak_melewati_tanggal_periksa": FactSpec(B, "The step is not dated after the as-of date (true when not recorded)."),
+        "tidak_melewati_tanggal_periksa": FactSpec(B, "No entry of the step is dated after the as-of date (true when not recorded)."),
         "sesudahnya_tercatat": FactSpec(B, "A step that must come after this one is recorded."),
         "diwajibkan": FactSpec(
             B, "The user asked for it: it must precede the forum named by --before, or --complete was given."

@@ -9,7 +9,7 @@ DOC = PROJECT_ROOT / "docs" / "facts.md"
 SUBJECTS = {
     "desa": "The village as a whole (one per dossier; path: the dossier).",
     "berita_acara": "One Berita Acara (path: berita_acara[i]).",
-    "forum": "One recorded stage, the first entry of each stage code (path: tahapan[i]).",
+    "forum": "One recorded stage, the earliest-dated entry of each stage code (path: tahapan[i]).",
     "kegiatan": "One RKP-Desa activity (path: rkp_desa.kegiatan[i]).",
     "tim_penyusun": "The Tim Penyusun of one plan, when the team or its forming stage is recorded.",
     "instrumen": "One establishing document checked against the step it follows or precedes (path: the document).",

@@ -22,21 +22,35 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-KODE_DESA = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
-KODE_KECAMATAN = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
+KODE_DESA = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$", re.ASCII)  # ASCII: full-width digits are not a code
+KODE_KECAMATAN = re.compile(r"^\d{2}\.\d{2}\.\d{2}$", re.ASCII)
+TAHUN_MASUK_AKAL = (1990, 2100)  # years a date of this planning cycle can have (as Tahun)
+JUMLAH_TERBESAR = 10**15  # Rupiah: far above any village budget, far below what the rules engine holds (2^63)
 
 
 
 def _parse_tanggal(value: object) -> object:
     """Accept only a real calendar date written YYYY-MM-DD (or a date object)."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        return _plausible(value)
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip(), re.ASCII):
         try:
-            return dt.date.fromisoformat(value.strip())
+            date = dt.date.fromisoformat(value.strip())
         except ValueError:
             raise PydanticCustomError("tanggal_mustahil", "tanggal '{input}' tidak ada di kalender", {"input": value})
+        return _plausible(date)
     raise PydanticCustomError("tanggal_format", "tanggal harus ditulis TTTT-BB-HH", {"input": str(value)})
+
+
+def _plausible(value: dt.date) -> dt.date:
+    """A date whose year this planning can have (year 0001 is a typo of 2011, not a date to order)."""
+    low, high = TAHUN_MASUK_AKAL
+    if not low <= value.year <= high:
+        raise PydanticCustomError(
+            "tanggal_tahun", "tahun {tahun} pada tanggal '{input}' tidak masuk akal",
+            {"input": value.isoformat(), "tahun": value.year, "min": low, "max": high},
+        )
+    return value
 
 
 def _parse_ya_tidak(value: object) -> object:
@@ -194,7 +208,7 @@ class Kegiatan(_Strict):
     """One activity of the RKP-Desa."""
 
     nama: Teks
-    jumlah: int | None = Field(None, description="Besar dana (Rupiah).")
+    jumlah: int | None = Field(None, ge=0, le=JUMLAH_TERBESAR, description="Besar dana (Rupiah).")
     sumber_dana: Teks | None = Field(None, description="blm_pnpm, apbd, add, swadaya atau lainnya.")
 
 

@@ -23,10 +23,25 @@ Recorded = dict[str, tuple[int, "Tahap"]]
 
 
 def recorded_stages(tahapan: list[Tahap]) -> Recorded:
-    """Stage code -> (index, record) of its first entry in a dossier's tahapan."""
-    out: Recorded = {}
+    """Stage code -> (index, record) of its earliest-dated entry in a dossier's tahapan (the first
+    written among entries of the same date), in the order those entries are written.
+
+    A stage recorded twice counts from when it first took place, whatever order the entries are
+    written in; `latest_stage_dates` gives the other end (a repeat dated after the as-of date).
+    """
+    chosen: Recorded = {}
     for i, stage in enumerate(tahapan):
-        out.setdefault(stage.kode, (i, stage))
+        if stage.kode not in chosen or stage.tanggal < chosen[stage.kode][1].tanggal:
+            chosen[stage.kode] = (i, stage)
+    return dict(sorted(chosen.items(), key=lambda item: item[1][0]))
+
+
+def latest_stage_dates(tahapan: list[Tahap]) -> dict[str, dt.date]:
+    """Stage code -> the latest date any of its entries carries."""
+    out: dict[str, dt.date] = {}
+    for stage in tahapan:
+        if stage.kode not in out or stage.tanggal > out[stage.kode]:
+            out[stage.kode] = stage.tanggal
     return out
 
 

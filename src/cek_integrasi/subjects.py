@@ -18,7 +18,7 @@ from dataclasses import replace
 from . import desa_facts, kecamatan_facts
 from .facts import VERDICT_FACT, Context, DocumentRef, DoubtfulName, Subject, VillageSummary, person
 from .model import BeritaAcara, DesaDossier, Dossier, Tahap
-from .stages import Order, Recorded, Stage, StagePlan, recorded_stages
+from .stages import Order, Recorded, Stage, StagePlan, latest_stage_dates, recorded_stages
 
 
 def head_of(dossier: Dossier, ctx: Context, plan: StagePlan) -> Subject:
@@ -58,7 +58,7 @@ def subjects_of(
     out += [berita_acara(i, ba, stages, head_role, heads, officials) for i, ba in enumerate(dossier.berita_acara)]
     out += forums(dossier, stages)
     out += [instrument(entry, stages, dossier, plan.stages) for entry in instruments]
-    out += steps(stages, order, dossier.jenis, ctx, documents)
+    out += steps(stages, order, dossier.jenis, ctx, documents, latest_stage_dates(dossier.tahapan))
     return out
 
 
@@ -164,9 +164,17 @@ def instrument(
 
 
 def steps(
-    stages: Recorded, order: Order, level: str, ctx: Context, documents: dict[str, tuple[DocumentRef, dt.date | None]]
+    stages: Recorded,
+    order: Order,
+    level: str,
+    ctx: Context,
+    documents: dict[str, tuple[DocumentRef, dt.date | None]],
+    latest: dict[str, dt.date],
 ) -> list[Subject]:
-    """One subject per step of the cycle that applies to this dossier, earliest first."""
+    """One subject per step of the cycle that applies to this dossier, earliest first.
+
+    A step recorded more than once counts from its earliest entry and is judged against the
+    as-of date by its latest (`latest`), so the findings never depend on the order of entries."""
     required = {c for c in order.before(ctx.before)} if ctx.before else set()
     out = []
     for code in order.steps(level):
@@ -179,7 +187,7 @@ def steps(
             "kode": code,
             "tercatat": record is not None,
             "urutan_benar": not too_late_for,
-            "tidak_melewati_tanggal_periksa": record is None or record.tanggal <= ctx.as_of,
+            "tidak_melewati_tanggal_periksa": record is None or latest[code] <= ctx.as_of,
             "sesudahnya_tercatat": bool(later),
             "diwajibkan": ctx.complete or code in required,
             "dalam_cakupan": ctx.before is None or code in required,
@@ -193,6 +201,7 @@ def steps(
             "pendahulu_tanggal": max((stages[c][1].tanggal for c in too_late_for), default=None),
             "sesudahnya": [order.stages[c].label for c in later],
             "tanggal_periksa": ctx.as_of,
+            "tanggal_terakhir": latest.get(code),
             "forum_tujuan": order.stages[ctx.before].label if ctx.before else None,
             "dokumen": replace(document, date=None) if document else None,
             "tanggal_dokumen": document_date,
