@@ -14,13 +14,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, i18n
 from .facts import Context, VillageSummary
 from .reading import JSON_SUFFIXES, YAML_SUFFIXES
 from .report import SEVERITIES, DossierResult, InputProblem, Summary, WaiverStatus
 from .rulepack import RulePack
 from .waivers import WaiverSet
-from .workers import WorkerPool
+from .workers import WorkerPool, file_sha256
 
 
 def dossier_files(paths: Iterable[Path]) -> list[Path]:
@@ -61,6 +61,7 @@ class Run:
         self.dossiers = 0
         self.severities: Counter[str] = Counter()
         self.waived: Counter[tuple[str, int]] = Counter()
+        self.codes: dict[str, str] = {}  # region code -> the first file of the run that holds it
 
     def header(self) -> dict[str, Any]:
         return {
@@ -88,7 +89,8 @@ class Run:
         for index, outcome in self.pool.stream(list(enumerate(self.files)), lambda _batch: (self.ctx, None)):
             if outcome.deferred:
                 deferred[index] = outcome.kecamatan
-            if outcome.village:
+                self._once(outcome.kecamatan, self.files[index])
+            if outcome.village and self._once(outcome.village.kode, self.files[index]):
                 by_kecamatan.setdefault(outcome.village.kode.rsplit(".", 1)[0], {})[outcome.village.kode] = outcome.village
             yield from self._take(outcome)
 
@@ -98,6 +100,16 @@ class Run:
 
         for _, outcome in self.pool.stream([(i, self.files[i]) for i in deferred], villages_of):
             yield from self._take(outcome)
+
+    def _once(self, code: str, path: Path) -> bool:
+        """True for the first file of a region code; a later one is reported as an input problem
+        (its dossier is still checked, but the kecamatan check sees the first file's village)."""
+        first = self.codes.setdefault(code, str(path))
+        if first == str(path):
+            return True
+        message = i18n.text("input.kode_ganda_di_run", self.lang, kode=code, file=first)
+        self.problems.append(InputProblem(file=str(path), sha256=file_sha256(path), line=None, place="kode", message=message))
+        return False
 
     def _take(self, outcome) -> Iterator:
         if outcome.problems:
