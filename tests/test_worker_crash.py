@@ -1,10 +1,17 @@
-"""A worker process that really dies (SIGSEGV) costs one dossier, never the batch, never a silent pass."""
+"""A worker process that really dies (SIGSEGV, SIGKILL, out of memory) costs one dossier, never the batch,
+never the run, never a silent pass; workers never outlive their parent."""
 
 from __future__ import annotations
 
 import ctypes
 import json
 import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 import yaml
@@ -12,7 +19,10 @@ from click.testing import CliRunner
 
 from casekit import apply_edits, load_base
 from cek_integrasi.cli import main
+from cek_integrasi import workers
 from cek_integrasi.evaluate import Checker
+from cek_integrasi.rulepack import load_pack
+from cek_integrasi.waivers import WaiverSet
 
 AS_OF = ["--as-of", "2014-03-01"]
 
@@ -71,3 +81,121 @@ def test_a_dossier_whose_worker_died_once_is_retried_alone_and_reported_normally
     code, report = _run(batch)
     assert code == 0 and marker.exists()
     assert [d["verdict"] for d in report["dossiers"]] == ["WAJIB"] * 4
+
+
+def _batch_with(folder, name: str):
+    """The batch fixture's four dossiers and a fifth, `name`, that the test makes deadly."""
+    (folder / name).write_text((folder / "0.yaml").read_text("utf-8").replace("73.02.05.2000", "73.02.05.2099"), "utf-8")
+    return folder
+
+
+def test_a_file_that_kills_every_worker_reading_it_is_reported_and_the_parent_never_reads_it(batch, monkeypatch):
+    parent, read_here = os.getpid(), []
+    original = workers.load_dossier
+
+    def deadly(path, *args, **kwargs):
+        if path.name == "boros.yaml":
+            if os.getpid() == parent:
+                read_here.append(path)  # the parent reading it could be what exhausts the machine
+            else:
+                os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer does
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(workers, "load_dossier", deadly)
+    code, report = _run(_batch_with(batch, "boros.yaml"))
+    assert code == 2 and read_here == []
+    assert [d["name"] for d in report["dossiers"]] == ["Bonto Bangun", "Desa Mogok", "Bulo Lohe", "Bonto Sallang"]
+    assert all(d["verdict"] == "WAJIB" for d in report["dossiers"])
+    [problem] = report["input_errors"]
+    assert problem["file"].endswith("boros.yaml")
+    assert problem["message"].startswith("error: perlu diperiksa manual: proses pemeriksa berhenti mendadak")
+
+
+def test_a_file_that_exhausts_the_worker_memory_limit_is_a_finding_for_manual_review(batch, monkeypatch):
+    monkeypatch.setenv(workers.MEMORY_VARIABLE, "2500")
+    original = workers.load_dossier
+
+    def greedy(path, *args, **kwargs):
+        if path.name == "boros.yaml":
+            return [bytearray(1024 * 1024) for _ in range(4000)]  # 4 GB, page by page: past the limit
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(workers, "load_dossier", greedy)
+    code, report = _run(_batch_with(batch, "boros.yaml"))
+    assert code == 2 and len(report["dossiers"]) == 4
+    [problem] = report["input_errors"]
+    assert problem["file"].endswith("boros.yaml")
+    assert problem["message"].startswith("error: perlu diperiksa manual: memeriksa file ini memerlukan memori lebih dari batas")
+    assert "(2500 MB; CEK_INTEGRASI_WORKER_MEMORY_MB)" in problem["message"]
+
+
+def _limit_of_a_worker(_paths, _ctx, _villages):
+    return [resource.getrlimit(resource.RLIMIT_AS)[0]]
+
+
+@pytest.mark.parametrize("setting, expected", [("1234", 1234 * 1024 * 1024), ("0", resource.RLIM_INFINITY), ("", workers.WORKER_MEMORY_MB * 1024 * 1024)])
+def test_workers_run_under_the_configured_memory_limit(monkeypatch, setting, expected):
+    monkeypatch.setenv(workers.MEMORY_VARIABLE, setting)
+    if setting == "0" and resource.getrlimit(resource.RLIMIT_AS)[0] != resource.RLIM_INFINITY:
+        pytest.skip("this test process already runs under a memory limit")
+    pool = workers.WorkerPool(load_pack(), "id", WaiverSet(), 1, task=_limit_of_a_worker)
+    [(_, limit)] = list(pool.stream([(0, Path("x.yaml"))], lambda _batch: (None, None)))
+    assert limit == expected
+
+
+ORPHANS = """
+import os, sys, time
+from pathlib import Path
+from cek_integrasi.rulepack import load_pack
+from cek_integrasi.waivers import WaiverSet
+from cek_integrasi.workers import WorkerPool
+
+def sleepy(paths, ctx, villages):
+    time.sleep(120)
+
+pool = WorkerPool(load_pack(), "id", WaiverSet(), 2, task=sleepy)
+print("ready", flush=True)
+list(pool.stream([(0, Path("a.yaml")), (1, Path("b.yaml"))], lambda batch: (None, None)))
+"""
+
+
+def _children(pid: int) -> set[int]:
+    out = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[1] == str(pid) and fields[0] != "Z":
+            out.add(int(entry.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_workers_exit_when_their_parent_is_killed(tmp_path):
+    script = tmp_path / "orphans.py"
+    script.write_text(ORPHANS, "utf-8")
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout.readline().strip() == "ready"
+        deadline = time.monotonic() + 30
+        while len(_children(parent.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        workers_of_parent = _children(parent.pid)
+        assert len(workers_of_parent) >= 2
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers_of_parent) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    survivors = [pid for pid in workers_of_parent if _alive(pid)]
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)
+    assert survivors == []
