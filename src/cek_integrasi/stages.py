@@ -23,17 +23,20 @@ Recorded = dict[str, tuple[int, "Tahap"]]
 
 
 def recorded_stages(tahapan: list[Tahap]) -> Recorded:
-    """Stage code -> (index, record) of its earliest-dated entry in a dossier's tahapan (the first
-    written among entries of the same date), in the order those entries are written.
+    """Stage code -> (index, record) of its earliest-dated entry in a dossier's tahapan, earliest first.
 
-    A stage recorded twice counts from when it first took place, whatever order the entries are
-    written in; `latest_stage_dates` gives the other end (a repeat dated after the as-of date).
+    A stage recorded twice counts from when it first took place, and the stages are listed by date
+    (then code), so nothing depends on the order the entries are written in; entries of one stage
+    on one date are told apart by their content. `latest_stage_dates` gives the other end (a repeat
+    dated after the as-of date).
     """
-    chosen: Recorded = {}
+    chosen: dict[str, tuple[tuple, int, Tahap]] = {}
     for i, stage in enumerate(tahapan):
-        if stage.kode not in chosen or stage.tanggal < chosen[stage.kode][1].tanggal:
-            chosen[stage.kode] = (i, stage)
-    return dict(sorted(chosen.items(), key=lambda item: item[1][0]))
+        key = (stage.tanggal, stage.model_dump_json())
+        if stage.kode not in chosen or key < chosen[stage.kode][0]:
+            chosen[stage.kode] = (key, i, stage)
+    ordered = sorted(chosen.items(), key=lambda item: (item[1][0][0], item[0]))
+    return {code: (i, stage) for code, (_, i, stage) in ordered}
 
 
 def latest_stage_dates(tahapan: list[Tahap]) -> dict[str, dt.date]:

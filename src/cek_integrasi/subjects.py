@@ -212,5 +212,5 @@ def steps(
 
 
 def _recorded(codes: set[str], stages: Recorded) -> list[str]:
-    """The codes recorded in a dossier, in the order they are recorded (`stages` keeps that order)."""
+    """The codes recorded in a dossier, earliest first (`stages` keeps that order)."""
     return [c for c in stages if c in codes]
