@@ -39,6 +39,7 @@ MAX_BYTES = 10 * 1024 * 1024  # bytes of a file
 MAX_NODES = 200_000  # elements of a file: every mapping, list, key and value counts one
 MAX_ITEMS = 10_000  # items of one list (rows of one sheet)
 MAX_TEXT = 10_000  # characters of one text (a key or a value)
+COUNT_FIRST_BYTES = 1024 * 1024  # a larger YAML file is counted on libyaml's events before yaml-rs reads it
 YAML_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIXES = (".json",)
 
@@ -167,6 +168,8 @@ def read_document(path: Path) -> Document:
         raise InputError(path, "", "file_kosong")
     if suffix in JSON_SUFFIXES:
         return Document(path, check_limits(path, _read_json(path, text)), raw=raw)
+    if len(raw) > COUNT_FIRST_BYTES:  # no data built before its elements are counted
+        _counted(path, text)
     data = _read_plain(text)
     if data is not None:
         return Document(path, check_limits(path, data), lines=None, raw=raw)
@@ -270,8 +273,8 @@ def _control_character(path: Path, text: str, position: int) -> InputError:
 
 
 def _read_yaml(path: Path, text: str, lines: dict[str, int]) -> Any:
+    _counted(path, text)  # before the node tree is built: a flat file of a million keys costs no memory
     try:
-        _events_within(path, text)  # before the node tree is built: a flat file of a million keys costs no memory
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a control character)
         raise _control_character(path, text, exc.position) from None
@@ -290,6 +293,16 @@ def _read_yaml(path: Path, text: str, lines: dict[str, int]) -> Any:
     budget = [MAX_NODES]
     try:
         return _convert(path, nodes[0], "", lines, budget)
+    except RecursionError:
+        raise InputError(path, "", "terlalu_dalam") from None
+
+
+def _counted(path: Path, text: str) -> None:
+    """The limits checked on the text's events (see `_events_within`), YAML errors left to the reader."""
+    try:
+        _events_within(path, text)
+    except yaml.YAMLError:
+        pass  # the reader that follows says what is wrong and where
     except RecursionError:
         raise InputError(path, "", "terlalu_dalam") from None
 

@@ -275,8 +275,8 @@ class WorkerPool:
                 except BrokenProcessPool:
                     executor.shutdown(cancel_futures=True)
                     executor = self._executor(1)
-                    outcome = self._crashed(executor, path)
-                    if outcome is None:  # loading the file alone kills a worker: the pool is broken again
+                    outcome = self._crashed(executor, path) if self.task is check_batch else None
+                    if outcome is None:  # loading the file alone kills a worker (or only loading was asked)
                         executor.shutdown(cancel_futures=True)
                         executor = self._executor(1)
                         outcome = self._unloadable(path)
