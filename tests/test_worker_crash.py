@@ -199,3 +199,21 @@ def test_workers_exit_when_their_parent_is_killed(tmp_path):
     for pid in survivors:
         os.kill(pid, signal.SIGKILL)
     assert survivors == []
+
+
+def test_a_dossier_past_the_memory_limit_in_the_engine_costs_only_itself(batch, monkeypatch):
+    original = Checker.check_many
+
+    def greedy(self, items, *args, **kwargs):
+        if any(dossier.kode == "73.02.05.2099" for _, dossier in items):
+            raise MemoryError  # as the engine would past the worker's address-space limit
+        return original(self, items, *args, **kwargs)
+
+    monkeypatch.setattr(Checker, "check_many", greedy)
+    _batch_with(batch, "2_boros.yaml")
+    result = CliRunner().invoke(main, ["check", str(batch), "--format", "json", "--jobs", "1", *AS_OF], catch_exceptions=False)
+    report = json.loads(result.output)  # one worker, batches of two: 2_boros.yaml shares its batch with 2.yaml
+    assert result.exit_code == 2
+    assert [d["name"] for d in report["dossiers"]] == ["Bonto Bangun", "Desa Mogok", "Bulo Lohe", "Bonto Sallang"]
+    [problem] = report["input_errors"]
+    assert problem["file"].endswith("2_boros.yaml") and "perlu diperiksa manual" in problem["message"]

@@ -174,16 +174,27 @@ def check_batch(paths: list[Path], ctx: Context, villages: dict[str, VillageSumm
         places.append(i)
     try:
         results = checker.check_many(items, ctx, villages)
+    except MemoryError:  # past the worker's limit: each dossier alone, so only the one too big is reported
+        results = [_alone(checker, item, ctx, villages) for item in items]
     except Exception as error:  # a defect of ours: every dossier of the batch is reported, not lost
-        for i in places:
-            outcomes[i] = Outcome(problems=problems_of(error, paths[i], checker.lang))
-        return outcomes
+        results = [error] * len(items)
     for i, (doc, dossier), result in zip(places, items, results):
+        if isinstance(result, Exception):
+            outcomes[i] = Outcome(problems=problems_of(result, paths[i], checker.lang))
+            continue
         village = None
         if not isinstance(dossier, KecamatanDossier):
             village = summary(dossier, recorded_stages(dossier.tahapan), str(paths[i]))
         outcomes[i] = Outcome.of(result, village)
     return outcomes
+
+
+def _alone(checker: Checker, item: tuple[Document, Dossier], ctx: Context, villages) -> DossierResult | Exception:
+    """One dossier checked in an engine session of its own: its result, or what it raised."""
+    try:
+        return checker.check_many([item], ctx, villages)[0]
+    except Exception as error:
+        return error
 
 
 def require_plan_year(pack: RulePack, doc: Document, dossier: Dossier) -> None:
