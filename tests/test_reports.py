@@ -30,7 +30,7 @@ def run(*args):
 def sample_report(tmp_path_factory):
     """The JSON report of the samples, and an HTML and XLSX report of the same run."""
     out = tmp_path_factory.mktemp("reports")
-    report = json.loads(run("check", SAMPLES, "--format", "json", *AS_OF).output)
+    report = json.loads(run("check", SAMPLES, "--format", "json", *AS_OF).stdout)
     for fmt in ("html", "xlsx"):
         result = run("report", SAMPLES, "--format", fmt, "-o", out / f"laporan.{fmt}", *AS_OF)
         assert result.exit_code == 0, result.output
