@@ -25,6 +25,7 @@ from ..render import render_problem
 from ..rulepack import DEFAULT_PACK, RulePack, RulePackError, load_pack
 from ..run import Run, dossier_files
 from ..waivers import WaiverSet, load_waivers
+from .defaults import ConfiguredGroup
 
 SEVERITY_ORDER = ("info", "warning", "error")
 EXIT_FINDINGS, EXIT_INPUT = 1, 2
@@ -95,7 +96,7 @@ def output_format(ctx: click.Context, fmt: str, output: Path | None, lang: str) 
     return wanted
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ConfiguredGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cek-integrasi")
 def main() -> None:
     """Check village planning dossiers against the Panduan Teknis Integrasi (PNPM-MPd into Musrenbang)."""
