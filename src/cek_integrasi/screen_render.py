@@ -12,6 +12,7 @@ from . import i18n
 from .csv_output import DEFAULT_SEPARATOR, csv_text
 from .escaping import terminal
 from .screening import COLUMNS, ScreenReport
+from .terminal import column_widths
 from .xlsx_layout import SheetPlan, Styled, save
 
 VERDICTS = ("WAJIB", "BELUM_MEMENUHI", "BUKAN_PARTISIPAN")
@@ -52,9 +53,11 @@ def _bad_lines(report: ScreenReport) -> list[str]:
 def as_table(report: ScreenReport) -> str:
     t = _t(report)
     rows = [[terminal(cell) for cell in row] for row in _village_rows(report)]
-    out = [tabulate(rows, headers=_village_headers(report), tablefmt="simple", maxcolwidths=[None, None, 22, 14, 22, 40, 30]), ""]
+    out = [tabulate(rows, headers=_village_headers(report), tablefmt="simple", maxcolwidths=(widths := column_widths([5, 13, 22, 14, 22, 40, 30], "simple", {0: 5, 1: 13})),
+                    maxheadercolwidths=widths), ""]
     headers, rows = _count_rows(report)
-    out += [t("screen.per_kecamatan") + ":", tabulate(rows, headers=headers, tablefmt="simple"), ""]
+    widths = column_widths([20, 12, 12, 12, 8], "simple")
+    out += [t("screen.per_kecamatan") + ":", tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=widths, maxheadercolwidths=widths), ""]
     if report.bad_rows:
         out += [t("screen.bad_rows") + ":"] + [f"  {line}" for line in _bad_lines(report)] + [""]
     out.append(t("screen.summary", villages=len(report.villages), bad=len({p.row for p in report.bad_rows})))

@@ -17,6 +17,7 @@ from ..outputs import write_atomic
 from ..render import FORMATS, Parts, render, render_input_problem, render_problem
 from ..report import Report
 from ..signing import Signatory, Signing
+from ..terminal import column_widths
 from ..waivers import WaiverSet
 from ..workers import WorkerPool, validate_batch
 from .base import (
@@ -190,7 +191,8 @@ def diff(old, new, fmt, lang) -> None:
         click.echo(f"{i18n.text(f'ui.{key}', lang)}: {len(changes)}")
         if changes:
             rows = [[terminal(v) for v in (c.code, c.name, c.rule, c.subject, _states(c, lang), c.message)] for c in changes]
-            click.echo(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=[None, 20, None, 24, 22, 60]))
+            click.echo(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=(widths := column_widths([13, 20, 7, 24, 22, 60], "simple", {0: 13, 2: 7})),
+                                maxheadercolwidths=widths))
         click.echo()
 
 

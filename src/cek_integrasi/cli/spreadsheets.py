@@ -104,7 +104,10 @@ def convert(source, output, lang, pack_id) -> None:
     try:
         _, dossier = load_dossier(source, set(pack.plan.stages))
     except InputError as error:
-        _fail("\n".join(render_problem(p, lang) for p in getattr(error, "problems", [error])))
+        problems = getattr(error, "problems", [error])
+        empty = source.suffix.lower() == ".xlsx" and all(p.code == "missing" for p in problems)
+        hint = ["", i18n.text("output.fill_first", lang, path=source)] if empty else []
+        _fail("\n".join([*(render_problem(p, lang) for p in problems), *hint]))
     data = dossier.model_dump(mode="json", exclude_none=True)
     suffix = output.suffix.lower()
     if suffix == ".xlsx":
