@@ -34,6 +34,8 @@ EXIT_FINDINGS, EXIT_INPUT = 1, 2
 def _as_of(ctx, _param, value: str | None) -> dt.date:
     if value is None:
         return dt.date.today()
+    if isinstance(value, dt.date):  # a TOML date in cek-integrasi.toml
+        return value
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
