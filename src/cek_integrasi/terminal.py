@@ -26,12 +26,19 @@ def column_widths(weights: Sequence[int], style: str = "simple_grid", fixed: Map
     Columns in `fixed` (index: width) keep their width (rule IDs, severities, codes stay whole);
     the others share what is left by `weights`.
     """
-    fixed = fixed or {}
+    fixed = dict(fixed or {})
     per_column, once = BORDERS[style]
+    room = width() - per_column * len(weights) - once
     shared = [i for i in range(len(weights)) if i not in fixed]
-    room = width() - per_column * len(weights) - once - sum(fixed.values())
+    if room - sum(fixed.values()) < NARROWEST * len(shared):  # too narrow for them: every column shares
+        weights = [fixed.get(i, weight) for i, weight in enumerate(weights)]
+        fixed, shared = {}, list(range(len(weights)))
+    left = room - sum(fixed.values())
     total = sum(weights[i] for i in shared) or 1
-    return [fixed[i] if i in fixed else max(NARROWEST, room * weights[i] // total) for i in range(len(weights))]
+    widths = [fixed[i] if i in fixed else max(NARROWEST, left * weights[i] // total) for i in range(len(weights))]
+    while sum(widths) > room and max(widths) > NARROWEST:  # the narrowest columns took more than their share
+        widths[widths.index(max(widths))] -= 1
+    return widths
 
 
 def wrap(text: str, indent: str = "") -> str:

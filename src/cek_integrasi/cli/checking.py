@@ -191,7 +191,7 @@ def diff(old, new, fmt, lang) -> None:
         click.echo(f"{i18n.text(f'ui.{key}', lang)}: {len(changes)}")
         if changes:
             rows = [[terminal(v) for v in (c.code, c.name, c.rule, c.subject, _states(c, lang), c.message)] for c in changes]
-            click.echo(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=(widths := column_widths([13, 20, 7, 24, 22, 60], "simple", {0: 13, 2: 7})),
+            click.echo(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=(widths := column_widths([13, 20, 7, 24, 22, 60], "simple", {0: 13, 2: 7, 4: 18})),
                                 maxheadercolwidths=widths))
         click.echo()
 
