@@ -96,7 +96,7 @@ def test_html_output_escapes_names(tmp_path):
 
 
 def test_template_and_input_errors(tmp_path):
-    header = run("screen", "--template").output.strip().split(";")
+    header = run("screen", "--template").output.lstrip("\ufeff").strip().split(";")
     assert header[:4] == ["kode", "nama", "kecamatan", "peserta_pnpm"]
     assert run("screen", "--template", "-o", tmp_path / "t.xlsx").exit_code == 0
     assert [c.value for c in openpyxl.load_workbook(tmp_path / "t.xlsx")["roster"][1]][:2] == ["kode", "nama"]

@@ -40,7 +40,7 @@ def csv_text(headers: list[str], rows: Iterable[Iterable[object]], separator: st
     return "".join(csv_chunks(headers, rows, separator, bom))
 
 
-def findings_csv(parts: Parts, separator: str = DEFAULT_SEPARATOR) -> Iterator[str]:
+def findings_csv(parts: Parts, separator: str = DEFAULT_SEPARATOR, bom: bool = True) -> Iterator[str]:
     """Every finding of a run as one CSV row (file, village, rule, place, message, reference, what to do)."""
     lang = parts.header["lang"]
     keys = ("col_file", "col_code", "col_village", "col_rule", "col_severity", "col_place", "col_message",
@@ -53,4 +53,4 @@ def findings_csv(parts: Parts, separator: str = DEFAULT_SEPARATOR) -> Iterator[s
                 yield [result.file, result.code, result.name, f.rule, _severity(f, lang), _place(f, lang),
                        _message(f, lang), f.reference, f.remediation]
 
-    yield from csv_chunks(headers, rows(), separator)
+    yield from csv_chunks(headers, rows(), separator, bom)

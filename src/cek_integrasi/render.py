@@ -140,7 +140,7 @@ def table_chunks(parts: Parts) -> Iterator[str]:
                     [[terminal(cell) for cell in row] for row in _rows(result, lang)],
                     headers=_columns(lang),
                     tablefmt="simple_grid",
-                    maxcolwidths=(widths := column_widths([8, 10, 24, 48, 16, 36], fixed={0: 6, 1: 10})),
+                    maxcolwidths=(widths := column_widths([8, 10, 24, 48, 16, 36], fixed={0: 6, 1: 10, 4: 16})),
                     maxheadercolwidths=widths,
                 )
             )

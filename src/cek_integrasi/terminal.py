@@ -10,7 +10,7 @@ import shutil
 import textwrap
 from collections.abc import Mapping, Sequence
 
-FALLBACK = 120
+FALLBACK = 160  # a file or a pipe: wide enough for every table without wrapping much
 NARROWEST = 6
 # what tabulate adds to a column's text (its minimum padding, cell padding, borders) and once per table
 BORDERS = {"simple_grid": (5, 1), "simple": (4, -2)}

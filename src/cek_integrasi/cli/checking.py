@@ -43,11 +43,14 @@ def check(ctx, fmt, output, csv_separator, fail_on, **run) -> None:
     """Check dossier files (YAML/JSON/XLSX) or folders of them; print the findings, or write them to -o FILE."""
     lang, quiet = run["lang"], run["quiet"]
     fmt = output_format(ctx, fmt, output, lang)
+    if fmt == "xlsx" and output is None:
+        _fail(i18n.text("ui.output_needed", lang, format=fmt))
     checking = _run(**run, output=output)
     with progress(len(checking.files), lang, "checking", wanted(len(checking.files), quiet, output is None)) as advance:
         checking.on_file_done = advance
         results = checking.results_json() if fmt == "json" else checking.results()
-        chunks = _chunks(fmt, Parts(checking.header(), results, checking.footer), csv_separator)
+        bom = output is not None or not sys.stdout.isatty()  # a BOM for a file Excel opens, not on a screen
+        chunks = _chunks(fmt, Parts(checking.header(), results, checking.footer), csv_separator, bom)
         if output is None:
             for chunk in chunks:
                 # not click.echo: it flushes every chunk, a system call per dossier
@@ -64,10 +67,10 @@ def check(ctx, fmt, output, csv_separator, fail_on, **run) -> None:
         sys.exit(EXIT_FINDINGS)
 
 
-def _chunks(fmt: str, parts: Parts, separator: str) -> Iterable[str | bytes]:
+def _chunks(fmt: str, parts: Parts, separator: str, bom: bool) -> Iterable[str | bytes]:
     """The output in `fmt`, streamed where the format allows it (table, JSON, Markdown, CSV)."""
     if fmt == "csv":
-        return findings_csv(parts, separator)
+        return findings_csv(parts, separator, bom)
     if fmt in FORMATS:
         return FORMATS[fmt](parts)
     report = Report(**parts.header, dossiers=list(parts.results), **parts.footer())

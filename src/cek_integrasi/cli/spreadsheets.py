@@ -44,7 +44,7 @@ def screen(ctx, roster, fmt, output, csv_separator, template, lang, as_of, pack_
         if output and output.suffix.lower() == ".xlsx":
             data = screen_render.template_xlsx()
         else:
-            data = screen_render.template_csv(csv_separator, bom=output is not None).encode("utf-8")
+            data = screen_render.template_csv(csv_separator, bom=output is not None or not sys.stdout.isatty()).encode("utf-8")
         _write_or_print(output, data, lang)
         return
     fmt = output_format(ctx, fmt, output, lang)
@@ -64,7 +64,8 @@ def screen(ctx, roster, fmt, output, csv_separator, template, lang, as_of, pack_
     if fmt == "xlsx":
         data = screen_render.as_xlsx(result)
     elif fmt == "csv":
-        data = screen_render.as_csv(result, csv_separator).encode("utf-8")
+        bom = output is not None or not sys.stdout.isatty()  # a BOM for a file Excel opens, not on a screen
+        data = screen_render.as_csv(result, csv_separator, bom).encode("utf-8")
     else:
         data = screen_render.TEXT[fmt](result).encode("utf-8")
     _write_or_print(output, data, lang, None if quiet else len(result.villages))
