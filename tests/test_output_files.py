@@ -211,3 +211,13 @@ def test_long_work_shows_progress_on_a_terminal_only(many, tmp_path):
     assert "Memeriksa" not in _stderr_on_a_terminal("check", str(many), "-o", str(tmp_path / "b.json"), "--quiet", *AS_OF)
     piped = subprocess.run([str(CLI), "check", str(many), "-o", str(tmp_path / "c.json"), *AS_OF], capture_output=True, text=True)
     assert piped.returncode in (0, 1) and "Memeriksa" not in piped.stderr and "ditulis" in piped.stderr
+
+
+def test_screening_a_long_roster_shows_progress_on_a_terminal(tmp_path):
+    header, *rows = ROSTER_CSV.read_text("utf-8").splitlines()
+    many = [row.replace(row.split(",")[0], f"73.02.{i // 900 + 10:02d}.2{i % 900 + 100:03d}", 1) for i, row in
+            enumerate(rows * 5)]
+    roster = tmp_path / "roster.csv"
+    roster.write_text("\n".join([header, *many]) + "\n", "utf-8")
+    shown = _stderr_on_a_terminal("screen", str(roster), "-o", str(tmp_path / "hasil.xlsx"), *AS_OF)
+    assert "Menyaring" in shown and "240/240" in shown and "(240 desa disaring)" in shown
