@@ -159,6 +159,13 @@ def test_a_village_code_of_ten_digits_is_accepted_and_normalised(tmp_path):
     result = run("check", dossier, "--format", "json", *AS_OF)
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["dossiers"][0]["code"] == "73.02.05.2004"
+    book = openpyxl.load_workbook(WORKBOOK)  # a code typed in Excel without dots: a number in the cell
+    assert book["Desa"]["A2"].value.startswith("Kode desa")
+    book["Desa"]["B2"] = 7302052012
+    typed = tmp_path / "desa.xlsx"
+    book.save(typed)
+    as_number = json.loads(run("check", typed, "--format", "json", *AS_OF).stdout)["dossiers"][0]
+    assert as_number["code"] == "73.02.05.2012" and as_number["name"] == "Batu Lappa"
 
 
 # ------------------------------------------------------------------ 12.7 progress and folder scans
