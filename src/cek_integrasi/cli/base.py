@@ -150,7 +150,7 @@ def find_files(paths, lang: str, quiet: bool) -> list[Path]:
     skipped: list[Path] = []
     files = dossier_files(paths, skipped)
     if skipped and not quiet:
-        click.echo(i18n.text("progress.skipped_xlsx", lang, files=", ".join(map(str, skipped))), err=True)
+        click.echo(terminal(i18n.text("progress.skipped_xlsx", lang, files=", ".join(map(str, skipped)))), err=True)
     return files
 
 

@@ -59,7 +59,7 @@ def check(ctx, fmt, output, csv_separator, fail_on, **run) -> None:
         else:
             _write(output, chunks, lang)
     if output is not None and not quiet:
-        click.echo(i18n.text("output.written_check", lang, path=output, dossiers=checking.dossiers), err=True)
+        click.echo(terminal(i18n.text("output.written_check", lang, path=output, dossiers=checking.dossiers)), err=True)
     if checking.problems:
         sys.exit(EXIT_INPUT)
     threshold = SEVERITY_ORDER.index(fail_on)

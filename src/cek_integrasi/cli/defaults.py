@@ -15,6 +15,7 @@ import click
 
 from .. import i18n
 from ..config import Config, ConfigError, find
+from ..escaping import terminal
 
 
 def _key(name: str) -> str:
@@ -105,7 +106,7 @@ class ConfiguredGroup(click.Group):
                 extra["default_map"] = default_map(self, config) if config.path else None
             except ConfigError as error:
                 lang = "en" if "--lang=en" in args or _after(args, "--lang") == "en" else i18n.DEFAULT
-                click.echo(describe(error, lang), err=True)
+                click.echo(terminal(describe(error, lang)), err=True)
                 sys.exit(2)
         return super().make_context(info_name, args, parent=parent, **extra)
 

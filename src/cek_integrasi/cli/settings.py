@@ -8,6 +8,7 @@ import click
 
 from .. import i18n
 from ..config import find, places
+from ..escaping import terminal
 from .base import lang_option, main
 
 EXAMPLE = {
@@ -64,7 +65,7 @@ def config(example, lang) -> None:
         click.echo(t("none", places=", ".join(map(str, places()))))
         click.echo(t("how"))
         return
-    click.echo(t("using", path=found.path))
+    click.echo(terminal(t("using", path=found.path)))
     top = {k: v for k, v in found.settings.items() if not isinstance(v, dict)}
     if top:
         click.echo(t("everywhere"))
@@ -76,7 +77,7 @@ def config(example, lang) -> None:
 
 def _settings(values: dict) -> None:
     for key, value in values.items():
-        click.echo(f"{key} = {json.dumps(value, ensure_ascii=False, default=str)}")
+        click.echo(terminal(f"{key} = {json.dumps(value, ensure_ascii=False, default=str)}"))
 
 
 def _sections(settings: dict, path: list[str]):
