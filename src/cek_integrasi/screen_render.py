@@ -53,7 +53,7 @@ def _bad_lines(report: ScreenReport) -> list[str]:
 def as_table(report: ScreenReport) -> str:
     t = _t(report)
     rows = [[terminal(cell) for cell in row] for row in _village_rows(report)]
-    out = [tabulate(rows, headers=_village_headers(report), tablefmt="simple", maxcolwidths=(widths := column_widths([5, 13, 22, 14, 22, 40, 30], "simple", {0: 5, 1: 13})),
+    out = [tabulate(rows, headers=_village_headers(report), tablefmt="simple", maxcolwidths=(widths := column_widths([5, 13, 22, 14, 22, 40, 30], "simple", {0: 5, 1: 13, 2: 22})),
                     maxheadercolwidths=widths), ""]
     headers, rows = _count_rows(report)
     widths = column_widths([20, 12, 12, 12, 8], "simple")
