@@ -102,3 +102,25 @@ def test_a_bad_file_is_named_with_its_line_and_stops_every_command(here, text, e
         assert result.exit_code == 2 and "Traceback" not in result.output
         assert result.stderr.startswith(f"File pengaturan {here / 'cek-integrasi.toml'}, ") and expected in result.stderr
     assert "Configuration file" in run("check", RILAU_ALE, "--lang", "en").stderr
+
+
+def test_the_letterhead_and_signatories_of_a_report_come_from_the_file(here):
+    (here / "cek-integrasi.toml").write_text(
+        '[report]\nkop = ["PEMERINTAH KABUPATEN BULUKUMBA", "KECAMATAN RILAU ALE"]\ntempat = "Palampang"\n'
+        'mengetahui = "Camat Rilau Ale; Drs. Andi Baso Tenri; 19650101 199003 1 005"\n', "utf-8")
+    assert run("report", RILAU_ALE, "-o", "laporan.html", *AS_OF).exit_code == 0
+    html = (here / "laporan.html").read_text("utf-8")
+    assert "PEMERINTAH KABUPATEN BULUKUMBA" in html and "KECAMATAN RILAU ALE" in html
+    assert "Mengetahui" in html and "Drs. Andi Baso Tenri" in html and "Palampang" in html
+    (here / "cek-integrasi.toml").write_text('[report]\nmengetahui = "hanya satu bagian"\n', "utf-8")
+    bad = run("report", RILAU_ALE, "-o", "laporan.html", *AS_OF)
+    assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_example_file_is_a_valid_configuration(here, lang):
+    example = run("config", "--example", "--lang", lang)
+    assert example.exit_code == 0 and "[report]" in example.output
+    (here / "cek-integrasi.toml").write_text(example.output, "utf-8")
+    shown = run("config")
+    assert shown.exit_code == 0 and "[check]" in shown.output and 'fail-on = "warning"' in shown.output

@@ -25,7 +25,10 @@ fail-on = "warning"          # kode keluar 1 mulai dari peringatan
 
 [report]
 format = "xlsx"              # bila -o tidak berakhiran .html/.xlsx/.csv/.json/.md
-# Kop surat, penandatangan, nama kabupaten: nama opsinya seperti di `cek-integrasi report --help`.
+kop = ["PEMERINTAH KABUPATEN BULUKUMBA", "KECAMATAN RILAU ALE"]
+tempat = "Palampang"
+mengetahui = "Camat Rilau Ale; Drs. Andi Baso Tenri; 19650101 199003 1 005"
+pembuat = "Fasilitator Kecamatan; Nurhayati, S.Sos"
 
 [screen]
 as-of = "2014-03-01"
@@ -43,7 +46,10 @@ fail-on = "warning"          # exit 1 from warnings up
 
 [report]
 format = "xlsx"              # when -o does not end in .html/.xlsx/.csv/.json/.md
-# Letterhead, signatories, kabupaten name: their option names as in `cek-integrasi report --help`.
+kop = ["PEMERINTAH KABUPATEN BULUKUMBA", "KECAMATAN RILAU ALE"]   # letterhead lines
+tempat = "Palampang"         # place of signing
+mengetahui = "Camat Rilau Ale; Drs. Andi Baso Tenri; 19650101 199003 1 005"
+pembuat = "Fasilitator Kecamatan; Nurhayati, S.Sos"
 
 [screen]
 as-of = "2014-03-01"
