@@ -22,3 +22,12 @@ def checker(pack):
 @pytest.fixture(scope="session")
 def checker_en(pack):
     return Checker(pack, "en")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_user_configuration(tmp_path_factory):
+    """A cek-integrasi.toml in the developer's own configuration folder must not change what tests see."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("user-config")))
+    yield
+    patch.undo()

@@ -105,8 +105,8 @@ def test_every_roster_row_is_in_every_screening_format(tmp_path):
     for fmt in ("csv", "table", "json"):
         out = tmp_path / f"hasil.{fmt}"
         assert run("screen", roster, "--format", fmt, "-o", out, *AS_OF).exit_code == 2
-        rows[fmt] = out.read_text("utf-8")
-    listed = list(csv.reader(io.StringIO(rows["csv"])))[1:]
+        rows[fmt] = out.read_text("utf-8-sig")
+    listed = list(csv.reader(io.StringIO(rows["csv"]), delimiter=";"))[1:]  # CSV for Indonesian Excel
     assert sorted(int(r[0]) for r in listed) == list(range(2, 12))  # every village row of the roster, once
     unscreened = {int(r[0]): r for r in listed if r[4] == "TIDAK DISARING"}
     assert sorted(unscreened) == [3, 5, 8, 10]

@@ -30,7 +30,7 @@ def run(*args):
 def sample_report(tmp_path_factory):
     """The JSON report of the samples, and an HTML and XLSX report of the same run."""
     out = tmp_path_factory.mktemp("reports")
-    report = json.loads(run("check", SAMPLES, "--format", "json", *AS_OF).output)
+    report = json.loads(run("check", SAMPLES, "--format", "json", *AS_OF).stdout)
     for fmt in ("html", "xlsx"):
         result = run("report", SAMPLES, "--format", fmt, "-o", out / f"laporan.{fmt}", *AS_OF)
         assert result.exit_code == 0, result.output
@@ -224,7 +224,7 @@ def test_timeline_shows_stage_labels_and_readable_dates(sample_report):
 
 
 def test_brief_report_has_the_summary_and_only_dossiers_with_findings(tmp_path):
-    report = json.loads(run("check", SAMPLES, "--format", "json", *AS_OF).output)
+    report = json.loads(run("check", SAMPLES, "--format", "json", *AS_OF).stdout)
     assert run("report", SAMPLES, "--ringkas", "-o", tmp_path / "r.html", *AS_OF).exit_code == 0
     page = _parse(tmp_path / "r.html")
     text = " ".join(page.text)
@@ -258,7 +258,7 @@ def test_xlsx_report_carries_letterhead_and_signature_block(tmp_path):
 
 @needs_chromium
 def test_signed_brief_report_prints_letterhead_signature_and_appendix_in_chromium(tmp_path):
-    report = json.loads(run("check", SAMPLES, "--format", "json", *AS_OF).output)
+    report = json.loads(run("check", SAMPLES, "--format", "json", *AS_OF).stdout)
     html = tmp_path / "r.html"
     assert run("report", SAMPLES, "--ringkas", "-o", html, *SIGNED, *AS_OF).exit_code == 0
     png = tmp_path / "chart.png"

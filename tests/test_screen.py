@@ -69,7 +69,7 @@ def test_csv_output_defuses_formulas(tmp_path):
     roster.write_text(ROSTER_CSV.read_text("utf-8").replace("Bialo Jaya", "=1+2"), "utf-8")
     out = tmp_path / "hasil.csv"
     assert run("screen", roster, "--format", "csv", "-o", out, *AS_OF).exit_code == 0
-    rows = list(csv.reader(io.StringIO(out.read_text("utf-8"))))
+    rows = list(csv.reader(io.StringIO(out.read_text("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Baris", "Kode", "Desa"] and ["'=1+2"] == [r[2] for r in rows if "1+2" in r[2]]
 
 
@@ -96,7 +96,7 @@ def test_html_output_escapes_names(tmp_path):
 
 
 def test_template_and_input_errors(tmp_path):
-    header = run("screen", "--template").output.strip().split(",")
+    header = run("screen", "--template").output.lstrip("\ufeff").strip().split(";")
     assert header[:4] == ["kode", "nama", "kecamatan", "peserta_pnpm"]
     assert run("screen", "--template", "-o", tmp_path / "t.xlsx").exit_code == 0
     assert [c.value for c in openpyxl.load_workbook(tmp_path / "t.xlsx")["roster"][1]][:2] == ["kode", "nama"]
@@ -107,9 +107,10 @@ def test_template_and_input_errors(tmp_path):
     assert run("screen").exit_code == 2
     refused = run("screen", ROSTER_CSV, "--format", "csv", "-o", ROSTER_CSV)
     assert refused.exit_code == 2 and "ini file masukan" in refused.output
-    latin = tmp_path / "latin.csv"
-    latin.write_bytes(ROSTER_CSV.read_text("utf-8").replace("Bialo", "Bialó").encode("latin-1"))
-    assert "bukan teks UTF-8" in run("screen", latin).output
+    binary = tmp_path / "biner.csv"
+    binary.write_bytes(bytes(range(256)) * 40)
+    unreadable = run("screen", binary)
+    assert unreadable.exit_code == 2 and "bukan teks UTF-8" in unreadable.output
     not_xlsx = tmp_path / "palsu.xlsx"
     not_xlsx.write_text("bukan", "utf-8")
     assert "bukan buku kerja XLSX" in run("screen", not_xlsx).output

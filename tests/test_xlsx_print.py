@@ -33,7 +33,7 @@ def written(tmp_path_factory):
     assert run("screen", ROSTER, "--format", "xlsx", "-o", out / "penyaringan.xlsx", *AS_OF).exit_code == 0
     assert run("convert", SAMPLES / "rilau_ale" / "05_batu_lappa_banyak_masalah.yaml", "-o", out / "desa.xlsx").exit_code == 0
     assert run("template", "kecamatan", "-o", out / "kecamatan.xlsx").exit_code == 0
-    report = json.loads(run("check", SAMPLES, "--format", "json", *AS_OF).output)
+    report = json.loads(run("check", SAMPLES, "--format", "json", *AS_OF).stdout)
     return out, report
 
 

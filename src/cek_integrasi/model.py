@@ -23,6 +23,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 KODE_DESA = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$", re.ASCII)  # ASCII: full-width digits are not a code
+KODE_DIGITS = re.compile(r"^\d{10}$", re.ASCII)
 KODE_KECAMATAN = re.compile(r"^\d{2}\.\d{2}\.\d{2}$", re.ASCII)
 TAHUN_MASUK_AKAL = (1990, 2100)  # years a date of this planning cycle can have (as Tahun)
 JUMLAH_TERBESAR = 10**15  # Rupiah: far above any village budget, far below what the rules engine holds (2^63)
@@ -259,7 +260,7 @@ class DesaDossier(_Strict):
     jenis: Literal["desa"] = Field(description="Jenis dossier: 'desa'.")
     kode: str = Field(
         description="Kode wilayah Kemendagri PP.KK.CC.DDDD, bagian terakhir diawali 2 (desa).",
-        json_schema_extra={"pattern": r"^\d{2}\.\d{2}\.\d{2}\.2\d{3}$"},
+        json_schema_extra={"pattern": r"^(\d{2}\.\d{2}\.\d{2}\.2\d{3}|\d{6}2\d{3})$"},
     )
     nama: Teks
     kecamatan: Teks
@@ -281,10 +282,10 @@ class DesaDossier(_Strict):
     apb_desa: list[ApbDesa] = _empty_list()
     lkpj: list[Lkpj] = _empty_list()
 
-    @field_validator("kode")
+    @field_validator("kode", mode="before")
     @classmethod
-    def _kode_desa(cls, value: str) -> str:
-        return check_kode_desa(value)
+    def _kode_desa(cls, value: object) -> object:
+        return kode_desa_before(value)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> "DesaDossier":
@@ -308,8 +309,22 @@ class DesaDossier(_Strict):
         return self
 
 
+def kode_desa_before(value: object) -> object:
+    """A desa code as written (text, or the number a spreadsheet or unquoted YAML makes of 10 digits), checked."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    return check_kode_desa(value) if isinstance(value, str) else value  # other types: the str check names them
+
+
 def check_kode_desa(value: str) -> str:
-    """A Kemendagri desa code PP.KK.CC.2DDD (a kelurahan, 1DDD, is out of scope)."""
+    """A Kemendagri desa code PP.KK.CC.2DDD (a kelurahan, 1DDD, is out of scope), normalised.
+
+    Ten digits without dots (7302052004, as spreadsheets and some registers keep it) are accepted
+    and become 73.02.05.2004.
+    """
+    value = value.strip()
+    if KODE_DIGITS.match(value):
+        value = f"{value[:2]}.{value[2:4]}.{value[4:6]}.{value[6:]}"
     if not KODE_DESA.match(value):
         raise PydanticCustomError(
             "kode_wilayah", "kode wilayah '{kode}' harus berbentuk PP.KK.CC.DDDD, mis. 73.02.05.2004", {"kode": value}
@@ -411,10 +426,10 @@ class DesaKecamatan(_Strict):
     kode: str
     nama: Teks
 
-    @field_validator("kode")
+    @field_validator("kode", mode="before")
     @classmethod
-    def _kode(cls, value: str) -> str:
-        return check_kode_desa(value)
+    def _kode(cls, value: object) -> object:
+        return kode_desa_before(value)
 
 
 class KecamatanDossier(_Strict):

@@ -18,6 +18,7 @@ from tabulate import tabulate
 from . import i18n
 from .escaping import markdown, terminal
 from .report import DossierResult, Finding, Report
+from .terminal import column_widths, rule_line, wrap
 
 
 @dataclass
@@ -130,16 +131,17 @@ def table_chunks(parts: Parts) -> Iterator[str]:
     lang = parts.header["lang"]
     for result in parts.results:
         out: list[str] = []
-        out.append("=" * 78)
+        out.append(rule_line())
         out.append(f"{result.file}")
-        out += _header(result, lang)
+        out += [wrap(line, "  ") for line in _header(result, lang)]
         if result.findings:
             out.append(
                 tabulate(
                     [[terminal(cell) for cell in row] for row in _rows(result, lang)],
                     headers=_columns(lang),
                     tablefmt="simple_grid",
-                    maxcolwidths=[8, 10, 24, 48, 16, 36],
+                    maxcolwidths=(widths := column_widths([8, 10, 24, 48, 16, 36], fixed={0: 6, 1: 10, 4: 16})),
+                    maxheadercolwidths=widths,
                 )
             )
         else:
@@ -153,7 +155,7 @@ def table_chunks(parts: Parts) -> Iterator[str]:
         out.append("")
     if _waiver_lines(footer, lang):
         out += _waiver_lines(footer, lang) + [""]
-    out.append(_summary(footer, lang))
+    out.append(wrap(_summary(footer, lang), "  "))
     yield terminal("\n".join(out)) + "\n"
 
 

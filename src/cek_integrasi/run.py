@@ -9,8 +9,10 @@ batches are still being checked, and only counts are kept, so a national run fit
 from __future__ import annotations
 
 import os
+import stat
+import zipfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,15 +25,23 @@ from .waivers import WaiverSet
 from .workers import WorkerPool, file_sha256
 
 
-def dossier_files(paths: Iterable[Path]) -> list[Path]:
-    """The files named, and every .yaml/.yml/.json file under the folders named, in a stable order."""
+WORKBOOK_SUFFIX = ".xlsx"
+DOSSIER_SUFFIXES = YAML_SUFFIXES + JSON_SUFFIXES + (WORKBOOK_SUFFIX,)
+
+
+def dossier_files(paths: Iterable[Path], skipped: list[Path] | None = None) -> list[Path]:
+    """The files named, and every dossier file under the folders named, in a stable order.
+
+    Below a folder that is every .yaml/.yml/.json file and every dossier workbook (.xlsx); other
+    workbooks (rosters, reports) are left out and added to `skipped` so the user can be told.
+    """
     out: list[Path] = []
     for path in paths:
-        out += _files_under(path) if path.is_dir() else [path]
+        out += _files_under(path, skipped if skipped is not None else []) if path.is_dir() else [path]
     return list(dict.fromkeys(out))
 
 
-def _files_under(folder: Path) -> list[Path]:
+def _files_under(folder: Path, skipped: list[Path]) -> list[Path]:
     """Dossier files below a folder, sorted folder by folder (os.walk: ten times faster than rglob).
 
     A sub-folder that cannot be opened is listed too, so that reading it reports it (never a
@@ -44,8 +54,34 @@ def _files_under(folder: Path) -> list[Path]:
         found.append(error.filename if error.filename is not None else str(folder))
 
     for root, _, names in os.walk(folder, onerror=unreadable):
-        found += [os.path.join(root, name) for name in names if name.lower().endswith(YAML_SUFFIXES + JSON_SUFFIXES)]
-    return [Path(name) for name in sorted(found, key=lambda name: name.split(os.sep))]
+        found += [os.path.join(root, name) for name in names if name.lower().endswith(DOSSIER_SUFFIXES)]
+    out = []
+    for name in sorted(found, key=lambda name: name.split(os.sep)):
+        path = Path(name)
+        if path.name.startswith("~$"):  # the lock file Excel keeps beside an open workbook
+            continue
+        if name.lower().endswith(WORKBOOK_SUFFIX) and not is_dossier_workbook(path):
+            skipped.append(path)
+            continue
+        out.append(path)
+    return out
+
+
+def is_dossier_workbook(path: Path) -> bool:
+    """Whether an .xlsx file is a dossier workbook (it has the template's sheet Petunjuk).
+
+    Only the workbook's list of sheets is read (a few hundred bytes), not its cells; a file that
+    is not a readable workbook (or not a regular file) counts as a dossier so that checking it
+    names the problem.
+    """
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return True
+        with zipfile.ZipFile(path) as book:
+            listing = book.read("xl/workbook.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return True
+    return b'name="Petunjuk"' in listing  # workbook.GUIDE, without importing openpyxl
 
 
 class Run:
@@ -62,6 +98,7 @@ class Run:
         self.severities: Counter[str] = Counter()
         self.waived: Counter[tuple[str, int]] = Counter()
         self.codes: dict[str, str] = {}  # region code -> the first file of the run that holds it
+        self.on_file_done: Callable[[int], None] = lambda _count: None  # progress: called once per file
 
     def header(self) -> dict[str, Any]:
         return {
@@ -112,6 +149,8 @@ class Run:
         return False
 
     def _take(self, outcome) -> Iterator:
+        if not outcome.deferred:
+            self.on_file_done(1)
         if outcome.problems:
             self.problems += outcome.problems
             self.unreadable += 1

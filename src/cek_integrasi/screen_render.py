@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 
@@ -10,9 +9,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from tabulate import tabulate
 
 from . import i18n
+from .csv_output import DEFAULT_SEPARATOR, csv_text
 from .escaping import terminal
-from .outputs import defuse
 from .screening import COLUMNS, ScreenReport
+from .terminal import column_widths
 from .xlsx_layout import SheetPlan, Styled, save
 
 VERDICTS = ("WAJIB", "BELUM_MEMENUHI", "BUKAN_PARTISIPAN")
@@ -53,9 +53,11 @@ def _bad_lines(report: ScreenReport) -> list[str]:
 def as_table(report: ScreenReport) -> str:
     t = _t(report)
     rows = [[terminal(cell) for cell in row] for row in _village_rows(report)]
-    out = [tabulate(rows, headers=_village_headers(report), tablefmt="simple", maxcolwidths=[None, None, 22, 14, 22, 40, 30]), ""]
+    out = [tabulate(rows, headers=_village_headers(report), tablefmt="simple", maxcolwidths=(widths := column_widths([5, 13, 22, 14, 22, 40, 30], "simple", {0: 5, 1: 13, 2: 22})),
+                    maxheadercolwidths=widths), ""]
     headers, rows = _count_rows(report)
-    out += [t("screen.per_kecamatan") + ":", tabulate(rows, headers=headers, tablefmt="simple"), ""]
+    widths = column_widths([20, 12, 12, 12, 8], "simple")
+    out += [t("screen.per_kecamatan") + ":", tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=widths, maxheadercolwidths=widths), ""]
     if report.bad_rows:
         out += [t("screen.bad_rows") + ":"] + [f"  {line}" for line in _bad_lines(report)] + [""]
     out.append(t("screen.summary", villages=len(report.villages), bad=len({p.row for p in report.bad_rows})))
@@ -75,14 +77,10 @@ def _unscreened_rows(report: ScreenReport) -> list[list[object]]:
     return [[row, "", "", "", t("screen.not_screened"), "; ".join(reasons), ""] for row, reasons in sorted(why.items())]
 
 
-def as_csv(report: ScreenReport) -> str:
-    """Every roster row: the screened villages, then the rows that could not be screened and why."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(_village_headers(report))
-    for row in _village_rows(report) + _unscreened_rows(report):
-        writer.writerow([defuse(cell) for cell in row])
-    return out.getvalue()
+def as_csv(report: ScreenReport, separator: str = DEFAULT_SEPARATOR, bom: bool = True) -> str:
+    """Every roster row for Excel (UTF-8 with BOM, `;` by default: see csv_output): the screened
+    villages, then the rows that could not be screened and why."""
+    return csv_text(_village_headers(report), _village_rows(report) + _unscreened_rows(report), separator, bom)
 
 
 def as_xlsx(report: ScreenReport) -> bytes:
@@ -128,9 +126,9 @@ def as_html(report: ScreenReport) -> str:
     )
 
 
-def template_csv() -> str:
-    """An empty roster: the header row with the canonical column names."""
-    return ",".join(COLUMNS) + "\n"
+def template_csv(separator: str = DEFAULT_SEPARATOR, bom: bool = True) -> str:
+    """An empty roster: the header row with the canonical column names (with a BOM for a file Excel opens)."""
+    return csv_text(list(COLUMNS), [], separator, bom)
 
 
 def template_xlsx() -> bytes:
@@ -139,4 +137,4 @@ def template_xlsx() -> bytes:
     return save([sheet])
 
 
-TEXT = {"table": as_table, "json": as_json, "csv": as_csv, "html": as_html}
+TEXT = {"table": as_table, "json": as_json, "html": as_html}

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -150,13 +151,28 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _csv_rows(path: Path, raw: bytes) -> list[list[str]]:
+# What Excel saves a CSV in: UTF-8 ("CSV UTF-8"), UTF-16 ("Unicode text"), the Windows code page of
+# an Indonesian or Western PC ("CSV", cp1252) or that of a Mac. charset-normalizer tells them apart.
+ROSTER_ENCODINGS = ["utf_8", "utf_16", "cp1252", "mac_roman"]
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    """The text of a CSV roster in whichever encoding Excel or LibreOffice saved it."""
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(path, "", "bukan_utf8", offset=exc.start) from None
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(raw, cp_isolation=ROSTER_ENCODINGS).best()
+        if best is None:
+            raise InputError(path, "", "bukan_utf8", offset=exc.start) from None
+        return str(best)
+
+
+def _csv_rows(path: Path, raw: bytes) -> list[list[str]]:
+    text = _decode(path, raw)
     first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    delimiter = max((";", ",", "\t"), key=first.count)  # Excel's list separator, or tab in "Unicode text"
     return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
@@ -236,13 +252,17 @@ def _kaur(cells: dict[str, str], problem) -> list[dict]:
     return [{"jabatan": f"Kaur {i}", "nama": f"(Kaur {i})", "status": "definitif"} for i in range(1, int(count) + 1)]
 
 
-def screen(checker: Checker, path: Path, as_of: dt.date) -> ScreenReport:
-    """Screen every row of a roster; rows with problems are listed, not screened."""
-    rows, raw = read_roster(path)
+def screen(
+    checker: Checker, path: Path, as_of: dt.date, read: tuple[list[_Row], bytes] | None = None,
+    on_row_done: Callable[[int], None] = lambda _count: None,
+) -> ScreenReport:
+    """Screen every row of a roster (read here unless `read` holds it); rows with problems are listed, not screened."""
+    rows, raw = read or read_roster(path)
     lang = checker.lang
     villages, bad = [], []
     stages = set(checker.pack.plan.stages)
     for row in rows:
+        on_row_done(1)
         data, problems = _problems(row, lang, min(max(as_of.year, 1990), 2100))
         if problems:
             bad += problems

@@ -25,10 +25,12 @@ from werkzeug.utils import secure_filename
 from . import __version__, i18n
 from .facts import Context
 from .html_report import render_html
+from .errors import InputError
+from .render import render_problem
 from .report import Report
 from .rulepack import RulePack
 from .run import Run
-from .waivers import WaiverSet
+from .waivers import WaiverSet, load_waivers
 from .web_guard import allowed_names, host_allowed, origin_allowed
 from .web_jobs import Checks, Upload
 from .xlsx_report import report_workbook
@@ -37,6 +39,9 @@ ACCEPTED = (".xlsx", ".yaml", ".yml", ".json")
 KEEP = 20  # uploads kept in memory for the language switch and downloads
 MAX_FILES = 500  # files in one upload
 FORM_FIELDS = 16  # room for the form's other fields in the parts of an upload
+WAIVER_SUFFIXES = (".yaml", ".yml", ".json")
+TEMPLATE_KINDS = ("desa", "kecamatan")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def create_app(
@@ -97,7 +102,8 @@ def create_app(
                 path = Path(folder) / f"{i:03d}_{name}"
                 path.write_bytes(data)
                 paths.append(path)
-            run = Run(pack, language, WaiverSet(), paths, Context(as_of=upload.as_of, before=upload.before), jobs)
+            waivers = _waivers(upload.waivers, folder, {r.id for r in pack.rules})
+            run = Run(pack, language, waivers, paths, Context(as_of=upload.as_of, before=upload.before), jobs)
             report = Report(**run.header(), dossiers=list(run.results()), **run.footer())
         return _named(report, folder, upload)
 
@@ -113,10 +119,26 @@ def create_app(
         except NotYet:
             return None, (page("web_message.html.j2", message=i18n.text("web.checking", lang()), refresh=True), 202)
 
+    def form(error: str | None = None, chosen: str | None = None, as_of: dt.date | None = None):
+        stages = [(code, stage.label[lang()]) for code, stage in pack.plan.stages.items()]
+        day = (as_of or dt.date.today()).isoformat()
+        return page("web_index.html.j2", stages=stages, max_mb=max_upload_mb, today=day, chosen=chosen or "", error=error,
+                    kinds=TEMPLATE_KINDS)
+
     @app.get("/")
     def index():
-        stages = [(code, stage.label[lang()]) for code, stage in pack.plan.stages.items()]
-        return page("web_index.html.j2", stages=stages, max_mb=max_upload_mb, today=dt.date.today().isoformat())
+        return form()
+
+    @app.get("/templat/<kind>.xlsx")
+    def template(kind: str):
+        """An empty dossier workbook to fill in Excel or LibreOffice, like `cek-integrasi template`."""
+        from .workbook import write_workbook
+
+        if kind not in TEMPLATE_KINDS:
+            abort(404)
+        stages = tuple(code for code, stage in pack.plan.stages.items() if stage.level == kind)
+        return Response(write_workbook(kind, stages), mimetype=XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="{kind}.xlsx"'})
 
     @app.post("/periksa")
     def upload():
@@ -124,19 +146,21 @@ def create_app(
         if len(files) > max_files:
             return form_error(i18n.text("web.too_many_files", lang(), count=len(files), max_files=max_files), 413)
         if not files:
-            return page("web_index.html.j2", error=i18n.text("web.no_file", lang()), stages=[], max_mb=max_upload_mb, today=""), 400
+            return form_error(i18n.text("web.no_file", lang()), 400)
         wrong_type = [name for name, _ in files if Path(name).suffix.lower() not in ACCEPTED]
         if wrong_type:
-            message = i18n.text("web.bad_type", lang(), names=", ".join(wrong_type), accepted=", ".join(ACCEPTED))
-            return page("web_index.html.j2", error=message, stages=[], max_mb=max_upload_mb, today=""), 400
+            return form_error(i18n.text("web.bad_type", lang(), names=", ".join(wrong_type), accepted=", ".join(ACCEPTED)), 400)
         before = request.form.get("before") or None
         if before is not None and before not in pack.plan.stages:
             abort(400)
-        try:
-            as_of = dt.date.fromisoformat(request.form.get("as_of") or dt.date.today().isoformat())
-        except ValueError:
-            as_of = dt.date.today()
-        token = checks.add(Upload(files, before, as_of))
+        as_of = _date_or_none(request.form.get("as_of")) or dt.date.today()
+        given = request.files.get("waivers")
+        waivers = (secure_filename(given.filename) or "pengecualian.yaml", given.read()) if given and given.filename else None
+        if waivers is not None:
+            problem = _waiver_problem(waivers, {r.id for r in pack.rules}, lang(), upload_root)
+            if problem:
+                return form_error(problem, 400)
+        token = checks.add(Upload(files, before, as_of, waivers=waivers))
         checks.report(token, lang())  # checking starts now, off this thread
         return redirect(url_for("result", token=token, lang=lang()), 303)
 
@@ -159,7 +183,7 @@ def create_app(
         if fmt == "html":
             body, mime = render_html(report).encode("utf-8"), "text/html; charset=utf-8"
         else:
-            body, mime = report_workbook(report), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            body, mime = report_workbook(report), XLSX
         name = f"laporan-cek-integrasi.{fmt}"
         return Response(body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -168,7 +192,10 @@ def create_app(
         return page("web_rules.html.j2", rules=pack.rules)
 
     def form_error(message: str, status: int):
-        return page("web_index.html.j2", error=message, stages=[], max_mb=max_upload_mb, today=""), status
+        """The form with the error, keeping the forum and date chosen when the form could be read
+        (a browser never lets a page fill in the files again)."""
+        posted = _form(request)
+        return form(message, posted.get("before"), _date_or_none(posted.get("as_of"))), status
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_error):
@@ -209,4 +236,37 @@ def _named(report: Report, folder: str, upload: Upload) -> Report:
         result.file = names.get(result.file, Path(result.file).name)
     for problem in report.input_errors:
         problem.file = names.get(problem.file, Path(problem.file).name)
+    for waiver in report.waivers:
+        waiver.file = Path(waiver.file).name
+    report.waiver_files = {Path(name).name: digest for name, digest in report.waiver_files.items()}
     return report
+
+
+def _date_or_none(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text or "")
+    except ValueError:
+        return None
+
+
+def _waivers(given: tuple[str, bytes] | None, folder: str, rule_ids: set[str]) -> WaiverSet:
+    """The waiver file given with the upload, read from the temporary folder (checked when uploaded)."""
+    if given is None:
+        return WaiverSet()
+    path = Path(folder) / given[0]
+    path.write_bytes(given[1])
+    return load_waivers([path], rule_ids)
+
+
+def _waiver_problem(given: tuple[str, bytes], rule_ids: set[str], lang: str, root: str | None) -> str | None:
+    """What is wrong with an uploaded waiver file, in the words `check --waivers` uses; None when it is fine."""
+    name = given[0]
+    if Path(name).suffix.lower() not in WAIVER_SUFFIXES:
+        return i18n.text("web.bad_type", lang, names=name, accepted=", ".join(WAIVER_SUFFIXES))
+    with tempfile.TemporaryDirectory(prefix="cek-integrasi-", dir=root) as folder:
+        try:
+            _waivers(given, folder, rule_ids)
+        except InputError as error:
+            lines = [render_problem(p, lang) for p in getattr(error, "problems", [error])]
+            return "\n".join(lines).replace(f"{folder}/", "")
+    return None

@@ -24,6 +24,7 @@ class Upload:
     files: list[tuple[str, bytes]]
     before: str | None
     as_of: dt.date
+    waivers: tuple[str, bytes] | None = None  # an approved waiver file (name, content), if one was given
     reports: dict[str, Future] = field(default_factory=dict)  # language -> its check
 
 

@@ -398,15 +398,16 @@ def _read_record(reader: _Reader, ws, sheet: Sheet) -> None:
             raise InputError(reader.path, f"Sheet {sheet.name}, baris {row_number}", "baris_tidak_dikenal",
                              label=str(row[0])[:80], sheet=sheet.name)
         value = _cell(reader, row[1] if len(row) > 1 else None, column, f"Sheet {sheet.name}, baris {row_number}")
+        parts = column.field.split(".")
+        for i in range(1, len(parts)):  # an empty row too: "wajib diisi" then names its sheet and row
+            reader.place(".".join(parts[:i]), sheet.name, row_number)
+        reader.place(column.field, sheet.name, row_number, column)
         if value is None:
             continue
         target = reader.data
-        parts = column.field.split(".")
-        for i, part in enumerate(parts[:-1]):
+        for part in parts[:-1]:
             target = target.setdefault(part, {})
-            reader.place(".".join(parts[: i + 1]), sheet.name, row_number)
         target[parts[-1]] = value
-        reader.place(column.field, sheet.name, row_number, column)
 
 
 def _read_table(reader: _Reader, ws, sheet: Sheet) -> None:

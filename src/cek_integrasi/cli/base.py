@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from .. import i18n
 from ..errors import InputError
@@ -24,6 +25,7 @@ from ..render import render_problem
 from ..rulepack import DEFAULT_PACK, RulePack, RulePackError, load_pack
 from ..run import Run, dossier_files
 from ..waivers import WaiverSet, load_waivers
+from .defaults import ConfiguredGroup
 
 SEVERITY_ORDER = ("info", "warning", "error")
 EXIT_FINDINGS, EXIT_INPUT = 1, 2
@@ -32,6 +34,8 @@ EXIT_FINDINGS, EXIT_INPUT = 1, 2
 def _as_of(ctx, _param, value: str | None) -> dt.date:
     if value is None:
         return dt.date.today()
+    if isinstance(value, dt.date):  # a TOML date in cek-integrasi.toml
+        return value
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -58,9 +62,43 @@ jobs_option = click.option(
 lang_option = click.option(
     "--lang", type=click.Choice(i18n.LANGUAGES), default=i18n.DEFAULT, show_default=True, is_eager=True
 )
+output_option = click.option(
+    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+    help="File to write; its ending (.xlsx .html .csv .json .md .txt) decides the format.",
+)
+csv_separator_option = click.option(
+    "--csv-separator", type=click.Choice([";", ","]), default=";", show_default=True,
+    help="Cell separator of CSV output: ';' for Excel in the Indonesian locale, ',' for others.",
+)
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress and no notes on stderr; only errors.")
+
+SUFFIX_FORMATS = {
+    ".xlsx": "xlsx", ".html": "html", ".htm": "html", ".csv": "csv", ".json": "json",
+    ".md": "markdown", ".markdown": "markdown", ".txt": "table",
+}
+FORMAT_SUFFIX = {"xlsx": ".xlsx", "html": ".html", "csv": ".csv", "json": ".json", "markdown": ".md", "table": ".txt"}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def output_format(ctx: click.Context, fmt: str, output: Path | None, lang: str) -> str:
+    """The format to write: the ending of the -o file decides; an explicit --format against it is a usage error."""
+    wanted = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    if wanted is None:
+        return fmt
+    allowed = next(p for p in ctx.command.params if p.name == "fmt").type.choices
+    if wanted not in allowed:
+        raise click.UsageError(i18n.text(
+            "output.unsupported", lang, path=output, suffix=output.suffix, command=ctx.info_name,
+            endings=", ".join(FORMAT_SUFFIX[f] for f in allowed),
+        ), ctx)
+    if fmt != wanted and ctx.get_parameter_source("fmt") in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):
+        raise click.UsageError(i18n.text(
+            "output.contradiction", lang, path=output, suffix=output.suffix, format=fmt,
+            renamed=output.with_suffix(FORMAT_SUFFIX.get(fmt, output.suffix)).name,
+        ), ctx)
+    return wanted
+
+
+@click.group(cls=ConfiguredGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cek-integrasi")
 def main() -> None:
     """Check village planning dossiers against the Panduan Teknis Integrasi (PNPM-MPd into Musrenbang)."""
@@ -79,18 +117,19 @@ def run_options(command):
         click.option("--no-waivers", is_flag=True, help="Ignore every waiver: the unwaived truth."),
         jobs_option,
         pack_option,
+        quiet_option,
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _run(paths, lang, as_of, before, complete, waiver_files, no_waivers, jobs, pack_id, output: Path | None = None) -> Run:
+def _run(paths, lang, as_of, before, complete, waiver_files, no_waivers, jobs, pack_id, quiet, output: Path | None = None) -> Run:
     """Load the pack, the waivers and the files, refuse an output over an input; the run to iterate."""
     pack = _load(pack_id)
     if before is not None and before not in pack.plan.stages:
         _fail(i18n.text("ui.unknown_stage", lang, stage=before, choices=", ".join(pack.plan.stages)))
-    files = dossier_files(paths)
+    files = find_files(paths, lang, quiet)
     if not files:
         _fail(i18n.text("ui.no_dossiers", lang, path=", ".join(map(str, paths))))
     try:
@@ -104,6 +143,15 @@ def _run(paths, lang, as_of, before, complete, waiver_files, no_waivers, jobs, p
             _fail(i18n.text("ui.output_is_input", lang, path=output))
     ctx = Context(as_of=as_of, complete=complete, before=before)
     return Run(pack, lang, waivers, files, ctx, jobs, forced=pack_id is not None)
+
+
+def find_files(paths, lang: str, quiet: bool) -> list[Path]:
+    """The dossier files of the paths; the workbooks skipped in folders as not dossiers are named on stderr."""
+    skipped: list[Path] = []
+    files = dossier_files(paths, skipped)
+    if skipped and not quiet:
+        click.echo(terminal(i18n.text("progress.skipped_xlsx", lang, files=", ".join(map(str, skipped)))), err=True)
+    return files
 
 
 def _fail(message: str) -> None:

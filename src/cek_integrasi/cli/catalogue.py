@@ -10,6 +10,7 @@ import yaml
 from tabulate import tabulate
 
 from .. import i18n
+from ..terminal import column_widths, wrap
 from .base import EXIT_INPUT, _load, lang_option, main, pack_option
 
 @main.group()
@@ -50,7 +51,8 @@ def rules_list(fmt, lang, pack_id) -> None:
         return
     rows = [[r.id, i18n.text(f"severity.{r.severity}", lang), r.reference, r.title[lang]] for r in pack.rules]
     headers = [i18n.text(f"ui.{k}", lang) for k in ("col_rule", "col_severity", "col_reference", "col_title")]
-    click.echo(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=[None, None, 30, 60]))
+    click.echo(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=(widths := column_widths([7, 10, 30, 60], "simple", {0: 6, 1: 10})),
+                        maxheadercolwidths=widths))
 
 
 @rules.command("show")
@@ -87,10 +89,12 @@ def stages(fmt, lang, pack_id) -> None:
         return
     rows = [[s.code, s.level, s.label[lang], s.reference] for s in plan.stages.values()]
     headers = [i18n.text(f"ui.{k}", lang) for k in ("col_stage", "col_level", "col_title", "col_reference")]
-    click.echo(tabulate(rows, headers=headers, tablefmt="simple"))
+    click.echo(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=(widths := column_widths([18, 9, 45, 28], "simple", {1: 9})),
+                        maxheadercolwidths=widths))
     click.echo()
-    click.echo(i18n.text("ui.order_intro", lang))
+    click.echo(wrap(i18n.text("ui.order_intro", lang)))
     for seq in plan.sequences:
         when = " | ".join(", ".join(f"{k}={json.dumps(v)}" for k, v in case.items()) for case in seq.when)
         chain = " -> ".join(" + ".join(step) if len(step) > 1 else step[0] for step in seq.steps)
-        click.echo(f"\n{seq.id}" + (f" [{when}]" if when else "") + f"  ({seq.reference})\n  {chain}")
+        click.echo("\n" + wrap(f"{seq.id}" + (f" [{when}]" if when else "") + f"  ({seq.reference})", "  "))
+        click.echo(wrap(f"  {chain}", "  "))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -10,30 +11,55 @@ from tabulate import tabulate
 
 from .. import i18n
 from ..errors import InputError
+from ..csv_output import findings_csv
 from ..escaping import terminal
 from ..outputs import write_atomic
 from ..render import FORMATS, Parts, render, render_input_problem, render_problem
 from ..report import Report
 from ..signing import Signatory, Signing
-from ..run import dossier_files
+from ..terminal import column_widths
 from ..waivers import WaiverSet
 from ..workers import WorkerPool, validate_batch
 from .base import (
-    EXIT_FINDINGS, EXIT_INPUT, SEVERITY_ORDER, _fail, _load, jobs_option, lang_option, main, pack_option, run_options, _run,
+    EXIT_FINDINGS, EXIT_INPUT, SEVERITY_ORDER, _fail, _load, _run, csv_separator_option, find_files, jobs_option, lang_option,
+    main, output_format, output_option, pack_option, quiet_option, run_options,
 )
+from .progress import progress, wanted
+
+CHECK_FORMATS = ("table", "json", "markdown", "csv", "html", "xlsx")
+REPORT_FORMATS = ("html", "xlsx", "markdown", "json", "csv")
+
 
 @main.command()
 @run_options
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(CHECK_FORMATS), default="table", show_default=True,
+              help="What to print or write; with -o the file's ending decides.")
+@output_option
+@csv_separator_option
 @click.option("--fail-on", type=click.Choice(SEVERITY_ORDER[::-1]), default="error", show_default=True,
               help="Exit 1 when a finding has this severity or a higher one.")
-def check(fmt, fail_on, **run) -> None:
-    """Check dossier files (YAML/JSON) or folders of them; print the findings."""
-    checking = _run(**run)
-    results = checking.results_json() if fmt == "json" else checking.results()
-    for chunk in FORMATS[fmt](Parts(checking.header(), results, checking.footer)):
-        sys.stdout.write(chunk)  # not click.echo: it flushes every chunk, a system call per dossier
-    sys.stdout.flush()
+@click.pass_context
+def check(ctx, fmt, output, csv_separator, fail_on, **run) -> None:
+    """Check dossier files (YAML/JSON/XLSX) or folders of them; print the findings, or write them to -o FILE."""
+    lang, quiet = run["lang"], run["quiet"]
+    fmt = output_format(ctx, fmt, output, lang)
+    if fmt == "xlsx" and output is None:
+        _fail(i18n.text("ui.output_needed", lang, format=fmt))
+    checking = _run(**run, output=output)
+    with progress(len(checking.files), lang, "checking", wanted(len(checking.files), quiet, output is None)) as advance:
+        checking.on_file_done = advance
+        results = checking.results_json() if fmt == "json" else checking.results()
+        bom = output is not None or not sys.stdout.isatty()  # a BOM for a file Excel opens, not on a screen
+        chunks = _chunks(fmt, Parts(checking.header(), results, checking.footer), csv_separator, bom)
+        if output is None:
+            for chunk in chunks:
+                # not click.echo: it flushes every chunk, a system call per dossier
+                sys.stdout.buffer.write(chunk) if isinstance(chunk, bytes) else sys.stdout.write(chunk)
+            sys.stdout.flush()
+        else:
+            _write(output, chunks, lang)
+    if output is not None and not quiet:
+        click.echo(terminal(i18n.text("output.written_check", lang, path=output, dossiers=checking.dossiers)), err=True)
     if checking.problems:
         sys.exit(EXIT_INPUT)
     threshold = SEVERITY_ORDER.index(fail_on)
@@ -41,7 +67,24 @@ def check(fmt, fail_on, **run) -> None:
         sys.exit(EXIT_FINDINGS)
 
 
-def _report_bytes(fmt: str, report: Report, signing: Signing) -> bytes:
+def _chunks(fmt: str, parts: Parts, separator: str, bom: bool) -> Iterable[str | bytes]:
+    """The output in `fmt`, streamed where the format allows it (table, JSON, Markdown, CSV)."""
+    if fmt == "csv":
+        return findings_csv(parts, separator, bom)
+    if fmt in FORMATS:
+        return FORMATS[fmt](parts)
+    report = Report(**parts.header, dossiers=list(parts.results), **parts.footer())
+    return [_report_bytes(fmt, report, separator)]
+
+
+def _write(output: Path, data, lang: str) -> None:
+    try:
+        write_atomic(output, data)
+    except OSError as error:
+        _fail(i18n.text("ui.output_failed", lang, path=output, reason=error.strerror or error))
+
+
+def _report_bytes(fmt: str, report: Report, separator: str = ";", signing: Signing = Signing()) -> bytes:
     if fmt == "html":
         from ..html_report import render_html
 
@@ -50,10 +93,9 @@ def _report_bytes(fmt: str, report: Report, signing: Signing) -> bytes:
         from ..xlsx_report import report_workbook
 
         return report_workbook(report, signing)
+    if fmt == "csv":
+        return "".join(findings_csv(Parts.of(report), separator)).encode("utf-8")
     return render(fmt, report).encode("utf-8")
-
-
-REPORT_FORMATS = ("html", "xlsx", "markdown", "json")
 
 
 def _signatory(ctx, _param, value: str | None) -> Signatory | None:
@@ -67,8 +109,11 @@ def _signatory(ctx, _param, value: str | None) -> Signatory | None:
 
 @main.command()
 @run_options
-@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="html", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True, help="File to write.")
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="html", show_default=True,
+              help="Format of the report; the ending of the -o file decides it.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True, metavar="FILE",
+              help="File to write; its ending (.html .xlsx .csv .json .md) decides the format.")
+@csv_separator_option
 @click.option("--ringkas", "brief", is_flag=True,
               help="Summary report: the summary pages, then pages only for the dossiers with findings (HTML).")
 @click.option("--kop", "letterhead", multiple=True, metavar="TEXT",
@@ -78,21 +123,24 @@ def _signatory(ctx, _param, value: str | None) -> Signatory | None:
               help="Who acknowledges the report (signature block 'Mengetahui,'), e.g. 'Camat Rilau Ale; Drs. Andi Baso; 19650101 199003 1 005'.")
 @click.option("--pembuat", "prepared_by", callback=_signatory, metavar="'POSITION; NAME[; NIP]'",
               help="Who prepared the report (signature block), e.g. 'Fasilitator Kecamatan; Nurhayati'.")
-def report(fmt, output, brief, letterhead, place, acknowledged_by, prepared_by, **run) -> None:
-    """Write a compliance report (HTML, XLSX, Markdown or JSON) for a kecamatan or kabupaten.
+@click.pass_context
+def report(ctx, fmt, output, csv_separator, brief, letterhead, place, acknowledged_by, prepared_by, **run) -> None:
+    """Write a compliance report (HTML, XLSX, CSV, Markdown or JSON) for a kecamatan or kabupaten.
 
     HTML and XLSX can carry a letterhead and a signature block; `--ringkas` leaves out the pages of
     dossiers without findings. Exit 0 when written; 2 when some input could not be read (the
     report is written and lists it).
     """
     signing = Signing(tuple(letterhead), place, acknowledged_by, prepared_by, brief)
+    lang, quiet = run["lang"], run["quiet"]
+    fmt = output_format(ctx, fmt, output, lang)
     checking = _run(**run, output=output)
-    result = Report(**checking.header(), dossiers=list(checking.results()), **checking.footer())
-    try:
-        write_atomic(output, _report_bytes(fmt, result, signing))
-    except OSError as error:
-        _fail(i18n.text("ui.output_failed", run["lang"], path=output, reason=error.strerror or error))
-    click.echo(terminal(i18n.text("ui.written", run["lang"], path=output, dossiers=result.summary.dossiers)), err=True)
+    with progress(len(checking.files), lang, "checking", wanted(len(checking.files), quiet, False)) as advance:
+        checking.on_file_done = advance
+        result = Report(**checking.header(), dossiers=list(checking.results()), **checking.footer())
+    _write(output, _report_bytes(fmt, result, csv_separator, signing), lang)
+    if not quiet:
+        click.echo(terminal(i18n.text("ui.written", lang, path=output, dossiers=result.summary.dossiers)), err=True)
     if result.input_errors:
         sys.exit(EXIT_INPUT)
 
@@ -102,18 +150,21 @@ def report(fmt, output, brief, letterhead, place, acknowledged_by, prepared_by, 
 @lang_option
 @jobs_option
 @pack_option
-def validate(paths, lang, jobs, pack_id) -> None:
+@quiet_option
+def validate(paths, lang, jobs, pack_id, quiet) -> None:
     """Only read and validate dossiers, without rules: exit 0 when all are valid, 2 otherwise."""
     pack = _load(pack_id)
-    files = dossier_files(paths)
+    files = find_files(paths, lang, quiet)
     if not files:
         _fail(i18n.text("ui.no_dossiers", lang, path=", ".join(map(str, paths))))
     pool = WorkerPool(pack, lang, WaiverSet(), jobs, task=validate_batch, forced=pack_id is not None)
     problems, bad = [], 0
-    for _, outcome in pool.stream(list(enumerate(files)), lambda _batch: (None, None)):
-        if outcome.problems:
-            bad += 1
-            problems += outcome.problems
+    with progress(len(files), lang, "checking", wanted(len(files), quiet, False)) as advance:
+        for _, outcome in pool.stream(list(enumerate(files)), lambda _batch: (None, None)):
+            advance(1)
+            if outcome.problems:
+                bad += 1
+                problems += outcome.problems
     for problem in problems:
         click.echo(render_input_problem(problem, lang))
     click.echo(i18n.text("ui.validate_summary", lang, valid=len(files) - bad, unreadable=bad))
@@ -143,7 +194,8 @@ def diff(old, new, fmt, lang) -> None:
         click.echo(f"{i18n.text(f'ui.{key}', lang)}: {len(changes)}")
         if changes:
             rows = [[terminal(v) for v in (c.code, c.name, c.rule, c.subject, _states(c, lang), c.message)] for c in changes]
-            click.echo(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=[None, 20, None, 24, 22, 60]))
+            click.echo(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=(widths := column_widths([13, 20, 7, 24, 22, 60], "simple", {0: 13, 2: 7, 4: 18})),
+                                maxheadercolwidths=widths))
         click.echo()
 
 

@@ -14,17 +14,25 @@ from ..dossier import load_dossier
 from ..errors import InputError
 from ..escaping import terminal
 from ..render import render_problem
-from .base import EXIT_INPUT, _as_of, _fail, _load, _write_or_print, lang_option, main, pack_option
+from .base import (
+    EXIT_INPUT, _as_of, _fail, _load, _write_or_print, csv_separator_option, lang_option, main, output_format, output_option,
+    pack_option, quiet_option,
+)
+from .progress import progress, wanted
 
 @main.command()
 @click.argument("roster", required=False, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "html", "xlsx"]), default="table", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (required for xlsx).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "html", "xlsx"]), default="table", show_default=True,
+              help="What to print or write; with -o the file's ending decides.")
+@output_option
+@csv_separator_option
 @click.option("--template", is_flag=True, help="Print an empty roster (CSV), or write one to -o (.csv or .xlsx).")
 @lang_option
 @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="Judge as of this date (default: today).")
 @pack_option
-def screen(roster, fmt, output, template, lang, as_of, pack_id) -> None:
+@quiet_option
+@click.pass_context
+def screen(ctx, roster, fmt, output, csv_separator, template, lang, as_of, pack_id, quiet) -> None:
     """Screen a kabupaten roster (CSV/XLSX): which villages must integrate, which not and why.
 
     Exit 0 when every row was screened; 2 when some rows had problems (listed with row and column).
@@ -33,9 +41,13 @@ def screen(roster, fmt, output, template, lang, as_of, pack_id) -> None:
     from ..evaluate import Checker
 
     if template:
-        data = screen_render.template_xlsx() if output and output.suffix.lower() == ".xlsx" else screen_render.template_csv().encode()
+        if output and output.suffix.lower() == ".xlsx":
+            data = screen_render.template_xlsx()
+        else:
+            data = screen_render.template_csv(csv_separator, bom=output is not None or not sys.stdout.isatty()).encode("utf-8")
         _write_or_print(output, data, lang)
         return
+    fmt = output_format(ctx, fmt, output, lang)
     if roster is None:
         _fail(i18n.text("ui.roster_needed", lang))
     if fmt == "xlsx" and output is None:
@@ -43,11 +55,20 @@ def screen(roster, fmt, output, template, lang, as_of, pack_id) -> None:
     if output is not None and output.resolve() == roster.resolve():
         _fail(i18n.text("ui.output_is_input", lang, path=output))
     try:
-        result = screening.screen(Checker(_load(pack_id), lang), roster, as_of)
+        rows, raw = screening.read_roster(roster)
+        show = wanted(len(rows), quiet, output is None)
+        with progress(len(rows), lang, "screening", show) as advance:
+            result = screening.screen(Checker(_load(pack_id), lang), roster, as_of, (rows, raw), advance)
     except InputError as error:
         _fail(render_problem(error, lang))
-    data = screen_render.as_xlsx(result) if fmt == "xlsx" else screen_render.TEXT[fmt](result).encode("utf-8")
-    _write_or_print(output, data, lang, len(result.villages))
+    if fmt == "xlsx":
+        data = screen_render.as_xlsx(result)
+    elif fmt == "csv":
+        bom = output is not None or not sys.stdout.isatty()  # a BOM for a file Excel opens, not on a screen
+        data = screen_render.as_csv(result, csv_separator, bom).encode("utf-8")
+    else:
+        data = screen_render.TEXT[fmt](result).encode("utf-8")
+    _write_or_print(output, data, lang, None if quiet else len(result.villages))
     if result.bad_rows:
         sys.exit(EXIT_INPUT)
 
@@ -84,7 +105,10 @@ def convert(source, output, lang, pack_id) -> None:
     try:
         _, dossier = load_dossier(source, set(pack.plan.stages))
     except InputError as error:
-        _fail("\n".join(render_problem(p, lang) for p in getattr(error, "problems", [error])))
+        problems = getattr(error, "problems", [error])
+        empty = source.suffix.lower() == ".xlsx" and all(p.code == "missing" for p in problems)
+        hint = ["", i18n.text("output.fill_first", lang, path=source)] if empty else []
+        _fail("\n".join([*(render_problem(p, lang) for p in problems), *hint]))
     data = dossier.model_dump(mode="json", exclude_none=True)
     suffix = output.suffix.lower()
     if suffix == ".xlsx":
