@@ -19,6 +19,7 @@ from cek_integrasi.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
+SAMPLE_DOSSIERS = [SAMPLES / "rilau_ale", SAMPLES / "kindang"]  # samples/workbooks holds the same villages
 AS_OF = ["--as-of", "2014-03-01"]
 
 
@@ -30,9 +31,9 @@ def run(*args):
 def sample_report(tmp_path_factory):
     """The JSON report of the samples, and an HTML and XLSX report of the same run."""
     out = tmp_path_factory.mktemp("reports")
-    report = json.loads(run("check", SAMPLES, "--format", "json", *AS_OF).stdout)
+    report = json.loads(run("check", *SAMPLE_DOSSIERS, "--format", "json", *AS_OF).stdout)
     for fmt in ("html", "xlsx"):
-        result = run("report", SAMPLES, "--format", fmt, "-o", out / f"laporan.{fmt}", *AS_OF)
+        result = run("report", *SAMPLE_DOSSIERS, "--format", fmt, "-o", out / f"laporan.{fmt}", *AS_OF)
         assert result.exit_code == 0, result.output
     return report, out
 
@@ -138,14 +139,14 @@ def test_output_replaces_atomically_and_never_an_input(tmp_path):
 
 
 def test_markdown_and_json_reports(tmp_path):
-    assert run("report", SAMPLES, "--format", "markdown", "-o", tmp_path / "r.md", *AS_OF).exit_code == 0
+    assert run("report", *SAMPLE_DOSSIERS, "--format", "markdown", "-o", tmp_path / "r.md", *AS_OF).exit_code == 0
     assert (tmp_path / "r.md").read_text("utf-8").startswith("# Laporan pemeriksaan cek-integrasi")
-    assert run("report", SAMPLES, "--format", "json", "-o", tmp_path / "r.json", *AS_OF).exit_code == 0
+    assert run("report", *SAMPLE_DOSSIERS, "--format", "json", "-o", tmp_path / "r.json", *AS_OF).exit_code == 0
     assert json.loads((tmp_path / "r.json").read_text("utf-8"))["summary"]["dossiers"] >= 9
 
 
 def test_english_report(tmp_path):
-    assert run("report", SAMPLES, "--lang", "en", "-o", tmp_path / "r.html", *AS_OF).exit_code == 0
+    assert run("report", *SAMPLE_DOSSIERS, "--lang", "en", "-o", tmp_path / "r.html", *AS_OF).exit_code == 0
     text = " ".join(_parse(tmp_path / "r.html").text)
     assert "PNPM-MPd integration compliance report" in text and "1 March 2014" in text and "Compliance per kecamatan" in text
 
@@ -224,8 +225,8 @@ def test_timeline_shows_stage_labels_and_readable_dates(sample_report):
 
 
 def test_brief_report_has_the_summary_and_only_dossiers_with_findings(tmp_path):
-    report = json.loads(run("check", SAMPLES, "--format", "json", *AS_OF).stdout)
-    assert run("report", SAMPLES, "--ringkas", "-o", tmp_path / "r.html", *AS_OF).exit_code == 0
+    report = json.loads(run("check", *SAMPLE_DOSSIERS, "--format", "json", *AS_OF).stdout)
+    assert run("report", *SAMPLE_DOSSIERS, "--ringkas", "-o", tmp_path / "r.html", *AS_OF).exit_code == 0
     page = _parse(tmp_path / "r.html")
     text = " ".join(page.text)
     shown, every = _with_findings(report), report["dossiers"]
@@ -243,12 +244,12 @@ def test_hashes_are_in_the_appendix_only(sample_report):
 
 
 def test_bad_signatory_is_a_usage_error(tmp_path):
-    result = run("report", SAMPLES, "--mengetahui", "Camat saja", "-o", tmp_path / "r.html", *AS_OF)
+    result = run("report", *SAMPLE_DOSSIERS, "--mengetahui", "Camat saja", "-o", tmp_path / "r.html", *AS_OF)
     assert result.exit_code == 2 and "'Camat saja' bukan 'Jabatan; Nama'" in result.output and not (tmp_path / "r.html").exists()
 
 
 def test_xlsx_report_carries_letterhead_and_signature_block(tmp_path):
-    assert run("report", SAMPLES, "--format", "xlsx", "-o", tmp_path / "r.xlsx", *SIGNED, *AS_OF).exit_code == 0
+    assert run("report", *SAMPLE_DOSSIERS, "--format", "xlsx", "-o", tmp_path / "r.xlsx", *SIGNED, *AS_OF).exit_code == 0
     rows = [[c for c in row if c not in (None, "")] for row in openpyxl.load_workbook(tmp_path / "r.xlsx")["Ringkasan"].iter_rows(values_only=True)]
     assert rows[0] == ["PEMERINTAH KABUPATEN BULUKUMBA"] and rows[1] == ["KECAMATAN RILAU ALE"]
     tail = [cell for row in rows[-8:] for cell in row]
@@ -258,9 +259,9 @@ def test_xlsx_report_carries_letterhead_and_signature_block(tmp_path):
 
 @needs_chromium
 def test_signed_brief_report_prints_letterhead_signature_and_appendix_in_chromium(tmp_path):
-    report = json.loads(run("check", SAMPLES, "--format", "json", *AS_OF).stdout)
+    report = json.loads(run("check", *SAMPLE_DOSSIERS, "--format", "json", *AS_OF).stdout)
     html = tmp_path / "r.html"
-    assert run("report", SAMPLES, "--ringkas", "-o", html, *SIGNED, *AS_OF).exit_code == 0
+    assert run("report", *SAMPLE_DOSSIERS, "--ringkas", "-o", html, *SIGNED, *AS_OF).exit_code == 0
     png = tmp_path / "chart.png"
     pages = _pdf_pages(html, tmp_path / "r.pdf", png)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -271,5 +272,5 @@ def test_signed_brief_report_prints_letterhead_signature_and_appendix_in_chromiu
     for needle in ("Camat Rilau Ale", "Drs. Andi Baso Tenri", "NIP 19650101 199003 1 005", "Palampang, 1 Maret 2014", "Nurhayati, S.Sos"):
         assert needle in pages[signed].replace("\n", " ")
     assert "Lampiran: sidik berkas (sha256)" in pages[-1] and report["rule_pack"]["sha256"][:20] in pages[-1].replace("\n", "")
-    complete = run("report", SAMPLES, "-o", tmp_path / "all.html", *AS_OF)
+    complete = run("report", *SAMPLE_DOSSIERS, "-o", tmp_path / "all.html", *AS_OF)
     assert complete.exit_code == 0 and len(_pdf_pages(tmp_path / "all.html", tmp_path / "all.pdf")) > len(pages)

@@ -16,6 +16,7 @@ from cek_integrasi.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
+SAMPLE_DOSSIERS = [SAMPLES / "rilau_ale", SAMPLES / "kindang"]  # samples/workbooks holds the same villages
 ROSTER = SAMPLES / "roster_kabupaten_bulukumba.csv"
 AS_OF = ["--as-of", "2014-03-01"]
 A4 = 9  # paperSize code of A4 in SpreadsheetML
@@ -29,11 +30,11 @@ def run(*args):
 def written(tmp_path_factory):
     """The report, the screening and a dossier workbook of the samples, and the JSON report of the same run."""
     out = tmp_path_factory.mktemp("xlsx")
-    assert run("report", SAMPLES, "--format", "xlsx", "-o", out / "laporan.xlsx", *AS_OF).exit_code == 0
+    assert run("report", *SAMPLE_DOSSIERS, "--format", "xlsx", "-o", out / "laporan.xlsx", *AS_OF).exit_code == 0
     assert run("screen", ROSTER, "--format", "xlsx", "-o", out / "penyaringan.xlsx", *AS_OF).exit_code == 0
     assert run("convert", SAMPLES / "rilau_ale" / "05_batu_lappa_banyak_masalah.yaml", "-o", out / "desa.xlsx").exit_code == 0
     assert run("template", "kecamatan", "-o", out / "kecamatan.xlsx").exit_code == 0
-    report = json.loads(run("check", SAMPLES, "--format", "json", *AS_OF).stdout)
+    report = json.loads(run("check", *SAMPLE_DOSSIERS, "--format", "json", *AS_OF).stdout)
     return out, report
 
 
