@@ -69,8 +69,8 @@ def identity(name: str | None) -> str:
     """The key two names of one person share: NFKC, invisibles removed, look-alikes made Latin, case and spacing folded."""
     if _plain(name or ""):
         return " ".join((name or "").casefold().split())
-    text = "".join(c for c in unicodedata.normalize("NFKC", name or "") if not invisible(c))
-    text = "".join(_latin_twin(c) or c for c in text)
+    text = "".join(c for c in unicodedata.normalize("NFKC", name or "") if not invisible(c)).casefold()
+    text = "".join(_latin_twin(c) or c for c in text)  # folded first: a capital І looks like l, its і like i
     return " ".join(unicodedata.normalize("NFKC", text.casefold()).split())
 
 
