@@ -7,6 +7,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
+from . import village_law_facts
 from .facts import VERDICT_FACT, Context, DocumentRef, Subject, VillageSummary, person, same_text
 from .model import SALURAN, DesaDossier, KeputusanKepalaDesa, PeraturanDesa
 from .stages import Recorded, stage_date
@@ -33,7 +34,10 @@ def situation(dossier: DesaDossier, stages: Recorded, verdict: str | None) -> di
     first_year = dossier.tahun_mulai_integrasi == dossier.tahun_rencana - 1 or any(
         code in stages for code in ("mad_sosialisasi", "musdes_sosialisasi")
     )
-    return {"path": path, "tahun_pertama": first_year, VERDICT_FACT: verdict or ""}
+    return {
+        "path": path, "tahun_pertama": first_year, VERDICT_FACT: verdict or "",
+        "rpjm_disusun": village_law_facts.drafts_rpjm(stages),
+    }
 
 
 def _documents(dossier: DesaDossier) -> dict[str, Instrument]:
@@ -169,9 +173,9 @@ def village(dossier: DesaDossier, ctx: Context, stages: Recorded) -> Subject:
     per_year = Counter(r.tahun for r in lkpj_bpd)
 
     facts = {
-        "peserta_pnpm": dossier.peserta_pnpm,
-        "kantor_ada": dossier.kantor.ada,
-        "kantor_layak": dossier.kantor.ada and dossier.kantor.layak,
+        "peserta_pnpm": bool(dossier.peserta_pnpm),
+        "kantor_ada": bool(dossier.kantor and dossier.kantor.ada),
+        "kantor_layak": bool(dossier.kantor and dossier.kantor.ada and dossier.kantor.layak),
         "sekdes_terisi": bool(sekdes),
         "sekdes_pelaksana_tugas": bool(sekdes) and all(a.status in ("plt", "pj") for a in sekdes),
         "kaur_terisi_jumlah": len(kaur),
@@ -238,6 +242,11 @@ def village(dossier: DesaDossier, ctx: Context, stages: Recorded) -> Subject:
         "lkpj_tanggal": [r.tanggal for r in lkpj_bpd if r.tahun == lkpj_year],
         "lkpj_ganda": [f"{year} ({count}x)" for year, count in sorted(per_year.items()) if count > 1],
     }
+    law_facts, law_details = village_law_facts.facts(
+        dossier, ctx, stages, details["rpjm_tanggal"], rkp_date, rkp_doc, apb_date
+    )
+    facts.update(law_facts)
+    details.update(law_details)
     return Subject("desa", "desa", "", facts, details)
 
 
@@ -255,6 +264,7 @@ def others(dossier: DesaDossier, stages: Recorded) -> list[Subject]:
             facts = {
                 "jumlah": act.jumlah or 0,
                 "sumber_dana": (act.sumber_dana or "").strip().lower(),
+                "bidang": (act.bidang or "").strip().lower(),
                 "rpjm_kegiatan_tercatat": bool(table),
                 "dalam_rpjm": same_text(act.nama) in table,
             }

@@ -318,6 +318,55 @@ CATALOGUE: dict[str, dict[str, FactSpec]] = {
     },
 }
 
+CATALOGUE["desa"].update({
+    # Read by the UU 6/2014 pack (rules/uu-desa); built in village_law_facts.py.
+    "kasi_terisi_jumlah": FactSpec(
+        I,
+        "Distinct people holding a post whose name starts with 'Kasi' or 'Kepala Seksi': vacant posts are not "
+        "counted, a person holding two such posts counts once, and the person who is Sekdes is not counted.",
+    ),
+    "rkp_perdes_lengkap": FactSpec(
+        B, "The RKP Desa names the document that established it, that document is a Perdes, with a number and a date."
+    ),
+    "rkp_bertanggal": FactSpec(B, "The date the RKP Desa was established is known (its document's date, else rkp_penetapan)."),
+    "rkp_tepat_waktu": FactSpec(
+        B, "That date is no later than 30 September of the year before the RKP year (the plan year when no RKP is recorded)."
+    ),
+    "rkp_tenggat_lewat": FactSpec(B, "The as-of date is after that 30 September."),
+    "rkp_memuat_evaluasi": FactSpec(B, "The RKP Desa is recorded as containing the evaluation of last year's RKP Desa."),
+    "musdes_rkp_diadakan": FactSpec(B, "The stage musdes_rkp (the Musyawarah Desa that prepares the RKP Desa) is recorded."),
+    "musdes_rkp_tepat_waktu": FactSpec(B, "It is dated no later than 30 June of the year before the plan year."),
+    "musdes_tenggat_lewat": FactSpec(B, "The as-of date is after that 30 June."),
+    "musdes_rkp_peserta_lengkap": FactSpec(
+        B, "Its participants (peserta) include pemerintah_desa, bpd and unsur_masyarakat."
+    ),
+    "musrenbangdes_rkp_peserta_lengkap": FactSpec(
+        B, "The participants of the Musrenbangdes on the RKP Desa include bpd and unsur_masyarakat."
+    ),
+    "pelantikan_tercatat": FactSpec(B, "The inauguration date of the Kepala Desa (kepala_desa_pelantikan) is recorded."),
+    "rpjm_tiga_bulan_pelantikan": FactSpec(
+        B,
+        "The RPJM Desa was established (its document's date, else rpjm_penetapan) on or after that inauguration "
+        "and no later than 3 months after it (same day of the month; the month's last day when it has none).",
+    ),
+    "pelantikan_tiga_bulan_lewat": FactSpec(B, "The as-of date is after those 3 months."),
+    "apbdes_tepat_waktu": FactSpec(
+        B, "The APB Desa of the plan year was established no later than 31 December of the year before (date known)."
+    ),
+    "lppd_tepat_waktu": FactSpec(
+        B,
+        "An LPPD for the report year (two years before the plan year: the last year ended before the cycle) was "
+        "delivered to the Bupati/Walikota through the Camat no later than 31 March of the year after it.",
+    ),
+    "lppd_tercatat": FactSpec(B, "An LPPD for the report year is recorded, whatever its date or addressee."),
+    "lkppd_tepat_waktu": FactSpec(
+        B, "An LKPPD for the report year was delivered to the BPD no later than 31 March of the year after it."
+    ),
+    "lkppd_tercatat": FactSpec(B, "An LKPPD for the report year is recorded, whatever its date or addressee."),
+    "laporan_jatuh_tempo": FactSpec(B, "The as-of date is after 31 March of the year after the report year."),
+})
+CATALOGUE["kegiatan"]["bidang"] = FactSpec(S, "Field (bidang) of the activity as written, lower case; empty when not written.")
+
 
 SITUATIONS: dict[str, FactSpec] = {
     "path": FactSpec(
@@ -332,6 +381,9 @@ SITUATIONS: dict[str, FactSpec] = {
     ),
     VERDICT_FACT: FactSpec(S, "The village's verdict (ELG-00), as the fact of the same name."),
     "lokasi_pnpm": FactSpec(B, "The kecamatan is a PNPM-MPd location (lokasi_pnpm)."),
+    "rpjm_disusun": FactSpec(
+        B, "A village drafts its RPJM Desa in this dossier: musdes_rpjm, rpjm_rancangan or musrenbangdes_rpjm is recorded."
+    ),
 }
 """What the `when` of a stage sequence may test (rules/<pack>/stages.yaml)."""
 

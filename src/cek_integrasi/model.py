@@ -132,6 +132,9 @@ class Tahap(_Strict):
             "lainnya",
         ]
     ] = _empty_list()
+    peserta: list[Literal["pemerintah_desa", "bpd", "unsur_masyarakat"]] = _empty_list(
+        description="Who took part (UU 6/2014 regime): pemerintah_desa, bpd, unsur_masyarakat (elements of the community)."
+    )
 
     @field_validator("kode")
     @classmethod
@@ -171,7 +174,7 @@ class PeraturanDesa(_Strict):
     id: Teks
     nomor: Teks | None = None
     tanggal: Tanggal | None = None
-    perihal: Literal["rpjm_desa", "apb_desa", "lainnya"]
+    perihal: Literal["rpjm_desa", "rkp_desa", "apb_desa", "lainnya"]
     forum: Literal["rapat_bpd", "lainnya"] | None = Field(None, description="Forum yang mengesahkan Perdes.")
 
 
@@ -210,7 +213,14 @@ class Kegiatan(_Strict):
 
     nama: Teks
     jumlah: int | None = Field(None, ge=0, le=JUMLAH_TERBESAR, description="Besar dana (Rupiah).")
-    sumber_dana: Teks | None = Field(None, description="blm_pnpm, apbd, add, swadaya atau lainnya.")
+    sumber_dana: Teks | None = Field(
+        None, description="Sumber dana; daftar pilihan menurut paket aturan (PTI: blm_pnpm, apbd, add, swadaya, lainnya)."
+    )
+    bidang: Teks | None = Field(
+        None,
+        description="Bidang kegiatan (paket uu-desa): penyelenggaraan_pemerintahan, pelaksanaan_pembangunan, "
+        "pembinaan_kemasyarakatan, pemberdayaan_masyarakat.",
+    )
 
 
 class RkpDesa(_Strict):
@@ -218,9 +228,12 @@ class RkpDesa(_Strict):
 
     tahun: Tahun
     ditetapkan_dengan: Teks | None = Field(
-        None, description="id dokumen yang menetapkan RKP-Desa (seharusnya SK Kepala Desa; Perdes dicatat apa adanya)."
+        None, description="id dokumen yang menetapkan RKP-Desa (PTI: SK Kepala Desa; uu-desa: Perdes; yang lain dicatat apa adanya)."
     )
     kegiatan: list[Kegiatan] = _empty_list()
+    memuat_evaluasi_tahun_lalu: YaTidak = Field(
+        False, description="Dokumen RKP Desa memuat evaluasi pelaksanaan RKP Desa tahun sebelumnya (paket uu-desa)."
+    )
 
 
 SALURAN = ("blm_pnpm", "apbd", "add", "swadaya", "lainnya")
@@ -252,6 +265,16 @@ class Lkpj(_Strict):
     forum: Literal["rapat_bpd", "lainnya"]
 
 
+class LaporanKepalaDesa(_Strict):
+    """A yearly report of the Kepala Desa under UU 6/2014 Pasal 27: the LPPD (to the Bupati/Walikota
+    through the Camat) or the LKPPD (in writing, to the BPD)."""
+
+    jenis: Literal["lppd", "lkppd"]
+    tahun: Tahun = Field(description="Tahun anggaran yang dilaporkan.")
+    tanggal: Tanggal = Field(description="Tanggal laporan disampaikan.")
+    kepada: Literal["bupati_walikota_melalui_camat", "bpd", "lainnya"]
+
+
 class DesaDossier(_Strict):
     """Everything the checker needs to know about one village."""
 
@@ -265,10 +288,15 @@ class DesaDossier(_Strict):
     nama: Teks
     kecamatan: Teks
     kabupaten: Teks
-    peserta_pnpm: YaTidak = Field(description="Desa peserta PNPM Mandiri Perdesaan.")
+    peserta_pnpm: YaTidak | None = Field(
+        None, description="Desa peserta PNPM Mandiri Perdesaan (wajib untuk paket pti: pack.yaml `dossier`)."
+    )
     tahun_rencana: Tahun = Field(description="Tahun anggaran yang direncanakan (tahun RKP-Desa).")
     tahun_mulai_integrasi: Tahun | None = None
-    kantor: Kantor
+    kantor: Kantor | None = Field(None, description="Kantor desa (wajib untuk paket pti: pack.yaml `dossier`).")
+    kepala_desa_pelantikan: Tanggal | None = Field(
+        None, description="Tanggal pelantikan Kepala Desa yang menjabat (paket uu-desa: RPJM Desa dalam 3 bulan sesudahnya)."
+    )
     aparatur: list[Aparat] = _empty_list()
     bpd: Bpd
     tahapan: list[Tahap] = _empty_list()
@@ -281,6 +309,9 @@ class DesaDossier(_Strict):
     usulan_musrenbangdes: list[Usulan] = _empty_list()
     apb_desa: list[ApbDesa] = _empty_list()
     lkpj: list[Lkpj] = _empty_list()
+    laporan_kepala_desa: list[LaporanKepalaDesa] = _empty_list(
+        description="LPPD dan LKPPD Kepala Desa (paket uu-desa; UU 6/2014 Pasal 27)."
+    )
 
     @field_validator("kode", mode="before")
     @classmethod

@@ -85,6 +85,8 @@ class RulePack:
     plan: StagePlan
     digest: str
     plan_years: tuple[int, int] = (1990, 2100)
+    kinds: tuple[str, ...] = ("desa", "kecamatan")
+    requires: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> fields it needs (pack.yaml dossier_requires)
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -129,7 +131,7 @@ def load_pack(pack_id: str = DEFAULT_PACK, rules_dir: Path = RULES_DIR) -> RuleP
     """Load and check rules/<pack_id>/; raise RulePackError with the file and place if anything is wrong."""
     base = rules_dir / pack_id
     if not (base / "pack.yaml").is_file():
-        known = sorted(p.name for p in rules_dir.iterdir() if (p / "pack.yaml").is_file()) if rules_dir.is_dir() else []
+        known = pack_ids(rules_dir)
         raise RulePackError(f"paket aturan '{pack_id}' tidak ada di {rules_dir}; tersedia: {', '.join(known) or '-'}")
     digest = hashlib.sha256()
     meta = _read_yaml(base / "pack.yaml")
@@ -149,7 +151,27 @@ def load_pack(pack_id: str = DEFAULT_PACK, rules_dir: Path = RULES_DIR) -> RuleP
     years = (meta["plan_years"]["from"], meta["plan_years"]["to"])
     if years[0] > years[1]:
         raise RulePackError(f"{base / 'pack.yaml'}: plan_years: 'from' {years[0]} sesudah 'to' {years[1]}")
-    return RulePack(meta["id"], meta["name"], str(meta["version"]), meta["source"], rules, plan, digest.hexdigest(), years)
+    kinds = tuple(meta.get("kinds", ("desa", "kecamatan")))
+    requires = {kind: tuple(fields) for kind, fields in (meta.get("dossier_requires") or {}).items()}
+    return RulePack(
+        meta["id"], meta["name"], str(meta["version"]), meta["source"], rules, plan, digest.hexdigest(), years, kinds, requires
+    )
+
+
+def pack_ids(rules_dir: Path = RULES_DIR) -> list[str]:
+    """Every pack in rules/ (a folder with a pack.yaml), in name order."""
+    return sorted(p.name for p in rules_dir.iterdir() if (p / "pack.yaml").is_file()) if rules_dir.is_dir() else []
+
+
+def load_packs(rules_dir: Path = RULES_DIR) -> list[RulePack]:
+    """Every pack in rules/, loaded and checked, earliest plan years first; their plan years may not overlap."""
+    packs = sorted((load_pack(pid, rules_dir) for pid in pack_ids(rules_dir)), key=lambda p: p.plan_years)
+    for earlier, later in zip(packs, packs[1:]):
+        if later.plan_years[0] <= earlier.plan_years[1]:
+            raise RulePackError(
+                f"{rules_dir}: paket {earlier.id} ({earlier.years}) dan {later.id} ({later.years}) menilai tahun yang sama"
+            )
+    return packs
 
 
 def _load_stages(path: Path) -> StagePlan:
