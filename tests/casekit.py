@@ -1,6 +1,8 @@
 """Rule test cases as data: a base dossier, edits to it, and the states expected per rule ID.
 
 A case file in tests/rule_cases/ holds
+    pack: uu-desa                    # the rule pack its cases are checked with (default pti)
+    as_of: 2018-03-01                # the default as_of of its cases (default DEFAULT_AS_OF)
     base: desa_lengkap.yaml          # in tests/fixtures/
     cases:
       - name: ...
@@ -27,6 +29,7 @@ HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
 CASES = HERE / "rule_cases"
 DEFAULT_AS_OF = dt.date(2014, 3, 1)
+DEFAULT_PACK = "pti"
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
@@ -63,11 +66,13 @@ def load_base(name: str) -> dict:
 
 
 def all_cases() -> list[tuple[str, dict, dict]]:
-    """(case id, case, base data) for every case of every case file."""
+    """(case id, case, base data) for every case of every case file; each case carries its file's
+    `pack` (default pti) and, unless it names its own, the file's `as_of`."""
     out = []
     for file in sorted(CASES.glob("*.yaml")):
         spec = yaml.safe_load(file.read_text("utf-8"))
         base = load_base(spec["base"])
+        defaults = {"pack": spec.get("pack", DEFAULT_PACK)} | ({"as_of": spec["as_of"]} if "as_of" in spec else {})
         for case in spec["cases"]:
-            out.append((f"{file.stem}:{case['name']}", case, base))
+            out.append((f"{file.stem}:{case['name']}", defaults | case, base))
     return out

@@ -6,12 +6,24 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from cek_integrasi.evaluate import Checker  # noqa: E402
-from cek_integrasi.rulepack import load_pack  # noqa: E402
+from cek_integrasi.rulepack import load_pack, load_packs  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def pack():
     return load_pack()
+
+
+@pytest.fixture(scope="session")
+def packs():
+    """Every pack in rules/, by id."""
+    return {p.id: p for p in load_packs()}
+
+
+@pytest.fixture(scope="session")
+def checkers(packs, checker):
+    """A checker per pack, by id (the PTI one is `checker`)."""
+    return {pid: checker if pid == checker.pack.id else Checker(p, "id") for pid, p in packs.items()}
 
 
 @pytest.fixture(scope="session")

@@ -32,8 +32,8 @@ CASES = all_cases()
 
 
 @pytest.mark.parametrize("case_id,case,base", CASES, ids=[c[0] for c in CASES])
-def test_reference_agrees_on_every_rule_case(checker, case_id, case, base):
-    assert_agree(checker, apply_edits(base, case), context_of(case), villages_of(case))
+def test_reference_agrees_on_every_rule_case(checkers, case_id, case, base):
+    assert_agree(checkers[case["pack"]], apply_edits(base, case), context_of(case), villages_of(case))
 
 
 @settings(max_examples=1500, **SETTINGS)

@@ -11,8 +11,8 @@ CASES = all_cases()
 
 
 @pytest.mark.parametrize("case_id,case,base", CASES, ids=[c[0] for c in CASES])
-def test_rule_case(checker, case_id, case, base):
-    result, _ = evaluate(checker, apply_edits(base, case), context_of(case), villages_of(case))
+def test_rule_case(checkers, case_id, case, base):
+    result, _ = evaluate(checkers[case["pack"]], apply_edits(base, case), context_of(case), villages_of(case))
     seen = {rule: result.results[rule] for rule in case["expect"]}
     assert seen == case["expect"]
     if "verdict" in case:
@@ -26,27 +26,31 @@ def test_rule_case(checker, case_id, case, base):
     assert failing == {r for r, s in result.results.items() if s in ("fail", "pending")}
 
 
-@pytest.mark.parametrize("fixture", ["desa_lengkap.yaml", "kecamatan_lengkap.yaml"])
-def test_compliant_fixtures_have_no_finding(checker, fixture):
-    result, _ = evaluate(checker, load_base(fixture))
+@pytest.mark.parametrize(
+    "fixture,pack_id,as_of",
+    [("desa_lengkap.yaml", "pti", None), ("kecamatan_lengkap.yaml", "pti", None), ("desa_uu_lengkap.yaml", "uu-desa", "2018-03-01")],
+)
+def test_compliant_fixtures_have_no_finding(checkers, fixture, pack_id, as_of):
+    result, _ = evaluate(checkers[pack_id], load_base(fixture), context_of({"as_of": as_of} if as_of else {}))
     assert set(result.results.values()) <= {"pass", "not_applicable"}
     assert result.findings == [] and result.next_steps == []
 
 
-def test_every_rule_has_a_case_that_fires_and_one_that_stays_silent(pack):
+@pytest.mark.parametrize("pack_id", ["pti", "uu-desa"])
+def test_every_rule_has_a_case_that_fires_and_one_that_stays_silent(packs, pack_id):
+    pack = packs[pack_id]
     fires, silent = set(), set()
-    for _, case, _ in CASES:
+    for _, case, _ in (c for c in CASES if c[1]["pack"] == pack_id):
         for rule, state in case["expect"].items():
             (fires if state in ("fail", "pending") else silent).add(rule)
     for rule in pack.rules:
         assert rule.id in fires, f"{rule.id} has no case that makes it fire"
         assert rule.id in silent, f"{rule.id} has no case that keeps it silent"
     pending_rules = {r.id for r in pack.rules if "pending" in r.written}
-    pending_cases = {r for _, c, _ in CASES for r, s in c["expect"].items() if s == "pending"}
+    pending_cases = {r for _, c, _ in CASES if c["pack"] == pack_id for r, s in c["expect"].items() if s == "pending"}
     assert pending_rules <= pending_cases
 
 
-def test_every_expected_rule_exists(pack):
-    ids = {r.id for r in pack.rules}
-    unknown = {r for _, case, _ in CASES for r in case["expect"]} - ids
+def test_every_expected_rule_exists(packs):
+    unknown = {(case["pack"], r) for _, case, _ in CASES for r in case["expect"] if r not in {x.id for x in packs[case["pack"]].rules}}
     assert not unknown

@@ -130,7 +130,7 @@ class Checker:
         timeline = [_step(s, by_subject.get(s.key, []), self.lang) for s in subjects if s.kind == "tahap"]
         findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], self._order[f.rule]))
         states = {r.id: states[r.id] for r in self.pack.rules}
-        return _result(doc, dossier, states, findings, verdict, next_steps, timeline)
+        return _result(self.pack, doc, dossier, states, findings, verdict, next_steps, timeline)
 
     def _waiver(self, rule: Rule, dossier: Dossier, subject: Subject, state: State, ctx: Context) -> LoadedWaiver | None:
         """The live waiver that covers this failure, if any."""
@@ -184,10 +184,10 @@ def unevaluated(pack: RulePack, lang: str, doc: Document, dossier: Dossier, reas
         )
         for r in pack.rules
     ]
-    return _result(doc, dossier, {r.id: "error" for r in pack.rules}, findings, None, [], [])
+    return _result(pack, doc, dossier, {r.id: "error" for r in pack.rules}, findings, None, [], [])
 
 
-def _result(doc: Document, dossier: Dossier, states, findings, verdict, next_steps, timeline) -> DossierResult:
+def _result(pack: RulePack, doc: Document, dossier: Dossier, states, findings, verdict, next_steps, timeline) -> DossierResult:
     return DossierResult(
         file=str(doc.path),
         sha256=hashlib.sha256(doc.raw).hexdigest(),
@@ -196,6 +196,7 @@ def _result(doc: Document, dossier: Dossier, states, findings, verdict, next_ste
         name=dossier.nama,
         kecamatan=dossier.nama if dossier.jenis == "kecamatan" else dossier.kecamatan,
         kabupaten=dossier.kabupaten,
+        pack=pack.id,
         verdict=verdict,
         results=states,
         findings=findings,

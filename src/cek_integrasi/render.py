@@ -69,6 +69,7 @@ def _header(result: DossierResult, lang: str) -> list[str]:
     lines = [i18n.text("ui.dossier_header", lang, **result.model_dump(include={"name", "code", "kecamatan", "kabupaten"}))]
     if result.verdict:
         lines.append(f"{i18n.text('ui.verdict', lang)}: {i18n.text(f'verdict.{result.verdict}', lang)}")
+    lines.append(f"{i18n.text('ui.rule_pack', lang)}: {result.pack}")
     counts = Counter(result.results.values())
     lines.append(i18n.text("ui.states_line", lang, **{s: counts.get(s, 0) for s in ("pass", "fail", "pending", "not_applicable", "error")}))
     if result.next_steps:

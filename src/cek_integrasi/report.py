@@ -76,6 +76,7 @@ class DossierResult(_Report):
     name: str
     kecamatan: str
     kabupaten: str
+    pack: str = Field(description="id of the rule pack that judged this dossier (chosen by its plan year, or named with --pack).")
     verdict: str | None = Field(description="WAJIB, BELUM_MEMENUHI or BUKAN_PARTISIPAN (rule ELG-00).")
     results: dict[str, State] = Field(description="State of every rule of the pack, by rule ID.")
     findings: list[Finding]
@@ -123,7 +124,15 @@ class Report(_Report):
 
     tool: Literal["cek-integrasi"] = "cek-integrasi"
     version: str
-    rule_pack: dict[str, str] = Field(description="id, version and sha256 of the rule pack used.")
+    rule_pack: dict[str, str] = Field(
+        description="id, version and sha256 of the rule pack used; with several packs in the run, their ids and "
+        "versions joined by ', ' and the sha256 of their 'id sha256' lines (each pack is in rule_packs)."
+    )
+    rule_packs: list[dict[str, str]] = Field(
+        default_factory=list,
+        description="Every rule pack of the run: id, version, sha256 and the plan years it judges (years); "
+        "each dossier names the one that judged it (pack).",
+    )
     as_of: str
     before: str | None = Field(description="Stage code of --before (pre-check before that forum), if asked.")
     complete: bool = Field(description="Complete-cycle audit (--complete).")

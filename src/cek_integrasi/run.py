@@ -8,6 +8,7 @@ batches are still being checked, and only counts are kept, so a national run fit
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import zipfile
@@ -84,14 +85,28 @@ def is_dossier_workbook(path: Path) -> bool:
     return b'name="Petunjuk"' in listing  # workbook.GUIDE, without importing openpyxl
 
 
+def combined(packs: list[RulePack]) -> dict[str, str]:
+    """The `rule_pack` of a report: the one pack, or the packs of the run together (ids and versions
+    joined, the sha256 of their 'id sha256' lines), so that one hash still pins every rule used."""
+    if len(packs) == 1:
+        return {"id": packs[0].id, "version": packs[0].version, "sha256": packs[0].digest}
+    lines = "".join(f"{p.id} {p.digest}\n" for p in packs)
+    return {
+        "id": ", ".join(p.id for p in packs),
+        "version": ", ".join(p.version for p in packs),
+        "sha256": hashlib.sha256(lines.encode()).hexdigest(),
+    }
+
+
 class Run:
     """A checking run. Iterate `results()` once; `header()` before, `footer()` after."""
 
     def __init__(
-        self, pack: RulePack, lang: str, waivers: WaiverSet, files: list[Path], ctx: Context, jobs: int, forced: bool = False
+        self, packs: list[RulePack], lang: str, waivers: WaiverSet, files: list[Path], ctx: Context, jobs: int,
+        forced: bool = False,
     ):
-        self.pack, self.lang, self.waivers, self.files, self.ctx = pack, lang, waivers, files, ctx
-        self.pool = WorkerPool(pack, lang, waivers, jobs, forced=forced)
+        self.packs, self.lang, self.waivers, self.files, self.ctx = packs, lang, waivers, files, ctx
+        self.pool = WorkerPool(packs, lang, waivers, jobs, forced=forced)
         self.problems: list[InputProblem] = []
         self.unreadable = 0
         self.dossiers = 0
@@ -104,7 +119,10 @@ class Run:
         return {
             "tool": "cek-integrasi",
             "version": __version__,
-            "rule_pack": {"id": self.pack.id, "version": self.pack.version, "sha256": self.pack.digest},
+            "rule_pack": combined(self.packs),
+            "rule_packs": [
+                {"id": p.id, "version": p.version, "sha256": p.digest, "years": p.years} for p in self.packs
+            ],
             "as_of": self.ctx.as_of.isoformat(),
             "before": self.ctx.before,
             "complete": self.ctx.complete,

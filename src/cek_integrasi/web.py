@@ -29,7 +29,7 @@ from .errors import InputError
 from .render import render_problem
 from .report import Report
 from .rulepack import RulePack
-from .run import Run
+from .run import Run, combined
 from .waivers import WaiverSet, load_waivers
 from .web_guard import allowed_names, host_allowed, origin_allowed
 from .web_jobs import Checks, Upload
@@ -45,16 +45,20 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def create_app(
-    pack: RulePack,
+    packs: RulePack | list[RulePack],
     max_upload_mb: int = 10,
     jobs: int = 1,
     upload_root: str | None = None,
     allow_hosts: Iterable[str] = (),
     max_files: int = MAX_FILES,
     wait_seconds: float = 1.0,
+    forced: bool = False,
 ) -> Flask:
-    """The page. `allow_hosts`: host names served besides the loopback ones (--allow-host);
+    """The page. `packs`: the packs judging uploads by plan year (or the one named with --pack:
+    `forced`); `allow_hosts`: host names served besides the loopback ones (--allow-host);
     `wait_seconds`: how long a request waits for a check before showing "being checked"."""
+    packs = packs if isinstance(packs, list) else [packs]
+    stages_known = {code: stage for pack in packs for code, stage in pack.plan.stages.items()}
     app = Flask(__name__, template_folder="templates")
     app.jinja_env.autoescape = True  # our templates end in .j2, which Flask would not escape by default
     app.config["MAX_CONTENT_LENGTH"] = max_upload_mb * 1024 * 1024
@@ -87,7 +91,7 @@ def create_app(
             t=lambda key, **kw: i18n.text(key, current, **kw),
             show=lambda value: i18n.show(value, current),
             version=__version__,
-            pack=pack,
+            pack=combined(packs),
             max_files=max_files,
             **context,
         )
@@ -102,8 +106,8 @@ def create_app(
                 path = Path(folder) / f"{i:03d}_{name}"
                 path.write_bytes(data)
                 paths.append(path)
-            waivers = _waivers(upload.waivers, folder, {r.id for r in pack.rules})
-            run = Run(pack, language, waivers, paths, Context(as_of=upload.as_of, before=upload.before), jobs)
+            waivers = _waivers(upload.waivers, folder, {r.id for pack in packs for r in pack.rules})
+            run = Run(packs, language, waivers, paths, Context(as_of=upload.as_of, before=upload.before), jobs, forced)
             report = Report(**run.header(), dossiers=list(run.results()), **run.footer())
         return _named(report, folder, upload)
 
@@ -120,7 +124,7 @@ def create_app(
             return None, (page("web_message.html.j2", message=i18n.text("web.checking", lang()), refresh=True), 202)
 
     def form(error: str | None = None, chosen: str | None = None, as_of: dt.date | None = None):
-        stages = [(code, stage.label[lang()]) for code, stage in pack.plan.stages.items()]
+        stages = [(code, stage.label[lang()]) for code, stage in stages_known.items()]
         day = (as_of or dt.date.today()).isoformat()
         return page("web_index.html.j2", stages=stages, max_mb=max_upload_mb, today=day, chosen=chosen or "", error=error,
                     kinds=TEMPLATE_KINDS)
@@ -136,7 +140,7 @@ def create_app(
 
         if kind not in TEMPLATE_KINDS:
             abort(404)
-        stages = tuple(code for code, stage in pack.plan.stages.items() if stage.level == kind)
+        stages = tuple(code for code, stage in stages_known.items() if stage.level == kind)  # every pack's
         return Response(write_workbook(kind, stages), mimetype=XLSX,
                         headers={"Content-Disposition": f'attachment; filename="{kind}.xlsx"'})
 
@@ -151,13 +155,13 @@ def create_app(
         if wrong_type:
             return form_error(i18n.text("web.bad_type", lang(), names=", ".join(wrong_type), accepted=", ".join(ACCEPTED)), 400)
         before = request.form.get("before") or None
-        if before is not None and before not in pack.plan.stages:
+        if before is not None and before not in stages_known:
             abort(400)
         as_of = _date_or_none(request.form.get("as_of")) or dt.date.today()
         given = request.files.get("waivers")
         waivers = (secure_filename(given.filename) or "pengecualian.yaml", given.read()) if given and given.filename else None
         if waivers is not None:
-            problem = _waiver_problem(waivers, {r.id for r in pack.rules}, lang(), upload_root)
+            problem = _waiver_problem(waivers, {r.id for pack in packs for r in pack.rules}, lang(), upload_root)
             if problem:
                 return form_error(problem, 400)
         token = checks.add(Upload(files, before, as_of, waivers=waivers))
@@ -170,7 +174,7 @@ def create_app(
         if report is None:
             return instead
         upload = checks.get(token)
-        before = upload.before and pack.plan.stages[upload.before].label[lang()]
+        before = upload.before and stages_known[upload.before].label[lang()]
         return page("web_result.html.j2", report=report, token=token, before=before, as_of=upload.as_of)
 
     @app.get("/laporan/<token>.<fmt>")
@@ -189,7 +193,7 @@ def create_app(
 
     @app.get("/aturan")
     def rules():
-        return page("web_rules.html.j2", rules=pack.rules)
+        return page("web_rules.html.j2", rules=[rule for pack in packs for rule in pack.rules])
 
     def form_error(message: str, status: int):
         """The form with the error, keeping the forum and date chosen when the form could be read

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from . import i18n
 from .desa_facts import summary
+from .choosing import all_stages, choose_pack
 from .dossier import load_dossier
 from .errors import InputError
 from .evaluate import Checker, unevaluated
@@ -44,7 +45,9 @@ from .rulepack import RulePack
 from .stages import recorded_stages
 from .waivers import WaiverSet
 
-_checker: Checker | None = None
+_checkers: dict[str, Checker] = {}  # one per pack of the run, by pack id
+_packs: list = []  # the packs of the run, earliest plan years first
+_lang = i18n.DEFAULT
 _forced = False  # --pack named the pack: it judges every plan year
 BATCH = 100  # dossiers per engine session and per task sent to a worker (measured: 200 faults in 5x the pages)
 WORKER_MEMORY_MB = 3072  # address space of a worker (a worker checking 100 dossiers uses about 300 MB)
@@ -89,13 +92,13 @@ class Outcome:
         return DossierResult.model_validate_json(self.result_json) if self.result_json else None
 
 
-def _start_worker(pack: RulePack, lang: str, waivers: WaiverSet, forced: bool, memory_mb: int, parent: int) -> None:
-    global _checker, _forced
+def _start_worker(packs: list[RulePack], lang: str, waivers: WaiverSet, forced: bool, memory_mb: int, parent: int) -> None:
+    global _checkers, _packs, _forced, _lang
     _watch_parent(parent)
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
-    _checker, _forced = Checker(pack, lang, waivers), forced
+    _checkers, _packs, _forced, _lang = {p.id: Checker(p, lang, waivers) for p in packs}, packs, forced, lang
     gc.freeze()  # what lives as long as the worker is never scanned for cycles again
 
 
@@ -155,37 +158,36 @@ def check_batch(paths: list[Path], ctx: Context, villages: dict[str, VillageSumm
 
     Without `villages` (the first pass) kecamatan dossiers are deferred: they need every village.
     """
-    checker = _checker
     outcomes: list[Outcome | None] = [None] * len(paths)
-    items, places = [], []
-    stages = set(checker.pack.plan.stages)
+    groups: dict[str, list[tuple[int, Document, Dossier]]] = {}  # pack id -> the batch's dossiers it judges
+    stages = all_stages(_packs)
     for i, path in enumerate(paths):
         try:
             doc, dossier = load_dossier(path, stages)
-            if not _forced:
-                require_plan_year(checker.pack, doc, dossier)
+            pack = choose_pack(_packs, _forced, doc, dossier, ctx.before)
         except Exception as error:  # InputError, MemoryError or a defect of ours: reported, never a traceback
-            outcomes[i] = Outcome(problems=problems_of(error, path, checker.lang))
+            outcomes[i] = Outcome(problems=problems_of(error, path, _lang))
             continue
         if isinstance(dossier, KecamatanDossier) and villages is None:
             outcomes[i] = Outcome(deferred=True, kecamatan=dossier.kode)
             continue
-        items.append((doc, dossier))
-        places.append(i)
-    try:
-        results = checker.check_many(items, ctx, villages)
-    except MemoryError:  # past the worker's limit: each dossier alone, so only the one too big is reported
-        results = [_alone(checker, item, ctx, villages) for item in items]
-    except Exception as error:  # a defect of ours: every dossier of the batch is reported, not lost
-        results = [error] * len(items)
-    for i, (doc, dossier), result in zip(places, items, results):
-        if isinstance(result, Exception):
-            outcomes[i] = Outcome(problems=problems_of(result, paths[i], checker.lang))
-            continue
-        village = None
-        if not isinstance(dossier, KecamatanDossier):
-            village = summary(dossier, recorded_stages(dossier.tahapan), str(paths[i]))
-        outcomes[i] = Outcome.of(result, village)
+        groups.setdefault(pack.id, []).append((i, doc, dossier))
+    for pack_id, group in groups.items():  # one pass of the engine per pack
+        checker, items = _checkers[pack_id], [(doc, dossier) for _, doc, dossier in group]
+        try:
+            results = checker.check_many(items, ctx, villages)
+        except MemoryError:  # past the worker's limit: each dossier alone, so only the one too big is reported
+            results = [_alone(checker, item, ctx, villages) for item in items]
+        except Exception as error:  # a defect of ours: every dossier of the group is reported, not lost
+            results = [error] * len(items)
+        for (i, doc, dossier), result in zip(group, results):
+            if isinstance(result, Exception):
+                outcomes[i] = Outcome(problems=problems_of(result, paths[i], _lang))
+                continue
+            village = None
+            if not isinstance(dossier, KecamatanDossier):
+                village = summary(dossier, recorded_stages(dossier.tahapan), str(paths[i]))
+            outcomes[i] = Outcome.of(result, village)
     return outcomes
 
 
@@ -197,46 +199,37 @@ def _alone(checker: Checker, item: tuple[Document, Dossier], ctx: Context, villa
         return error
 
 
-def require_plan_year(pack: RulePack, doc: Document, dossier: Dossier) -> None:
-    """Refuse a dossier whose plan year the pack does not judge (unless --pack forced the pack)."""
-    if not pack.covers(dossier.tahun_rencana):
-        raise InputError(
-            doc.path, "tahun_rencana", "tahun_di_luar_paket", line=doc.line_of("tahun_rencana"),
-            tahun=dossier.tahun_rencana, paket=f"{pack.id} ({pack.years})",
-        )
-
-
 def validate_batch(paths: list[Path], _ctx: Context, _villages) -> list[Outcome]:
     """In a worker: only read and validate (the floor a check cannot go below)."""
     outcomes = []
-    stages = set(_checker.pack.plan.stages)
+    stages = all_stages(_packs)
     for path in paths:
         try:
             doc, dossier = load_dossier(path, stages)
-            if not _forced:
-                require_plan_year(_checker.pack, doc, dossier)
+            choose_pack(_packs, _forced, doc, dossier)
             outcomes.append(Outcome())
         except Exception as error:
-            outcomes.append(Outcome(problems=problems_of(error, path, _checker.lang)))
+            outcomes.append(Outcome(problems=problems_of(error, path, _lang)))
     return outcomes
 
 
 class WorkerPool:
     """Checks files in `jobs` worker processes, in ordered batches, isolating any file that kills its worker.
 
-    `forced`: the pack was named by the user and judges every plan year; otherwise a dossier whose
-    plan year the pack does not cover is an input problem.
+    `packs`: the packs of the run; each dossier is judged by the one covering its plan year.
+    `forced`: the one pack was named by the user and judges every plan year; otherwise a dossier
+    whose plan year no pack covers is an input problem naming the packs and their years.
     """
 
-    def __init__(self, pack: RulePack, lang: str, waivers: WaiverSet, jobs: int, task=check_batch, forced: bool = False):
-        self.pack, self.lang, self.waivers, self.jobs, self.task = pack, lang, waivers, max(1, jobs), task
+    def __init__(self, packs: list[RulePack], lang: str, waivers: WaiverSet, jobs: int, task=check_batch, forced: bool = False):
+        self.packs, self.lang, self.waivers, self.jobs, self.task = packs, lang, waivers, max(1, jobs), task
         self.forced = forced
         self._context = multiprocessing.get_context("fork")
 
     def _executor(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
             workers, mp_context=self._context, initializer=_start_worker,
-            initargs=(self.pack, self.lang, self.waivers, self.forced, worker_memory_mb(), os.getpid()),
+            initargs=(self.packs, self.lang, self.waivers, self.forced, worker_memory_mb(), os.getpid()),
         )
 
     def stream(self, paths: list[tuple[int, Path]], extra: Callable[[list[int]], tuple]) -> Iterator[tuple[int, Outcome]]:
@@ -310,13 +303,14 @@ class WorkerPool:
 
 def _crashed_batch(paths: list[Path], _ctx: Context, _villages) -> list[Outcome]:
     """In a worker: each file's result with every rule `error` (its checking killed a worker twice)."""
-    checker, outcomes = _checker, []
+    outcomes = []
     for path in paths:
         try:
-            doc, dossier = load_dossier(path, set(checker.pack.plan.stages))
+            doc, dossier = load_dossier(path, all_stages(_packs))
+            pack = choose_pack(_packs, _forced, doc, dossier)
         except Exception as error:
-            outcomes.append(Outcome(problems=problems_of(error, path, checker.lang)))
+            outcomes.append(Outcome(problems=problems_of(error, path, _lang)))
             continue
-        reason = i18n.text("ui.worker_crashed", checker.lang)
-        outcomes.append(Outcome.of(unevaluated(checker.pack, checker.lang, doc, dossier, reason)))
+        reason = i18n.text("ui.worker_crashed", _lang)
+        outcomes.append(Outcome.of(unevaluated(pack, _lang, doc, dossier, reason)))
     return outcomes

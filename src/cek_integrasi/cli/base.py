@@ -22,7 +22,7 @@ from ..escaping import terminal
 from ..facts import Context
 from ..outputs import OutputError, guard, write_atomic
 from ..render import render_problem
-from ..rulepack import DEFAULT_PACK, RulePack, RulePackError, load_pack
+from ..rulepack import DEFAULT_PACK, RulePack, RulePackError, load_pack, load_packs
 from ..run import Run, dossier_files
 from ..waivers import WaiverSet, load_waivers
 from .defaults import ConfiguredGroup
@@ -51,9 +51,22 @@ def _load(pack_id: str | None) -> RulePack:
         sys.exit(EXIT_INPUT)
 
 
+def _load_packs(pack_id: str | None) -> list[RulePack]:
+    """The pack named with --pack, alone; else every pack in rules/, each judging its own plan years."""
+    try:
+        return [load_pack(pack_id)] if pack_id else load_packs()
+    except RulePackError as exc:
+        click.echo(f"cek-integrasi: {exc}", err=True)
+        sys.exit(EXIT_INPUT)
+
+
 pack_option = click.option(
     "--pack", "pack_id", metavar="NAME",
-    help=f"Rule pack in rules/ (default {DEFAULT_PACK}); naming it makes it judge every plan year, even outside its own.",
+    help="Rule pack in rules/ (pti, uu-desa); without it each dossier is judged by the pack covering its plan "
+    "year; naming one makes it judge every dossier, whatever its plan year.",
+)
+catalogue_pack_option = click.option(
+    "--pack", "pack_id", metavar="NAME", help=f"Rule pack in rules/ (pti, uu-desa; default {DEFAULT_PACK}).",
 )
 jobs_option = click.option(
     "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="number of cores",
@@ -126,14 +139,15 @@ def run_options(command):
 
 def _run(paths, lang, as_of, before, complete, waiver_files, no_waivers, jobs, pack_id, quiet, output: Path | None = None) -> Run:
     """Load the pack, the waivers and the files, refuse an output over an input; the run to iterate."""
-    pack = _load(pack_id)
-    if before is not None and before not in pack.plan.stages:
-        _fail(i18n.text("ui.unknown_stage", lang, stage=before, choices=", ".join(pack.plan.stages)))
+    packs = _load_packs(pack_id)
+    known = [code for pack in packs for code in pack.plan.stages]
+    if before is not None and before not in known:
+        _fail(i18n.text("ui.unknown_stage", lang, stage=before, choices=", ".join(dict.fromkeys(known))))
     files = find_files(paths, lang, quiet)
     if not files:
         _fail(i18n.text("ui.no_dossiers", lang, path=", ".join(map(str, paths))))
     try:
-        waivers = WaiverSet() if no_waivers else load_waivers(list(waiver_files), {r.id for r in pack.rules})
+        waivers = WaiverSet() if no_waivers else load_waivers(list(waiver_files), {r.id for p in packs for r in p.rules})
     except InputError as error:
         _fail("\n".join(render_problem(p, lang) for p in getattr(error, "problems", [error])))
     if output is not None:
@@ -142,7 +156,7 @@ def _run(paths, lang, as_of, before, complete, waiver_files, no_waivers, jobs, p
         except OutputError:
             _fail(i18n.text("ui.output_is_input", lang, path=output))
     ctx = Context(as_of=as_of, complete=complete, before=before)
-    return Run(pack, lang, waivers, files, ctx, jobs, forced=pack_id is not None)
+    return Run(packs, lang, waivers, files, ctx, jobs, forced=pack_id is not None)
 
 
 def find_files(paths, lang: str, quiet: bool) -> list[Path]:

@@ -11,7 +11,7 @@ from tabulate import tabulate
 
 from .. import i18n
 from ..terminal import column_widths, wrap
-from .base import EXIT_INPUT, _load, lang_option, main, pack_option
+from .base import EXIT_INPUT, _load, catalogue_pack_option, lang_option, main
 
 @main.group()
 def rules() -> None:
@@ -40,7 +40,7 @@ def _rule_record(rule) -> dict:
 @rules.command("list")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @lang_option
-@pack_option
+@catalogue_pack_option
 def rules_list(fmt, lang, pack_id) -> None:
     """Every rule with its severity, reference and title."""
     pack = _load(pack_id)
@@ -58,7 +58,7 @@ def rules_list(fmt, lang, pack_id) -> None:
 @rules.command("show")
 @click.argument("rule_id")
 @lang_option
-@pack_option
+@catalogue_pack_option
 def rules_show(rule_id, lang, pack_id) -> None:
     """One rule with all its metadata and its conditions as written."""
     pack = _load(pack_id)
@@ -73,7 +73,7 @@ def rules_show(rule_id, lang, pack_id) -> None:
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @lang_option
-@pack_option
+@catalogue_pack_option
 def stages(fmt, lang, pack_id) -> None:
     """The planning steps and the order they must follow, with their sources."""
     plan = _load(pack_id).plan

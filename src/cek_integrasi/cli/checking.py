@@ -21,8 +21,8 @@ from ..terminal import column_widths
 from ..waivers import WaiverSet
 from ..workers import WorkerPool, validate_batch
 from .base import (
-    EXIT_FINDINGS, EXIT_INPUT, SEVERITY_ORDER, _fail, _load, _run, csv_separator_option, find_files, jobs_option, lang_option,
-    main, output_format, output_option, pack_option, quiet_option, run_options,
+    EXIT_FINDINGS, EXIT_INPUT, SEVERITY_ORDER, _fail, _load_packs, _run, csv_separator_option, find_files, jobs_option,
+    lang_option, main, output_format, output_option, pack_option, quiet_option, run_options,
 )
 from .progress import progress, wanted
 
@@ -153,11 +153,11 @@ def report(ctx, fmt, output, csv_separator, brief, letterhead, place, acknowledg
 @quiet_option
 def validate(paths, lang, jobs, pack_id, quiet) -> None:
     """Only read and validate dossiers, without rules: exit 0 when all are valid, 2 otherwise."""
-    pack = _load(pack_id)
+    packs = _load_packs(pack_id)
     files = find_files(paths, lang, quiet)
     if not files:
         _fail(i18n.text("ui.no_dossiers", lang, path=", ".join(map(str, paths))))
-    pool = WorkerPool(pack, lang, WaiverSet(), jobs, task=validate_batch, forced=pack_id is not None)
+    pool = WorkerPool(packs, lang, WaiverSet(), jobs, task=validate_batch, forced=pack_id is not None)
     problems, bad = [], 0
     with progress(len(files), lang, "checking", wanted(len(files), quiet, False)) as advance:
         for _, outcome in pool.stream(list(enumerate(files)), lambda _batch: (None, None)):

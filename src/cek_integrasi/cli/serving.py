@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import i18n
-from .base import _load, main, pack_option
+from .base import _load_packs, main, pack_option
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (local only by default).")
@@ -26,5 +26,5 @@ def serve(host, port, max_upload_mb, allow_hosts, pack_id) -> None:
     from ..web import create_app
 
     click.echo(i18n.text("ui.serving", i18n.DEFAULT, url=f"http://{host}:{port}/"), err=True)
-    app = create_app(_load(pack_id), max_upload_mb, allow_hosts=(host, *allow_hosts))
+    app = create_app(_load_packs(pack_id), max_upload_mb, allow_hosts=(host, *allow_hosts), forced=pack_id is not None)
     serve_wsgi(app, host=host, port=port, threads=4, _quiet=True)

@@ -1,0 +1,58 @@
+"""Which rule pack judges a dossier: the one whose plan years cover its tahun_rencana, or the one the
+user named with --pack; and whether the dossier gives that pack what it needs.
+
+A dossier is read before its pack is known (its stage codes are checked against every pack's
+stages then); the pack, once chosen, checks the rest: the dossier kinds it judges, the fields it
+needs that the model leaves optional (pack.yaml `dossier_requires`), and its own stage codes.
+"""
+
+from __future__ import annotations
+
+from .errors import InputError
+from .model import Dossier
+from .reading import Document
+from .rulepack import RulePack
+
+
+def all_stages(packs: list[RulePack]) -> set[str]:
+    """Every stage code some pack knows: what a dossier may write before its pack is chosen."""
+    return {code for pack in packs for code in pack.plan.stages}
+
+
+def describe(packs: list[RulePack]) -> str:
+    """The packs and their plan years, as an input problem names them: 'pti (2010-2015), uu-desa (2016-2100)'."""
+    return ", ".join(f"{pack.id} ({pack.years})" for pack in packs)
+
+
+def choose_pack(packs: list[RulePack], forced: bool, doc: Document, dossier: Dossier) -> RulePack:
+    """The pack that judges this dossier; raise InputError (with the file and place) when none can."""
+    if forced:
+        pack = packs[0]
+    else:
+        pack = next((p for p in packs if p.covers(dossier.tahun_rencana)), None)
+        if pack is None:
+            raise InputError(
+                doc.path, "tahun_rencana", "tahun_di_luar_paket", line=doc.line_of("tahun_rencana"),
+                tahun=dossier.tahun_rencana, paket=describe(packs),
+            )
+    require_fit(pack, doc, dossier)
+    return pack
+
+
+def require_fit(pack: RulePack, doc: Document, dossier: Dossier) -> None:
+    """Refuse a dossier the pack cannot judge: a kind it does not judge, a field it needs left out,
+    a stage code it does not know."""
+    if dossier.jenis not in pack.kinds:
+        raise InputError(
+            doc.path, "jenis", "jenis_di_luar_paket", line=doc.line_of("jenis"), jenis=dossier.jenis, paket=pack.id
+        )
+    for name in pack.requires.get(dossier.jenis, ()):
+        if getattr(dossier, name, None) is None:
+            raise InputError(doc.path, name, "wajib_untuk_paket", line=1, field=name, paket=pack.id)
+    for i, step in enumerate(dossier.tahapan):
+        if step.kode not in pack.plan.stages:
+            where = f"tahapan[{i}].kode"
+            raise InputError(
+                doc.path, where, "tahap_tidak_dikenal", line=doc.line_of(where),
+                kode=step.kode, pilihan=", ".join(sorted(pack.plan.stages)),
+            )
