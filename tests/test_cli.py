@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from cek_integrasi.cli import main
@@ -161,18 +162,62 @@ def test_reports_are_reproducible_and_record_their_inputs(tmp_path):
         assert dossier["sha256"] == hashlib.sha256(Path(dossier["file"]).read_bytes()).hexdigest()
 
 
-def test_a_plan_year_the_pack_does_not_cover_is_an_input_problem_unless_the_pack_is_named(tmp_path):
-    """pack.yaml plan_years: a 2030 dossier is not judged by the PTI in silence; the batch goes on."""
-    late = tmp_path / "b_2030.yaml"
-    late.write_text(FIXTURE.read_text("utf-8").replace("tahun_rencana: 2013", "tahun_rencana: 2030"), "utf-8")
+def test_a_plan_year_no_pack_covers_is_an_input_problem_unless_the_pack_is_named(tmp_path):
+    """pack.yaml plan_years: a 2005 dossier is judged by no pack in silence; the message names the
+    packs and their years; the batch goes on."""
+    early = tmp_path / "b_2005.yaml"
+    early.write_text(FIXTURE.read_text("utf-8").replace("tahun_rencana: 2013", "tahun_rencana: 2005"), "utf-8")
     shutil.copy(FIXTURE, tmp_path / "a_2013.yaml")
     for command in (["check", "--format", "json", *AS_OF], ["validate"]):
         result = run(*command, str(tmp_path))
         assert result.exit_code == 2
-        assert "tahun rencana 2030 tidak dicakup paket aturan yang tersedia: pti (2010-2015)" in result.output
-        assert "b_2030.yaml" in result.output and "--pack" in result.output
+        assert "tahun rencana 2005 tidak dicakup paket aturan yang tersedia: pti (2010-2015), uu-desa (2016-2100)" in result.output
+        assert "b_2005.yaml" in result.output and "--pack" in result.output
     report = json.loads(run("check", str(tmp_path), "--format", "json", *AS_OF).output)
     assert [Path(d["file"]).name for d in report["dossiers"]] == ["a_2013.yaml"]  # the other file is still checked
-    forced = run("check", str(late), "--pack", "pti", "--format", "json", *AS_OF)
-    assert forced.exit_code == 0 and json.loads(forced.output)["dossiers"][0]["verdict"] == "WAJIB"
-    assert run("check", str(late), "--lang", "en", *AS_OF).output.count("plan year 2030 is not covered") == 1
+    forced = run("check", str(early), "--pack", "pti", "--format", "json", *AS_OF)
+    assert forced.exit_code in (0, 1) and json.loads(forced.output)["dossiers"][0]["pack"] == "pti"
+    assert run("check", str(early), "--lang", "en", *AS_OF).output.count("plan year 2005 is not covered") == 1
+
+
+UU_FIXTURE = Path(__file__).parent / "fixtures" / "desa_uu_lengkap.yaml"
+
+
+def test_a_mixed_batch_is_judged_pack_by_pack_and_the_report_says_which(tmp_path):
+    """A PTI village (2013) and a UU 6/2014 village (2018) in one run: each judged by its own pack."""
+    shutil.copy(FIXTURE, tmp_path / "a_2013.yaml")
+    shutil.copy(UU_FIXTURE, tmp_path / "b_2018.yaml")
+    result = run("check", str(tmp_path), "--format", "json", "--as-of", "2018-03-01", "--jobs", "1")
+    report = json.loads(result.output)
+    assert result.exit_code == 0  # both compliant, each by its own pack
+    assert {Path(d["file"]).name: d["pack"] for d in report["dossiers"]} == {"a_2013.yaml": "pti", "b_2018.yaml": "uu-desa"}
+    uu = next(d for d in report["dossiers"] if d["pack"] == "uu-desa")
+    assert uu["findings"] == [] and "ELG-00" not in uu["results"] and "EST-16" in uu["results"]
+    assert [p["id"] for p in report["rule_packs"]] == ["pti", "uu-desa"]
+    assert report["rule_pack"]["id"] == "pti, uu-desa" and len(report["rule_pack"]["sha256"]) == 64
+    table = run("check", str(tmp_path / "b_2018.yaml"), "--as-of", "2018-03-01").output
+    assert "Paket aturan: uu-desa" in table
+
+
+def test_a_pti_dossier_forced_into_the_uu_desa_pack_names_what_that_pack_does_not_know(tmp_path):
+    result = run("check", str(FIXTURE), "--pack", "uu-desa", *AS_OF)
+    assert result.exit_code == 2 and "kode tahap 'mad_sosialisasi' tidak dikenal" in result.output
+    kecamatan = yaml.safe_load((Path(__file__).parent / "fixtures" / "kecamatan_lengkap.yaml").read_text("utf-8"))
+    kecamatan.update(tahun_rencana=2018, tahapan=[])
+    (tmp_path / "kec.yaml").write_text(yaml.safe_dump(kecamatan), "utf-8")
+    result = run("check", str(tmp_path / "kec.yaml"), *AS_OF)
+    assert result.exit_code == 2 and "paket aturan uu-desa tidak menilai dossier berjenis kecamatan" in result.output
+
+
+def test_the_pti_pack_needs_the_pnpm_fields_the_model_leaves_optional(tmp_path):
+    text = "\n".join(l for l in FIXTURE.read_text("utf-8").splitlines() if not l.startswith("peserta_pnpm"))
+    (tmp_path / "d.yaml").write_text(text, "utf-8")
+    result = run("check", str(tmp_path / "d.yaml"), *AS_OF)
+    assert result.exit_code == 2 and "peserta_pnpm wajib diisi untuk paket aturan pti" in result.output
+
+
+def test_catalogue_commands_take_the_pack():
+    assert "EST-16" in run("rules", "list", "--pack", "uu-desa").output
+    assert "EST-16" not in run("rules", "list").output
+    assert "akhir bulan September" in run("rules", "show", "EST-16", "--pack", "uu-desa").output
+    assert "musdes_rkp" in run("stages", "--pack", "uu-desa").output
