@@ -165,3 +165,83 @@ contexts = st.fixed_dictionaries({
     "complete": st.booleans(),
     "before": st.none() | st.sampled_from(ALL_STAGES),
 })
+
+
+UU_STAGES = [
+    "musdes_rpjm", "rpjm_rancangan", "musrenbangdes_rpjm", "rpjm_penetapan", "musdes_rkp", "rkp_rancangan",
+    "musrenbangdes_rkp", "rkp_penetapan", "apbdes_penetapan",
+]
+UU_POSTS = POSTS + ["Kasi Pemerintahan", "Kasi Kesejahteraan", "Kepala Seksi Pelayanan", "Kasi Pembangunan", "Kaur Perencanaan"]
+UU_NAMES = NAMES + ["Darwis", "Hasniah", "Rusdi", "Ilham"]
+UU_SOURCES = ["dana_desa", " ADD ", "pades", "bagi_hasil_pajak_retribusi", "bantuan_keuangan", "hibah", "swadaya", "apbd", "lainnya", "blm_pnpm"]
+UU_FIELDS = ["penyelenggaraan_pemerintahan", "Pelaksanaan_Pembangunan", "pembinaan_kemasyarakatan", "pemberdayaan_masyarakat", "infrastruktur"]
+uu_dates = st.dates(min_value=dt.date(2015, 6, 1), max_value=dt.date(2019, 6, 30))
+
+
+@st.composite
+def uu_desa_dossiers(draw):
+    """Village dossiers of the UU 6/2014 regime (rules/uu-desa): plan years 2017-2019, dates around
+    the deadlines of the planning year (June, September, December, March), no PNPM fields."""
+    perdes_ids = [f"perdes-{i}" for i in range(draw(st.integers(0, 3)))]
+    sk_ids = [f"sk-{i}" for i in range(draw(st.integers(0, 1)))]
+    any_doc = st.none() | st.sampled_from(perdes_ids + sk_ids) if perdes_ids + sk_ids else st.none()
+    plan_year = draw(st.integers(2017, 2019))
+    stage = st.fixed_dictionaries(
+        {"kode": st.sampled_from(UU_STAGES), "tanggal": uu_dates},
+        optional={
+            "peserta": st.lists(st.sampled_from(["pemerintah_desa", "bpd", "unsur_masyarakat"]), unique=True, min_size=1, max_size=3),
+            "agenda": st.lists(st.sampled_from(["evaluasi_rkp_tahun_lalu", "pembahasan_rancangan_rkp", "lainnya"]), max_size=2),
+        },
+    )
+    data = {
+        "jenis": "desa",
+        "kode": f"73.02.05.2{draw(st.integers(0, 999)):03d}",
+        "nama": "Desa Uji",
+        "kecamatan": "Rilau Ale",
+        "kabupaten": "Bulukumba",
+        "tahun_rencana": plan_year,
+        "kepala_desa_pelantikan": draw(maybe(uu_dates | st.sampled_from([dt.date(2016, 1, 4), dt.date(2015, 12, 1)]))),
+        "aparatur": draw(st.lists(st.fixed_dictionaries({
+            "jabatan": st.sampled_from(UU_POSTS), "nama": st.sampled_from(UU_NAMES),
+            "status": st.sampled_from(["definitif", "plt", "kosong"])
+        }), max_size=14)),
+        "bpd": {"terbentuk": draw(st.booleans())},
+        "tahapan": draw(st.lists(stage, max_size=11)),
+        "peraturan_desa": [
+            {"id": pid, "nomor": draw(maybe(st.just("01/2017"))), "tanggal": draw(uu_dates),
+             "perihal": draw(st.sampled_from(["rpjm_desa", "rkp_desa", "apb_desa", "lainnya"]))}
+            for pid in perdes_ids
+        ],
+        "keputusan_kepala_desa": [
+            {"id": sid, "nomor": "141/2017", "tanggal": draw(maybe(uu_dates)), "perihal": "rkp_desa"} for sid in sk_ids
+        ],
+        "apb_desa": draw(st.lists(st.fixed_dictionaries({
+            "tahun": st.integers(plan_year - 1, plan_year), "tanggal_penetapan": maybe(uu_dates), "ditetapkan_dengan": any_doc
+        }), max_size=2)),
+        "laporan_kepala_desa": draw(st.lists(st.fixed_dictionaries({
+            "jenis": st.sampled_from(["lppd", "lkppd"]), "tahun": st.integers(plan_year - 2, plan_year - 1),
+            "tanggal": uu_dates | st.sampled_from([dt.date(plan_year - 1, 3, 31), dt.date(plan_year - 1, 4, 1)]),
+            "kepada": st.sampled_from(["bupati_walikota_melalui_camat", "bpd", "lainnya"]),
+        }), max_size=4)),
+    }
+    if draw(st.booleans()):
+        start = draw(st.integers(2014, 2018))
+        data["rpjm_desa"] = {"tahun_awal": start, "tahun_akhir": start + draw(st.integers(4, 7)), "ditetapkan_dengan": draw(any_doc)}
+    if draw(st.booleans()):
+        data["rkp_desa"] = {
+            "tahun": draw(st.integers(plan_year - 1, plan_year + 1)),
+            "ditetapkan_dengan": draw(any_doc),
+            "memuat_evaluasi_tahun_lalu": draw(st.booleans()),
+            "kegiatan": draw(st.lists(st.fixed_dictionaries({
+                "nama": st.sampled_from(ACTIVITIES), "jumlah": st.sampled_from([1500000, 1, 0]) | st.none(),
+                "sumber_dana": st.sampled_from(UU_SOURCES) | st.none(), "bidang": st.sampled_from(UU_FIELDS) | st.none(),
+            }), max_size=3)),
+        }
+    return data
+
+
+uu_contexts = st.fixed_dictionaries({
+    "as_of": st.dates(min_value=dt.date(2016, 1, 1), max_value=dt.date(2019, 12, 31)),
+    "complete": st.booleans(),
+    "before": st.none() | st.sampled_from(UU_STAGES),
+})

@@ -9,7 +9,7 @@ import reference
 from casekit import all_cases, apply_edits
 from cek_integrasi.facts import Context, VillageSummary
 from cek_integrasi.subjects import head_of, subjects_of
-from generators import contexts, desa_dossiers, kecamatan_dossiers, village_batches
+from generators import contexts, desa_dossiers, kecamatan_dossiers, uu_contexts, uu_desa_dossiers, village_batches
 from helpers import context_of, evaluate, villages_of
 
 SETTINGS = dict(derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -47,3 +47,9 @@ def test_reference_agrees_on_generated_villages(checker, data, ctx):
 def test_reference_agrees_on_generated_kecamatan(checker, data, ctx, batch):
     villages = {code: VillageSummary(code, f"Desa {code[-3:]}", f"{code}.yaml", *dates) for code, dates in batch.items()}
     assert_agree(checker, data, Context(**ctx), villages)
+
+
+@settings(max_examples=900, **SETTINGS)
+@given(data=uu_desa_dossiers(), ctx=uu_contexts)
+def test_reference_agrees_on_generated_uu_desa_villages(checkers, data, ctx):
+    assert_agree(checkers["uu-desa"], data, Context(**ctx))
