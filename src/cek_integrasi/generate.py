@@ -4,7 +4,8 @@
 per kecamatan with its kecamatan dossier), deterministic from the seed. Each village starts as a
 complete, compliant record of one planning cycle; about half then get one to four realistic
 faults (a vacant or acting post, a missing signature, a skipped or late step, a missing document,
-an unfinished cycle, a village outside PNPM-MPd).
+an unfinished cycle, a village outside PNPM-MPd). From plan year 2016 the villages follow UU 6/2014
+(generate_village_law.py) and no kecamatan dossier is written: that pack judges villages only.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+from . import generate_village_law
+
+VILLAGE_LAW_FROM = 2016  # plan years from here follow UU 6/2014 (rules/uu-desa): no PNPM fields, no kecamatan dossier
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
     """Plain YAML as a person writes it: a value used twice is written twice, never as an alias."""
@@ -255,10 +260,16 @@ def generate(n: int, out: Path, seed: int, year: int = 2013, fault_rate: float =
             folder = out / f"{kab_code}" / f"{kec_code}_{kec_name.replace(' ', '_').lower()}"
             folder.mkdir(parents=True, exist_ok=True)
             villages = []
+            law = year >= VILLAGE_LAW_FROM
+            faults = generate_village_law.FAULTS if law else FAULTS
             for desa_no in range(1, min(rng.randint(8, 20), n - stats.villages) + 1):
-                data = village(rng, f"{kec_code}.{2000 + desa_no}", _place(rng), kec_name, kabupaten, year)
+                kode = f"{kec_code}.{2000 + desa_no}"
+                if law:
+                    data = generate_village_law.village(rng, PEOPLE, kode, _place(rng), kec_name, kabupaten, year)
+                else:
+                    data = village(rng, kode, _place(rng), kec_name, kabupaten, year)
                 if rng.random() < fault_rate:
-                    chosen = rng.sample(FAULTS, rng.randint(1, 4))
+                    chosen = rng.sample(faults, rng.randint(1, 4))
                     for fault in sorted(chosen, key=lambda f: f is _unfinished):  # cutting the cycle short comes last
                         fault(rng, data)
                     stats.faulty += 1
@@ -266,8 +277,9 @@ def generate(n: int, out: Path, seed: int, year: int = 2013, fault_rate: float =
                 stats.villages += 1
             for data in villages:
                 _write(folder / f"desa_{data['kode']}.yaml", data)
-            _write(folder / "00_kecamatan.yaml", kecamatan(rng, kec_code, kec_name, kabupaten, year, villages))
-            stats.kecamatan += 1
+            if not law:
+                _write(folder / "00_kecamatan.yaml", kecamatan(rng, kec_code, kec_name, kabupaten, year, villages))
+                stats.kecamatan += 1
         if kab_no >= 99:
             province, kab_no = province + 1, 0
     return stats

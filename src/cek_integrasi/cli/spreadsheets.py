@@ -128,7 +128,8 @@ def convert(source, output, lang, pack_id) -> None:
 @click.option("-n", "count", type=click.IntRange(min=1), required=True, help="Number of villages.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False), required=True, help="New or empty folder.")
 @click.option("--seed", type=int, default=1, show_default=True)
-@click.option("--year", type=click.IntRange(2011, 2016), default=2013, show_default=True, help="Plan year.")
+@click.option("--year", type=click.IntRange(2011, 2030), default=2013, show_default=True,
+              help="Plan year; from 2016 the villages follow UU 6/2014 (pack uu-desa), without kecamatan dossiers.")
 @lang_option
 def generate(count, output, seed, year, lang) -> None:
     """Write N realistic synthetic village dossiers (a folder per kecamatan with its kecamatan dossier)."""
