@@ -22,13 +22,13 @@ def run(*args):
 
 
 @pytest.fixture(scope="module")
-def stages(pack):
-    return set(pack.plan.stages)
+def stages(packs):
+    return {code for pack in packs.values() for code in pack.plan.stages}
 
 
 @pytest.mark.parametrize("kind,sheets", [
     ("desa", ["Petunjuk", "Desa", "Aparatur", "Tahapan", "Berita Acara", "Penandatangan", "Perdes", "SK Kepala Desa",
-              "Tim Penyusun", "Kegiatan RPJM", "Kegiatan RKP", "Usulan", "APB Desa", "LKPj"]),
+              "Tim Penyusun", "Kegiatan RPJM", "Kegiatan RKP", "Usulan", "APB Desa", "LKPj", "Laporan Kepala Desa"]),
     ("kecamatan", ["Petunjuk", "Kecamatan", "Desa", "Tahapan", "Tim Pelaksana", "Delegasi", "Berita Acara", "Penandatangan", "DPRD"]),
 ])
 def test_template_has_sheets_dropdowns_and_date_cells(tmp_path, kind, sheets):
@@ -109,3 +109,21 @@ def test_a_workbook_that_is_not_a_dossier(tmp_path):
     fake = tmp_path / "palsu.xlsx"
     fake.write_text("x", "utf-8")
     assert "bukan buku kerja XLSX" in run("check", fake).output
+
+
+def test_a_workbook_from_before_the_uu_desa_columns_still_reads():
+    """Workbooks filled from the first templates (no Peserta, Bidang, Laporan Kepala Desa) stay valid:
+    the columns and sheet added later read as empty."""
+    old = ROOT / "samples" / "workbooks" / "rilau_ale" / "01_bonto_bangun_lengkap.xlsx"
+    headers = [c.value for c in openpyxl.load_workbook(old)["Tahapan"][1]]
+    assert "Peserta" not in headers
+    assert run("check", old, *AS_OF).exit_code == 0
+
+
+def test_a_uu_desa_template_lists_that_packs_stages(tmp_path):
+    out = tmp_path / "uu.xlsx"
+    assert run("template", "desa", "--pack", "uu-desa", "-o", out).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    lists = " ".join(str(v.formula1) for v in book["Tahapan"].data_validations.dataValidation)
+    assert "musdes_rkp" in lists and "mkp" not in lists.split('"')[1].split(",")
+    assert "dana_desa" in " ".join(str(v.formula1) for v in book["Kegiatan RKP"].data_validations.dataValidation)

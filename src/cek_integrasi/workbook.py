@@ -47,6 +47,7 @@ class Column:
     field: str  # path inside the item (table) or the dossier (record): "nama", "kantor.ada"
     kind: Literal["text", "int", "date", "bool", "list", "choice", "choices"] = "text"
     choices: tuple[str, ...] = ()
+    later: bool = False  # added after the first templates (UU 6/2014 fields): a workbook without it reads it as empty
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Sheet:
     parent: tuple[str, str] | None = None  # (list of parents, column holding the parent's id)
     note: str = ""
     scalar: bool = False  # the list holds plain texts (one column), not records
+    later: bool = False  # added after the first templates: a workbook without this sheet reads it as empty
 
 
     @property
@@ -79,6 +81,12 @@ def _choices(owner: type, name: str) -> tuple[str, ...]:
 
 YES_NO = ("ya", "tidak")
 M = model
+# Funding sources and fields offered in the drop-down lists: the PTI's channels and those of the
+# uu-desa pack (rules/uu-desa/est.yaml, EST-06); each pack's rule judges the value written.
+SUMBER_DANA = tuple(dict.fromkeys(M.SALURAN + (
+    "dana_desa", "add", "pades", "bagi_hasil_pajak_retribusi", "bantuan_keuangan", "hibah", "swadaya", "apbd", "lainnya",
+)))
+BIDANG = ("penyelenggaraan_pemerintahan", "pelaksanaan_pembangunan", "pembinaan_kemasyarakatan", "pemberdayaan_masyarakat")
 
 
 def _berita_acara_sheets(ba_model: type) -> tuple[Sheet, Sheet]:
@@ -104,7 +112,10 @@ def desa_sheets(stages: tuple[str, ...]) -> tuple[Sheet, ...]:
             Column("BPD terbentuk", "bpd.terbentuk", "bool"), Column("Ketua BPD", "bpd.ketua"),
             Column("RPJM-Desa tahun awal", "rpjm_desa.tahun_awal", "int"), Column("RPJM-Desa tahun akhir", "rpjm_desa.tahun_akhir", "int"),
             Column("RPJM-Desa ditetapkan dengan (id Perdes)", "rpjm_desa.ditetapkan_dengan"),
-            Column("RKP-Desa tahun", "rkp_desa.tahun", "int"), Column("RKP-Desa ditetapkan dengan (id SK)", "rkp_desa.ditetapkan_dengan"),
+            Column("RKP-Desa tahun", "rkp_desa.tahun", "int"),
+            Column("RKP-Desa ditetapkan dengan (id SK)", "rkp_desa.ditetapkan_dengan"),
+            Column("RKP Desa memuat evaluasi tahun lalu (UU 6/2014)", "rkp_desa.memuat_evaluasi_tahun_lalu", "bool", later=True),
+            Column("Tanggal pelantikan Kepala Desa (UU 6/2014)", "kepala_desa_pelantikan", "date", later=True),
         ), note="Satu nilai per baris, di kolom B."),
         Sheet("Aparatur", (
             Column("Jabatan", "jabatan"), Column("Nama", "nama"), Column("Status", "status", "choice", _choices(M.Aparat, "status")),
@@ -114,6 +125,7 @@ def desa_sheets(stages: tuple[str, ...]) -> tuple[Sheet, ...]:
             Column("Fasilitator", "fasilitator", "choices", _choices(M.Tahap, "fasilitator")),
             Column("Alat kaji", "alat_kaji", "choices", _choices(M.Tahap, "alat_kaji")),
             Column("Agenda", "agenda", "choices", _choices(M.Tahap, "agenda")),
+            Column("Peserta", "peserta", "choices", _choices(M.Tahap, "peserta"), later=True),
         ), target="tahapan", note="Tahap yang sudah dilaksanakan; beberapa pilihan dipisah ';'."),
         *_berita_acara_sheets(M.BeritaAcara),
         Sheet("Perdes", (
@@ -132,7 +144,8 @@ def desa_sheets(stages: tuple[str, ...]) -> tuple[Sheet, ...]:
         Sheet("Kegiatan RPJM", (Column("Kegiatan RPJM-Desa", "nama"),), target="rpjm_desa.kegiatan", scalar=True,
               note="Tabel rencana kegiatan RPJM-Desa, satu kegiatan per baris (bila dicatat)."),
         Sheet("Kegiatan RKP", (
-            Column("Kegiatan", "nama"), Column("Jumlah (Rp)", "jumlah", "int"), Column("Sumber dana", "sumber_dana", "choice", M.SALURAN),
+            Column("Kegiatan", "nama"), Column("Jumlah (Rp)", "jumlah", "int"), Column("Sumber dana", "sumber_dana", "choice", SUMBER_DANA),
+            Column("Bidang (UU 6/2014)", "bidang", "choice", BIDANG, later=True),
         ), target="rkp_desa.kegiatan"),
         Sheet("Usulan", (
             Column("Kegiatan", "kegiatan"), Column("Saluran dana", "saluran", "choice", M.SALURAN),
@@ -143,6 +156,12 @@ def desa_sheets(stages: tuple[str, ...]) -> tuple[Sheet, ...]:
         Sheet("LKPj", (
             Column("Tahun", "tahun", "int"), Column("Tanggal", "tanggal", "date"), Column("Forum", "forum", "choice", _choices(M.Lkpj, "forum")),
         ), target="lkpj"),
+        Sheet("Laporan Kepala Desa", (
+            Column("Jenis", "jenis", "choice", _choices(M.LaporanKepalaDesa, "jenis")), Column("Tahun anggaran", "tahun", "int"),
+            Column("Tanggal disampaikan", "tanggal", "date"),
+            Column("Kepada", "kepada", "choice", _choices(M.LaporanKepalaDesa, "kepada")),
+        ), target="laporan_kepala_desa", note="UU 6/2014: LPPD (kepada Bupati/Walikota melalui Camat) dan LKPPD (kepada BPD).",
+            later=True),
     )
 
 
@@ -344,6 +363,8 @@ def read_workbook(path: Path, raw: bytes) -> Document:
         reader = _Reader(path, {"jenis": kind})
         for sheet in sheets_for(kind, ()):  # the choices of stage codes only matter when writing
             if sheet.name not in book.sheetnames:
+                if sheet.later:
+                    continue
                 raise InputError(path, "", "sheet_hilang", sheet=sheet.name)
             ws = book[sheet.name]
             if sheet.is_table:
@@ -414,7 +435,10 @@ def _read_table(reader: _Reader, ws, sheet: Sheet) -> None:
     rows = _rows(reader, ws, sheet.name, len(sheet.columns))
     header = [str(h).strip() if h is not None else "" for h in next(rows, (1, ()))[1]]
     expected = [c.header for c in sheet.columns]
-    if header[: len(expected)] != expected:
+    while header and not header[-1]:
+        header.pop()
+    present = len(header) if all(c.later for c in sheet.columns[len(header):]) else len(expected)
+    if header[:present] != expected[:present] or header[present:len(expected)]:
         raise InputError(reader.path, f"Sheet {sheet.name}, baris 1", "judul_kolom", sheet=sheet.name, expected=" | ".join(expected))
     for row_number, row in rows:
         values = {c.field: _cell(reader, v, c, f"Sheet {sheet.name}, baris {row_number}") for c, v in zip(sheet.columns, row)}

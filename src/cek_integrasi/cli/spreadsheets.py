@@ -14,9 +14,10 @@ from ..dossier import load_dossier
 from ..errors import InputError
 from ..escaping import terminal
 from ..render import render_problem
+from ..choosing import all_stages, choose_pack
 from .base import (
-    EXIT_INPUT, _as_of, _fail, _load, _write_or_print, csv_separator_option, lang_option, main, output_format, output_option,
-    pack_option, quiet_option,
+    EXIT_INPUT, _as_of, _fail, _load, _load_packs, _write_or_print, catalogue_pack_option, csv_separator_option, lang_option,
+    main, output_format, output_option, pack_option, quiet_option,
 )
 from .progress import progress, wanted
 
@@ -77,7 +78,7 @@ def screen(ctx, roster, fmt, output, csv_separator, template, lang, as_of, pack_
 @click.argument("kind", type=click.Choice(["desa", "kecamatan"]))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True, help="Workbook to write (.xlsx).")
 @lang_option
-@pack_option
+@catalogue_pack_option
 def template(kind, output, lang, pack_id) -> None:
     """Write an empty dossier workbook to fill in Excel or LibreOffice (check it like a YAML dossier)."""
     from .. import workbook
@@ -101,9 +102,10 @@ def convert(source, output, lang, pack_id) -> None:
 
     if output.resolve() == source.resolve():
         _fail(i18n.text("ui.output_is_input", lang, path=output))
-    pack = _load(pack_id)
+    packs = _load_packs(pack_id)
     try:
-        _, dossier = load_dossier(source, set(pack.plan.stages))
+        doc, dossier = load_dossier(source, all_stages(packs))
+        pack = choose_pack(packs, pack_id is not None, doc, dossier)
     except InputError as error:
         problems = getattr(error, "problems", [error])
         empty = source.suffix.lower() == ".xlsx" and all(p.code == "missing" for p in problems)
