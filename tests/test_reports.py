@@ -77,7 +77,7 @@ def test_html_report_holds_every_dossier_and_finding_and_loads_nothing(sample_re
             if finding["state"] != "pending":
                 assert finding["message"] in text
     assert "Kepatuhan per kecamatan" in text and "Temuan menurut keluarga aturan" in text and "Tahapan siklus" in text
-    assert "1 Maret 2014" in text and f"pti {report['rule_pack']['version']}" in text and report["rule_pack"]["sha256"] in text
+    assert "1 Maret 2014" in text and f"{report['rule_pack']['id']} {report['rule_pack']['version']}" in text and report["rule_pack"]["sha256"] in text
     assert all(d["sha256"] in text for d in report["dossiers"])
 
 
