@@ -138,7 +138,10 @@ def test_samples_all_load_and_every_family_fires():
     assert report["input_errors"] == [] and report["summary"]["dossiers"] >= 7
     fired = {f["rule"].split("-")[0] for d in report["dossiers"] for f in d["findings"]}
     assert {"ELG", "BA", "EST", "MRD", "PKD", "GOV", "STG", "MRK"} <= fired
-    assert {d["verdict"] for d in report["dossiers"] if d["kind"] == "desa"} == {"WAJIB", "BELUM_MEMENUHI", "BUKAN_PARTISIPAN"}
+    pti = [d for d in report["dossiers"] if d["kind"] == "desa" and d["pack"] == "pti"]
+    assert {d["verdict"] for d in pti} == {"WAJIB", "BELUM_MEMENUHI", "BUKAN_PARTISIPAN"}
+    uu = [d for d in report["dossiers"] if d["pack"] == "uu-desa"]
+    assert len(uu) == 2 and all(d["verdict"] is None for d in uu)  # no integration verdict under UU 6/2014
     kecamatan = [d for d in report["dossiers"] if d["kind"] == "kecamatan"]
     assert kecamatan and all(d["verdict"] is None for d in kecamatan)
 
