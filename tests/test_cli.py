@@ -19,7 +19,7 @@ from cek_integrasi.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "desa_lengkap.yaml"
 SAMPLES = ROOT / "samples"
-SAMPLE_DOSSIERS = [str(SAMPLES / "rilau_ale"), str(SAMPLES / "kindang")]  # samples/workbooks holds the same villages
+SAMPLE_DOSSIERS = [str(SAMPLES / "rilau_ale"), str(SAMPLES / "kindang"), str(SAMPLES / "uu_desa")]  # samples/workbooks holds the same villages
 AS_OF = ["--as-of", "2014-03-01"]
 
 

@@ -19,7 +19,7 @@ from cek_integrasi.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
-SAMPLE_DOSSIERS = [SAMPLES / "rilau_ale", SAMPLES / "kindang"]  # samples/workbooks holds the same villages
+SAMPLE_DOSSIERS = [SAMPLES / "rilau_ale", SAMPLES / "kindang", SAMPLES / "uu_desa"]  # samples/workbooks holds the same villages
 AS_OF = ["--as-of", "2014-03-01"]
 
 
@@ -88,6 +88,9 @@ def test_xlsx_report_summary_findings_with_filters_and_a_sheet_per_kecamatan(sam
     assert book.sheetnames == ["Ringkasan", "Temuan", *kecamatan, "Berkas"]
     hashes = {r[0]: r[3] for r in book["Berkas"].iter_rows(min_row=2, values_only=True)}
     assert all(hashes[d["file"]] == d["sha256"] for d in report["dossiers"])
+    packs = {r[0]: r[4] for r in book["Berkas"].iter_rows(min_row=2, values_only=True)}
+    assert {d["pack"] for d in report["dossiers"]} == {"pti", "uu-desa"}  # the samples mix both regimes
+    assert all(packs[d["file"]] == d["pack"] for d in report["dossiers"])
     findings = book["Temuan"]
     rows = list(findings.iter_rows(min_row=2, values_only=True))
     assert len(rows) == sum(len(d["findings"]) for d in report["dossiers"])

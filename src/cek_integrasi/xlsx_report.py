@@ -125,11 +125,12 @@ def _kecamatan(k, title: str, lang: str, t) -> SheetPlan:
 def _files(report: Report, title: str, t) -> SheetPlan:
     """The appendix: every file read (dossiers, unreadable files, waivers, the rule pack) with its sha256."""
     plan = SheetPlan(title, report.lang)
-    plan.table([t("ui.col_file"), t("ui.col_code"), t("ui.col_village"), "sha256"],
-               [[r.file, r.code, r.name, r.sha256] for r in report.dossiers]
-               + [[p.file, "", p.message, p.sha256 or ""] for p in report.input_errors]
-               + [[name, "", t("xlsx.waiver"), digest] for name, digest in report.waiver_files.items()]
-               + [[f"{t('ui.rule_pack')} {report.rule_pack['id']} {report.rule_pack['version']}", "", "", report.rule_pack["sha256"]]],
+    packs = report.rule_packs or [report.rule_pack]  # every pack of the run, and the pack that judged each dossier
+    plan.table([t("ui.col_file"), t("ui.col_code"), t("ui.col_village"), "sha256", t("ui.rule_pack")],
+               [[r.file, r.code, r.name, r.sha256, r.pack] for r in report.dossiers]
+               + [[p.file, "", p.message, p.sha256 or "", ""] for p in report.input_errors]
+               + [[name, "", t("xlsx.waiver"), digest, ""] for name, digest in report.waiver_files.items()]
+               + [[f"{t('ui.rule_pack')} {pack['id']} {pack['version']}", "", "", pack["sha256"], pack["id"]] for pack in packs],
                filters=True)
     plan.widths[4] = 66  # a sha256 on one line
     return plan
