@@ -59,6 +59,16 @@ def test_upload_shows_the_findings_of_check_and_cleans_its_temporary_folder(clie
     assert list(tmp_path.iterdir()) == []  # the uploads' temporary folder is gone
 
 
+def test_an_upload_mixing_both_regimes_is_judged_pack_by_pack(packs, tmp_path):
+    """The page loads every pack, like `check`: each village is judged by the pack of its plan year."""
+    app = create_app(list(packs.values()), max_upload_mb=1, upload_root=str(tmp_path))
+    app.config["TESTING"] = True
+    uu = ROOT / "samples" / "workbooks" / "uu_desa" / "02_bonto_mangiring_banyak_masalah.xlsx"
+    page = _upload(app.test_client(), WORKBOOK, uu, lang="id", as_of="2018-03-01").get_data(as_text=True)
+    assert "Paket aturan: pti" in page and "Paket aturan: uu-desa" in page
+    assert 'data-rule="EST-16"' in page and "30 September 2017" in page
+
+
 def test_bad_files_are_reported_like_the_cli_and_names_are_escaped(client, tmp_path):
     data = apply_edits(load_base("desa_lengkap.yaml"), {"set": {"nama": "<script>alert(1)</script>"}})
     evil = tmp_path / "evil.yaml"
