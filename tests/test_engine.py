@@ -103,3 +103,31 @@ print("hidup")
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert done.returncode == 0 and done.stdout.strip() == "hidup", done.stderr[-2000:]
+
+
+def test_two_packs_engines_in_one_process_take_turns_without_corruption():
+    """Each worker holds one engine per rule pack and sends batches to them in turn (workers.py).
+    The old note said a second engine in one process crashed durable-rules; with the sentinel it
+    must not: 1,000 turns each, in a fresh process since a defect would kill it."""
+    script = """
+import datetime as dt, yaml
+from pathlib import Path
+from cek_integrasi.dossier import KINDS
+from cek_integrasi.evaluate import Checker
+from cek_integrasi.facts import Context
+from cek_integrasi.reading import Document
+from cek_integrasi.rulepack import load_pack
+runs = []
+for pack_id, fixture in (("pti", "desa_lengkap.yaml"), ("uu-desa", "desa_uu_lengkap.yaml")):
+    checker = Checker(load_pack(pack_id))
+    data = yaml.safe_load(open(f"tests/fixtures/{fixture}"))
+    dossier = KINDS["desa"].model_validate(data, context={"stages": set(checker.pack.plan.stages)})
+    runs.append((checker, [(Document(Path(fixture), data), dossier)]))
+ctx = Context(as_of=dt.date(2018, 3, 1))
+for _ in range(1000):
+    for checker, items in runs:
+        assert checker.check_many(items, ctx)[0].pack == checker.pack.id
+print("hidup")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0 and done.stdout.strip() == "hidup", done.stderr[-2000:]
