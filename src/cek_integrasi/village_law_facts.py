@@ -12,7 +12,7 @@ from typing import Any
 
 from .facts import Context, person
 from .model import DesaDossier, PeraturanDesa
-from .stages import Recorded, stage_date
+from .stages import Recorded
 
 RPJM_DRAFTING = ("musdes_rpjm", "rpjm_rancangan", "musrenbangdes_rpjm")
 
