@@ -62,3 +62,19 @@ def test_diff_of_something_that_is_not_a_report_is_an_input_error(tmp_path):
     result = run("diff", bogus, tmp_path / "missing.json")
     assert result.exit_code == 2 and f"{bogus}" in result.output and "bukan laporan JSON cek-integrasi" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_report_from_before_packs_were_chosen_per_dossier_is_still_read(tmp_path):
+    """Reports written before the second pack have no `pack` per dossier nor `rule_packs`: they were
+    all judged by the PTI, and diff still compares them with a new report."""
+    path = _dossier(tmp_path, "a.yaml", {"set": {"bpd.terbentuk": False}})
+    new = _report(tmp_path, "new.json", [path])
+    data = json.loads(new.read_text("utf-8"))
+    assert data["dossiers"][0]["pack"] == "pti"
+    del data["rule_packs"]
+    for dossier in data["dossiers"]:
+        del dossier["pack"]
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(data), "utf-8")
+    result = run("diff", old, new, "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.output)["new_findings"] == []

@@ -76,7 +76,11 @@ class DossierResult(_Report):
     name: str
     kecamatan: str
     kabupaten: str
-    pack: str = Field(description="id of the rule pack that judged this dossier (chosen by its plan year, or named with --pack).")
+    pack: str = Field(
+        "pti",
+        description="id of the rule pack that judged this dossier (chosen by its plan year, or named with --pack); "
+        "a report written before packs were chosen per dossier has none: pti.",
+    )
     verdict: str | None = Field(description="WAJIB, BELUM_MEMENUHI or BUKAN_PARTISIPAN (rule ELG-00).")
     results: dict[str, State] = Field(description="State of every rule of the pack, by rule ID.")
     findings: list[Finding]
