@@ -13,7 +13,7 @@ $(BIN)/cek-integrasi: pyproject.toml
 
 # Exit status 1 only means "findings were found": the demo itself succeeded.
 demo: $(BIN)/cek-integrasi
-	$(BIN)/cek-integrasi check samples/rilau_ale/ samples/kindang/ ; status=$$?; test $$status -le 1
+	$(BIN)/cek-integrasi check samples/rilau_ale/ samples/kindang/ samples/uu_desa/ ; status=$$?; test $$status -le 1
 
 test: $(BIN)/cek-integrasi
 	$(BIN)/python -m pytest

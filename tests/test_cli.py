@@ -224,3 +224,13 @@ def test_catalogue_commands_take_the_pack():
     assert "EST-16" not in run("rules", "list").output
     assert "akhir bulan September" in run("rules", "show", "EST-16", "--pack", "uu-desa").output
     assert "musdes_rkp" in run("stages", "--pack", "uu-desa").output
+
+
+def test_before_a_step_of_one_pack_in_a_mixed_batch_names_the_other_packs_files():
+    """--before musdes_rkp is a step of uu-desa only: a PTI village of the same run is an input
+    problem saying so (not an internal error); a step both packs have pre-checks both."""
+    result = run("check", str(FIXTURE), str(UU_FIXTURE), "--before", "musdes_rkp", "--as-of", "2018-03-01", "--jobs", "1")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "--before musdes_rkp bukan tahap paket aturan pti" in result.output and "kesalahan di dalam" not in result.output
+    both = run("check", str(FIXTURE), str(UU_FIXTURE), "--before", "musrenbangdes_rkp", "--as-of", "2018-03-01", "--format", "json")
+    assert both.exit_code == 0 and len(json.loads(both.output)["dossiers"]) == 2

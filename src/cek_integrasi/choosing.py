@@ -24,8 +24,11 @@ def describe(packs: list[RulePack]) -> str:
     return ", ".join(f"{pack.id} ({pack.years})" for pack in packs)
 
 
-def choose_pack(packs: list[RulePack], forced: bool, doc: Document, dossier: Dossier) -> RulePack:
-    """The pack that judges this dossier; raise InputError (with the file and place) when none can."""
+def choose_pack(
+    packs: list[RulePack], forced: bool, doc: Document, dossier: Dossier, before: str | None = None
+) -> RulePack:
+    """The pack that judges this dossier; raise InputError (with the file and place) when none can,
+    or when `before` (--before) names a step that pack does not have."""
     if forced:
         pack = packs[0]
     else:
@@ -36,6 +39,11 @@ def choose_pack(packs: list[RulePack], forced: bool, doc: Document, dossier: Dos
                 tahun=dossier.tahun_rencana, paket=describe(packs),
             )
     require_fit(pack, doc, dossier)
+    if before is not None and before not in pack.plan.stages:
+        raise InputError(
+            doc.path, "", "before_di_luar_paket", stage=before, paket=pack.id,
+            pilihan=", ".join(code for code, stage in pack.plan.stages.items() if stage.level == dossier.jenis),
+        )
     return pack
 
 
