@@ -102,9 +102,10 @@ class Run:
     """A checking run. Iterate `results()` once; `header()` before, `footer()` after."""
 
     def __init__(
-        self, packs: list[RulePack], lang: str, waivers: WaiverSet, files: list[Path], ctx: Context, jobs: int,
+        self, packs: list[RulePack] | RulePack, lang: str, waivers: WaiverSet, files: list[Path], ctx: Context, jobs: int,
         forced: bool = False,
     ):
+        packs = packs if isinstance(packs, list) else [packs]
         self.packs, self.lang, self.waivers, self.files, self.ctx = packs, lang, waivers, files, ctx
         self.pool = WorkerPool(packs, lang, waivers, jobs, forced=forced)
         self.problems: list[InputProblem] = []

@@ -221,7 +221,10 @@ class WorkerPool:
     whose plan year no pack covers is an input problem naming the packs and their years.
     """
 
-    def __init__(self, packs: list[RulePack], lang: str, waivers: WaiverSet, jobs: int, task=check_batch, forced: bool = False):
+    def __init__(
+        self, packs: list[RulePack] | RulePack, lang: str, waivers: WaiverSet, jobs: int, task=check_batch, forced: bool = False
+    ):
+        packs = packs if isinstance(packs, list) else [packs]  # one pack: it judges the plan years it declares
         self.packs, self.lang, self.waivers, self.jobs, self.task = packs, lang, waivers, max(1, jobs), task
         self.forced = forced
         self._context = multiprocessing.get_context("fork")
