@@ -50,7 +50,7 @@ def test_findings_exit_1_and_the_table_names_rule_place_and_reference(broken_cop
     result = run("check", str(broken_copy), *AS_OF)
     assert result.exit_code == 1
     assert "ELG-03" in result.output and "PTI Bab III.B.2" in result.output
-    assert "BA-01" in result.output and "berita_acara[0]" in result.output
+    assert "BA-01" in result.output and "Berita Acara ke-1" in result.output and "berita_acara[0]" not in result.output
     assert "BELUM MEMENUHI syarat" in result.output
 
 
@@ -80,8 +80,8 @@ def test_english_messages(broken_copy):
 
 def test_markdown_report(broken_copy):
     result = run("check", str(broken_copy), "--format", "markdown", *AS_OF)
-    assert result.output.startswith("# Laporan pemeriksaan cek-integrasi")
-    assert "| ELG-03 | galat | aparatur (baris 12) |" in result.output
+    assert result.output.startswith("# Laporan Pemeriksaan cek-integrasi")
+    assert "| ELG-03 | kesalahan | Aparatur desa (baris 12) |" in result.output
 
 
 @pytest.mark.parametrize("level,code", [("error", 0), ("warning", 1), ("info", 1)])
@@ -116,7 +116,7 @@ def test_missing_file_and_empty_folder_exit_2(tmp_path):
     result = run("check", str(tmp_path / "tidak-ada.yaml"))
     assert result.exit_code == 2 and "file tidak ditemukan" in result.output
     result = run("check", str(tmp_path))
-    assert result.exit_code == 2 and "Tidak ada file dossier" in result.output
+    assert result.exit_code == 2 and "Tidak ada file berkas" in result.output
 
 
 def test_rules_list_and_show():

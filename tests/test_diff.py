@@ -43,7 +43,7 @@ def test_new_fixed_and_unchanged_between_two_rounds(tmp_path):
     assert sorted(key(c) for c in data["fixed"]) == [("73.02.05.2004", "ELG-00", "desa"), ("73.02.05.2004", "ELG-04", "desa")]
     assert [key(c) for c in data["unchanged"]] == [("73.02.05.2004", "BA-06", "ba:ba-musrenbangdes-rkp-2012")]
     table = run("diff", old, new).output
-    assert "Temuan baru: 1" in table and "Temuan yang sudah diperbaiki: 2" in table and "Temuan yang tetap ada: 1" in table
+    assert "Temuan Baru: 1" in table and "Temuan yang Sudah Diperbaiki: 2" in table and "Temuan yang Tetap Ada: 1" in table
 
 
 def test_a_state_change_is_shown(tmp_path):

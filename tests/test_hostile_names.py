@@ -115,7 +115,7 @@ def test_every_roster_row_is_in_every_screening_format(tmp_path):
     assert sorted({p["row"] for p in json.loads(rows["json"])["bad_rows"]}) == [3, 5, 8, 10]
     out = tmp_path / "hasil.xlsx"
     assert run("screen", roster, "--format", "xlsx", "-o", out, *AS_OF).exit_code == 2
-    bad = openpyxl.load_workbook(out)["Baris bermasalah"]
+    bad = openpyxl.load_workbook(out)["Baris Bermasalah"]
     assert sorted({r[0] for r in bad.iter_rows(min_row=2, values_only=True)}) == [3, 5, 8, 10]
 
 

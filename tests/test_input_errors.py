@@ -47,7 +47,7 @@ def test_a_folder_of_the_whole_corpus_and_one_good_dossier(tmp_path):
     (tmp_path / "zz_baik.yaml").write_text(FIXTURE, "utf-8")
     result = CliRunner().invoke(main, ["check", str(tmp_path), "--as-of", "2014-03-01"], catch_exceptions=False)
     assert result.exit_code == 2 and "Traceback" not in result.output
-    assert "Bonto Bangun (73.02.05.2004)" in result.output and "1 dossier diperiksa" in result.output
+    assert "Bonto Bangun (73.02.05.2004)" in result.output and "1 berkas diperiksa" in result.output
     dossiers = len([n for n in EXPECTED if not n.startswith("waiver-") and not n.endswith(".txt")])  # dossier workbooks included
     assert f"{dossiers} file tidak dapat dibaca" in result.output
 
@@ -82,11 +82,11 @@ def test_one_bad_file_in_a_folder_does_not_stop_the_others(tmp_path):
     assert result.exit_code == 2
     assert "Bonto Bangun (73.02.05.2004)" in result.output
     assert "a_rusak.yaml: baris 3" in result.output and "c_baik.json" in result.output
-    assert "1 dossier diperiksa" in result.output and "2 file tidak dapat dibaca" in result.output
+    assert "1 berkas diperiksa" in result.output and "2 file tidak dapat dibaca" in result.output
 
 
 def test_errors_in_english(tmp_path):
     path = tmp_path / "d.yaml"
     path.write_text(FIXTURE.replace("tanggal: 2012-03-19, agenda", "tanggal: 2012-02-30, agenda"), "utf-8")
     result = CliRunner().invoke(main, ["check", str(path), "--lang", "en"], catch_exceptions=False)
-    assert "line 27, tahapan[5].tanggal: the date '2012-02-30' does not exist in the calendar" in result.output
+    assert "line 27, Planning steps 6 › Date: the date '2012-02-30' does not exist in the calendar" in result.output

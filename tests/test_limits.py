@@ -107,8 +107,8 @@ def _outcome(path: Path) -> str:
 @pytest.mark.parametrize(
     "body, expected",
     [
-        ({"jenis": "desa", "daftar": list(range(reading.MAX_ITEMS + 1))}, "daftar: daftar ini berisi lebih dari 10000 baris"),
-        ({"jenis": "desa", "nama": "x" * (reading.MAX_TEXT + 1)}, "nama: teks terlalu panjang (10001 karakter)"),
+        ({"jenis": "desa", "daftar": list(range(reading.MAX_ITEMS + 1))}, "daftar: daftar ini berisi lebih dari 10.000 baris"),
+        ({"jenis": "desa", "nama": "x" * (reading.MAX_TEXT + 1)}, "nama: teks terlalu panjang (10.001 karakter)"),
         ({"jenis": "desa", "daftar": list(range(reading.MAX_ITEMS))}, None),
     ],
     ids=["items", "text", "at-the-limit"],
@@ -226,7 +226,7 @@ def test_a_sheet_past_the_list_limit_is_refused_at_its_row(tmp_path, filled_work
 
     with pytest.raises(InputError) as caught:
         workbook.read_workbook(tmp_path / "banyak.xlsx", _edited(filled_workbook, many))
-    assert caught.value.where == "Sheet Usulan, baris 32" and "lebih dari 30 baris" in caught.value.describe()
+    assert caught.value.where.shown("id") == "Sheet Usulan, baris 32" and "lebih dari 30 baris" in caught.value.describe()
 
 
 def test_an_archive_inflating_past_the_limit_is_refused_before_reading(tmp_path, filled_workbook):
@@ -249,5 +249,5 @@ def test_excel_error_values_as_names_are_refused_naming_the_cell(tmp_path, fille
 
     with pytest.raises(InputError) as caught:
         workbook.read_workbook(tmp_path / "galat.xlsx", _edited(filled_workbook, broken))
-    assert caught.value.where == "Sheet Penandatangan, baris 3, kolom Nama"
-    assert f"nilai galat Excel '{error}'" in caught.value.describe()
+    assert caught.value.where.shown("id") == "Sheet Penandatangan, baris 3, kolom Nama"
+    assert f"nilai kesalahan Excel '{error}'" in caught.value.describe()

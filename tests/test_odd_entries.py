@@ -99,8 +99,8 @@ def test_two_files_with_the_same_village_code_are_reported(tmp_path):
     report = json.loads(result.output)
     assert len(report["dossiers"]) == 2
     [problem] = report["input_errors"]
-    assert problem["file"] == str(tmp_path / "b.yaml") and problem["place"] == "kode"
-    assert problem["message"] == f"kode 73.02.05.2004 juga dipakai oleh {tmp_path / 'a.yaml'}; satu wilayah, satu dossier: periksa file mana yang benar"
+    assert problem["file"] == str(tmp_path / "b.yaml") and problem["place"] == "Kode"
+    assert problem["message"] == f"kode 73.02.05.2004 juga dipakai oleh {tmp_path / 'a.yaml'}; satu wilayah, satu berkas: periksa file mana yang benar"
 
 
 def _report(output: Path):

@@ -178,7 +178,7 @@ def test_folder_scans_take_dossier_workbooks_and_name_the_workbooks_skipped(tmp_
     result = run("check", tmp_path, "--format", "json", *AS_OF)
     report = json.loads(result.stdout)
     assert [Path(d["file"]).name for d in report["dossiers"]] == ["desa.xlsx"] and report["input_errors"] == []
-    assert "Dilewati, bukan buku kerja dossier: " + str(tmp_path / "roster.xlsx") in result.stderr
+    assert "Dilewati, bukan buku kerja berkas: " + str(tmp_path / "roster.xlsx") in result.stderr
     assert "~$" not in result.stderr
     assert "roster.xlsx" not in run("check", tmp_path, "--quiet", *AS_OF).stderr
 

@@ -76,7 +76,7 @@ def test_html_report_holds_every_dossier_and_finding_and_loads_nothing(sample_re
         for finding in dossier["findings"]:
             if finding["state"] != "pending":
                 assert finding["message"] in text
-    assert "Kepatuhan per kecamatan" in text and "Temuan menurut keluarga aturan" in text and "Tahapan siklus" in text
+    assert "Kepatuhan per Kecamatan" in text and "Temuan menurut Keluarga Aturan" in text and "Tahapan Siklus" in text
     assert "1 Maret 2014" in text and f"{report['rule_pack']['id']} {report['rule_pack']['version']}" in text and report["rule_pack"]["sha256"] in text
     assert all(d["sha256"] in text for d in report["dossiers"])
 
@@ -85,10 +85,10 @@ def test_xlsx_report_summary_findings_with_filters_and_a_sheet_per_kecamatan(sam
     report, out = sample_report
     book = openpyxl.load_workbook(out / "laporan.xlsx")
     kecamatan = sorted({d["kecamatan"] for d in report["dossiers"]})
-    assert book.sheetnames == ["Ringkasan", "Temuan", *kecamatan, "Berkas"]
-    hashes = {r[0]: r[3] for r in book["Berkas"].iter_rows(min_row=2, values_only=True)}
+    assert book.sheetnames == ["Ringkasan", "Temuan", *kecamatan, "File"]
+    hashes = {r[0]: r[3] for r in book["File"].iter_rows(min_row=2, values_only=True)}
     assert all(hashes[d["file"]] == d["sha256"] for d in report["dossiers"])
-    packs = {r[0]: r[4] for r in book["Berkas"].iter_rows(min_row=2, values_only=True)}
+    packs = {r[0]: r[4] for r in book["File"].iter_rows(min_row=2, values_only=True)}
     assert {d["pack"] for d in report["dossiers"]} == {"pti", "uu-desa"}  # the samples mix both regimes
     assert all(packs[d["file"]] == d["pack"] for d in report["dossiers"])
     findings = book["Temuan"]
@@ -101,7 +101,7 @@ def test_xlsx_report_summary_findings_with_filters_and_a_sheet_per_kecamatan(sam
     sheet = book["Rilau Ale"]
     assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == [d["code"] for d in villages]
     summary = [r for r in book["Ringkasan"].iter_rows(values_only=True)]
-    assert summary[0][0] == "Laporan kepatuhan integrasi PNPM-MPd" and summary[1][1] == "Bulukumba"
+    assert summary[0][0] == "Laporan Kepatuhan Integrasi PNPM-MPd" and summary[1][1] == "Bulukumba"
 
 
 def _hostile_village(tmp_path: Path) -> Path:
@@ -143,7 +143,7 @@ def test_output_replaces_atomically_and_never_an_input(tmp_path):
 
 def test_markdown_and_json_reports(tmp_path):
     assert run("report", *SAMPLE_DOSSIERS, "--format", "markdown", "-o", tmp_path / "r.md", *AS_OF).exit_code == 0
-    assert (tmp_path / "r.md").read_text("utf-8").startswith("# Laporan pemeriksaan cek-integrasi")
+    assert (tmp_path / "r.md").read_text("utf-8").startswith("# Laporan Pemeriksaan cek-integrasi")
     assert run("report", *SAMPLE_DOSSIERS, "--format", "json", "-o", tmp_path / "r.json", *AS_OF).exit_code == 0
     assert json.loads((tmp_path / "r.json").read_text("utf-8"))["summary"]["dossiers"] >= 9
 
@@ -151,7 +151,7 @@ def test_markdown_and_json_reports(tmp_path):
 def test_english_report(tmp_path):
     assert run("report", *SAMPLE_DOSSIERS, "--lang", "en", "-o", tmp_path / "r.html", *AS_OF).exit_code == 0
     text = " ".join(_parse(tmp_path / "r.html").text)
-    assert "PNPM-MPd integration compliance report" in text and "1 March 2014" in text and "Compliance per kecamatan" in text
+    assert "PNPM-MPd Integration Compliance Report" in text and "1 March 2014" in text and "Compliance per Kecamatan" in text
 
 
 @needs_chromium

@@ -77,10 +77,10 @@ def test_xlsx_output_has_villages_counts_and_bad_rows(tmp_path):
     out = tmp_path / "hasil.xlsx"
     assert run("screen", BROKEN, "--format", "xlsx", "-o", out, *AS_OF).exit_code == 2  # written, with bad rows
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Penyaringan", "Temuan", "Per kecamatan", "Baris bermasalah", "Tentang"]
+    assert book.sheetnames == ["Penyaringan", "Temuan", "Per Kecamatan", "Baris Bermasalah", "Tentang"]
     villages = list(book["Penyaringan"].iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in villages] == [2, 4, 6, 7, 9, 11] and book["Penyaringan"].auto_filter.ref
-    bad = list(book["Baris bermasalah"].iter_rows(min_row=2, values_only=True))
+    bad = list(book["Baris Bermasalah"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[1]) for r in bad] == [(3, "kode"), (5, "kode"), (8, "peserta_pnpm"), (10, "kantor_layak"), (10, "sekdes")]
     assert run("screen", BROKEN, "--format", "xlsx").exit_code == 2  # xlsx needs -o
 
@@ -92,7 +92,7 @@ def test_html_output_escapes_names(tmp_path):
     assert run("screen", roster, "--format", "html", "-o", out, *AS_OF).exit_code == 0
     html = out.read_text("utf-8")
     assert "&lt;b&gt;Bialo&lt;/b&gt;" in html and "<b>Bialo" not in html
-    assert "Penyaringan desa wajib integrasi" in html and "Rilau Ale" in html
+    assert "Penyaringan Desa Wajib Integrasi" in html and "Rilau Ale" in html
 
 
 def test_template_and_input_errors(tmp_path):
@@ -138,3 +138,12 @@ def test_html_chart_has_a_printed_legend(tmp_path):
     html = out.read_text("utf-8")
     legend = html[html.index('<p class="legend">'):html.index("</p>", html.index('<p class="legend">'))]
     assert [word in legend for word in ("WAJIB integrasi", "BELUM MEMENUHI syarat", "BUKAN peserta PNPM-MPd")] == [True] * 3
+
+
+def test_a_bad_cell_is_named_by_the_header_the_roster_writes(tmp_path):
+    roster = tmp_path / "daftar.csv"
+    roster.write_text(
+        "Kode desa;Nama desa;Kecamatan;Peserta PNPM-MPd;Kantor ada;Kantor layak;Sekdes;Kaur terisi;BPD terbentuk\n"
+        "73.02.05.2004;Bonto Bangun;Rilau Ale;ya;ya;yaa;definitif;2;ya\n", "utf-8")
+    result = CliRunner().invoke(main, ["screen", str(roster)])
+    assert result.exit_code == 2 and "baris 2, kolom Kantor layak: 'yaa' bukan ya/tidak" in result.output

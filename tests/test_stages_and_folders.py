@@ -124,4 +124,4 @@ def test_kecamatan_folder_checks_villages_against_the_forum_and_survives_a_broke
     alone = json.loads(run("check", str(tmp_path / "00_kecamatan.yaml"), "--format", "json", *AS_OF).output)
     assert alone["dossiers"][0]["results"]["MRK-04"] == "not_applicable"
     table = run("check", str(tmp_path), *AS_OF).output
-    assert "4 dossier diperiksa" in table and "1 file tidak dapat dibaca" in table
+    assert "4 berkas diperiksa" in table and "1 file tidak dapat dibaca" in table

@@ -59,7 +59,7 @@ def test_a_live_waiver_waives_the_finding_and_shows_its_justification(tmp_path, 
     assert report["waiver_files"][str(waivers)] and len(report["waiver_files"][str(waivers)]) == 64
     assert run("check", village, "--waivers", waivers, *AS_OF).exit_code == 0
     markdown = run("check", village, "--waivers", waivers, "--format", "markdown", *AS_OF).output
-    assert "| ELG-03 | galat (dikecualikan) |" in markdown
+    assert "| ELG-03 | kesalahan (dikecualikan) |" in markdown
     assert "[DIKECUALIKAN: Kaur Umum baru dilantik 2014-03-10; SK pengangkatan sudah terbit. (disetujui Drs. Andi Baso Amir" in markdown
 
 
@@ -75,7 +75,7 @@ def test_an_expired_waiver_no_longer_applies_and_is_reported(tmp_path, village):
     assert report["dossiers"][0]["results"]["ELG-03"] == "fail"
     assert report["waivers"][0]["status"] == "expired"
     table = run("check", village, "--waivers", waivers, *AS_OF).output
-    assert "Pengecualian yang tidak diterapkan" in table and "kedaluwarsa sejak 28 Februari 2014" in table
+    assert "Pengecualian yang Tidak Diterapkan" in table and "kedaluwarsa sejak 28 Februari 2014" in table
 
 
 def test_a_waiver_not_valid_yet_does_not_apply(tmp_path, village):
@@ -102,10 +102,10 @@ def test_a_document_waiver_covers_only_that_document(tmp_path, village):
 @pytest.mark.parametrize(
     "entry,expected",
     [
-        ({**WAIVER, "aturan": "ELG-99"}, "pengecualian[0].aturan: aturan 'ELG-99' tidak ada di paket aturan"),
-        ({**WAIVER, "berlaku_sampai": "2014-01-01"}, "berlaku_sampai lebih awal dari tanggal persetujuan"),
-        ({k: v for k, v in WAIVER.items() if k != "alasan"}, "pengecualian[0].alasan: wajib diisi"),
-        ({**WAIVER, "kode": "73-02"}, "pengecualian[0].kode: '73-02' tidak sesuai bentuk"),
+        ({**WAIVER, "aturan": "ELG-99"}, "Pengecualian ke-1 › Aturan: aturan 'ELG-99' tidak ada di paket aturan"),
+        ({**WAIVER, "berlaku_sampai": "2014-01-01"}, "tanggal berlaku sampai lebih awal dari tanggal persetujuan"),
+        ({k: v for k, v in WAIVER.items() if k != "alasan"}, "Pengecualian ke-1 › Alasan: wajib diisi"),
+        ({**WAIVER, "kode": "73-02"}, "Pengecualian ke-1 › Kode: '73-02' tidak sesuai bentuk"),
     ],
 )
 def test_a_bad_waiver_file_is_an_input_error(tmp_path, village, entry, expected):

@@ -95,7 +95,7 @@ def test_refuses_other_files_and_too_large_uploads(client, tmp_path):
 def test_rules_page_and_english(client):
     page = client.get("/aturan?lang=en").get_data(as_text=True)
     assert 'id="rule-ELG-03"' in page and "PTI Bab III.B.2" in page and "At least two Kaur" in page
-    assert "Periksa dossier desa" in client.get("/").get_data(as_text=True)
+    assert "Periksa Berkas Desa" in client.get("/").get_data(as_text=True)
 
 
 def _free_port() -> int:
@@ -146,5 +146,5 @@ def test_end_to_end_in_chromium(server, tmp_path):
         saved = tmp_path / "laporan.html"
         download.value.save_as(saved)
         html = saved.read_text("utf-8")
-        assert "PNPM-MPd integration compliance report" in html and "Batu Lappa" in html
+        assert "PNPM-MPd Integration Compliance Report" in html and "Batu Lappa" in html
         browser.close()

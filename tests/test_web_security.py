@@ -161,7 +161,7 @@ def test_the_home_page_answers_while_big_uploads_are_being_checked(live):
         assert status == 303
         results.append(headers["Location"])
     status, _, page = _request(server)
-    assert status == 200 and "Periksa dossier desa" in page
+    assert status == 200 and "Periksa Berkas Desa" in page
     status, _, page = _request(server, path=results[-1])
     assert status == 202 and "Sedang diperiksa" in page  # the home page answered before the checks were done
     for location in results:

@@ -23,34 +23,49 @@ def run(*args):
 
 @pytest.fixture(scope="module")
 def stages(packs):
-    return {code for pack in packs.values() for code in pack.plan.stages}
+    """Every pack's stages by code, with their labels: a workbook names its stages by label."""
+    return {code: stage for pack in packs.values() for code, stage in pack.plan.stages.items()}
 
 
 @pytest.mark.parametrize("kind,sheets", [
     ("desa", ["Petunjuk", "Desa", "Aparatur", "Tahapan", "Berita Acara", "Penandatangan", "Perdes", "SK Kepala Desa",
-              "Tim Penyusun", "Kegiatan RPJM", "Kegiatan RKP", "Usulan", "APB Desa", "LKPj", "Laporan Kepala Desa"]),
-    ("kecamatan", ["Petunjuk", "Kecamatan", "Desa", "Tahapan", "Tim Pelaksana", "Delegasi", "Berita Acara", "Penandatangan", "DPRD"]),
+              "Tim Penyusun", "Kegiatan RPJM", "Kegiatan RKP", "Usulan", "APB Desa", "LKPj", "Laporan Kepala Desa", "Pilihan"]),
+    ("kecamatan", ["Petunjuk", "Kecamatan", "Desa", "Tahapan", "Tim Pelaksana", "Delegasi", "Berita Acara", "Penandatangan", "DPRD",
+                   "Pilihan"]),
 ])
 def test_template_has_sheets_dropdowns_and_date_cells(tmp_path, kind, sheets):
     out = tmp_path / f"{kind}.xlsx"
     assert run("template", kind, "-o", out).exit_code == 0
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == sheets
-    assert "Petunjuk" in book.sheetnames and book["Petunjuk"]["A1"].value.startswith("Dossier")
+    assert book["Petunjuk"]["A1"].value.startswith("Berkas") and book["Pilihan"].sheet_state == "hidden"
     tahapan = book["Tahapan"]
-    lists = [v.formula1 for v in tahapan.data_validations.dataValidation]
-    assert any("musrenbang" in f for f in lists)
-    assert tahapan["B2"].number_format == "yyyy-mm-dd"
+    stage_list = _listed(book, tahapan, "A2")
+    assert ("Musrenbangdes RKP-Desa" if kind == "desa" else "Musrenbang Kecamatan") in stage_list
+    assert not any("_" in label for label in stage_list)  # labels, not codes
+    assert tahapan["B2"].number_format == "dd/mm/yyyy" and tahapan["A2"].fill.fgColor.rgb.endswith("FFF2CC")
     assert run("template", kind, "-o", out).exit_code == 2  # never over an existing file
 
 
-def test_signatory_roles_and_yes_no_have_dropdowns(tmp_path):
+def _listed(book, sheet, cell):
+    """The labels of the drop-down list on `cell` (kept on the hidden sheet Pilihan)."""
+    validation = next(v for v in sheet.data_validations.dataValidation if cell in v.sqref)
+    target, cells = validation.formula1.split("!")
+    return [c.value for row in book[target][cells.replace("$", "")] for c in row]
+
+
+def test_signatory_roles_and_yes_no_have_dropdowns_of_labels_with_excels_message(tmp_path):
     out = tmp_path / "desa.xlsx"
     run("template", "desa", "-o", out)
-    sheet = openpyxl.load_workbook(out)["Penandatangan"]
-    formulas = {v.formula1 for v in sheet.data_validations.dataValidation}
-    assert '"kepala_desa,camat,pimpinan_musyawarah,wakil_masyarakat,wakil_utusan_desa,lainnya"' in formulas
-    assert '"ya,tidak"' in formulas
+    book = openpyxl.load_workbook(out)
+    sheet = book["Penandatangan"]
+    assert _listed(book, sheet, "C2") == ["Kepala Desa", "Camat", "Pimpinan Musyawarah", "Wakil masyarakat", "Wakil utusan desa", "Lainnya"]
+    assert _listed(book, sheet, "D2") == ["ya", "tidak"]
+    roles = next(v for v in sheet.data_validations.dataValidation if "C2" in v.sqref)
+    assert roles.showErrorMessage and roles.error and roles.errorStyle == "warning"
+    several = next(v for v in book["Tahapan"].data_validations.dataValidation if "C2" in v.sqref)  # Fasilitator
+    assert several.showInputMessage and "KPMD" in several.prompt
+    assert book["Desa"]["B6"].fill.fgColor.rgb.endswith("FFF2CC")  # Peserta PNPM-MPd: a list cell, marked
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=[p.stem for p in SAMPLES])
@@ -77,7 +92,7 @@ def test_a_workbook_is_checked_exactly_like_its_yaml():
     assert a["results"] == b["results"] and a["verdict"] == b["verdict"]
     assert [(f["rule"], f["subject"], f["message"]) for f in a["findings"]] == [(f["rule"], f["subject"], f["message"]) for f in b["findings"]]
     elg01 = next(f for f in b["findings"] if f["rule"] == "ELG-01")
-    assert elg01["place"] == "Sheet Desa, baris 9" and elg01["line"] is None
+    assert elg01["place"] == "Sheet Desa, baris 9 (Kantor desa ada)" and elg01["line"] is None and elg01["path"] == "kantor"
 
 
 def _edited(tmp_path, sheet, cell, value):
@@ -90,11 +105,16 @@ def _edited(tmp_path, sheet, cell, value):
 
 @pytest.mark.parametrize("sheet,cell,value,expected", [
     ("Penandatangan", "C4", "wakil masyarkat",
-     "Sheet Penandatangan, baris 4, kolom Peran: 'wakil masyarkat' bukan pilihan yang dikenal; pilihan: 'kepala_desa'"),
+     "Sheet Penandatangan, baris 4, kolom Peran: 'wakil masyarkat' bukan pilihan yang dikenal; pilihan: Kepala Desa, Camat"),
     ("Aparatur", "C3", "definitip", "Sheet Aparatur, baris 3, kolom Status: 'definitip' bukan pilihan"),
-    ("Desa", "B6", "mungkin", "Sheet Desa, baris 6, kolom Peserta PNPM-MPd: harus ya atau tidak"),
+    ("Desa", "B6", "mungkin", "Sheet Desa, baris 6 (Peserta PNPM-MPd): harus ya atau tidak"),
     ("Tahapan", "B4", "2012-02-30", "Sheet Tahapan, baris 4, kolom Tanggal: tanggal '2012-02-30' tidak ada di kalender"),
-    ("Penandatangan", "A2", "ba-tidak-ada", "Sheet Penandatangan, baris 2, kolom Id Berita Acara: tidak ada berita_acara dengan id 'ba-tidak-ada'"),
+    ("Penandatangan", "A2", "ba-tidak-ada", "Sheet Penandatangan, baris 2, kolom Id Berita Acara: tidak ada Berita Acara dengan id 'ba-tidak-ada'"),
+    ("Tahapan", "B4", "30/02/2012", "Sheet Tahapan, baris 4, kolom Tanggal: '30/02/2012' tidak ada di kalender"),
+    ("Tahapan", "B4", "12/02/12", "Sheet Tahapan, baris 4, kolom Tanggal: '12/02/12': tahun harus ditulis 4 angka"),
+    ("Tahapan", "B4", "Februari 12", "Sheet Tahapan, baris 4, kolom Tanggal: 'Februari 12' bukan tanggal yang dikenal; tulis hari dulu"),
+    ("Desa", "B2", None, "Sheet Desa, baris 2 (Kode desa (PP.KK.CC.DDDD)): wajib diisi"),
+    ("Tahapan", "B4", "20120319", "Sheet Tahapan, baris 4, kolom Tanggal: '20120319' bukan tanggal yang dikenal"),
     ("Aparatur", "A1", "Posisi", "Sheet Aparatur, baris 1: judul kolom sheet Aparatur berubah"),
 ])
 def test_errors_name_sheet_row_and_column(tmp_path, sheet, cell, value, expected):
@@ -105,7 +125,7 @@ def test_errors_name_sheet_row_and_column(tmp_path, sheet, cell, value, expected
 def test_a_workbook_that_is_not_a_dossier(tmp_path):
     roster = ROOT / "samples" / "roster_kabupaten_bulukumba.xlsx"
     result = run("check", roster)
-    assert result.exit_code == 2 and "bukan dossier cek-integrasi" in result.output
+    assert result.exit_code == 2 and "bukan berkas cek-integrasi" in result.output
     fake = tmp_path / "palsu.xlsx"
     fake.write_text("x", "utf-8")
     assert "bukan buku kerja XLSX" in run("check", fake).output
@@ -124,6 +144,59 @@ def test_a_uu_desa_template_lists_that_packs_stages(tmp_path):
     out = tmp_path / "uu.xlsx"
     assert run("template", "desa", "--pack", "uu-desa", "-o", out).exit_code == 0
     book = openpyxl.load_workbook(out)
-    lists = " ".join(str(v.formula1) for v in book["Tahapan"].data_validations.dataValidation)
-    assert "musdes_rkp" in lists and "mkp" not in lists.split('"')[1].split(",")
-    assert "dana_desa" in " ".join(str(v.formula1) for v in book["Kegiatan RKP"].data_validations.dataValidation)
+    stage_list = _listed(book, book["Tahapan"], "A2")
+    assert "Musyawarah Desa penyusunan RKP Desa" in stage_list and "Musyawarah Kelompok Perempuan (MKP)" not in stage_list
+    assert "Dana Desa (APBN)" in _listed(book, book["Kegiatan RKP"], "C2")
+
+
+@pytest.mark.parametrize("typed,read", [
+    ("12/02/2013", "2013-02-12"), ("12-02-2013", "2013-02-12"), ("12.2.2013", "2013-02-12"), ("12 Februari 2013", "2013-02-12"),
+    ("12 Feb 2013", "2013-02-12"), ("3 agt 2013", "2013-08-03"), ("1 Okt. 2013", "2013-10-01"), ("2013-02-12", "2013-02-12"),
+])
+def test_dates_typed_as_text_are_read_day_first(tmp_path, stages, typed, read):
+    book = _edited(tmp_path, "Tahapan", "B2", typed)
+    assert load_dossier(book, stages)[1].tahapan[0].tanggal.isoformat() == read
+
+
+def test_labels_and_codes_are_both_read_as_codes(tmp_path, stages):
+    book = openpyxl.load_workbook(ROOT / "samples" / "workbooks" / "rilau_ale" / "01_bonto_bangun_lengkap.xlsx")
+    assert book["Penandatangan"]["C2"].value == "Kepala Desa" and book["Tahapan"]["A2"].value == "MAD Sosialisasi"
+    book["Penandatangan"]["C2"] = "kepala_desa"  # a code, as a YAML dossier writes it
+    book["Tahapan"]["A2"] = "mad sosialisasi"  # a label in another case
+    book["Tahapan"]["C2"] = "lpmd; KPMD"  # several choices: a code and a label
+    out = tmp_path / "mixed.xlsx"
+    book.save(out)
+    dossier = load_dossier(out, stages)[1]
+    assert dossier.berita_acara[0].penandatangan[0].peran == "kepala_desa"
+    assert dossier.tahapan[0].kode == "mad_sosialisasi" and dossier.tahapan[0].fasilitator == ["lpmd", "kpmd"]
+
+
+def test_a_deleted_required_row_is_named_by_sheet_and_label(tmp_path):
+    book = openpyxl.load_workbook(ROOT / "samples" / "workbooks" / "rilau_ale" / "01_bonto_bangun_lengkap.xlsx")
+    book["Desa"].delete_rows(3)  # Nama desa
+    out = tmp_path / "tanpa_nama.xlsx"
+    book.save(out)
+    result = run("check", out)
+    assert result.exit_code == 2 and "Sheet Desa (Nama desa): wajib diisi" in result.output
+
+
+def test_money_is_shown_in_rupiah(tmp_path):
+    book = openpyxl.load_workbook(ROOT / "samples" / "workbooks" / "rilau_ale" / "05_batu_lappa_banyak_masalah.xlsx")
+    assert book["Kegiatan RKP"]["B2"].number_format == '"Rp "#,##0'
+
+
+def test_the_instructions_promise_only_date_forms_that_are_read():
+    from cek_integrasi.workbook import DATES, INSTRUCTIONS, date_from_text
+
+    forms = [f.strip() for f in DATES.rsplit(":", 1)[1].replace(" atau ", ", ").rstrip(".").split(",")]
+    assert forms == ["12/02/2013", "12-02-2013", "12 Februari 2013", "12 Feb 2013", "2013-02-12"]
+    assert {date_from_text(f) for f in forms} == {"2013-02-12"}
+    assert all(DATES in lines for lines in INSTRUCTIONS.values())
+
+
+def test_a_workbook_made_with_the_earlier_template_is_still_read(tmp_path, stages):
+    book = openpyxl.load_workbook(ROOT / "samples" / "workbooks" / "rilau_ale" / "01_bonto_bangun_lengkap.xlsx")
+    book["Tahapan"]["A1"], book["Tahapan"]["A2"] = "Kode tahap", "mad_sosialisasi"
+    out = tmp_path / "lama.xlsx"
+    book.save(out)
+    assert load_dossier(out, stages)[1].tahapan[0].kode == "mad_sosialisasi"

@@ -112,7 +112,7 @@ def test_a_file_that_kills_every_worker_reading_it_is_reported_and_the_parent_ne
     assert all(d["verdict"] == "WAJIB" for d in report["dossiers"])
     [problem] = report["input_errors"]
     assert problem["file"].endswith("boros.yaml")
-    assert problem["message"].startswith("error: perlu diperiksa manual: proses pemeriksa berhenti mendadak")
+    assert problem["message"].startswith("tidak dapat dinilai, perlu diperiksa manual: proses pemeriksa berhenti mendadak")
 
 
 def test_a_file_that_exhausts_the_worker_memory_limit_is_a_finding_for_manual_review(batch, monkeypatch):
@@ -129,7 +129,7 @@ def test_a_file_that_exhausts_the_worker_memory_limit_is_a_finding_for_manual_re
     assert code == 2 and len(report["dossiers"]) == 4
     [problem] = report["input_errors"]
     assert problem["file"].endswith("boros.yaml")
-    assert problem["message"].startswith("error: perlu diperiksa manual: memeriksa file ini memerlukan memori lebih dari batas")
+    assert problem["message"].startswith("tidak dapat dinilai, perlu diperiksa manual: memeriksa file ini memerlukan memori lebih dari batas")
     assert "(2500 MB; CEK_INTEGRASI_WORKER_MEMORY_MB)" in problem["message"]
 
 

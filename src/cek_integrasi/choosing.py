@@ -12,11 +12,13 @@ from .errors import InputError
 from .model import Dossier
 from .reading import Document
 from .rulepack import RulePack
+from .stages import Stage
 
 
-def all_stages(packs: list[RulePack]) -> set[str]:
-    """Every stage code some pack knows: what a dossier may write before its pack is chosen."""
-    return {code for pack in packs for code in pack.plan.stages}
+def all_stages(packs: list[RulePack]) -> dict[str, Stage]:
+    """Every stage some pack knows, by code: what a dossier may write before its pack is chosen
+    (a workbook may write a stage's label instead of its code)."""
+    return {code: stage for pack in packs for code, stage in pack.plan.stages.items()}
 
 
 def describe(packs: list[RulePack]) -> str:

@@ -8,7 +8,8 @@ from collections import Counter
 from typing import Any
 
 from . import village_law_facts
-from .facts import VERDICT_FACT, Context, DocumentRef, Subject, VillageSummary, person, same_text
+from .facts import VERDICT_FACT, Context, DocumentRef, Named, Subject, VillageSummary, person, same_text
+from .i18n import Rupiah
 from .model import SALURAN, DesaDossier, KeputusanKepalaDesa, PeraturanDesa
 from .stages import Recorded, stage_date
 
@@ -232,7 +233,7 @@ def village(dossier: DesaDossier, ctx: Context, stages: Recorded) -> Subject:
         "rkp_tahun": rkp.tahun if rkp else None,
         "rkp_instrumen": _ref(rkp_doc),
         "alat_kaji_kurang": tools_missing,
-        "usulan_tanpa_saluran": [f"{u.kegiatan} ({u.saluran or '-'})" for u in _without_channel(dossier)],
+        "usulan_tanpa_saluran": [Named(u.kegiatan, (u.saluran,)) for u in _without_channel(dossier)],
         "tahun_rencana": dossier.tahun_rencana,
         "tahun_mulai_integrasi": dossier.tahun_mulai_integrasi,
         "apbdes_tanggal": apb_date,
@@ -268,7 +269,8 @@ def others(dossier: DesaDossier, stages: Recorded) -> list[Subject]:
                 "rpjm_kegiatan_tercatat": bool(table),
                 "dalam_rpjm": same_text(act.nama) in table,
             }
-            out.append(Subject("kegiatan", f"kegiatan:{i}", f"rkp_desa.kegiatan[{i}]", facts, {"nama": act.nama}))
+            details = {"nama": act.nama, "jumlah": Rupiah(act.jumlah or 0)}  # the amount in messages: "Rp 120.000.000"
+            out.append(Subject("kegiatan", f"kegiatan:{i}", f"rkp_desa.kegiatan[{i}]", facts, details))
     return out + _tim_penyusun(dossier, stages)
 
 

@@ -24,6 +24,7 @@ class Change(BaseModel):
     name: str
     rule: str
     subject: str
+    place: str | None = None  # where, in the reader's words (the finding's place)
     severity: str
     message: str
     old_state: str | None
@@ -60,7 +61,8 @@ def diff_reports(old_path: Path, new_path: Path) -> ReportDiff:
     def change(key: Key) -> Change:
         name, finding = new.get(key) or old[key]
         return Change(
-            code=key[0], name=name, rule=key[1], subject=key[2], severity=finding.severity, message=finding.message,
+            code=key[0], name=name, rule=key[1], subject=key[2], place=finding.place,
+            severity=finding.severity, message=finding.message,
             old_state=old[key][1].state if key in old else None,
             new_state=new[key][1].state if key in new else None,
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,10 @@ WORKBOOK_SUFFIXES = (".xlsx",)
 
 KINDS = {"desa": DesaDossier, "kecamatan": KecamatanDossier}
 MAX_PROBLEMS = 20
+FORMS = {  # the patterns of the models, as a reader is told to write them
+    r"^\d{2}\.\d{2}\.\d{2}(\.\d{4})?$": "PP.KK.CC.DDDD / PP.KK.CC, mis. 73.02.05.2004",
+    r"^[A-Z]{2,4}-\d{2}$": "ELG-03",
+}
 
 _CODES = {
     "missing": "missing",
@@ -47,18 +53,23 @@ class InvalidDossier(InputError):
         self.problems = problems
 
 
-def read_any(path: Path) -> Document:
-    """A YAML, JSON or workbook (.xlsx) file as plain data."""
+def read_any(path: Path, stages: Mapping[str, Any] | None = None) -> Document:
+    """A YAML, JSON or workbook (.xlsx) file as plain data (`stages`: the pack's, for their labels in a workbook)."""
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         from .workbook import read_workbook  # openpyxl only when a workbook is read
 
-        return read_workbook(path, read_bytes(path))
+        labels = {code: stage.label for code, stage in stages.items()} if isinstance(stages, Mapping) else None
+        return read_workbook(path, read_bytes(path), labels)
     return read_document(path)
 
 
-def load_dossier(path: Path, stages: set[str] | None = None) -> tuple[Document, Dossier]:
-    """Read and validate one dossier file; raise InputError (or InvalidDossier) if it is not one."""
-    doc = read_any(path)
+def load_dossier(path: Path, stages: Collection[str] | None = None) -> tuple[Document, Dossier]:
+    """Read and validate one dossier file; raise InputError (or InvalidDossier) if it is not one.
+
+    `stages` are the stage codes the pack knows; given as the pack's stages by code, a workbook's
+    Tahap column may also hold their labels.
+    """
+    doc = read_any(path, stages)
     if not isinstance(doc.data, dict):
         raise InputError(path, "", "bukan_dossier", line=1)
     kind = doc.data.get("jenis")
@@ -67,11 +78,17 @@ def load_dossier(path: Path, stages: set[str] | None = None) -> tuple[Document, 
         if kind is None:
             raise InputError(path, "jenis", "missing", line=1)
         raise InputError(path, "jenis", "jenis_tidak_dikenal", line=doc.line_of("jenis"), jenis=kind, pilihan=", ".join(KINDS))
+    known = set(stages) if stages is not None else None
     try:
-        return doc, model.model_validate(doc.data, context={"stages": stages})
+        dossier = model.model_validate(doc.data, context={"stages": known})
     except ValidationError as exc:
         read_again_carefully(doc)  # its own message first (a key that is not text), if it has one
-        raise InvalidDossier(path, problems_of(doc, exc)) from None
+        unread = {p.where for p in doc.problems}  # a cell already reported is not reported again as missing
+        others = [p for p in problems_of(doc, exc) if p.where not in unread]
+        raise InvalidDossier(path, (doc.problems + others)[:MAX_PROBLEMS]) from None
+    if doc.problems:
+        raise InvalidDossier(path, doc.problems[:MAX_PROBLEMS])
+    return doc, dossier
 
 
 def problems_of(doc: Document, exc: ValidationError) -> list[InputError]:
@@ -94,14 +111,18 @@ def _problem(doc: Document, err: dict[str, Any]) -> InputError:
             context["field"] = err["loc"][-1]
             where = where.rsplit(".", 1)[0] if "." in where else ""
         elif code == "literal":
-            context["expected"] = str(ctx.get("expected", "")).replace(" or ", ", ")
-        elif code == "pola":
-            context["pattern"] = ctx.get("pattern", "")
+            expected = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+            shown = [i18n.label(c) for c in expected] if doc.places is not None else [f"'{c}'" for c in expected]
+            context["expected"] = ", ".join(shown)  # a workbook lists the labels its drop-down shows
+        elif code == "pola":  # the form in words, not the regular expression
+            context["pattern"] = FORMS.get(str(ctx.get("pattern", "")), str(ctx.get("pattern", "")))
         elif code in ("too_small", "too_large", "too_long"):
             context["limit"] = ctx.get("ge", ctx.get("le", ctx.get("max_length", "")))
     elif f"input.{kind}" in i18n.catalogue(i18n.DEFAULT):
         code = kind
         context.update({k: str(v) for k, v in ctx.items()})
+        if "first" in context and doc.places is not None:
+            context["first"] = doc.place_of(context["first"]) or context["first"]
         where = join(where, ctx["lokasi"]) if "lokasi" in ctx else where  # a cross-reference: the place it is written
     else:
         code, context = "other", {"detail": err["msg"]}

@@ -7,6 +7,8 @@ from typing import Any
 
 from . import i18n
 
+PLACES = {"first"}  # context values that are places in the file (a path, or a workbook's Place)
+
 
 class InputError(Exception):
     """A file could not be read or is not a valid dossier.
@@ -23,5 +25,6 @@ class InputError(Exception):
         self.context = context
 
     def describe(self, lang: str = "id") -> str:
-        """The plain-words message, without the file name."""
-        return i18n.text(f"input.{self.code}", lang, **self.context)
+        """The plain-words message, without the file name; a place in it (`first`) in the reader's words."""
+        context = {k: i18n.place(v, lang) if k in PLACES else v for k, v in self.context.items()}
+        return i18n.text(f"input.{self.code}", lang, **context)

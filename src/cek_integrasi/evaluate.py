@@ -160,7 +160,7 @@ class Checker:
             subject=subject.key,
             path=path,
             line=doc.line_of(path) if path else None,
-            place=doc.place_of(path),
+            place=i18n.place(doc.place_of(path) or path, self.lang) or None,
             waiver=WaiverNote(file=waiver.file, index=waiver.index, **waiver.waiver.model_dump(include=WAIVER_NOTE))
             if waiver
             else None,

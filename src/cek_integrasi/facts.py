@@ -104,7 +104,21 @@ class DoubtfulName:
         from . import i18n  # the catalogues are read only when a message is written
 
         reasons = "; ".join(i18n.text(f"names.{o.kind}", lang, char=o.shown()) for o in self.odd)
-        return i18n.text("names.doubtful", lang, name=visible(self.name), role=self.role, reasons=reasons)
+        return i18n.text("names.doubtful", lang, name=visible(self.name), role=i18n.label(self.role, lang), reasons=reasons)
+
+
+@dataclass(frozen=True)
+class Named:
+    """A person or item with the codes of their role, as a reader names them: 'Muh. Arif (Pimpinan Musyawarah)'."""
+
+    name: str
+    codes: tuple[str | None, ...]
+
+    def shown(self, lang: str) -> str:
+        from . import i18n
+
+        roles = ": ".join(i18n.label(code, lang) if code else "-" for code in self.codes)
+        return f"{self.name} ({roles})"
 
 
 B, I, S = bool, int, str

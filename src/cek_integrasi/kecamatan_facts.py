@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from .facts import Context, DocumentRef, Subject, VillageSummary, person
+from .facts import Context, DocumentRef, Named, Subject, VillageSummary, person
 from .model import KecamatanDossier
 from .stages import Recorded, Stage, stage_date
 
@@ -65,8 +65,8 @@ def kecamatan(dossier: KecamatanDossier, ctx: Context, stages: Recorded, known: 
         "audit_lengkap": ctx.complete,
     }
     details = {
-        "tim_daftar": [f"{m.nama} ({m.peran}: {m.unsur})" for m in team],
-        "delegasi_daftar": [f"{m.nama} ({m.unsur})" for m in dossier.delegasi],
+        "tim_daftar": [Named(m.nama, (m.peran, m.unsur)) for m in team],
+        "delegasi_daftar": [Named(m.nama, (m.unsur,)) for m in dossier.delegasi],
         "keluaran_kurang": missing,
         "mad_kurang": [known[code].label for code in mad_missing if code in known],
         "tanggal_forum": stage_date(stages, "musrenbang_kecamatan"),

@@ -30,6 +30,7 @@ import yaml
 import yaml_rs
 import yamlcore
 
+from . import i18n
 from .errors import InputError
 
 # Limits no real dossier reaches (the largest seen: 1,000 Berita Acara, 0.5 MB, 45,000 elements),
@@ -77,6 +78,26 @@ def _unusual(text: str) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Place:
+    """A place in a workbook, in the words the user sees there: sheet, row, row label, column."""
+
+    sheet: str
+    row: int | None = None
+    column: str | None = None  # the header of a table column
+    label: str | None = None  # the label in column A of a record sheet (one value per row)
+
+    def shown(self, lang: str) -> str:
+        parts = [i18n.text("place.sheet", lang, sheet=self.sheet)]
+        if self.row is not None:
+            parts.append(i18n.text("place.row", lang, row=self.row))
+        if self.label:
+            parts[-1] += f" ({self.label})"
+        if self.column:
+            parts.append(i18n.text("place.column", lang, column=self.column))
+        return ", ".join(parts)
+
+
 @dataclass
 class Document:
     """A file read into plain data, with the 1-based line where each path starts (YAML only)."""
@@ -85,10 +106,11 @@ class Document:
     data: Any
     lines: dict[str, int] | None = field(default_factory=dict)
     raw: bytes = b""
-    places: dict[str, str] | None = None  # workbooks: "Sheet X, baris N, kolom Y" of each path
+    places: dict[str, Place] | None = None  # workbooks: the sheet, row and column of each path
+    problems: list[InputError] = field(default_factory=list)  # workbooks: cells that could not be read
     _finder: _LineFinder | None = field(default=None, repr=False)  # read fast: finds lines when asked
 
-    def place_of(self, where: str) -> str | None:
+    def place_of(self, where: str) -> Place | None:
         """For a workbook, the sheet, row and column of `where` (or of its nearest parent)."""
         if self.places is None:
             return None

@@ -6,6 +6,7 @@ a list for a finished Report) and a footer that is read only after the results a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -59,9 +60,7 @@ def json_chunks(parts: Parts) -> Iterator[str]:
 
 
 def _place(finding: Finding, lang: str) -> str:
-    if finding.place:
-        return finding.place
-    place = finding.path or i18n.text("ui.whole_dossier", lang)
+    place = finding.place or i18n.text("ui.whole_dossier", lang)
     return f"{place} ({i18n.text('ui.line', lang, line=finding.line)})" if finding.line else place
 
 
@@ -101,7 +100,7 @@ def _message(finding: Finding, lang: str) -> str:
 def render_problem(problem, lang: str) -> str:
     """An input error as one line: file: line N, place: message."""
     line = problem.line and i18n.text("ui.line", lang, line=problem.line)
-    place = ", ".join(str(x) for x in (line, problem.where) if x)
+    place = ", ".join(x for x in (line, i18n.place(problem.where, lang)) if x)
     return terminal(f"{problem.path}: {place + ': ' if place else ''}{problem.describe(lang)}")
 
 
@@ -178,7 +177,7 @@ def markdown_chunks(parts: Parts) -> Iterator[str]:
     yield "\n".join([
         f"# {i18n.text('ui.report_title', lang)}",
         "",
-        f"- {i18n.text('ui.as_of', lang)}: {parts.header['as_of']}",
+        f"- {i18n.text('ui.as_of', lang)}: {i18n.show(dt.date.fromisoformat(parts.header['as_of']), lang)}",
         f"- {i18n.text('ui.rule_pack', lang)}: {pack['id']} {pack['version']} (sha256 {pack['sha256'][:12]})",
         "",
     ]) + "\n"

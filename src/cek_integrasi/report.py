@@ -43,7 +43,9 @@ class Finding(_Report):
     subject: str = Field(description="What the finding is about, stable across runs: 'desa', 'ba:<id>', 'tahap:<code>', ...")
     path: str = Field(description="Where in the dossier ('' = the dossier as a whole).")
     line: int | None = Field(None, description="Line in the file where the path starts (YAML only).")
-    place: str | None = Field(None, description="Sheet, row and column in a workbook dossier.")
+    place: str | None = Field(
+        None, description="Where, in the reader's words: sheet, row and column of a workbook; the path in words for YAML/JSON."
+    )
     waiver: WaiverNote | None = Field(None, description="Set when the finding is waived (state 'waived').")
 
 
@@ -94,7 +96,7 @@ class InputProblem(_Report):
     file: str
     sha256: str | None = Field(None, description="Hash of the file, when it could be read at all.")
     line: int | None
-    place: str
+    place: str = Field(description="Where in the file, in the reader's words (sheet, row and column of a workbook).")
     message: str
 
 

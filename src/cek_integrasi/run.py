@@ -164,7 +164,7 @@ class Run:
         if first == str(path):
             return True
         message = i18n.text("input.kode_ganda_di_run", self.lang, kode=code, file=first)
-        self.problems.append(InputProblem(file=str(path), sha256=file_sha256(path), line=None, place="kode", message=message))
+        self.problems.append(InputProblem(file=str(path), sha256=file_sha256(path), line=None, place=i18n.readable("kode", self.lang), message=message))
         return False
 
     def _take(self, outcome) -> Iterator:

@@ -109,6 +109,7 @@ class ScreenReport(_Screen):
 class _Row:
     number: int
     cells: dict[str, str]
+    names: dict[str, str]  # canonical column -> its header as the roster writes it (for messages)
 
 
 def _header(name: object) -> str:
@@ -136,12 +137,13 @@ def read_roster(path: Path) -> tuple[list[_Row], bytes]:
     if missing or not {"kaur", "kaur_terisi"} & set(header):
         need = missing or ["kaur / kaur_terisi"]
         raise InputError(path, "", "roster_kolom", line=1, kolom=", ".join(need), ada=", ".join(map(str, table[0])))
+    names = {c: str(name).strip() for c, name in zip(header, table[0]) if c}
     rows = []
     for number, values in enumerate(table[1:], start=2):
         if not any(str(v or "").strip() for v in values):
             continue
         cells = {c: _cell(v) for c, v in zip(header, values) if c}
-        rows.append(_Row(number, cells))
+        rows.append(_Row(number, cells, names))
     return rows, raw
 
 
@@ -192,7 +194,7 @@ def _problems(row: _Row, lang: str, year: int) -> tuple[dict, list[RowProblem]]:
 
     def problem(column: str, key: str, **context) -> None:
         value = cells.get(column, "")
-        problems.append(RowProblem(row=row.number, column=column, value=value, message=i18n.text(f"roster.{key}", lang, value=value, **context)))
+        problems.append(RowProblem(row=row.number, column=row.names.get(column, column), value=value, message=i18n.text(f"roster.{key}", lang, value=value, **context)))
 
     for column in REQUIRED:
         if not cells.get(column):

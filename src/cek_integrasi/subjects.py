@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from . import desa_facts, kecamatan_facts
-from .facts import VERDICT_FACT, Context, DocumentRef, DoubtfulName, Subject, VillageSummary, person
+from .facts import VERDICT_FACT, Context, DocumentRef, DoubtfulName, Named, Subject, VillageSummary, person
 from .model import BeritaAcara, DesaDossier, Dossier, Tahap
 from .stages import Order, Recorded, Stage, StagePlan, latest_stage_dates, recorded_stages
 
@@ -123,7 +123,7 @@ def berita_acara(
     }
     details = {
         "ba_id": ba.id,
-        "penandatangan": [f"{p.nama} ({p.peran})" for p in signed],
+        "penandatangan": [Named(p.nama, (p.peran,)) for p in signed],
         "wakil_daftar": sorted(names[k] for k in wakil_masyarakat | wakil_utusan),
         "wakil_perangkat": [f"{names[k]} ({officials[k]})" for k in wakil_officials],
         "nama_meragukan": doubtful,

@@ -140,7 +140,7 @@ def create_app(
 
         if kind not in TEMPLATE_KINDS:
             abort(404)
-        stages = tuple(code for code, stage in stages_known.items() if stage.level == kind)  # every pack's
+        stages = {code: stage.label for code, stage in stages_known.items() if stage.level == kind}  # every pack's
         return Response(write_workbook(kind, stages), mimetype=XLSX,
                         headers={"Content-Disposition": f'attachment; filename="{kind}.xlsx"'})
 
@@ -193,7 +193,7 @@ def create_app(
 
     @app.get("/aturan")
     def rules():
-        return page("web_rules.html.j2", rules=[rule for pack in packs for rule in pack.rules])
+        return page("web_rules.html.j2", rules=[rule for pack in packs for rule in pack.rules], unfilled=i18n.unfilled)
 
     def form_error(message: str, status: int):
         """The form with the error, keeping the forum and date chosen when the form could be read

@@ -1,17 +1,21 @@
 """Dossiers as spreadsheet workbooks: an empty template to fill, and a filled one read as a dossier.
 
 The layout is declared once (SHEETS): which sheet holds which part of the dossier, its Indonesian
-headers, and the type of every column. The same declaration writes the template (with drop-down
-lists taken from the model's choices and date-formatted cells), reads a filled workbook into the
-same plain data a YAML file gives (so the same model, schema and rules apply), remembers the sheet,
-row and column of every value for messages, and writes a dossier back as a workbook (`convert`).
+headers, and the type of every column. The same declaration writes the template (drop-down lists of
+the labels of the model's choices, kept on a hidden sheet, with Excel's own message for a value not
+in the list; date-formatted cells), reads a filled workbook into the same plain data a YAML file
+gives (so the same model, schema and rules apply; a label or a code is read as the code, a date
+typed as text is read day first), remembers the sheet, row and column of every value for messages,
+and writes a dossier back as a workbook (`convert`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import typing
+import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,15 +27,19 @@ from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import model
+from . import i18n, model
 from .errors import InputError
 from .escaping import cell_stripped
 from .outputs import FORMULA_STARTS
-from .reading import MAX_ITEMS, MAX_TEXT, Document, check_limits, join
+from .reading import MAX_ITEMS, MAX_TEXT, Document, Place, check_limits, join
 from .xlsx_layout import lay_out
 
 LIST_SEPARATOR = ";"
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+LIST_FILL = PatternFill("solid", fgColor="FFF2CC")  # cells with a drop-down list
+LISTS = "Pilihan"  # the hidden sheet holding the drop-down lists
+DATE_FORMAT = "dd/mm/yyyy"
+MONEY_FORMAT = '"Rp "#,##0'
 BOLD = Font(name="Calibri", bold=True)  # named: unnamed bold prints in a serif face in LibreOffice
 MAX_ROWS = 200  # rows of a table sheet that get drop-down lists in the template
 MAX_INFLATED = 50 * 1024 * 1024  # bytes of a workbook's archive once inflated (a real dossier: under 2 MB)
@@ -45,8 +53,8 @@ class Column:
 
     header: str
     field: str  # path inside the item (table) or the dossier (record): "nama", "kantor.ada"
-    kind: Literal["text", "int", "date", "bool", "list", "choice", "choices"] = "text"
-    choices: tuple[str, ...] = ()
+    kind: Literal["text", "int", "money", "date", "bool", "list", "choice", "choices"] = "text"
+    choices: tuple[str, ...] = ()  # codes; the workbook shows their labels
     later: bool = False  # added after the first templates (UU 6/2014 fields): a workbook without it reads it as empty
 
 
@@ -121,7 +129,7 @@ def desa_sheets(stages: tuple[str, ...]) -> tuple[Sheet, ...]:
             Column("Jabatan", "jabatan"), Column("Nama", "nama"), Column("Status", "status", "choice", _choices(M.Aparat, "status")),
         ), target="aparatur", note="Satu jabatan per baris; 'Kaur ...' untuk setiap Kepala Urusan."),
         Sheet("Tahapan", (
-            Column("Kode tahap", "kode", "choice", stages), Column("Tanggal", "tanggal", "date"),
+            Column("Tahap", "kode", "choice", stages), Column("Tanggal", "tanggal", "date"),
             Column("Fasilitator", "fasilitator", "choices", _choices(M.Tahap, "fasilitator")),
             Column("Alat kaji", "alat_kaji", "choices", _choices(M.Tahap, "alat_kaji")),
             Column("Agenda", "agenda", "choices", _choices(M.Tahap, "agenda")),
@@ -144,7 +152,7 @@ def desa_sheets(stages: tuple[str, ...]) -> tuple[Sheet, ...]:
         Sheet("Kegiatan RPJM", (Column("Kegiatan RPJM-Desa", "nama"),), target="rpjm_desa.kegiatan", scalar=True,
               note="Tabel rencana kegiatan RPJM-Desa, satu kegiatan per baris (bila dicatat)."),
         Sheet("Kegiatan RKP", (
-            Column("Kegiatan", "nama"), Column("Jumlah (Rp)", "jumlah", "int"), Column("Sumber dana", "sumber_dana", "choice", SUMBER_DANA),
+            Column("Kegiatan", "nama"), Column("Jumlah (Rp)", "jumlah", "money"), Column("Sumber dana", "sumber_dana", "choice", SUMBER_DANA),
             Column("Bidang (UU 6/2014)", "bidang", "choice", BIDANG, later=True),
         ), target="rkp_desa.kegiatan"),
         Sheet("Usulan", (
@@ -181,7 +189,7 @@ def kecamatan_sheets(stages: tuple[str, ...]) -> tuple[Sheet, ...]:
         ), note="Satu nilai per baris, di kolom B."),
         Sheet("Desa", (Column("Kode desa", "kode"), Column("Nama desa", "nama")), target="desa"),
         Sheet("Tahapan", (
-            Column("Kode tahap", "kode", "choice", stages), Column("Tanggal", "tanggal", "date"),
+            Column("Tahap", "kode", "choice", stages), Column("Tanggal", "tanggal", "date"),
             Column("Fasilitator", "fasilitator", "choices", _choices(M.Tahap, "fasilitator")),
         ), target="tahapan", note="Tahap yang sudah dilaksanakan; beberapa pilihan dipisah ';'."),
         Sheet("Tim Pelaksana", (
@@ -198,31 +206,68 @@ def sheets_for(kind: str, stages: tuple[str, ...]) -> tuple[Sheet, ...]:
     return desa_sheets(stages) if kind == "desa" else kecamatan_sheets(stages)
 
 
+DATES = "Tanggal: tulis sebagai tanggal, hari dulu: 12/02/2013, 12-02-2013, 12 Februari 2013, 12 Feb 2013 atau 2013-02-12."
 INSTRUCTIONS = {
     "desa": [
-        "Dossier desa cek-integrasi",
-        "Isi setiap sheet: satu nilai per baris di sheet Desa; satu baris per item di sheet lainnya.",
-        "Kolom berwarna punya daftar pilihan; tanggal ditulis sebagai tanggal (mis. 12/02/2013) atau TTTT-BB-HH.",
+        "Berkas Desa cek-integrasi",
+        "Isi setiap sheet: satu nilai per baris di sheet Desa (kolom B); satu baris per item di sheet lainnya.",
+        "Sel berwarna kuning punya daftar pilihan: pilih dari daftar (Excel memperingatkan bila isinya bukan pilihan).",
+        DATES,
         "Ya/tidak: pilih 'ya' atau 'tidak'. Beberapa pilihan dalam satu sel dipisah dengan ';'.",
+        "Jumlah uang ditulis sebagai angka (mis. 120000000); tampil sebagai Rp 120.000.000.",
         "Penandatangan: tulis id Berita Acara yang ditandatanganinya di kolom pertama.",
         "Periksa dengan: cek-integrasi check FILE.xlsx   (lihat docs/dossier.md untuk arti setiap kolom)",
     ],
     "kecamatan": [
-        "Dossier kecamatan cek-integrasi",
-        "Isi setiap sheet: satu nilai per baris di sheet Kecamatan; satu baris per item di sheet lainnya.",
-        "Kolom berwarna punya daftar pilihan; tanggal ditulis sebagai tanggal atau TTTT-BB-HH.",
-        "Periksa bersama dossier desanya: cek-integrasi check FOLDER   (lihat docs/dossier.md)",
+        "Berkas Kecamatan cek-integrasi",
+        "Isi setiap sheet: satu nilai per baris di sheet Kecamatan (kolom B); satu baris per item di sheet lainnya.",
+        "Sel berwarna kuning punya daftar pilihan: pilih dari daftar (Excel memperingatkan bila isinya bukan pilihan).",
+        DATES,
+        "Periksa bersama berkas desanya: cek-integrasi check FOLDER   (lihat docs/dossier.md)",
     ],
 }
+OLD_HEADERS = {"Kode tahap": "Tahap"}  # headers of earlier templates, still read
 GUIDE = "Petunjuk"
 KIND_CELL = "jenis"
+_MONTHS = {  # month names and abbreviations, Indonesian and English, as people type them
+    **{name: i for i, name in enumerate(
+        ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september", "oktober", "november", "desember"), 1)},
+    **{name: i for i, name in enumerate(
+        ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"), 1)},
+    **{name: i for i, name in enumerate(
+        ("jan", "feb", "mar", "apr", "mei", "jun", "jul", "agu", "sep", "okt", "nov", "des"), 1)},
+    "agt": 8, "ags": 8, "aug": 8, "oct": 10, "dec": 12, "may": 5, "sept": 9, "nop": 11, "pebruari": 2, "peb": 2,
+}
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{2,4})$")
+_WORDED_DATE = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{2,4})$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _label(code: str, stage_labels: dict[str, dict[str, str]]) -> str:
+    """What the workbook shows for a code: its label (a stage's from the pack, else the catalogue's)."""
+    if code in stage_labels:
+        return stage_labels[code][i18n.DEFAULT]
+    return i18n.label(code)
+
+
+def _codes_by_label(column: Column, stage_labels: dict[str, dict[str, str]]) -> dict[str, str]:
+    """Every way a choice may be written (code, Indonesian or English label, any case) -> its code."""
+    codes: dict[str, str] = {}
+    for code in column.choices:
+        names = [code, *(stage_labels[code].values() if code in stage_labels else (i18n.label(code, lang) for lang in i18n.LANGUAGES))]
+        for name in names:
+            codes.setdefault(name.strip().casefold(), code)
+    return codes
 
 
 # ---------------------------------------------------------------- writing
 
 
-def write_workbook(kind: str, stages: tuple[str, ...], data: dict | None = None) -> bytes:
-    """The workbook of a dossier kind: empty (a template) or holding `data` (plain dossier data)."""
+def write_workbook(kind: str, stages: dict[str, dict[str, str]], data: dict | None = None) -> bytes:
+    """The workbook of a dossier kind: empty (a template) or holding `data` (plain dossier data).
+
+    `stages` are the pack's stage codes of this kind with their labels ({"pkd": {"id": ..., "en": ...}}).
+    """
     book = Workbook()
     guide = book.active
     guide.title = GUIDE
@@ -230,66 +275,108 @@ def write_workbook(kind: str, stages: tuple[str, ...], data: dict | None = None)
         guide.append([line])
     guide["A1"].font = Font(name="Calibri", bold=True, size=14)
     guide.append([])
-    for sheet in sheets_for(kind, stages):
+    for sheet in sheets_for(kind, tuple(stages)):
         if sheet.note:
             guide.append([f"{sheet.name}: {sheet.note}"])
     guide.append([])
     guide.append([KIND_CELL, kind])
     lay_out(guide, header_row=None)  # the long instructions wrap
-    for sheet in sheets_for(kind, stages):
+    lists = _Lists(book, stages)
+    for sheet in sheets_for(kind, tuple(stages)):
         ws = book.create_sheet(sheet.name)
         if sheet.is_table:
-            _write_table(ws, sheet, data)
+            _write_table(ws, sheet, data, lists)
             lay_out(ws, filter_rows=max(MAX_ROWS, ws.max_row - 1))
         else:
-            _write_record(ws, sheet, data)
+            _write_record(ws, sheet, data, lists)
             lay_out(ws)
+    book.move_sheet(LISTS, offset=len(book.sheetnames))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _write_record(ws, sheet: Sheet, data: dict | None) -> None:
+class _Lists:
+    """The hidden sheet of drop-down lists (a list written in the rule itself may hold 255 characters only)."""
+
+    def __init__(self, book, stages: dict[str, dict[str, str]]):
+        self.sheet = book.create_sheet(LISTS)
+        self.sheet.sheet_state = "hidden"
+        self.stages = stages
+        self.ranges: dict[tuple[str, ...], str] = {}
+
+    def labels(self, column: Column) -> list[str]:
+        if column.kind == "bool":
+            return list(YES_NO)
+        return [_label(code, self.stages) for code in column.choices]
+
+    def formula(self, column: Column) -> str:
+        labels = tuple(self.labels(column))
+        if labels not in self.ranges:
+            col = len(self.ranges) + 1
+            for row, text in enumerate(labels, start=1):
+                self.sheet.cell(row=row, column=col, value=text)
+            letter = self.sheet.cell(row=1, column=col).column_letter
+            self.ranges[labels] = f"{LISTS}!${letter}$1:${letter}${len(labels)}"
+        return self.ranges[labels]
+
+
+def _write_record(ws, sheet: Sheet, data: dict | None, lists: _Lists) -> None:
     ws.append(["Kolom", "Nilai"])
     for cell in ws[1]:
         cell.font, cell.fill = BOLD, HEADER_FILL
     for row, column in enumerate(sheet.columns, start=2):
         ws.cell(row=row, column=1, value=column.header).font = BOLD
-        cell = ws.cell(row=row, column=2, value=_to_cell(_get(data or {}, column.field), column))
+        cell = ws.cell(row=row, column=2, value=_to_cell(_get(data or {}, column.field), column, lists.stages))
         _as_text(cell)
-        _format(ws, cell.coordinate, column)
+        _format(ws, cell.coordinate, column, lists)
     ws.column_dimensions["A"].width = 42
     ws.column_dimensions["B"].width = 40
 
 
-def _write_table(ws, sheet: Sheet, data: dict | None) -> None:
+def _write_table(ws, sheet: Sheet, data: dict | None, lists: _Lists) -> None:
     ws.append([c.header for c in sheet.columns])
     for cell in ws[1]:
         cell.font, cell.fill = BOLD, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True)
     ws.freeze_panes = "A2"
     for item in _items(data or {}, sheet):
-        ws.append([_to_cell(item.get(c.field), c) for c in sheet.columns])
+        ws.append([_to_cell(item.get(c.field), c, lists.stages) for c in sheet.columns])
         for cell in ws[ws.max_row]:
             _as_text(cell)
     for index, column in enumerate(sheet.columns, start=1):
         letter = ws.cell(row=1, column=index).column_letter
-        ws.column_dimensions[letter].width = max(14, min(40, len(column.header) + 4))
-        _format(ws, f"{letter}2:{letter}{MAX_ROWS + 1}", column)
+        wide = column.kind in ("choice", "choices") and any(len(label) > 20 for label in lists.labels(column))
+        ws.column_dimensions[letter].width = 40 if wide else max(14, min(40, len(column.header) + 4))
+        _format(ws, f"{letter}2:{letter}{MAX_ROWS + 1}", column, lists)
 
 
-def _format(ws, cells: str, column: Column) -> None:
-    """Drop-down lists for choices and yes/no, a date format for dates."""
-    choices = YES_NO if column.kind == "bool" else column.choices if column.kind == "choice" else ()
-    if choices:
-        listed = ",".join(choices)
-        validation = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, showErrorMessage=False)
+def _format(ws, cells: str, column: Column, lists: _Lists) -> None:
+    """Drop-down lists (marked yellow) for choices and yes/no, a prompt for several choices, formats for dates and money."""
+    validation = None
+    if column.kind in ("bool", "choice"):
+        validation = DataValidation(
+            type="list", formula1=lists.formula(column), allow_blank=True,
+            showErrorMessage=True, errorStyle="warning", errorTitle="Bukan pilihan",
+            error=f"Pilih salah satu isi daftar untuk kolom {column.header}.",
+        )
+    elif column.kind == "choices":
+        listed = "; ".join(lists.labels(column))
+        validation = DataValidation(
+            allow_blank=True, showInputMessage=True, promptTitle=column.header[:32],
+            prompt=f"Satu atau lebih, dipisah ';': {listed}"[:255],
+        )
+    if validation is not None:
         ws.add_data_validation(validation)
         validation.add(cells)
-    if column.kind == "date":
-        for row in ws[cells] if ":" in cells else [[ws[cells]]]:
-            for cell in row:
-                cell.number_format = "yyyy-mm-dd"
+    for row in ws[cells] if ":" in cells else [[ws[cells]]]:
+        for cell in row:
+            if column.kind in ("bool", "choice", "choices"):
+                cell.fill = LIST_FILL
+            elif column.kind == "date":
+                cell.number_format = DATE_FORMAT
+            elif column.kind == "money":
+                cell.number_format = MONEY_FORMAT
 
 
 def _items(data: dict, sheet: Sheet) -> list[dict]:
@@ -306,15 +393,19 @@ def _as_text(cell) -> None:
         cell.data_type = "s"
 
 
-def _to_cell(value: Any, column: Column) -> Any:
-    """A dossier value as a cell: text without the characters a workbook cannot hold (escaping.cell_stripped)."""
+def _to_cell(value: Any, column: Column, stage_labels: dict[str, dict[str, str]]) -> Any:
+    """A dossier value as a cell (codes as their labels): text without the characters a workbook cannot hold."""
     if isinstance(value, str):
         value = cell_stripped(value)
     if value is None:
         return None
     if column.kind == "bool":
         return "ya" if value else "tidak"
-    if column.kind in ("list", "choices"):
+    if column.kind == "choice":
+        return _label(value, stage_labels)
+    if column.kind == "choices":
+        return f"{LIST_SEPARATOR} ".join(_label(v, stage_labels) for v in value) or None
+    if column.kind == "list":
         return f"{LIST_SEPARATOR} ".join(value) or None
     if column.kind == "date" and isinstance(value, str):
         return dt.date.fromisoformat(value)
@@ -335,17 +426,19 @@ def _get(data: dict, path: str) -> Any:
 @dataclass
 class _Reader:
     path: Path
+    stage_labels: dict[str, dict[str, str]]
     data: dict = field(default_factory=dict)
-    places: dict[str, str] = field(default_factory=dict)
+    places: dict[str, Place] = field(default_factory=dict)
+    problems: list[InputError] = field(default_factory=list)  # cells that could not be read (dates)
 
-    def place(self, where: str, sheet: str, row: int, column: Column | None = None) -> None:
-        text = f"Sheet {sheet}, baris {row}" + (f", kolom {column.header}" if column else "")
-        self.places.setdefault(where, text)
+    def place(self, where: str, place: Place) -> None:
+        self.places.setdefault(where, place)
 
 
-def read_workbook(path: Path, raw: bytes) -> Document:
+def read_workbook(path: Path, raw: bytes, stage_labels: dict[str, dict[str, str]] | None = None) -> Document:
     """A filled dossier workbook as a Document of plain data, with the sheet/row/column of each value.
 
+    `stage_labels` (the pack's stages and their labels) lets the Tahap column hold labels.
     Read within the limits of every dossier (reading.MAX_*): the archive's entries and inflated size
     are judged from its index before anything is inflated, and only the columns a sheet has and
     the rows a list may hold are read, so a tiny file declaring a cell at XFD1048576 or inflating
@@ -353,27 +446,31 @@ def read_workbook(path: Path, raw: bytes) -> Document:
     """
     _check_archive(path, raw)
     try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        with warnings.catch_warnings():  # openpyxl's own notes (a date cell out of range) are not for the reader
+            warnings.simplefilter("ignore")
+            book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         raise InputError(path, "", "bukan_xlsx") from None
     try:
         kind = _kind(book)
         if kind is None:
             raise InputError(path, "", "bukan_dossier_xlsx", sheets=", ".join(book.sheetnames[:MAX_SHEETS]))
-        reader = _Reader(path, {"jenis": kind})
-        for sheet in sheets_for(kind, ()):  # the choices of stage codes only matter when writing
+        reader = _Reader(path, stage_labels or {}, {"jenis": kind})
+        for sheet in sheets_for(kind, tuple(stage_labels or ())):
             if sheet.name not in book.sheetnames:
                 if sheet.later:
                     continue
                 raise InputError(path, "", "sheet_hilang", sheet=sheet.name)
             ws = book[sheet.name]
-            if sheet.is_table:
-                _read_table(reader, ws, sheet)
-            else:
-                _read_record(reader, ws, sheet)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                if sheet.is_table:
+                    _read_table(reader, ws, sheet)
+                else:
+                    _read_record(reader, ws, sheet)
     finally:
         book.close()
-    return Document(path, check_limits(path, reader.data), lines={}, raw=raw, places=reader.places)
+    return Document(path, check_limits(path, reader.data), lines={}, raw=raw, places=reader.places, problems=reader.problems)
 
 
 def _check_archive(path: Path, raw: bytes) -> None:
@@ -395,7 +492,7 @@ def _rows(reader: _Reader, ws, sheet: str, width: int, first: int = 1) -> Iterat
     for number, row in enumerate(ws.iter_rows(min_row=first, max_row=last + 1, max_col=width, values_only=True), start=first):
         if number > last:
             if any(value is not None for value in row):
-                raise InputError(reader.path, f"Sheet {sheet}, baris {number}", "terlalu_banyak_item", max=MAX_ITEMS)
+                raise InputError(reader.path, Place(sheet, number), "terlalu_banyak_item", max=MAX_ITEMS)
             return
         yield number, row
 
@@ -411,39 +508,43 @@ def _kind(book) -> str | None:
 
 def _read_record(reader: _Reader, ws, sheet: Sheet) -> None:
     labels = {c.header: c for c in sheet.columns}
+    rows: dict[str, int] = {}
     for row_number, row in _rows(reader, ws, sheet.name, 2, first=2):
         if not row or row[0] is None:
             continue
         column = labels.get(str(row[0]).strip())
         if column is None:
-            raise InputError(reader.path, f"Sheet {sheet.name}, baris {row_number}", "baris_tidak_dikenal",
+            raise InputError(reader.path, Place(sheet.name, row_number), "baris_tidak_dikenal",
                              label=str(row[0])[:80], sheet=sheet.name)
-        value = _cell(reader, row[1] if len(row) > 1 else None, column, f"Sheet {sheet.name}, baris {row_number}")
-        parts = column.field.split(".")
-        for i in range(1, len(parts)):  # an empty row too: "wajib diisi" then names its sheet and row
-            reader.place(".".join(parts[:i]), sheet.name, row_number)
-        reader.place(column.field, sheet.name, row_number, column)
+        rows[column.header] = row_number
+        value = _cell(reader, row[1] if len(row) > 1 else None, column, Place(sheet.name, row_number, label=column.header))
         if value is None:
             continue
         target = reader.data
+        parts = column.field.split(".")
         for part in parts[:-1]:
             target = target.setdefault(part, {})
         target[parts[-1]] = value
+    for column in sheet.columns:  # every row, filled or not (a missing one by its label): "wajib diisi" names it
+        place = Place(sheet.name, rows.get(column.header), label=column.header)
+        parts = column.field.split(".")
+        for i in range(len(parts)):
+            reader.place(".".join(parts[: i + 1]), place)
 
 
 def _read_table(reader: _Reader, ws, sheet: Sheet) -> None:
     rows = _rows(reader, ws, sheet.name, len(sheet.columns))
-    header = [str(h).strip() if h is not None else "" for h in next(rows, (1, ()))[1]]
+    header = [OLD_HEADERS.get(str(h).strip(), str(h).strip()) if h is not None else "" for h in next(rows, (1, ()))[1]]
     expected = [c.header for c in sheet.columns]
     while header and not header[-1]:
         header.pop()
     present = len(header) if all(c.later for c in sheet.columns[len(header):]) else len(expected)
     if header[:present] != expected[:present] or header[present:len(expected)]:
-        raise InputError(reader.path, f"Sheet {sheet.name}, baris 1", "judul_kolom", sheet=sheet.name, expected=" | ".join(expected))
+        raise InputError(reader.path, Place(sheet.name, 1), "judul_kolom", sheet=sheet.name, expected=" | ".join(expected))
     for row_number, row in rows:
-        values = {c.field: _cell(reader, v, c, f"Sheet {sheet.name}, baris {row_number}") for c, v in zip(sheet.columns, row)}
-        if all(v is None for v in values.values()):
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
             continue
+        values = {c.field: _cell(reader, v, c, Place(sheet.name, row_number, column=c.header)) for c, v in zip(sheet.columns, row)}
         item = {k: v for k, v in values.items() if v is not None}
         if sheet.parent:
             _attach(reader, sheet, item, row_number)
@@ -453,9 +554,9 @@ def _read_table(reader: _Reader, ws, sheet: Sheet) -> None:
         for part in parts[:-1]:
             items = items.setdefault(part, {})
         items = items.setdefault(parts[-1], [])
-        reader.places.setdefault(sheet.target, f"Sheet {sheet.name}")
+        reader.place(sheet.target, Place(sheet.name))
         where = join(sheet.target, len(items))
-        items.append(item["nama"] if sheet.scalar else item)
+        items.append(item.get("nama") if sheet.scalar else item)
         _place_item(reader, where, sheet, row_number)
 
 
@@ -465,32 +566,44 @@ def _attach(reader: _Reader, sheet: Sheet, item: dict, row_number: int) -> None:
     owners = [i for i, p in enumerate(reader.data.get(parents, [])) if p.get("id") == parent_id]
     if not owners:
         column = next(c for c in sheet.columns if c.field == key)
-        where = f"Sheet {sheet.name}, baris {row_number}, kolom {column.header}"
-        raise InputError(reader.path, where, "induk_tidak_ada", ref=parent_id or "-", parent=parents)
+        parent_sheet = next(s.name for s in sheets_for(reader.data["jenis"], ()) if s.target == parents)
+        raise InputError(reader.path, Place(sheet.name, row_number, column=column.header), "induk_tidak_ada",
+                         ref=parent_id or "-", parent=parent_sheet)
     children = reader.data[parents][owners[0]].setdefault(sheet.target, [])
     where = join(join(parents, owners[0]), sheet.target)
-    reader.places.setdefault(where, f"Sheet {sheet.name}")
+    reader.place(where, Place(sheet.name))
     where = join(where, len(children))
     children.append(item)
     _place_item(reader, where, sheet, row_number)
 
 
 def _place_item(reader: _Reader, where: str, sheet: Sheet, row_number: int) -> None:
-    reader.place(where, sheet.name, row_number)
+    reader.place(where, Place(sheet.name, row_number))
     for column in sheet.columns:
-        reader.place(join(where, column.field), sheet.name, row_number, column)
+        reader.place(join(where, column.field), Place(sheet.name, row_number, column=column.header))
 
 
-def _cell(reader: _Reader, value: Any, column: Column, row: str) -> Any:
-    """A cell read with `_from_cell`, or InputError naming the cell for an error value or a too long text."""
+def _cell(reader: _Reader, value: Any, column: Column, place: Place) -> Any:
+    """A cell read with `_from_cell`; InputError naming the cell for an error value or a too long text,
+    and a date that cannot be read day first kept as a problem of the cell (the others are still read)."""
     if isinstance(value, str) and value.strip() in ERROR_CODES:
-        raise InputError(reader.path, f"{row}, kolom {column.header}", "sel_galat", nilai=value.strip())
+        raise InputError(reader.path, place, "sel_galat", nilai=value.strip())
     if isinstance(value, str) and len(value) > MAX_TEXT:
-        raise InputError(reader.path, f"{row}, kolom {column.header}", "teks_terlalu_panjang", panjang=len(value), max=MAX_TEXT)
-    return _from_cell(value, column)
+        raise InputError(reader.path, place, "teks_terlalu_panjang", panjang=len(value), max=MAX_TEXT)
+    try:
+        return _from_cell(value, column, reader.stage_labels)
+    except _BadDate as bad:
+        reader.problems.append(InputError(reader.path, place, bad.code, input=str(value).strip()))
+        return None
 
 
-def _from_cell(value: Any, column: Column) -> Any:
+class _BadDate(ValueError):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def _from_cell(value: Any, column: Column, stage_labels: dict[str, dict[str, str]]) -> Any:
     """A cell as plain data; the model judges it like a YAML value (typos are reported, not fixed)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -501,12 +614,48 @@ def _from_cell(value: Any, column: Column) -> Any:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if column.kind in ("list", "choices"):
-        return [part.strip() for part in str(value).split(LIST_SEPARATOR) if part.strip()]
+        parts = [part.strip() for part in str(value).split(LIST_SEPARATOR) if part.strip()]
+        if column.kind == "choices":
+            codes = _codes_by_label(column, stage_labels)
+            return [codes.get(part.casefold(), part) for part in parts]
+        return parts
+    if column.kind == "choice" and isinstance(value, str):
+        return _codes_by_label(column, stage_labels).get(value.strip().casefold(), value.strip())
+    if column.kind == "date":  # a date cell was handled above: text is read day first, a bare number is no date
+        if isinstance(value, str):
+            return date_from_text(value)
+        raise _BadDate("tanggal_bentuk")
     if isinstance(value, str):
         value = value.strip()
-        if column.kind == "int" and value.lstrip("-").isdigit():
-            return int(value)
+        if column.kind in ("int", "money"):
+            digits = value.removeprefix("Rp").strip().replace(".", "") if column.kind == "money" else value
+            if digits.lstrip("-").isdigit():
+                return int(digits)
         return value
     if column.kind == "text":
         return str(value)
     return value
+
+
+def date_from_text(text: str) -> str:
+    """A date typed as text, day first (12/02/2013, 12-02-2013, 12 Februari 2013, 12 Feb 2013), as YYYY-MM-DD.
+
+    Text in none of these forms, a date with a two-digit year (ambiguous) and one that is not in
+    the calendar raise _BadDate.
+    """
+    text = text.strip()
+    if _ISO_DATE.match(text):
+        return text
+    numeric, worded = _NUMERIC_DATE.match(text), _WORDED_DATE.match(text)
+    if numeric:
+        day, month, year = int(numeric[1]), int(numeric[3]), numeric[4]
+    elif worded and worded[2].casefold() in _MONTHS:
+        day, month, year = int(worded[1]), _MONTHS[worded[2].casefold()], worded[3]
+    else:
+        raise _BadDate("tanggal_bentuk")
+    if len(year) != 4:
+        raise _BadDate("tanggal_ambigu")
+    try:
+        return dt.date(int(year), month, day).isoformat()
+    except ValueError:
+        raise _BadDate("tanggal_tidak_ada") from None

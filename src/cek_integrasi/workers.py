@@ -133,7 +133,7 @@ def problems_of(error: Exception, path: Path, lang: str) -> list[InputProblem]:
     digest = file_sha256(path)
     if isinstance(error, InputError):
         return [
-            InputProblem(file=str(p.path), sha256=digest, line=p.line, place=p.where, message=p.describe(lang))
+            InputProblem(file=str(p.path), sha256=digest, line=p.line, place=i18n.place(p.where, lang), message=p.describe(lang))
             for p in getattr(error, "problems", [error])
         ]
     if isinstance(error, MemoryError):

@@ -2,6 +2,7 @@
 
 Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage or input error
 (a file that could not be read makes the run end with 2, after every other file was checked).
+Help, usage errors and click's own messages speak the chosen language (language.py).
 Commands that need spreadsheets, HTML or the web import those modules when they run, so that
 `check` starts fast (a kabupaten's check is about one second, a quarter of it process start).
 """
@@ -25,7 +26,7 @@ from ..render import render_problem
 from ..rulepack import DEFAULT_PACK, RulePack, RulePackError, load_pack, load_packs
 from ..run import Run, dossier_files
 from ..waivers import WaiverSet, load_waivers
-from .defaults import ConfiguredGroup
+from . import language
 
 SEVERITY_ORDER = ("info", "warning", "error")
 EXIT_FINDINGS, EXIT_INPUT = 1, 2
@@ -69,11 +70,12 @@ catalogue_pack_option = click.option(
     "--pack", "pack_id", metavar="NAME", help=f"Rule pack in rules/ (pti, uu-desa; default {DEFAULT_PACK}).",
 )
 jobs_option = click.option(
-    "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="number of cores",
-    help="Worker processes checking dossiers in parallel.",
+    "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+    help="Worker processes checking dossiers in parallel (default: the number of cores).",
 )
-lang_option = click.option(
-    "--lang", type=click.Choice(i18n.LANGUAGES), default=i18n.DEFAULT, show_default=True, is_eager=True
+lang_option = click.option(  # default: the language chosen from the command line and environment (language.py)
+    "--lang", type=click.Choice(i18n.LANGUAGES), default=language.current, is_eager=True,
+    help="Output language: id (default) or en; also en when LANG=en.",
 )
 output_option = click.option(
     "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
@@ -111,7 +113,7 @@ def output_format(ctx: click.Context, fmt: str, output: Path | None, lang: str) 
     return wanted
 
 
-@click.group(cls=ConfiguredGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=language.Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cek-integrasi")
 def main() -> None:
     """Check village planning dossiers against the Panduan Teknis Integrasi (PNPM-MPd into Musrenbang)."""

@@ -189,11 +189,12 @@ def diff(old, new, fmt, lang) -> None:
     if fmt == "json":
         click.echo(result.model_dump_json(indent=2))
         return
-    headers = [i18n.text(f"ui.{k}", lang) for k in ("col_code", "col_village", "col_rule", "col_subject", "col_state", "col_message")]
+    headers = [i18n.text(f"ui.{k}", lang) for k in ("col_code", "col_village", "col_rule", "col_place", "col_state", "col_message")]
     for key, changes in (("diff_new", result.new_findings), ("diff_fixed", result.fixed), ("diff_unchanged", result.unchanged)):
         click.echo(f"{i18n.text(f'ui.{key}', lang)}: {len(changes)}")
         if changes:
-            rows = [[terminal(v) for v in (c.code, c.name, c.rule, c.subject, _states(c, lang), c.message)] for c in changes]
+            whole = i18n.text("ui.whole_dossier", lang)
+            rows = [[terminal(v) for v in (c.code, c.name, c.rule, c.place or whole, _states(c, lang), c.message)] for c in changes]
             click.echo(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=(widths := column_widths([13, 20, 7, 24, 22, 60], "simple", {0: 13, 2: 7, 4: 18})),
                                 maxheadercolwidths=widths))
         click.echo()

@@ -85,7 +85,7 @@ def template(kind, output, lang, pack_id) -> None:
 
     if output.exists():
         _fail(i18n.text("ui.output_exists", lang, path=output))
-    stages = tuple(code for code, stage in _load(pack_id).plan.stages.items() if stage.level == kind)
+    stages = {code: stage.label for code, stage in _load(pack_id).plan.stages.items() if stage.level == kind}
     _write_or_print(output, workbook.write_workbook(kind, stages), lang)
     click.echo(terminal(i18n.text("ui.template_written", lang, path=output)), err=True)
 
@@ -114,7 +114,7 @@ def convert(source, output, lang, pack_id) -> None:
     data = dossier.model_dump(mode="json", exclude_none=True)
     suffix = output.suffix.lower()
     if suffix == ".xlsx":
-        stages = tuple(code for code, stage in pack.plan.stages.items() if stage.level == dossier.jenis)
+        stages = {code: stage.label for code, stage in pack.plan.stages.items() if stage.level == dossier.jenis}
         payload = workbook.write_workbook(dossier.jenis, stages, data)
     elif suffix == ".json":
         payload = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
