@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from cek_integrasi.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-YAML = [ROOT / "samples" / "rilau_ale", ROOT / "samples" / "kindang"]
+YAML = [ROOT / "samples" / "rilau_ale", ROOT / "samples" / "kindang", ROOT / "samples" / "uu_desa"]
 WORKBOOKS = [ROOT / "samples" / "workbooks"]  # the same berkas: checked in a run of their own (one area, one berkas)
 AS_OF = ["--as-of", "2014-03-01"]
 CODE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b|\b[a-z_]+\.[a-z_]+\b|\[\d+\]")

@@ -8,6 +8,8 @@ needs that the model leaves optional (pack.yaml `dossier_requires`), and its own
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .errors import InputError
 from .model import Dossier
 from .reading import Document
@@ -16,9 +18,21 @@ from .stages import Stage
 
 
 def all_stages(packs: list[RulePack]) -> dict[str, Stage]:
-    """Every stage some pack knows, by code: what a dossier may write before its pack is chosen
-    (a workbook may write a stage's label instead of its code)."""
-    return {code: stage for pack in packs for code, stage in pack.plan.stages.items()}
+    """Every stage some pack knows, by code: what a dossier may write before its pack is chosen.
+
+    A workbook may write a stage's label instead of its code: a code two packs share keeps the
+    first pack's labels and also carries the other's (keys 'id@uu-desa', 'en@uu-desa'), so that a
+    workbook written for either pack is read.
+    """
+    found: dict[str, Stage] = {}
+    for pack in packs:
+        for code, stage in pack.plan.stages.items():
+            if code not in found:
+                found[code] = stage
+            elif set(stage.label.values()) - set(found[code].label.values()):
+                more = {f"{lang}@{pack.id}": label for lang, label in stage.label.items()}
+                found[code] = replace(found[code], label={**found[code].label, **more})
+    return found
 
 
 def describe(packs: list[RulePack]) -> str:
