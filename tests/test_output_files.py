@@ -65,7 +65,7 @@ def test_the_ending_of_the_output_file_picks_the_format(command, tmp_path):
         elif name.endswith(".json"):
             assert json.loads(data)["summary"]["dossiers"] == 10
         else:
-            assert data.startswith(b"# Laporan pemeriksaan")
+            assert data.startswith(b"# Laporan Pemeriksaan")
 
 
 def test_screen_to_xlsx_without_format_writes_a_workbook_excel_opens(tmp_path):

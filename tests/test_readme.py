@@ -60,10 +60,10 @@ def test_a_fresh_template_is_named_empty_by_sheet_and_row_and_nothing_is_written
     assert run("template", "desa", "-o", book).exit_code == 0
     result = run("convert", book, "-o", out)
     assert result.exit_code == 2 and not out.exists()
-    assert f"{book}: Sheet Desa, baris 2, kolom Kode desa (PP.KK.CC.DDDD): wajib diisi" in result.stderr
+    assert f"{book}: Sheet Desa, baris 2 (Kode desa (PP.KK.CC.DDDD)): wajib diisi" in result.stderr
     assert "masih kosong: isi dulu" in result.stderr
     checked = run("check", book)
-    assert checked.exit_code == 2 and "Sheet Desa, baris 3, kolom Nama desa" in checked.output
+    assert checked.exit_code == 2 and "Sheet Desa, baris 3 (Nama desa)" in checked.output
 
 
 @pytest.mark.parametrize("columns", [80, 120])

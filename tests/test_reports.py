@@ -208,7 +208,7 @@ def test_kecamatan_chart_draws_the_share_of_villages_without_errors_with_a_print
     green = float(bar.split('class="bar-compliant"')[0].rsplit('width="', 1)[1].split('"')[0])
     assert green == round(240 * compliant / len(villages), 1) and f"{compliant} dari {len(villages)} desa ({round(100 * compliant / len(villages))}%)" in bar
     text = " ".join(_parse(out / "laporan.html").text)
-    assert "Desa tanpa galat per kecamatan" in text and "desa tanpa galat" in text and "desa dengan galat" in text
+    assert "Desa tanpa Kesalahan per Kecamatan" in text and "desa tanpa kesalahan" in text and "desa dengan kesalahan" in text
 
 
 def test_timeline_shows_stage_labels_and_readable_dates(sample_report):
@@ -234,7 +234,7 @@ def test_brief_report_has_the_summary_and_only_dossiers_with_findings(tmp_path):
     text = " ".join(page.text)
     shown, every = _with_findings(report), report["dossiers"]
     assert 0 < len(shown) < len(every) and len(page.sections) == len(shown)
-    assert f"halaman rinci hanya untuk {len(shown)} dari {len(every)} dossier" in text
+    assert f"halaman rinci hanya untuk {len(shown)} dari {len(every)} berkas" in text
     assert all(d["name"] in text for d in every)  # every village is still in the summary table
 
 
@@ -268,12 +268,12 @@ def test_signed_brief_report_prints_letterhead_signature_and_appendix_in_chromiu
     png = tmp_path / "chart.png"
     pages = _pdf_pages(html, tmp_path / "r.pdf", png)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert pages[0].startswith("PEMERINTAH KABUPATEN BULUKUMBA") and "desa tanpa galat" in pages[0] and "desa dengan galat" in pages[0]
+    assert pages[0].startswith("PEMERINTAH KABUPATEN BULUKUMBA") and "desa tanpa kesalahan" in pages[0] and "desa dengan kesalahan" in pages[0]
     signed = next(i for i, text in enumerate(pages) if "Mengetahui," in text)
     first_dossier = next(i for i, text in enumerate(pages) if f"{_with_findings(report)[0]['name']} (" in text)
     assert signed < first_dossier  # the summary is signed before the detail pages
     for needle in ("Camat Rilau Ale", "Drs. Andi Baso Tenri", "NIP 19650101 199003 1 005", "Palampang, 1 Maret 2014", "Nurhayati, S.Sos"):
         assert needle in pages[signed].replace("\n", " ")
     assert "Lampiran: sidik berkas (sha256)" in pages[-1] and report["rule_pack"]["sha256"][:20] in pages[-1].replace("\n", "")
-    complete = run("report", *SAMPLE_DOSSIERS, "-o", tmp_path / "all.html", *AS_OF)
+    complete = run("report", *SAMPLE_DOSSIERS, "-o", tmp_path / "all.html", *SIGNED, *AS_OF)  # the same signed report, every dossier
     assert complete.exit_code == 0 and len(_pdf_pages(tmp_path / "all.html", tmp_path / "all.pdf")) > len(pages)

@@ -68,11 +68,11 @@ def test_report_sheets_are_tables_with_frozen_filtered_headers_and_readable_widt
     for sheet in [findings, book["Rilau Ale"]]:
         assert _width(sheet, "A") >= longest_code + 1  # "73.02.05.2004" whole, never "73.02.02.20"
         assert sheet.auto_filter.ref and sheet.freeze_panes == "A2"
-    files = book["Berkas"]
+    files = book["File"]
     assert _width(files, "D") >= 64  # a sha256 on one line
     summary = book["Ringkasan"]
     assert summary.freeze_panes is None and summary.print_title_rows == "$1:$1"  # several tables: the title repeats
-    assert summary["A1"].value == "Laporan kepatuhan integrasi PNPM-MPd"
+    assert summary["A1"].value == "Laporan Kepatuhan Integrasi PNPM-MPd"
 
 
 def test_report_findings_carry_message_reference_remediation_wrapped_and_coloured(written):
@@ -88,8 +88,8 @@ def test_report_findings_carry_message_reference_remediation_wrapped_and_coloure
     long_rows = [r[7].row for r in rows if len(r[7].value) > 2.5 * width]
     assert long_rows and all(sheet.row_dimensions[n].height >= 45 for n in long_rows)  # tall enough for 3+ lines
     colours = {r[4].value: r[4].font.color.rgb for r in rows if r[4].font.color is not None}
-    assert colours["galat"].endswith("C62828") and colours["peringatan"].endswith("EF6C00")
-    assert all(r[4].font.b for r in rows if r[4].value == "galat")
+    assert colours["kesalahan"].endswith("C62828") and colours["peringatan"].endswith("EF6C00")
+    assert all(r[4].font.b for r in rows if r[4].value == "kesalahan")
 
 
 def test_report_verdicts_are_coloured_like_the_html(written):

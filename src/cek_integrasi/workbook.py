@@ -290,6 +290,7 @@ def write_workbook(kind: str, stages: dict[str, dict[str, str]], data: dict | No
         else:
             _write_record(ws, sheet, data, lists)
             lay_out(ws)
+    lay_out(lists.sheet, header_row=None)  # hidden, but printed like the others if shown
     book.move_sheet(LISTS, offset=len(book.sheetnames))
     out = io.BytesIO()
     book.save(out)
