@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import openpyxl
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -97,9 +98,10 @@ def test_html_output_escapes_names(tmp_path):
 
 def test_template_and_input_errors(tmp_path):
     header = run("screen", "--template").output.lstrip("\ufeff").strip().split(";")
-    assert header[:4] == ["kode", "nama", "kecamatan", "peserta_pnpm"]
+    assert header[:4] == ["Kode desa", "Nama desa", "Kecamatan", "Peserta PNPM-MPd"]  # words, not codes
+    assert run("screen", "--template", "--lang", "en").output.lstrip("\ufeff").startswith("Village code;Village name")
     assert run("screen", "--template", "-o", tmp_path / "t.xlsx").exit_code == 0
-    assert [c.value for c in openpyxl.load_workbook(tmp_path / "t.xlsx")["roster"][1]][:2] == ["kode", "nama"]
+    assert [c.value for c in openpyxl.load_workbook(tmp_path / "t.xlsx")["Daftar Desa"][1]][:2] == ["Kode desa", "Nama desa"]
     headers_only = tmp_path / "kurang.csv"
     headers_only.write_text("Kode Desa;Nama\n73.02.05.2004;Bonto Bangun\n", "utf-8")
     result = run("screen", headers_only)
@@ -114,6 +116,16 @@ def test_template_and_input_errors(tmp_path):
     not_xlsx = tmp_path / "palsu.xlsx"
     not_xlsx.write_text("bukan", "utf-8")
     assert "bukan buku kerja XLSX" in run("screen", not_xlsx).output
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_filled_template_is_read_back_in_either_language(tmp_path, lang):
+    """The template's headers in words are accepted headers: fill it, screen it."""
+    header = run("screen", "--template", "--lang", lang, "--csv-separator", ",").output.lstrip("\ufeff").strip()
+    rows = ROSTER_CSV.read_text("utf-8").split("\n", 1)[1]
+    roster = tmp_path / "isi.csv"
+    roster.write_text(header + "\n" + rows, "utf-8")
+    assert screened(roster)["villages"] == screened(ROSTER_CSV)["villages"]
 
 
 def test_indonesian_headers_in_any_case_are_accepted(tmp_path):

@@ -11,7 +11,7 @@ from tabulate import tabulate
 from . import i18n
 from .csv_output import DEFAULT_SEPARATOR, csv_text
 from .escaping import terminal
-from .screening import COLUMNS, ScreenReport
+from .screening import COLUMNS, ScreenReport, template_header
 from .terminal import column_widths
 from .xlsx_layout import SheetPlan, Styled, save
 
@@ -126,14 +126,15 @@ def as_html(report: ScreenReport) -> str:
     )
 
 
-def template_csv(separator: str = DEFAULT_SEPARATOR, bom: bool = True) -> str:
-    """An empty roster: the header row with the canonical column names (with a BOM for a file Excel opens)."""
-    return csv_text(list(COLUMNS), [], separator, bom)
+def template_csv(lang: str, separator: str = DEFAULT_SEPARATOR, bom: bool = True) -> str:
+    """An empty roster: the header row in words (with a BOM for a file Excel opens)."""
+    return csv_text([template_header(c, lang) for c in COLUMNS], [], separator, bom)
 
 
-def template_xlsx() -> bytes:
-    sheet = SheetPlan("roster")
-    sheet.table(list(COLUMNS), [], filters=True)
+def template_xlsx(lang: str) -> bytes:
+    """An empty roster workbook: the header row in words, filters on."""
+    sheet = SheetPlan(i18n.text("screen.roster", lang))
+    sheet.table([template_header(c, lang) for c in COLUMNS], [], filters=True)
     return save([sheet])
 
 

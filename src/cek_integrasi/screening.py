@@ -112,6 +112,16 @@ class _Row:
     names: dict[str, str]  # canonical column -> its header as the roster writes it (for messages)
 
 
+def template_header(column: str, lang: str) -> str:
+    """The header a roster template shows for a column, in words ("Kode desa"); read back like any alias."""
+    return i18n.text(f"roster_column.{column}", lang)
+
+
+def template_headers_all() -> list[tuple[str, str]]:
+    """(column, header) for the template headers of every language."""
+    return [(column, template_header(column, lang)) for column in COLUMNS for lang in i18n.LANGUAGES]
+
+
 def _header(name: object) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(name or "").strip().lower()).strip("_")
 
@@ -132,6 +142,7 @@ def read_roster(path: Path) -> tuple[list[_Row], bytes]:
     if not table:
         raise InputError(path, "", "file_kosong")
     aliases = {alias: canonical for canonical, names in COLUMNS.items() for alias in names}
+    aliases |= {_header(label): canonical for canonical, label in template_headers_all()}
     header = [aliases.get(_header(name)) for name in table[0]]
     missing = [c for c in REQUIRED if c not in header]
     if missing or not {"kaur", "kaur_terisi"} & set(header):

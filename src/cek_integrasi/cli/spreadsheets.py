@@ -43,9 +43,9 @@ def screen(ctx, roster, fmt, output, csv_separator, template, lang, as_of, pack_
 
     if template:
         if output and output.suffix.lower() == ".xlsx":
-            data = screen_render.template_xlsx()
+            data = screen_render.template_xlsx(lang)
         else:
-            data = screen_render.template_csv(csv_separator, bom=output is not None or not sys.stdout.isatty()).encode("utf-8")
+            data = screen_render.template_csv(lang, csv_separator, bom=output is not None or not sys.stdout.isatty()).encode("utf-8")
         _write_or_print(output, data, lang)
         return
     fmt = output_format(ctx, fmt, output, lang)
