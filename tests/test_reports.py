@@ -101,7 +101,7 @@ def test_xlsx_report_summary_findings_with_filters_and_a_sheet_per_kecamatan(sam
     sheet = book["Rilau Ale"]
     assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == [d["code"] for d in villages]
     summary = [r for r in book["Ringkasan"].iter_rows(values_only=True)]
-    assert summary[0][0] == "Laporan Kepatuhan Integrasi PNPM-MPd" and summary[1][1] == "Bulukumba"
+    assert summary[0][0] == "Laporan Kepatuhan Perencanaan Desa" and summary[1][1] == "Bulukumba"  # both regimes
 
 
 def _hostile_village(tmp_path: Path) -> Path:
@@ -151,7 +151,7 @@ def test_markdown_and_json_reports(tmp_path):
 def test_english_report(tmp_path):
     assert run("report", *SAMPLE_DOSSIERS, "--lang", "en", "-o", tmp_path / "r.html", *AS_OF).exit_code == 0
     text = " ".join(_parse(tmp_path / "r.html").text)
-    assert "PNPM-MPd Integration Compliance Report" in text and "1 March 2014" in text and "Compliance per Kecamatan" in text
+    assert "Village Planning Compliance Report" in text and "1 March 2014" in text and "Compliance per Kecamatan" in text
 
 
 @needs_chromium
@@ -277,3 +277,15 @@ def test_signed_brief_report_prints_letterhead_signature_and_appendix_in_chromiu
     assert "Lampiran: sidik berkas (sha256)" in pages[-1] and report["rule_pack"]["sha256"][:20] in pages[-1].replace("\n", "")
     complete = run("report", *SAMPLE_DOSSIERS, "-o", tmp_path / "all.html", *SIGNED, *AS_OF)  # the same signed report, every dossier
     assert complete.exit_code == 0 and len(_pdf_pages(tmp_path / "all.html", tmp_path / "all.pdf")) > len(pages)
+
+
+def test_a_report_of_village_law_dossiers_is_not_titled_for_pnpm_integration(tmp_path):
+    """The title names PNPM-MPd integration only when the PTI pack judged every dossier."""
+    uu = sorted((SAMPLES / "uu_desa").glob("*.yaml"))
+    assert uu and run("report", *uu, "-o", tmp_path / "uu.html", *AS_OF).exit_code == 0
+    text = (tmp_path / "uu.html").read_text("utf-8")
+    assert "Laporan Kepatuhan Perencanaan Desa" in text and "Integrasi PNPM-MPd" not in text
+    assert run("report", *uu, "-o", tmp_path / "uu.xlsx", *AS_OF).exit_code == 0
+    assert openpyxl.load_workbook(tmp_path / "uu.xlsx").worksheets[0]["A1"].value == "Laporan Kepatuhan Perencanaan Desa"
+    assert run("report", SAMPLES / "rilau_ale", SAMPLES / "kindang", "-o", tmp_path / "pti.html", *AS_OF).exit_code == 0
+    assert "Laporan Kepatuhan Integrasi PNPM-MPd" in (tmp_path / "pti.html").read_text("utf-8")

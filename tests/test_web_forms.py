@@ -46,12 +46,26 @@ def _post(client, files, waivers=None, **form):
 def test_the_page_offers_the_workbook_templates(client):
     page = client.get("/").get_data(as_text=True)
     for kind in ("desa", "kecamatan"):
-        assert f'href="/templat/{kind}.xlsx"' in page
-        response = client.get(f"/templat/{kind}.xlsx")
-        assert response.status_code == 200 and f'filename="{kind}.xlsx"' in response.headers["Content-Disposition"]
+        assert f'href="/templat/pti/{kind}.xlsx"' in page and "tahun rencana 2010-2015" in page
+        response = client.get(f"/templat/pti/{kind}.xlsx")
+        assert response.status_code == 200 and f'filename="{kind}_pti.xlsx"' in response.headers["Content-Disposition"]
         book = openpyxl.load_workbook(io.BytesIO(response.data))
         assert book.sheetnames[0] == "Petunjuk" and ["jenis", kind] in [list(r[:2]) for r in book["Petunjuk"].iter_rows(values_only=True)]
-    assert client.get("/templat/kabupaten.xlsx").status_code == 404
+    assert client.get("/templat/pti/kabupaten.xlsx").status_code == 404
+    assert client.get("/templat/tidak-ada/desa.xlsx").status_code == 404
+
+
+def test_each_pack_judging_uploads_offers_its_own_templates(tmp_path):
+    from cek_integrasi.rulepack import load_pack
+
+    app = create_app([load_pack("pti"), load_pack("uu-desa")], upload_root=str(tmp_path))
+    app.config["TESTING"] = True
+    page = app.test_client().get("/").get_data(as_text=True)
+    assert 'href="/templat/uu-desa/desa.xlsx"' in page and "tahun rencana 2016-2100" in page
+    assert 'href="/templat/uu-desa/kecamatan.xlsx"' not in page  # that pack judges village dossiers only
+    book = openpyxl.load_workbook(io.BytesIO(app.test_client().get("/templat/uu-desa/desa.xlsx").data))
+    rows = [r[0] for r in book["Desa"].iter_rows(values_only=True)]
+    assert "Peserta PNPM-MPd" not in rows and "Tanggal pelantikan Kepala Desa (UU 6/2014)" in rows
 
 
 def test_the_chosen_forum_and_date_are_kept_after_an_upload_error(client, tmp_path):
@@ -108,7 +122,7 @@ def test_forms_end_to_end(server, tmp_path):
         page = browser.new_page(accept_downloads=True)
         page.goto(server)
         with page.expect_download() as download:
-            page.click("#template-desa")
+            page.click("#template-pti-desa")
         saved = tmp_path / "desa.xlsx"
         download.value.save_as(saved)
         assert openpyxl.load_workbook(saved).sheetnames[0] == "Petunjuk"

@@ -153,6 +153,13 @@ def test_a_uu_desa_template_lists_that_packs_stages(tmp_path):
     stage_list = _listed(book, book["Tahapan"], "A2")
     assert "Musyawarah Desa penyusunan RKP Desa" in stage_list and "Musyawarah Kelompok Perempuan (MKP)" not in stage_list
     assert "Dana Desa (APBN)" in _listed(book, book["Kegiatan RKP"], "C2")
+    rows = [r[0] for r in book["Desa"].iter_rows(values_only=True)]
+    assert "Peserta PNPM-MPd" not in rows and "Kantor desa ada" not in rows  # rows only the PTI pack reads
+    assert "Tanggal pelantikan Kepala Desa (UU 6/2014)" in rows
+    pti = tmp_path / "pti.xlsx"
+    assert run("template", "desa", "-o", pti).exit_code == 0
+    rows = [r[0] for r in openpyxl.load_workbook(pti)["Desa"].iter_rows(values_only=True)]
+    assert "Peserta PNPM-MPd" in rows and "Tanggal pelantikan Kepala Desa (UU 6/2014)" not in rows
 
 
 @pytest.mark.parametrize("typed,read", [

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from .report import DossierResult, Report
 
 JUDGED = ("pass", "fail", "waived", "error")
+INTEGRATION_PACK = "pti"  # a report whose dossiers this pack judged is titled for PNPM-MPd integration
 
 
 @dataclass
@@ -77,6 +78,7 @@ class FrequentFinding:
 
 @dataclass
 class Compliance:
+    title_key: str  # catalogue key of the report's title
     kabupaten: list[str]
     dossiers: list[DossierFigures]
     kecamatan: list[KecamatanFigures]
@@ -112,7 +114,9 @@ def summarize(report: Report, top: int = 10) -> Compliance:
         for rule, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]
     ]
     families = Counter(f.rule.split("-")[0] for _, f in failed)
+    judged_by = {r.pack for r in report.dossiers if r.pack} or {p["id"] for p in report.rule_packs}
     return Compliance(
+        title_key="report.title" if judged_by <= {INTEGRATION_PACK} else "report.title_general",
         kabupaten=sorted({r.kabupaten for r in report.dossiers}),
         dossiers=dossiers,
         kecamatan=sorted(by_kecamatan.values(), key=lambda k: k.name),

@@ -87,6 +87,7 @@ class RulePack:
     plan_years: tuple[int, int] = (1990, 2100)
     kinds: tuple[str, ...] = ("desa", "kecamatan")
     requires: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> fields it needs (pack.yaml dossier_requires)
+    template_omits: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> record rows its template leaves out
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -153,8 +154,10 @@ def load_pack(pack_id: str = DEFAULT_PACK, rules_dir: Path = RULES_DIR) -> RuleP
         raise RulePackError(f"{base / 'pack.yaml'}: plan_years: 'from' {years[0]} sesudah 'to' {years[1]}")
     kinds = tuple(meta.get("kinds", ("desa", "kecamatan")))
     requires = {kind: tuple(fields) for kind, fields in (meta.get("dossier_requires") or {}).items()}
+    omits = {kind: tuple(fields) for kind, fields in (meta.get("template_omits") or {}).items()}
     return RulePack(
-        meta["id"], meta["name"], str(meta["version"]), meta["source"], rules, plan, digest.hexdigest(), years, kinds, requires
+        meta["id"], meta["name"], str(meta["version"]), meta["source"], rules, plan, digest.hexdigest(), years, kinds,
+        requires, omits,
     )
 
 

@@ -126,23 +126,25 @@ def create_app(
     def form(error: str | None = None, chosen: str | None = None, as_of: dt.date | None = None):
         stages = [(code, stage.label[lang()]) for code, stage in stages_known.items()]
         day = (as_of or dt.date.today()).isoformat()
+        templates = [(pack.id, kind, pack.years) for pack in packs for kind in TEMPLATE_KINDS if kind in pack.kinds]
         return page("web_index.html.j2", stages=stages, max_mb=max_upload_mb, today=day, chosen=chosen or "", error=error,
-                    kinds=TEMPLATE_KINDS)
+                    templates=templates)
 
     @app.get("/")
     def index():
         return form()
 
-    @app.get("/templat/<kind>.xlsx")
-    def template(kind: str):
-        """An empty dossier workbook to fill in Excel or LibreOffice, like `cek-integrasi template`."""
+    @app.get("/templat/<pack_id>/<kind>.xlsx")
+    def template(pack_id: str, kind: str):
+        """An empty dossier workbook of one pack to fill in Excel or LibreOffice, like `cek-integrasi template`."""
         from .workbook import write_workbook
 
-        if kind not in TEMPLATE_KINDS:
+        pack = next((p for p in packs if p.id == pack_id), None)
+        if pack is None or kind not in TEMPLATE_KINDS or kind not in pack.kinds:
             abort(404)
-        stages = {code: stage.label for code, stage in stages_known.items() if stage.level == kind}  # every pack's
-        return Response(write_workbook(kind, stages), mimetype=XLSX,
-                        headers={"Content-Disposition": f'attachment; filename="{kind}.xlsx"'})
+        stages = {code: stage.label for code, stage in pack.plan.stages.items() if stage.level == kind}
+        return Response(write_workbook(kind, stages, omit=pack.template_omits.get(kind, ())), mimetype=XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="{kind}_{pack.id}.xlsx"'})
 
     @app.post("/periksa")
     def upload():

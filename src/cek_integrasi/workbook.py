@@ -263,10 +263,14 @@ def _codes_by_label(column: Column, stage_labels: dict[str, dict[str, str]]) -> 
 # ---------------------------------------------------------------- writing
 
 
-def write_workbook(kind: str, stages: dict[str, dict[str, str]], data: dict | None = None) -> bytes:
+def write_workbook(
+    kind: str, stages: dict[str, dict[str, str]], data: dict | None = None, omit: tuple[str, ...] = ()
+) -> bytes:
     """The workbook of a dossier kind: empty (a template) or holding `data` (plain dossier data).
 
-    `stages` are the pack's stage codes of this kind with their labels ({"pkd": {"id": ..., "en": ...}}).
+    `stages` are the pack's stage codes of this kind with their labels ({"pkd": {"id": ..., "en": ...}});
+    `omit` the record rows a template of the pack leaves out (pack.yaml `template_omits`; a row that
+    `data` fills is always written).
     """
     book = Workbook()
     guide = book.active
@@ -288,7 +292,7 @@ def write_workbook(kind: str, stages: dict[str, dict[str, str]], data: dict | No
             _write_table(ws, sheet, data, lists)
             lay_out(ws, filter_rows=max(MAX_ROWS, ws.max_row - 1))
         else:
-            _write_record(ws, sheet, data, lists)
+            _write_record(ws, sheet, data, lists, omit)
             lay_out(ws)
     lay_out(lists.sheet, header_row=None)  # hidden, but printed like the others if shown
     book.move_sheet(LISTS, offset=len(book.sheetnames))
@@ -322,11 +326,12 @@ class _Lists:
         return self.ranges[labels]
 
 
-def _write_record(ws, sheet: Sheet, data: dict | None, lists: _Lists) -> None:
+def _write_record(ws, sheet: Sheet, data: dict | None, lists: _Lists, omit: tuple[str, ...]) -> None:
     ws.append(["Kolom", "Nilai"])
     for cell in ws[1]:
         cell.font, cell.fill = BOLD, HEADER_FILL
-    for row, column in enumerate(sheet.columns, start=2):
+    columns = [c for c in sheet.columns if c.field not in omit or _get(data or {}, c.field) is not None]
+    for row, column in enumerate(columns, start=2):
         ws.cell(row=row, column=1, value=column.header).font = BOLD
         cell = ws.cell(row=row, column=2, value=_to_cell(_get(data or {}, column.field), column, lists.stages))
         _as_text(cell)

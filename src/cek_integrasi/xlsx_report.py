@@ -46,7 +46,7 @@ def _summary(report: Report, c: Compliance, signing: Signing, t) -> SheetPlan:
         plan.line(line, look="heading" if index == 0 else "bold", measured=False)
     if signing.letterhead:
         plan.line()
-    plan.line(t("report.title"), look="title", measured=False)
+    plan.line(t(c.title_key), look="title", measured=False)
     plan.repeat = len(plan.rows)
     plan.line(t("report.kabupaten"), ", ".join(c.kabupaten))
     plan.line(t("ui.as_of"), dt.date.fromisoformat(report.as_of))

@@ -85,8 +85,9 @@ def template(kind, output, lang, pack_id) -> None:
 
     if output.exists():
         _fail(i18n.text("ui.output_exists", lang, path=output))
-    stages = {code: stage.label for code, stage in _load(pack_id).plan.stages.items() if stage.level == kind}
-    _write_or_print(output, workbook.write_workbook(kind, stages), lang)
+    pack = _load(pack_id)
+    stages = {code: stage.label for code, stage in pack.plan.stages.items() if stage.level == kind}
+    _write_or_print(output, workbook.write_workbook(kind, stages, omit=pack.template_omits.get(kind, ())), lang)
     click.echo(terminal(i18n.text("ui.template_written", lang, path=output)), err=True)
 
 
