@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from .errors import InputError
-from .report import Finding, Report
+from .report import DossierResult, Finding, Report
 
 Key = tuple[str, str, str]
 
@@ -51,12 +51,17 @@ def read_report(path: Path) -> Report:
         raise InputError(path, where, "bukan_laporan", detail=first["msg"]) from None
 
 
-def _index(report: Report) -> dict[Key, tuple[str, Finding]]:
-    return {(d.code, f.rule, f.subject): (d.name, f) for d in report.dossiers for f in d.findings}
+def _index(dossiers: list[DossierResult]) -> dict[Key, tuple[str, Finding]]:
+    return {(d.code, f.rule, f.subject): (d.name, f) for d in dossiers for f in d.findings}
 
 
 def diff_reports(old_path: Path, new_path: Path) -> ReportDiff:
-    old, new = _index(read_report(old_path)), _index(read_report(new_path))
+    return compare(str(old_path), read_report(old_path).dossiers, str(new_path), read_report(new_path).dossiers)
+
+
+def compare(old_name: str, old_dossiers: list[DossierResult], new_name: str, new_dossiers: list[DossierResult]) -> ReportDiff:
+    """The findings new, fixed and unchanged between two sets of results (two runs, two versions)."""
+    old, new = _index(old_dossiers), _index(new_dossiers)
 
     def change(key: Key) -> Change:
         name, finding = new.get(key) or old[key]
@@ -68,8 +73,8 @@ def diff_reports(old_path: Path, new_path: Path) -> ReportDiff:
         )
 
     return ReportDiff(
-        old=str(old_path),
-        new=str(new_path),
+        old=old_name,
+        new=new_name,
         new_findings=[change(k) for k in sorted(new.keys() - old.keys())],
         fixed=[change(k) for k in sorted(old.keys() - new.keys())],
         unchanged=[change(k) for k in sorted(old.keys() & new.keys())],

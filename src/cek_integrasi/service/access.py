@@ -1,0 +1,123 @@
+"""Who is asking and what they may see: login sessions and the authorization of every route.
+
+Every view declares the roles it serves with `@allow(...)`; `guard` runs before every request and
+refuses a route that declares nothing (fail closed), a visitor who is not signed in, and a role the
+route does not serve. What a user may see inside a route is their scope (`Principal.sees`): an
+admin sees everything, a supervisor the whole store or the kecamatan given, a facilitator only the
+kecamatan given. Something outside the scope is answered as if it did not exist (404).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from flask import abort, current_app, g, jsonify, redirect, request, session, url_for
+from sqlalchemy import delete, select
+
+from .store import LoginSession, User, utcnow
+
+PUBLIC = "public"
+ANY = ("admin", "supervisor", "facilitator")
+SESSION_HOURS = 12
+
+
+@dataclass(frozen=True)
+class Principal:
+    id: int
+    name: str
+    role: str
+    kecamatan: frozenset[str]
+
+    def sees(self, kecamatan: str) -> bool:
+        if self.role == "admin" or (self.role == "supervisor" and not self.kecamatan):
+            return True
+        return kecamatan in self.kecamatan
+
+    @property
+    def scope(self) -> frozenset[str] | None:
+        """The kecamatan codes this user sees, or None for all of them."""
+        return None if self.role == "admin" or (self.role == "supervisor" and not self.kecamatan) else self.kecamatan
+
+    def may_submit(self, kecamatan: str) -> bool:
+        return self.role == "admin" or (self.role == "facilitator" and kecamatan in self.kecamatan)
+
+
+def allow(*roles: str):
+    """Declare the roles a view serves (PUBLIC: anyone, signed in or not)."""
+
+    def mark(view):
+        view.allowed = frozenset(roles)
+        return view
+
+    return mark
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(db, user: User) -> None:
+    """Sign a user in: a new random token (a fresh Flask session, so a fresh CSRF token too)."""
+    token = secrets.token_urlsafe(32)
+    db.add(LoginSession(token_hash=_token_hash(token), user_id=user.id, expires_at=utcnow() + dt.timedelta(hours=SESSION_HOURS)))
+    session.clear()
+    session["sid"] = token
+    session.permanent = True
+
+
+def end_session(db) -> None:
+    token = session.pop("sid", None)
+    if token:
+        db.execute(delete(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+    session.clear()
+
+
+def end_other_sessions(db, user_id: int) -> None:
+    """After a password change: every other browser of this user is signed out."""
+    keep = _token_hash(session.get("sid", ""))
+    db.execute(delete(LoginSession).where(LoginSession.user_id == user_id, LoginSession.token_hash != keep))
+
+
+def current_principal() -> Principal | None:
+    token = session.get("sid")
+    if not token:
+        return None
+    store = current_app.extensions["cek_store"]
+    with store.reading() as db:
+        row = db.execute(
+            select(User, LoginSession.expires_at).join(LoginSession, LoginSession.user_id == User.id)
+            .where(LoginSession.token_hash == _token_hash(token))
+        ).first()
+        if row is None or row[1] < utcnow():
+            return None
+        user = row[0]
+        return Principal(user.id, user.name, user.role, frozenset(user.kecamatan))
+
+
+def guard():
+    """Before every request: the route must declare its roles, and the user must hold one."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    if view is None:
+        return None  # Flask answers 404 or 405 itself
+    allowed = getattr(view, "allowed", None)
+    if not allowed:
+        abort(403)
+    g.user = current_principal()
+    if PUBLIC in allowed:
+        return None
+    if g.user is None:
+        if request.path.startswith("/api/"):
+            return jsonify(error="login required"), 401
+        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    if g.user.role not in allowed:
+        abort(403)
+    return None
+
+
+def require_scope(kecamatan: str) -> None:
+    """Answer 404 when the kecamatan is outside the user's scope."""
+    if not g.user.sees(kecamatan):
+        abort(404)

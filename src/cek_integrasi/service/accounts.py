@@ -1,0 +1,90 @@
+"""Accounts: argon2 password hashes, creating users, and login throttling.
+
+After `MAX_FAILURES` wrong passwords an account is locked for `LOCK_MINUTES`; an address that keeps
+failing (whatever names it tries) is slowed down the same way, in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections import defaultdict, deque
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .store import ROLES, AuditEntry, User, UserKecamatan, utcnow
+
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+MIN_PASSWORD = 8
+_hasher = PasswordHasher()
+_DUMMY = _hasher.hash("cek-integrasi: no such user")
+
+
+class AccountError(ValueError):
+    """A user cannot be created or changed; the message key says why (catalogue `svc.*`)."""
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError("password_short")
+    return _hasher.hash(password)
+
+
+def verify(user: User | None, password: str) -> bool:
+    """Whether the password is the user's; as slow for an unknown name as for a known one."""
+    try:
+        return _hasher.verify(user.password_hash if user else _DUMMY, password) and user is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def add_user(session: Session, name: str, role: str, password: str, kecamatan: list[str], by: str) -> User:
+    """A new account, in the caller's transaction, with an audit entry."""
+    name = name.strip()
+    if not name or len(name) > 64 or any(c.isspace() for c in name):
+        raise AccountError("bad_name")
+    if role not in ROLES:
+        raise AccountError("bad_role")
+    if role == "facilitator" and not kecamatan:
+        raise AccountError("needs_kecamatan")
+    if session.scalar(select(User).where(User.name == name)):
+        raise AccountError("name_taken")
+    user = User(name=name, role=role, password_hash=hash_password(password), scope=[UserKecamatan(kode=k) for k in sorted(set(kecamatan))])
+    session.add(user)
+    session.add(AuditEntry(user=by, action="user_added", detail=f"{name} ({role}) {' '.join(sorted(set(kecamatan)))}".strip()))
+    return user
+
+
+class Throttle:
+    """Failed logins per address, in memory: `MAX_FAILURES * 2` in `LOCK_MINUTES` stop that address."""
+
+    def __init__(self):
+        self._failures: dict[str, deque] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def blocked(self, address: str) -> bool:
+        with self._lock:
+            failures = self._failures[address]
+            while failures and failures[0] < time.monotonic() - LOCK_MINUTES * 60:
+                failures.popleft()
+            return len(failures) >= MAX_FAILURES * 2
+
+    def failed(self, address: str) -> None:
+        with self._lock:
+            self._failures[address].append(time.monotonic())
+
+
+def locked(user: User | None) -> bool:
+    return bool(user and user.locked_until and user.locked_until > utcnow())
+
+
+def record_failure(user: User) -> None:
+    user.failed_logins += 1
+    if user.failed_logins >= MAX_FAILURES:
+        user.locked_until = utcnow() + dt.timedelta(minutes=LOCK_MINUTES)
+        user.failed_logins = 0

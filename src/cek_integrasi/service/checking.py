@@ -1,0 +1,124 @@
+"""Check uploaded files in worker processes under time and memory limits, with the pipeline of `check`.
+
+The service keeps a small pool of worker processes, each holding the pack's checkers (Indonesian and
+English) once, and sends each uploaded file to one of them (`workers.check_batch`, as `check` does).
+A file that takes longer than the time limit gets its workers ended and the pool rebuilt; a
+worker's address space is capped, so a file that would eat the machine fails in its worker alone.
+Other users' pages never wait for a check: they are served by other threads.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import tempfile
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import workers
+from ..evaluate import Checker
+from ..facts import Context, VillageSummary
+from ..report import InputProblem
+from ..rulepack import RulePack
+from ..waivers import WaiverSet
+from ..workers import Outcome
+
+_checkers: dict[str, Checker] = {}
+
+
+@dataclass
+class Checked:
+    """A file checked in both languages, or the problems that stopped it (in the asked language)."""
+
+    outcome_id: Outcome | None = None
+    outcome_en: Outcome | None = None
+    problems: list[InputProblem] | None = None
+    deferred_kecamatan: str | None = None
+    timed_out: bool = False
+
+
+def _start(pack: RulePack, memory_mb: int) -> None:
+    for lang in ("id", "en"):
+        _checkers[lang] = Checker(pack, lang, WaiverSet())
+    if memory_mb:
+        try:
+            with open("/proc/self/status") as status:
+                size_kb = next(int(line.split()[1]) for line in status if line.startswith("VmSize:"))
+            limit = size_kb * 1024 + memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        except (OSError, StopIteration, ValueError):  # not Linux: no cap
+            pass
+
+
+def check_file(path: Path, ctx: Context, villages: dict[str, VillageSummary] | None, lang: str) -> Checked:
+    """In a worker: check one file with the pipeline of `check`, in both languages."""
+    outcomes = {}
+    for language in ("id", "en"):
+        workers._checker = _checkers[language]
+        outcomes[language] = workers.check_batch([path], ctx, villages)[0]
+    first = outcomes[lang]
+    if first.problems:
+        return Checked(problems=first.problems)
+    if first.deferred:
+        return Checked(deferred_kecamatan=first.kecamatan)
+    return Checked(outcome_id=outcomes["id"], outcome_en=outcomes["en"])
+
+
+class CheckPool:
+    """`jobs` worker processes checking uploaded files, each check bounded by `timeout` seconds."""
+
+    def __init__(self, pack: RulePack, jobs: int = 2, timeout: float = 20.0, memory_mb: int = 1024, task=check_file):
+        self.pack, self.jobs, self.timeout, self.memory_mb, self.task = pack, max(1, jobs), timeout, memory_mb, task
+        self._lock = threading.Lock()
+        self._executor = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            self.jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start, initargs=(self.pack, self.memory_mb)
+        )
+
+    def check(self, name: str, data: bytes, ctx: Context, lang: str, villages=None) -> Checked:
+        """Check the bytes of one uploaded file named `name` (its suffix tells the format)."""
+        with tempfile.TemporaryDirectory(prefix="cek-integrasi-") as folder:
+            path = Path(folder) / name
+            path.write_bytes(data)
+            for attempt in (1, 2):
+                executor = self._executor
+                try:
+                    checked = executor.submit(self.task, path, ctx, villages, lang).result(timeout=self.timeout)
+                except FutureTimeout:
+                    self._replace(executor, kill=True)
+                    return Checked(timed_out=True)
+                except BrokenProcessPool:  # a worker died (memory cap, engine crash): once more in a fresh pool
+                    self._replace(executor, kill=False)
+                    if attempt == 2:
+                        return Checked(timed_out=True)
+                    continue
+                break
+        for problem in checked.problems or []:
+            problem.file = name
+        for outcome in (checked.outcome_id, checked.outcome_en):
+            if outcome is not None:
+                result = outcome.result
+                result.file = name  # the name the user uploaded, not the temporary path
+                outcome.result_json = result.model_dump_json()
+        return checked
+
+    def _replace(self, executor: ProcessPoolExecutor, kill: bool) -> None:
+        """A fresh pool instead of `executor` (once, whichever thread sees the failure first)."""
+        with self._lock:
+            if self._executor is not executor:
+                return
+            self._executor = self._new()
+        if kill:
+            for process in list(getattr(executor, "_processes", {}).values()):
+                process.kill()
+        executor.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+

@@ -1,0 +1,32 @@
+"""The compliance report of a kecamatan or the kabupaten, from the store: the same HTML and XLSX as `report`."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .. import __version__
+from ..html_report import render_html
+from ..report import SEVERITIES, DossierResult, Report, Summary
+from ..rulepack import RulePack
+from ..xlsx_report import report_workbook
+from ..facts import Context
+
+MIME = {"html": "text/html; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def report_of(dossiers: list[DossierResult], pack: RulePack, ctx: Context, lang: str) -> Report:
+    """A Report as `check` would make it of these results (villages first, as `check` orders them)."""
+    dossiers = sorted(dossiers, key=lambda d: (d.kind != "desa", d.code))
+    counts = Counter(f.severity for d in dossiers for f in d.findings if not f.waiver)
+    return Report(
+        version=__version__,
+        rule_pack={"id": pack.id, "version": pack.version, "sha256": pack.digest},
+        as_of=ctx.as_of.isoformat(), before=None, complete=ctx.complete, lang=lang,
+        dossiers=dossiers, input_errors=[], waivers=[], waiver_files={},
+        summary=Summary(dossiers=len(dossiers), findings={s: counts[s] for s in SEVERITIES},
+                        waived=sum(1 for d in dossiers for f in d.findings if f.waiver), unreadable=0),
+    )
+
+
+def rendered(report: Report, fmt: str) -> bytes:
+    return render_html(report).encode("utf-8") if fmt == "html" else report_workbook(report)

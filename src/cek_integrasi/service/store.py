@@ -1,0 +1,230 @@
+"""The service's store: tables (SQLAlchemy 2), opening a database and bringing it to the latest schema.
+
+A SQLite file in the data folder by default, PostgreSQL by URL. The schema is created and changed
+only by the Alembic migrations in `migrations/`, run by `open_store`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import (
+    JSON, Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, create_engine, event,
+)
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, Session, relationship, sessionmaker
+
+ROLES = ("admin", "supervisor", "facilitator")
+SQLITE_NAME = "cek-integrasi.sqlite3"
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    scope: Mapped[list["UserKecamatan"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def kecamatan(self) -> list[str]:
+        return sorted(s.kode for s in self.scope)
+
+
+class UserKecamatan(Base):
+    """A kecamatan a facilitator or supervisor works in (no row for a supervisor: the whole store)."""
+
+    __tablename__ = "user_kecamatan"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kode: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class LoginSession(Base):
+    """A signed-in browser; the cookie holds a random token, the store only its sha256."""
+
+    __tablename__ = "sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Kecamatan(Base):
+    __tablename__ = "kecamatan"
+    kode: Mapped[str] = mapped_column(String(32), primary_key=True)
+    nama: Mapped[str] = mapped_column(String(200))
+    kabupaten: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Blob(Base):
+    """The bytes of an uploaded file, once per sha256, never changed or deleted by an upload."""
+
+    __tablename__ = "blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Subject(Base):
+    """A village or kecamatan dossier that has been submitted, pointing at its latest version."""
+
+    __tablename__ = "subjects"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    kecamatan: Mapped[str] = mapped_column(String(32), index=True)
+    versions: Mapped[int] = mapped_column(Integer, default=0)
+    latest_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # no foreign key: the two tables point at each other
+    latest: Mapped["Submission | None"] = relationship(
+        primaryjoin="foreign(Subject.latest_id) == Submission.id", viewonly=True
+    )
+
+
+class Submission(Base):
+    """One version of a dossier: the file, who sent it and when, and its checked result."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("code", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(ForeignKey("subjects.code"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    kecamatan: Mapped[str] = mapped_column(String(32), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    blob_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    pack: Mapped[str] = mapped_column(String(100))
+    verdict: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    errors: Mapped[int] = mapped_column(Integer)
+    warnings: Mapped[int] = mapped_column(Integer)
+    result_id: Mapped[str] = mapped_column(Text)
+    result_en: Mapped[str] = mapped_column(Text)
+    village: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    findings: Mapped[list["StoredFinding"]] = relationship(cascade="all, delete-orphan", lazy="select")
+
+    def result(self, lang: str) -> str:
+        return self.result_en if lang == "en" else self.result_id
+
+
+class StoredFinding(Base):
+    """A finding of a submission, kept as columns so the dashboard can filter by rule and severity."""
+
+    __tablename__ = "findings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    rule: Mapped[str] = mapped_column(String(32), index=True)
+    severity: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(String(200))
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Setting(Base):
+    """The kabupaten's checking options (as_of, complete), set by an admin."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+def database_url(data: Path, url: str | None = None) -> str:
+    """The URL given (postgresql:// goes through psycopg 3), or the SQLite file in the data folder."""
+    if url:
+        for prefix in ("postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix):]
+        return url
+    return f"sqlite:///{(data / SQLITE_NAME).resolve()}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+    cursor.execute("PRAGMA synchronous=FULL")  # a committed submission survives a power cut
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database to the latest schema with the Alembic migrations of this package."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+class Store:
+    """The database: `reading()` for pages, `writing()` for changes (one transaction each).
+
+    On SQLite a change takes the write lock when it begins (BEGIN IMMEDIATE), so two changes never
+    read the same version number; pages read a snapshot and never wait. On PostgreSQL a change
+    locks the rows it reads (SELECT ... FOR UPDATE) and the unique (code, version) guards the rest.
+    """
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = make_engine(url)
+        migrate(self.engine)
+        self.sqlite = url.startswith("sqlite")
+        writer = self.engine
+        if self.sqlite:
+            writer = make_engine(url)
+            event.listen(writer, "connect", _no_implicit_transactions)
+            event.listen(writer, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
+        self.writer = writer
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(writer, expire_on_commit=False)
+
+    def reading(self) -> Session:
+        return self._read()
+
+    def writing(self) -> Session:
+        """A session whose `begin()` is one transaction: use `with store.writing() as s, s.begin():`."""
+        return self._write()
+
+    def describe(self) -> str:
+        """The store as the about page shows it, without a password."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self.writer.dispose()
+
+
+def _no_implicit_transactions(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event issues BEGIN IMMEDIATE itself

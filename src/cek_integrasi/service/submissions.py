@@ -1,0 +1,152 @@
+"""Submissions: an uploaded file checked, then stored as the next version of its dossier, in one transaction.
+
+The file's bytes are kept once per sha256 and never changed; the result is stored in Indonesian and
+English with its findings as rows; the audit log records who sent what. A file that cannot be read
+gets the messages `check` gives, and nothing is stored for it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .. import i18n
+from ..facts import Context, VillageSummary
+from ..render import render_input_problem
+from ..report import DossierResult
+from .access import Principal
+from .checking import CheckPool
+from .store import AuditEntry, Blob, Kecamatan, Setting, StoredFinding, Store, Subject, Submission
+
+ACCEPTED = (".xlsx", ".yaml", ".yml", ".json")
+
+
+@dataclasses.dataclass
+class Accepted:
+    filename: str
+    code: str
+    name: str
+    version: int
+    verdict: str | None
+    errors: int
+    warnings: int
+
+
+@dataclasses.dataclass
+class Refused:
+    filename: str
+    messages: list[str]
+
+
+def kecamatan_of(result: DossierResult) -> str:
+    return result.code if result.kind == "kecamatan" else result.code.rsplit(".", 1)[0]
+
+
+def options(store: Store) -> Context:
+    """The kabupaten's checking options: the as-of date (default today) and the complete-cycle audit."""
+    with store.reading() as db:
+        settings = {s.key: s.value for s in db.scalars(select(Setting))}
+    as_of = dt.date.fromisoformat(settings["as_of"]) if settings.get("as_of") else dt.date.today()
+    return Context(as_of=as_of, complete=settings.get("complete") == "1")
+
+
+def village_summaries(store: Store, kecamatan: str) -> dict[str, VillageSummary]:
+    """The latest village summaries of a kecamatan, for a kecamatan dossier's checks (MRK-04, MRK-09)."""
+    with store.reading() as db:
+        rows = db.scalars(
+            select(Submission.village).join(Subject, Subject.latest_id == Submission.id)
+            .where(Subject.kecamatan == kecamatan, Subject.kind == "desa")
+        )
+        out = {}
+        for data in rows:
+            if data:
+                summary = VillageSummary(**{k: dt.date.fromisoformat(v) if k.endswith("tanggal") and v else v for k, v in data.items()})
+                out[summary.kode] = summary
+        return out
+
+
+def submit_many(store: Store, pool: CheckPool, user: Principal, files: list[tuple[str, bytes]], lang: str, address: str = "") -> list[Accepted | Refused]:
+    """Several uploaded files, in the order given, except kecamatan dossiers: after the villages,
+    so that they are checked against the villages of the same upload too."""
+    outcomes: list = [None] * len(files)
+    later = []
+    for i, (name, data) in enumerate(files):
+        outcomes[i] = submit(store, pool, user, name, data, lang, address, defer=True)
+        if outcomes[i] is None:
+            later.append(i)
+    for i in later:
+        outcomes[i] = submit(store, pool, user, *files[i], lang, address)
+    return outcomes
+
+
+def submit(store: Store, pool: CheckPool, user: Principal, filename: str, data: bytes, lang: str, address: str = "",
+           defer: bool = False) -> Accepted | Refused | None:
+    """Check one uploaded file and store it as a new version, or say why not (nothing stored).
+
+    `defer`: return None for a kecamatan dossier instead of checking it against the stored villages now.
+    """
+    if not filename.lower().endswith(ACCEPTED):
+        return Refused(filename, [i18n.text("web.bad_type", lang, names=filename, accepted=", ".join(ACCEPTED))])
+    ctx = options(store)
+    checked = pool.check(filename, data, ctx, lang)
+    if checked.deferred_kecamatan:
+        if defer:
+            return None
+        checked = pool.check(filename, data, ctx, lang, village_summaries(store, checked.deferred_kecamatan))
+    if checked.timed_out:
+        return Refused(filename, [i18n.text("svc.timed_out", lang, seconds=int(pool.timeout))])
+    if checked.problems:
+        return Refused(filename, [render_input_problem(p, lang) for p in checked.problems])
+    result = checked.outcome_id.result
+    kecamatan = kecamatan_of(result)
+    if not user.may_submit(kecamatan):
+        return Refused(filename, [i18n.text("svc.not_your_kecamatan", lang, kecamatan=f"{result.kecamatan} ({kecamatan})")])
+    village = checked.outcome_id.village
+    record = dict(
+        filename=filename, data=data, result=result, result_en=checked.outcome_en.result_json,
+        result_id=checked.outcome_id.result_json, ctx=ctx, pack=f"{pool.pack.id} {pool.pack.version}",
+        village={k: v.isoformat() if isinstance(v, dt.date) else v for k, v in dataclasses.asdict(village).items()} if village else None,
+    )
+    for attempt in range(3):  # PostgreSQL: two first versions of one dossier at once; the loser tries again
+        try:
+            return _store(store, user, kecamatan, address, **record)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _store(store: Store, user: Principal, kecamatan: str, address: str, *, filename, data, result, result_id, result_en, ctx, pack, village) -> Accepted:
+    sha = hashlib.sha256(data).hexdigest()
+    counts = {"error": 0, "warning": 0}
+    for finding in result.findings:
+        if finding.state in ("fail", "error") and finding.severity in counts:
+            counts[finding.severity] += 1
+    with store.writing() as db, db.begin():
+        if db.get(Blob, sha) is None:
+            db.add(Blob(sha256=sha, size=len(data), data=data))
+        if db.get(Kecamatan, kecamatan) is None:
+            db.add(Kecamatan(kode=kecamatan, nama=result.kecamatan, kabupaten=result.kabupaten))
+        subject = db.get(Subject, result.code, with_for_update=True)
+        if subject is None:
+            subject = Subject(code=result.code, kind=result.kind, name=result.name, kecamatan=kecamatan, versions=0)
+            db.add(subject)
+            db.flush()
+        subject.versions += 1
+        subject.name = result.name
+        submission = Submission(
+            code=result.code, version=subject.versions, kecamatan=kecamatan, filename=filename, blob_sha256=sha,
+            user_id=user.id, as_of=ctx.as_of, pack=pack, verdict=result.verdict, errors=counts["error"],
+            warnings=counts["warning"], result_id=result_id, result_en=result_en, village=village,
+            findings=[StoredFinding(rule=f.rule, severity=f.severity, state=f.state, subject=f.subject) for f in result.findings],
+        )
+        db.add(submission)
+        db.flush()
+        subject.latest_id = submission.id
+        db.add(AuditEntry(user=user.name, action="submitted", address=address,
+                          detail=f"{result.code} v{subject.versions} {filename} sha256:{sha}"))
+    return Accepted(filename, result.code, result.name, subject.versions, result.verdict, counts["error"], counts["warning"])

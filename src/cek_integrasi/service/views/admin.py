@@ -1,0 +1,92 @@
+"""Administration (admin only): accounts, kecamatan, the kabupaten's checking options, the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, g, redirect, request, url_for
+from sqlalchemy import select
+
+from ... import i18n
+from ..access import allow
+from ..accounts import AccountError, add_user
+from ..store import ROLES, AuditEntry, Kecamatan, Setting, User
+from .common import address, lang, page, store
+
+blueprint = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _users_page(status: int = 200, **context):
+    with store().reading() as db:
+        users = list(db.scalars(select(User).order_by(User.name)))
+        places = list(db.scalars(select(Kecamatan).order_by(Kecamatan.nama)))
+    return page("svc_users.html.j2", status, users=users, places=places, roles=ROLES, **context)
+
+
+@blueprint.get("/pengguna")
+@allow("admin")
+def users():
+    return _users_page()
+
+
+@blueprint.post("/pengguna")
+@allow("admin")
+def add():
+    kecamatan = [k for k in request.form.getlist("kecamatan") if k]
+    try:
+        with store().writing() as db, db.begin():
+            add_user(db, request.form.get("name", ""), request.form.get("role", ""), request.form.get("password", ""),
+                     kecamatan, by=g.user.name)
+    except AccountError as error:
+        return _users_page(400, error=i18n.text(f"svc.{error}", lang()))
+    return redirect(url_for("admin.users"))
+
+
+@blueprint.get("/kecamatan")
+@allow("admin")
+def places():
+    with store().reading() as db:
+        rows = list(db.scalars(select(Kecamatan).order_by(Kecamatan.kode)))
+    return page("svc_places.html.j2", places=rows)
+
+
+@blueprint.post("/kecamatan")
+@allow("admin")
+def add_place():
+    kode, nama = request.form.get("kode", "").strip(), request.form.get("nama", "").strip()
+    if not kode or not nama or len(kode) > 32:
+        return page("svc_places.html.j2", 400, places=[], error=i18n.text("svc.bad_place", lang()))
+    with store().writing() as db, db.begin():
+        place = db.get(Kecamatan, kode) or Kecamatan(kode=kode, nama=nama)
+        place.nama, place.kabupaten = nama, request.form.get("kabupaten", "").strip()
+        db.add(place)
+        db.add(AuditEntry(user=g.user.name, action="kecamatan_saved", detail=f"{kode} {nama}", address=address()))
+    return redirect(url_for("admin.places"))
+
+
+@blueprint.route("/pengaturan", methods=["GET", "POST"])
+@allow("admin")
+def options():
+    if request.method == "POST":
+        as_of = request.form.get("as_of", "").strip()
+        try:
+            as_of and dt.date.fromisoformat(as_of)
+        except ValueError:
+            return page("svc_options.html.j2", 400, as_of=as_of, complete=False, error=i18n.text("ui.bad_date", lang(), value=as_of))
+        complete = "1" if request.form.get("complete") else "0"
+        with store().writing() as db, db.begin():
+            for key, value in (("as_of", as_of), ("complete", complete)):
+                db.merge(Setting(key=key, value=value))
+            db.add(AuditEntry(user=g.user.name, action="options_saved", detail=f"as_of={as_of or '-'} complete={complete}", address=address()))
+    with store().reading() as db:
+        settings = {s.key: s.value for s in db.scalars(select(Setting))}
+    return page("svc_options.html.j2", as_of=settings.get("as_of", ""), complete=settings.get("complete") == "1",
+                saved=request.method == "POST")
+
+
+@blueprint.get("/audit")
+@allow("admin")
+def audit():
+    with store().reading() as db:
+        entries = list(db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(500)))
+    return page("svc_audit.html.j2", entries=entries)

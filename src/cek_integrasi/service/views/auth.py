@@ -1,0 +1,76 @@
+"""Signing in (throttled), signing out, changing one's password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, redirect, request, url_for
+from sqlalchemy import select
+
+from ... import i18n
+from ..access import ANY, PUBLIC, allow, end_other_sessions, end_session, start_session
+from ..accounts import AccountError, hash_password, locked, record_failure, verify
+from ..store import AuditEntry, User
+from .common import address, lang, page, store, throttle
+
+blueprint = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path of this site (never //host or a scheme): no open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("dashboard.overview")
+
+
+@blueprint.route("/masuk", methods=["GET", "POST"])
+@allow(PUBLIC)
+def login():
+    if request.method == "GET":
+        return page("svc_login.html.j2", next=request.args.get("next", ""))
+    name, password = request.form.get("name", "").strip(), request.form.get("password", "")
+    if throttle().blocked(address()):
+        return page("svc_login.html.j2", 429, error=i18n.text("svc.throttled", lang()), next="")
+    with store().writing() as db, db.begin():
+        user = db.scalar(select(User).where(User.name == name))
+        if locked(user):
+            db.add(AuditEntry(user=name, action="login_locked", address=address()))
+            return page("svc_login.html.j2", 429, error=i18n.text("svc.throttled", lang()), next="")
+        if not verify(user, password):
+            throttle().failed(address())
+            if user is not None:
+                record_failure(user)
+            db.add(AuditEntry(user=name[:64], action="login_failed", address=address()))
+            return page("svc_login.html.j2", 401, error=i18n.text("svc.bad_login", lang()), next="")
+        user.failed_logins, user.locked_until = 0, None
+        start_session(db, user)
+        db.add(AuditEntry(user=user.name, action="login", address=address()))
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@blueprint.post("/keluar")
+@allow(*ANY)
+def logout():
+    with store().writing() as db, db.begin():
+        end_session(db)
+        db.add(AuditEntry(user=g.user.name, action="logout", address=address()))
+    return redirect(url_for("auth.login"))
+
+
+@blueprint.route("/akun/sandi", methods=["GET", "POST"])
+@allow(*ANY)
+def password():
+    if request.method == "GET":
+        return page("svc_password.html.j2")
+    new = request.form.get("new", "")
+    if new != request.form.get("repeat", ""):
+        return page("svc_password.html.j2", 400, error=i18n.text("svc.password_mismatch", lang()))
+    with store().writing() as db, db.begin():
+        user = db.get(User, g.user.id)
+        if not verify(user, request.form.get("current", "")):
+            return page("svc_password.html.j2", 400, error=i18n.text("svc.bad_login", lang()))
+        try:
+            user.password_hash = hash_password(new)
+        except AccountError as error:
+            return page("svc_password.html.j2", 400, error=i18n.text(f"svc.{error}", lang()))
+        end_other_sessions(db, user.id)
+        db.add(AuditEntry(user=user.name, action="password_changed", address=address()))
+    return page("svc_password.html.j2", done=True)

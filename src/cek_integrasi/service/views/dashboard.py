@@ -1,0 +1,95 @@
+"""The dashboard: kabupaten -> kecamatan -> village, filters, versions and what changed, reports, files."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, g, request
+from sqlalchemy import select
+
+from ...diffing import compare
+from ...report import DossierResult
+from .. import queries
+from ..access import ANY, allow, require_scope
+from ..reports import MIME, rendered, report_of
+from ..store import Blob, Kecamatan, Subject, Submission
+from ..submissions import options
+from .common import lang, pack, page, store
+
+blueprint = Blueprint("dashboard", __name__)
+
+
+@blueprint.get("/")
+@allow(*ANY)
+def overview():
+    filters = queries.Filters.of(request.args)
+    if filters.kecamatan:
+        require_scope(filters.kecamatan)
+    with store().reading() as db:
+        rows = queries.kecamatan_rows(db, g.user.scope)
+        matches = queries.filtered(db, g.user.scope, filters) if filters.any else None
+    return page("svc_overview.html.j2", rows=rows, filters=filters, matches=matches,
+                verdicts=queries.VERDICTS, severities=queries.SEVERITIES)
+
+
+@blueprint.get("/kecamatan/<kode>")
+@allow(*ANY)
+def kecamatan(kode: str):
+    require_scope(kode)
+    with store().reading() as db:
+        place = db.get(Kecamatan, kode) or abort(404)
+        rows = queries.filtered(db, frozenset([kode]), queries.Filters(), limit=5000)
+    return page("svc_kecamatan.html.j2", place=place, rows=rows)
+
+
+@blueprint.get("/desa/<code>")
+@allow(*ANY)
+def dossier(code: str):
+    with store().reading() as db:
+        subject = db.get(Subject, code) or abort(404)
+        require_scope(subject.kecamatan)
+        history = queries.versions(db, code)
+        wanted = request.args.get("versi", type=int) or subject.versions
+        current = next((s for s in history if s.version == wanted), None) or abort(404)
+        previous = next((s for s in history if s.version == wanted - 1), None)
+        place = db.get(Kecamatan, subject.kecamatan)
+    result = DossierResult.model_validate_json(current.result(lang()))
+    changes = None
+    if previous is not None:
+        before = DossierResult.model_validate_json(previous.result(lang()))
+        changes = compare(f"v{previous.version}", [before], f"v{current.version}", [result])
+    return page("svc_dossier.html.j2", subject=subject, current=current, result=result, history=history,
+                changes=changes, place=place)
+
+
+@blueprint.get("/berkas/<int:submission_id>")
+@allow(*ANY)
+def original(submission_id: int):
+    """The file exactly as it was uploaded."""
+    with store().reading() as db:
+        submission = db.get(Submission, submission_id) or abort(404)
+        require_scope(submission.kecamatan)
+        data = db.scalar(select(Blob.data).where(Blob.sha256 == submission.blob_sha256))
+    return Response(data, mimetype="application/octet-stream",
+                    headers={"Content-Disposition": f'attachment; filename="v{submission.version}_{submission.filename}"'})
+
+
+@blueprint.get("/laporan/kabupaten.<fmt>")
+@allow(*ANY)
+def report_kabupaten(fmt: str):
+    return _report(g.user.scope, fmt, "kabupaten")
+
+
+@blueprint.get("/laporan/kecamatan/<kode>.<fmt>")
+@allow(*ANY)
+def report_kecamatan(kode: str, fmt: str):
+    require_scope(kode)
+    return _report(frozenset([kode]), fmt, kode)
+
+
+def _report(scope, fmt: str, name: str):
+    if fmt not in MIME:
+        abort(404)
+    with store().reading() as db:
+        results = queries.results(db.execute(queries.latest(scope)).tuples(), lang())
+    body = rendered(report_of(results, pack(), options(store()), lang()), fmt)
+    return Response(body, mimetype=MIME[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="laporan-{name}.{fmt}"'})

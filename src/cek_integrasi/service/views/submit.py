@@ -1,0 +1,27 @@
+"""Submitting dossiers: each file becomes a new version of its village or kecamatan, or is refused."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, request
+from werkzeug.utils import secure_filename
+
+from ... import i18n
+from ..access import allow
+from ..submissions import ACCEPTED, submit_many
+from .common import address, lang, page, pool, store
+
+blueprint = Blueprint("submit", __name__)
+
+
+@blueprint.route("/kirim", methods=["GET", "POST"])
+@allow("facilitator", "admin")
+def upload():
+    if request.method == "GET":
+        return page("svc_submit.html.j2", accepted=ACCEPTED)
+    files = [f for f in request.files.getlist("dossier") if f.filename]
+    if not files:
+        return page("svc_submit.html.j2", 400, accepted=ACCEPTED, error=i18n.text("web.no_file", lang()))
+    uploaded = [(secure_filename(f.filename) or "dossier", f.read()) for f in files]
+    outcomes = submit_many(store(), pool(), g.user, uploaded, lang(), address())
+    refused = any(not hasattr(o, "version") for o in outcomes)
+    return page("svc_submit.html.j2", 422 if refused and len(outcomes) == 1 else 200, accepted=ACCEPTED, outcomes=outcomes)
