@@ -111,7 +111,7 @@ def guard():
     if g.user is None:
         if request.path.startswith("/api/"):
             return jsonify(error="login required"), 401
-        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
     if g.user.role not in allowed:
         abort(403)
     return None

@@ -1,0 +1,154 @@
+"""The kabupaten service: `server` (and its backup and restore) and `users add`."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from .base import _load, main, pack_option
+
+data_option = click.option("--data", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+                           help="Folder of the service: its SQLite store, secret key and logs.")
+database_option = click.option("--database", metavar="URL",
+                               help="Database URL instead of the SQLite file in DIR, e.g. postgresql://user:pw@host/db.")
+
+
+def _url(data: Path | None, database: str | None) -> str:
+    from ..service.store import database_url
+
+    if data is None:
+        raise click.UsageError("--data DIR is needed")
+    data.mkdir(parents=True, exist_ok=True)
+    return database_url(data, database)
+
+
+def _logging(data: Path) -> None:
+    folder = data / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    form = logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+    handlers = [logging.StreamHandler(sys.stderr),
+                logging.handlers.RotatingFileHandler(folder / "service.log", maxBytes=10_000_000, backupCount=5, encoding="utf-8")]
+    log = logging.getLogger("cek_integrasi.service")
+    log.setLevel(logging.INFO)
+    for handler in handlers:
+        handler.setFormatter(form)
+        log.addHandler(handler)
+
+
+@main.group(invoke_without_command=True)
+@data_option
+@database_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Only this machine by default; for the office network put a TLS reverse proxy in front (docs/service.md).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True)
+@click.option("--demo", is_flag=True, help="A throwaway store filled with the samples and one account per role.")
+@click.option("--max-upload-mb", type=click.IntRange(1, 100), default=10, show_default=True, help="Largest upload (all files of one form).")
+@click.option("--jobs", type=click.IntRange(1, 16), default=2, show_default=True, help="Worker processes checking uploads.")
+@click.option("--check-timeout", type=click.FloatRange(1, 600), default=20, show_default=True, help="Seconds one file may take to check.")
+@click.option("--secure-cookies", is_flag=True, help="Send the session cookie over HTTPS only (behind a TLS reverse proxy).")
+@pack_option
+@click.pass_context
+def server(ctx, data, database, host, port, demo, max_upload_mb, jobs, check_timeout, secure_cookies, pack_id) -> None:
+    """Start the kabupaten service: facilitators submit, supervisors follow, in a browser."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from waitress import serve
+
+    from ..service.app import Settings, create_app
+    from ..service.checking import CheckPool
+
+    pack = _load(pack_id)
+    if demo:
+        data = Path(tempfile.mkdtemp(prefix="cek-integrasi-demo-"))
+        database = None
+    url = _url(data, database)
+    _logging(data)
+    pool = CheckPool(pack, jobs, check_timeout)  # its workers start before the server's threads
+    app = create_app(pack, Settings(data=data, database=url, max_upload_mb=max_upload_mb, jobs=jobs,
+                                    check_timeout=check_timeout, secure_cookies=secure_cookies), pool)
+    if demo:
+        from ..service.demo import fill
+
+        passwords = fill(app.extensions["cek_store"], pool)
+        click.echo(f"demo store: {data}", err=True)
+        for name, password in passwords.items():
+            click.echo(f"  {name:20} {password}", err=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"listening on {host}: put a TLS reverse proxy in front and use --secure-cookies (docs/service.md)", err=True)
+    click.echo(f"cek-integrasi server: http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    serve(app, host=host, port=port, threads=8, max_request_body_size=(max_upload_mb + 1) * 1024 * 1024, _quiet=True)
+
+
+@server.command()
+@data_option
+@database_option
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Backup file to write.")
+def backup(data, database, output) -> None:
+    """Copy the store into a file (SQLite online backup, or pg_dump)."""
+    from ..service.backup import BackupError
+    from ..service.backup import backup as run_backup
+
+    url = _url(data, database)
+    if output.exists():
+        raise click.UsageError(f"{output} exists; choose another name so that nothing is overwritten")
+    try:
+        run_backup(url, output)
+    except BackupError as error:
+        click.echo(f"cek-integrasi: {error}", err=True)
+        sys.exit(2)
+    click.echo(f"{output} written", err=True)
+
+
+@server.command()
+@data_option
+@database_option
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+def restore(data, database, source) -> None:
+    """Replace the store's contents with a backup (stop the server first)."""
+    from ..service.backup import BackupError
+    from ..service.backup import restore as run_restore
+
+    try:
+        run_restore(_url(data, database), source)
+    except BackupError as error:
+        click.echo(f"cek-integrasi: {error}", err=True)
+        sys.exit(2)
+    click.echo(f"{source} restored", err=True)
+
+
+@main.group()
+def users() -> None:
+    """Accounts of the kabupaten service."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(("admin", "supervisor", "facilitator")))
+@click.option("--kecamatan", multiple=True, metavar="CODE", help="Kecamatan code (repeatable): a facilitator's, or a supervisor's limit.")
+@data_option
+@database_option
+def add_user_command(name, role, kecamatan, data, database) -> None:
+    """Add an account; the password is asked (or read from standard input)."""
+    from .. import i18n
+    from ..service.accounts import AccountError, add_user
+    from ..service.store import Store
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password / kata sandi", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    store = Store(_url(data, database))
+    try:
+        with store.writing() as db, db.begin():
+            add_user(db, name, role, password, list(kecamatan), by="cli")
+    except AccountError as error:
+        click.echo(f"cek-integrasi: {i18n.text(f'svc.{error}')}", err=True)
+        sys.exit(2)
+    finally:
+        store.close()
+    click.echo(f"{name} ({role}) added", err=True)
