@@ -95,7 +95,7 @@ def filtered(db: Session, scope: frozenset[str] | None, filters: Filters, limit:
         if filters.severity:
             finding = finding.where(StoredFinding.severity == filters.severity)
         query = query.where(Submission.id.in_(finding))
-    return list(db.execute(query.order_by(Subject.kecamatan, Subject.code).limit(limit)).tuples())
+    return list(db.execute(query.order_by(Subject.kecamatan, Subject.code).limit(limit)))
 
 
 def results(rows: Iterable[tuple[Subject, Submission]], lang: str) -> list[DossierResult]:

@@ -89,7 +89,7 @@ def _report(scope, fmt: str, name: str):
     if fmt not in MIME:
         abort(404)
     with store().reading() as db:
-        results = queries.results(db.execute(queries.latest(scope)).tuples(), lang())
+        results = queries.results(db.execute(queries.latest(scope)), lang())
     body = rendered(report_of(results, pack(), options(store()), lang()), fmt)
     return Response(body, mimetype=MIME[fmt],
                     headers={"Content-Disposition": f'attachment; filename="laporan-{name}.{fmt}"'})

@@ -1,0 +1,177 @@
+"""Authorization of the service, route by route: every route of the app, for every role, at the HTTP level.
+
+A route must declare its roles; each role gets what it is allowed and nothing else; a facilitator
+or supervisor of Rilau Ale gets nothing of Kindang, whatever the route. Also: sign-in, throttling,
+sign-out, password change, CSRF, cookies.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cek_integrasi.service.access import ANY, PUBLIC
+from servicekit import KINDANG, PASSWORD, SAMPLES, check_pool, csrf, login, make_app, sample_files, upload  # noqa: F401
+
+# endpoint -> roles the route serves; SCOPED routes are about one kecamatan (Kindang, below)
+ROUTES = {
+    "auth.login": {PUBLIC}, "auth.logout": set(ANY), "auth.password": set(ANY),
+    "dashboard.overview": set(ANY), "dashboard.kecamatan": set(ANY), "dashboard.dossier": set(ANY),
+    "dashboard.original": set(ANY), "dashboard.report_kabupaten": set(ANY), "dashboard.report_kecamatan": set(ANY),
+    "submit.upload": {"facilitator", "admin"},
+    "admin.users": {"admin"}, "admin.add": {"admin"}, "admin.places": {"admin"}, "admin.add_place": {"admin"},
+    "admin.options": {"admin"}, "admin.audit": {"admin"},
+    "about.about": set(ANY),
+    "api.kecamatan": set(ANY), "api.dossier": set(ANY), "api.versions": set(ANY),
+}
+SCOPED = {"dashboard.kecamatan", "dashboard.dossier", "dashboard.original", "dashboard.report_kecamatan", "api.dossier", "api.versions"}
+ROLE = {"admin": "admin", "supervisor": "supervisor", "supervisor_rilau": "supervisor", "fas_rilau": "facilitator", "fas_kindang": "facilitator"}
+SEES_KINDANG = {"admin", "supervisor", "fas_kindang"}
+
+
+@pytest.fixture(scope="module")
+def app(pack, check_pool, tmp_path_factory):
+    data = tmp_path_factory.mktemp("access")
+    app = make_app(pack, f"sqlite:///{data}/s.sqlite3", data, check_pool)
+    for name, files in (("fas_rilau", sample_files()), ("fas_kindang", sorted((SAMPLES / "kindang").glob("*.yaml")))):
+        client = app.test_client()
+        login(client, name)
+        assert "tidak disimpan" not in upload(client, *files).get_data(as_text=True)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle(app):
+    """The per-address throttle starts empty in each test (the test client always comes from 127.0.0.1)."""
+    app.extensions["cek_throttle"]._failures.clear()
+
+
+def _kindang_submission(app) -> int:
+    from cek_integrasi.service.store import Subject
+
+    with app.extensions["cek_store"].reading() as db:
+        return db.get(Subject, KINDANG).latest_id
+
+
+def _url(app, rule) -> str:
+    values = {"code": KINDANG, "kode": KINDANG, "fmt": "html", "submission_id": _kindang_submission(app)}
+    return rule.rule.replace("<int:submission_id>", str(values["submission_id"])).replace("<code>", KINDANG) \
+        .replace("<kode>", KINDANG).replace("<fmt>", "html")
+
+
+def test_every_route_declares_its_roles_and_is_in_this_table(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints == set(ROUTES)  # a new route must be added here, with its roles
+    for endpoint in endpoints:
+        assert getattr(app.view_functions[endpoint], "allowed", None) == ROUTES[endpoint]
+
+
+@pytest.mark.parametrize("account", [None, *ROLE])
+def test_every_route_for_every_role(app, account):
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            client = app.test_client()
+            if account:
+                assert login(client, account).status_code == 302
+            token = csrf(client.get("/masuk").get_data(as_text=True))
+            url = _url(app, rule)
+            response = client.open(url, method=method, data={"csrf_token": token} if method == "POST" else None)
+            body = response.get_data(as_text=True) if response.mimetype != "application/octet-stream" else response.data.decode("latin-1")
+            allowed = ROUTES[rule.endpoint]
+            where = f"{account} {method} {url}: {response.status_code}"
+            if PUBLIC in allowed:
+                assert response.status_code < 500, where
+            elif account is None:
+                expected = 401 if url.startswith("/api/") else 302
+                assert response.status_code == expected, where
+                assert expected == 401 or response.headers["Location"].startswith("/masuk"), where
+            elif ROLE[account] not in allowed:
+                assert response.status_code == 403, where
+            elif rule.endpoint in SCOPED and account not in SEES_KINDANG:
+                assert response.status_code == 404, where
+            else:
+                assert response.status_code not in (401, 403, 404), where
+                if method == "GET" and rule.endpoint in SCOPED:
+                    assert response.status_code == 200 and (KINDANG in body or "Kindang" in body or rule.endpoint == "dashboard.original"), where
+            if account not in SEES_KINDANG:
+                assert "Kindang" not in body and "kecamatan_kindang" not in body, where
+                assert response.status_code == 302 or KINDANG not in body, where  # a redirect repeats its own URL
+            checked += 1
+    assert checked == sum(len(r.methods - {"HEAD", "OPTIONS"}) for r in app.url_map.iter_rules())
+
+
+def test_a_scoped_user_sees_only_its_kecamatan_in_lists_and_reports(app):
+    client = app.test_client()
+    login(client, "fas_rilau")
+    assert "Rilau Ale" in client.get("/").get_data(as_text=True)
+    kabupaten = client.get("/laporan/kabupaten.html").get_data(as_text=True)
+    assert "Batu Lappa" in kabupaten and "Kindang" not in kabupaten
+    assert [k["kode"] for k in client.get("/api/kecamatan").get_json()["kecamatan"]] == ["73.02.05"]
+    assert client.get(f"/?kecamatan={KINDANG}").status_code == 404
+    assert "Kindang" not in client.get("/?status=WAJIB").get_data(as_text=True)
+
+
+def test_forms_without_the_csrf_token_are_refused(app):
+    client = app.test_client()
+    assert client.post("/masuk", data={"name": "admin", "password": PASSWORD}).status_code == 400
+    login(client, "admin")
+    response = client.post("/admin/pengguna", data={"name": "x", "role": "admin", "password": "panjang-sekali"})
+    assert response.status_code == 400 and "muat ulang" in response.get_data(as_text=True)
+    assert 'data-name="x"' not in client.get("/admin/pengguna").get_data(as_text=True)
+
+
+def test_session_cookie_is_httponly_samesite_and_logout_ends_the_session(app):
+    client = app.test_client()
+    response = login(client, "supervisor")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    stolen = client.get_cookie("cek_sesi").value
+    assert client.get("/").status_code == 200
+    client.post("/keluar", data={"csrf_token": csrf(client.get("/").get_data(as_text=True))})
+    assert client.get("/").status_code == 302
+    replay = app.test_client()
+    replay.set_cookie("cek_sesi", stolen)
+    assert replay.get("/").status_code == 302  # the old cookie is worth nothing after sign-out
+
+
+def test_failed_logins_lock_the_account(app):
+    from cek_integrasi.service.accounts import add_user
+
+    with app.extensions["cek_store"].writing() as db, db.begin():
+        add_user(db, "korban", "supervisor", PASSWORD, [], by="test")
+    client = app.test_client()
+    for _ in range(5):
+        assert login(client, "korban", "salah-salah").status_code == 401
+    locked = login(client, "korban", PASSWORD)
+    assert locked.status_code == 429 and "15 menit" in locked.get_data(as_text=True)
+
+
+def test_many_failures_from_one_address_are_throttled(app):
+    client = app.test_client()
+    statuses = [login(client, f"tidak_ada_{i}", "salah-salah").status_code for i in range(11)]
+    assert statuses[:10] == [401] * 10 and statuses[10] == 429
+
+
+def test_password_change_ends_other_sessions(app):
+    from cek_integrasi.service.accounts import add_user
+
+    with app.extensions["cek_store"].writing() as db, db.begin():
+        add_user(db, "ganti", "supervisor", PASSWORD, [], by="test")
+    first, second = app.test_client(), app.test_client()
+    login(first, "ganti")
+    login(second, "ganti")
+    token = csrf(first.get("/akun/sandi").get_data(as_text=True))
+    short = first.post("/akun/sandi", data={"current": PASSWORD, "new": "pendek", "repeat": "pendek", "csrf_token": token})
+    assert short.status_code == 400
+    done = first.post("/akun/sandi", data={"current": PASSWORD, "new": "sandi-baru-123", "repeat": "sandi-baru-123", "csrf_token": token})
+    assert done.status_code == 200
+    assert first.get("/").status_code == 200 and second.get("/").status_code == 302
+    assert login(app.test_client(), "ganti").status_code == 401
+    assert login(app.test_client(), "ganti", "sandi-baru-123").status_code == 302
+
+
+def test_login_redirects_only_inside_the_site(app):
+    client = app.test_client()
+    token = csrf(client.get("/masuk").get_data(as_text=True))
+    response = client.post("/masuk", data={"name": "admin", "password": PASSWORD, "csrf_token": token, "next": "//evil.example/"})
+    assert response.headers["Location"] == "/"
