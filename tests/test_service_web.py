@@ -1,0 +1,200 @@
+"""The service's pages with Flask's client: dashboard, what changed, filters, reports as `report` makes
+them, languages, upload limit, about page, logs, and a stalled check that does not hold up anyone else."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from cek_integrasi.cli import main
+from cek_integrasi.service.checking import CheckPool, check_file
+from servicekit import AS_OF, RILAU, check_pool, csrf, login, make_app, sample_files, upload  # noqa: F401
+
+VILLAGE = sample_files()[5]  # 05_batu_lappa_banyak_masalah.yaml, 73.02.05.2012
+COMPLETE = sample_files()[1]  # 01_bonto_bangun_lengkap.yaml
+
+
+@pytest.fixture(scope="module")
+def app(pack, check_pool, tmp_path_factory):
+    data = tmp_path_factory.mktemp("web")
+    app = make_app(pack, f"sqlite:///{data}/s.sqlite3", data, check_pool, max_upload_mb=1)
+    client = app.test_client()
+    login(client, "fas_rilau")
+    assert "tidak disimpan" not in upload(client, *sample_files()).get_data(as_text=True)
+    return app
+
+
+@pytest.fixture()
+def client(app):
+    client = app.test_client()
+    login(client, "supervisor")
+    return client
+
+
+def cli_json(*paths) -> dict:
+    return json.loads(CliRunner().invoke(main, ["check", *map(str, paths), "--format", "json", "--as-of", AS_OF]).output)
+
+
+def shown_findings(html: str) -> set[tuple[str, str]]:
+    return set(re.findall(r'class="finding [a-z]+" data-rule="([^"]+)" data-subject="([^"]+)"', html))
+
+
+def test_overview_kecamatan_and_village_pages_show_the_latest_state(client):
+    expected = cli_json(*sample_files())
+    villages = [d for d in expected["dossiers"] if d["kind"] == "desa"]
+    overview = client.get("/").get_data(as_text=True)
+    row = re.search(r'<tr data-kecamatan="73.02.05">(.*?)</tr>', overview, re.S).group(1)
+    numbers = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', row)]
+    errors = sum(1 for d in expected["dossiers"] for f in d["findings"] if f["state"] in ("fail", "error") and f["severity"] == "error")
+    compliant = sum(1 for d in villages if not any(f["state"] in ("fail", "error") and f["severity"] == "error" for f in d["findings"]))
+    assert numbers == [len(villages), compliant, errors, numbers[3]]
+    kecamatan = client.get(f"/kecamatan/{RILAU}").get_data(as_text=True)
+    assert set(re.findall(r'class="dossier" data-code="([^"]+)"', kecamatan)) == {d["code"] for d in expected["dossiers"]}
+    for dossier in expected["dossiers"]:
+        page = client.get(f"/desa/{dossier['code']}").get_data(as_text=True)
+        assert shown_findings(page) == {(f["rule"], f["subject"]) for f in dossier["findings"]}
+        for step in dossier["next_steps"]:
+            assert step["label"] in page
+
+
+def test_what_changed_since_the_previous_version_is_what_diff_says(app, client, tmp_path):
+    fixed = COMPLETE.read_text("utf-8").replace('kode: "73.02.05.2004"', 'kode: "73.02.05.2012"').replace("nama: Bonto Bangun", "nama: Batu Lappa")
+    (tmp_path / "05_batu_lappa_diperbaiki.yaml").write_text(fixed, "utf-8")
+    fas = app.test_client()
+    login(fas, "fas_rilau")
+    assert "versi 2" in upload(fas, tmp_path / "05_batu_lappa_diperbaiki.yaml").get_data(as_text=True)
+    old, new = tmp_path / "lama.json", tmp_path / "baru.json"
+    old.write_text(json.dumps(cli_json(VILLAGE)))
+    new.write_text(json.dumps(cli_json(tmp_path / "05_batu_lappa_diperbaiki.yaml")))
+    expected = json.loads(CliRunner().invoke(main, ["diff", str(old), str(new), "--format", "json"]).output)
+    page = client.get("/desa/73.02.05.2012").get_data(as_text=True)
+    rows = re.findall(r'<tr class="change" data-rule="([^"]+)" data-subject="([^"]+)"><td>([^<]+)</td>', page)
+    labels = {"new_findings": "Temuan baru", "fixed": "Temuan yang sudah diperbaiki", "unchanged": "Temuan yang tetap ada"}
+    assert sorted(rows) == sorted((c["rule"], c["subject"], labels[k]) for k in labels for c in expected[k])
+    assert expected["fixed"]  # the test compares something
+    first = client.get("/desa/73.02.05.2012?versi=1").get_data(as_text=True)
+    assert shown_findings(first) == {(f["rule"], f["subject"]) for f in cli_json(VILLAGE)["dossiers"][0]["findings"]}
+    history = client.get("/api/desa/73.02.05.2012/versi").get_json()["versions"]
+    assert [v["version"] for v in history] == [2, 1]
+    original = client.get("/berkas/" + re.search(r'href="/berkas/(\d+)">05_batu_lappa_banyak', page).group(1))
+    assert original.data == VILLAGE.read_bytes()
+
+
+@pytest.mark.parametrize("query, wanted", [
+    ("aturan=ELG-03", lambda d: any(f["rule"] == "ELG-03" and f["state"] in ("fail", "error") for f in d["findings"])),
+    ("tingkat=warning", lambda d: any(f["severity"] == "warning" and f["state"] in ("fail", "error") for f in d["findings"])),
+    ("status=BELUM_MEMENUHI", lambda d: d["verdict"] == "BELUM_MEMENUHI"),
+    (f"kecamatan={RILAU}&status=WAJIB&tingkat=error", lambda d: d["verdict"] == "WAJIB" and any(
+        f["severity"] == "error" and f["state"] in ("fail", "error") for f in d["findings"])),
+])
+def test_filters_select_the_villages_check_would(pack, check_pool, tmp_path, query, wanted):
+    app = make_app(pack, f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, check_pool)
+    fas = app.test_client()
+    login(fas, "fas_rilau")
+    upload(fas, *sample_files())
+    expected = {d["code"] for d in cli_json(*sample_files())["dossiers"] if wanted(d)}
+    page = fas.get(f"/?{query}").get_data(as_text=True)
+    assert set(re.findall(r'class="dossier" data-code="([^"]+)"', page)) == expected
+    assert expected or "Tidak ada dossier yang cocok" in page
+
+
+def _normalized(html: str) -> str:
+    return re.sub(r"(samples/rilau_ale/|/[^\s\"<>]*/)(\d\d_[a-z_]+\.yaml)", r"\2", html)
+
+
+def test_reports_are_the_ones_report_writes(pack, check_pool, tmp_path):
+    app = make_app(pack, f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, check_pool)
+    fas = app.test_client()
+    login(fas, "fas_rilau")
+    upload(fas, *sample_files())
+    for fmt in ("html", "xlsx"):
+        out = tmp_path / f"laporan.{fmt}"
+        done = CliRunner().invoke(main, ["report", *map(str, sample_files()), "--as-of", AS_OF, "--format", fmt, "-o", str(out)])
+        assert done.exit_code == 0, done.output
+        served = fas.get(f"/laporan/kecamatan/{RILAU}.{fmt}")
+        assert served.status_code == 200 and "attachment" in served.headers["Content-Disposition"]
+        if fmt == "html":
+            assert _normalized(served.get_data(as_text=True)) == _normalized(out.read_text("utf-8"))
+        else:
+            mine, theirs = load_workbook(io.BytesIO(served.data)), load_workbook(out)
+            assert mine.sheetnames == theirs.sheetnames
+            for name in mine.sheetnames:
+                cells = lambda book: [[_normalized(str(c)) if c is not None else None for c in row] for row in book[name].iter_rows(values_only=True)]  # noqa: E731
+                assert cells(mine) == cells(theirs), name
+
+
+def test_english_on_request_and_remembered(client):
+    page = client.get("/desa/73.02.05.2017?lang=en").get_data(as_text=True)
+    assert "Version history" in page and 'lang="en"' in page
+    assert "Version history" in client.get("/desa/73.02.05.2017").get_data(as_text=True)
+    assert "Riwayat versi" in client.get("/desa/73.02.05.2017?lang=id").get_data(as_text=True)
+
+
+def test_uploads_over_the_limit_are_refused_and_nothing_is_stored(app):
+    fas = app.test_client()
+    login(fas, "fas_rilau")
+    before = fas.get("/tentang").get_data(as_text=True)
+    token = csrf(fas.get("/kirim").get_data(as_text=True))
+    response = fas.post("/kirim", data={"dossier": [(io.BytesIO(b"#" * (2 * 1024 * 1024)), "besar.yaml")], "csrf_token": token},
+                        content_type="multipart/form-data")
+    assert response.status_code == 413 and "1 MB" in response.get_data(as_text=True)
+    assert re.search(r"<tr><th>Kiriman</th><td>[^<]*", fas.get("/tentang").get_data(as_text=True)).group(0) == \
+        re.search(r"<tr><th>Kiriman</th><td>[^<]*", before).group(0)
+
+
+def test_about_page_and_request_log(client, pack, caplog):
+    from cek_integrasi import __version__
+
+    with caplog.at_level(logging.INFO, logger="cek_integrasi.service"):
+        page = client.get("/tentang").get_data(as_text=True)
+    assert f"cek-integrasi {__version__}" in page and pack.digest in page and "sqlite:///" in page
+    assert any('"GET /tentang" 200' in r.getMessage() and "supervisor" in r.getMessage() for r in caplog.records)
+
+
+def test_admin_reads_the_audit_log(app):
+    admin = app.test_client()
+    login(admin, "admin")
+    page = admin.get("/admin/audit").get_data(as_text=True)
+    assert page.count('data-action="submitted"') >= len(sample_files()) and "fas_rilau" in page
+
+
+def stalling_check(path: Path, ctx, villages, lang):
+    """A check that never ends for a file asking for it (a crafted file), the real one otherwise."""
+    if b"# tidur" in path.read_bytes():
+        time.sleep(600)
+    return check_file(path, ctx, villages, lang)
+
+
+def test_a_stalled_check_holds_up_nobody_and_is_stopped(pack, tmp_path):
+    pool = CheckPool(pack, jobs=2, timeout=4, task=stalling_check)
+    try:
+        app = make_app(pack, f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, pool)
+        stalled = tmp_path / "tidur.yaml"
+        stalled.write_bytes(VILLAGE.read_bytes() + b"\n# tidur\n")
+        attacker, other, reader = app.test_client(), app.test_client(), app.test_client()
+        login(attacker, "fas_rilau")
+        login(other, "fas_rilau")
+        login(reader, "supervisor")
+        outcome = {}
+        thread = threading.Thread(target=lambda: outcome.update(page=upload(attacker, stalled).get_data(as_text=True)))
+        started = time.monotonic()
+        thread.start()
+        time.sleep(0.5)
+        assert reader.get("/").status_code == 200
+        assert "versi 1" in upload(other, COMPLETE).get_data(as_text=True)
+        served = time.monotonic() - started
+        thread.join(30)
+        assert served < 4 and time.monotonic() - started >= 4  # the others were served while it stalled
+        assert "melebihi 4 detik" in outcome["page"] and "tidur.yaml tidak disimpan" in outcome["page"]
+        assert "versi 1" in upload(other, VILLAGE).get_data(as_text=True)  # the pool was rebuilt
+    finally:
+        pool.close()
