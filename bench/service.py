@@ -1,0 +1,175 @@
+"""Load test of the kabupaten service (not a test: run it by hand), from this machine to 127.0.0.1 only.
+
+    .venv/bin/python bench/service.py
+
+Builds a store of 300 generated villages (with their kecamatan dossiers) holding 5 versions each
+(the first checked through the service's own code, the four later ones copies of it with changed
+bytes), starts `cek-integrasi server` on it, then 20 concurrent clients send 1,000 requests in all,
+a fifth of them uploads of one dossier (checked at once) and the rest dashboard pages: the
+kabupaten overview, a filtered overview, a kecamatan and a village. Prints p50/p95 latency per
+kind, throughput and errors, and writes bench/service_results.json. Bounded: 1,000 requests, a
+timeout of 60 s per request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from webclient import Browser, free_port, wait_for  # noqa: E402
+
+from cek_integrasi.rulepack import load_pack  # noqa: E402
+from cek_integrasi.service.access import Principal  # noqa: E402
+from cek_integrasi.service.accounts import add_user  # noqa: E402
+from cek_integrasi.service.checking import CheckPool  # noqa: E402
+from cek_integrasi.service.store import Blob, StoredFinding, Store, Subject, Submission, User, database_url  # noqa: E402
+from cek_integrasi.service.submissions import submit_many  # noqa: E402
+
+VILLAGES, VERSIONS, CLIENTS, REQUESTS, UPLOAD_SHARE = 300, 5, 20, 1000, 0.2
+PASSWORD = "bench-password"
+CLI = Path(sys.executable).with_name("cek-integrasi")
+
+
+def generated() -> list[Path]:
+    folder = HERE / "data" / f"n{VILLAGES}-seed1"
+    if not folder.exists():
+        subprocess.run([str(CLI), "generate", "-n", str(VILLAGES), "-o", str(folder), "--seed", "1"], check=True)
+    return sorted(p for p in folder.rglob("*.yaml"))
+
+
+def build(data: Path, files: list[Path]) -> None:
+    store = Store(database_url(data))
+    with store.writing() as db, db.begin():
+        add_user(db, "bench", "admin", PASSWORD, [], by="bench")
+    with store.reading() as db:
+        admin = db.query(User).one()
+    pool = CheckPool(load_pack(), jobs=2, timeout=60)
+    started = time.perf_counter()
+    submit_many(store, pool, Principal(admin.id, "bench", "admin", frozenset()), [(p.name, p.read_bytes()) for p in files], "id")
+    pool.close()
+    print(f"  {len(files)} dossiers checked into the store in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    with store.writing() as db, db.begin():
+        for first in db.query(Submission).all():
+            data_v1 = db.get(Blob, first.blob_sha256).data
+            findings = db.query(StoredFinding).filter_by(submission_id=first.id).all()
+            subject = db.get(Subject, first.code)
+            for version in range(2, VERSIONS + 1):
+                data_v = data_v1 + f"\n# versi {version}\n".encode()
+                sha = hashlib.sha256(data_v).hexdigest()
+                db.add(Blob(sha256=sha, size=len(data_v), data=data_v))
+                copy = Submission(
+                    code=first.code, version=version, kecamatan=first.kecamatan, filename=first.filename, blob_sha256=sha,
+                    user_id=first.user_id, as_of=first.as_of, pack=first.pack, verdict=first.verdict, errors=first.errors,
+                    warnings=first.warnings, result_id=first.result_id, result_en=first.result_en, village=first.village,
+                    findings=[StoredFinding(rule=f.rule, severity=f.severity, state=f.state, subject=f.subject) for f in findings],
+                )
+                db.add(copy)
+                db.flush()
+                subject.versions, subject.latest_id = version, copy.id
+    store.close()
+
+
+def percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def load(port: int, files: list[Path], codes: list[str], kecamatan: list[str]) -> dict:
+    rng = random.Random(1)
+    villages = [p for p in files if "kecamatan" not in p.name]
+    plan = []
+    for n in range(REQUESTS):
+        if rng.random() < UPLOAD_SHARE:
+            path = rng.choice(villages)
+            plan.append(("upload", (path.name, path.read_bytes() + f"\n# bench {n}\n".encode())))
+        else:
+            kind = rng.choice(["overview", "filtered", "kecamatan", "village"])
+            path = {"overview": "/", "filtered": "/?tingkat=error&status=WAJIB", "kecamatan": f"/kecamatan/{rng.choice(kecamatan)}",
+                    "village": f"/desa/{rng.choice(codes)}"}[kind]
+            plan.append((kind, path))
+    timings: dict[str, list[float]] = {}
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def client(share: list) -> None:
+        browser = Browser(f"http://127.0.0.1:{port}", timeout=60)
+        browser.login("bench", PASSWORD)
+        token = browser.token("/kirim")
+        for kind, what in share:
+            started = time.perf_counter()
+            try:
+                status, body = browser.upload([what], token) if kind == "upload" else browser.request(what)
+                ok = status == 200 and (kind != "upload" or b"ok accepted" in body)
+            except Exception as error:  # noqa: BLE001  counted, never fatal
+                ok, status = False, repr(error)
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                timings.setdefault(kind, []).append(elapsed)
+                if not ok:
+                    errors.append(f"{kind} {status}")
+
+    shares = [plan[i::CLIENTS] for i in range(CLIENTS)]
+    threads = [threading.Thread(target=client, args=(share,)) for share in shares]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    dashboard = [t for kind, values in timings.items() if kind != "upload" for t in values]
+    return {
+        "requests": REQUESTS, "clients": CLIENTS, "seconds": round(wall, 2), "throughput_rps": round(REQUESTS / wall, 1),
+        "errors": len(errors), "error_samples": errors[:5],
+        "latency_ms": {
+            kind: {"n": len(values), "p50": round(statistics.median(values), 1), "p95": round(percentile(values, 95), 1)}
+            for kind, values in sorted({**timings, "dashboard (all pages)": dashboard}.items())
+        },
+    }
+
+
+def main() -> None:
+    files = generated()
+    with tempfile.TemporaryDirectory(prefix="cek-integrasi-bench-") as folder:
+        data = Path(folder)
+        print(f"building a store of {VILLAGES} villages x {VERSIONS} versions ...", file=sys.stderr)
+        build(data, files)
+        store = Store(database_url(data))
+        with store.reading() as db:
+            codes = [s.code for s in db.query(Subject).filter_by(kind="desa")]
+            kecamatan = sorted({s.kecamatan for s in db.query(Subject)})
+            stored = db.query(Submission).count()
+        store.close()
+        port = free_port()
+        server = subprocess.Popen([str(CLI), "server", "--data", str(data), "--port", str(port), "--jobs", "2"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            wait_for(port, server)
+            result = load(port, files, codes, kecamatan)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(20)
+    result.update(store={"villages": len(codes), "dossiers": len(codes) + len(kecamatan), "submissions": stored},
+                  machine={"cpus": os.cpu_count(), "python": sys.version.split()[0], "load_average_after": os.getloadavg()})
+    (HERE / "service_results.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(f"{result['requests']} requests, {result['clients']} clients: {result['seconds']} s, "
+          f"{result['throughput_rps']} requests/s, {result['errors']} errors")
+    for kind, figures in result["latency_ms"].items():
+        print(f"  {kind:24} n={figures['n']:4}  p50 {figures['p50']:7.1f} ms  p95 {figures['p95']:7.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""The service in headless Chromium (Playwright), on `server --demo`: one scenario per role.
+
+CEK_INTEGRASI_SCREENSHOTS=DIR also saves the screenshots used in the README.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cek_integrasi.cli import main
+from browser import CHROMIUM, needs_chromium
+from servicekit import SAMPLES
+from webclient import free_port, wait_for
+
+pytestmark = needs_chromium
+WORKBOOK = SAMPLES / "workbooks" / "rilau_ale" / "06_lembanna_jaya_ba_bermasalah.xlsx"
+SHOTS = os.environ.get("CEK_INTEGRASI_SCREENSHOTS")
+
+
+@pytest.fixture(scope="module")
+def demo():
+    """The demo server's URL and its accounts' passwords (printed on standard error)."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "cek_integrasi", "server", "--demo", "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, text=True)
+    passwords = {}
+    for line in process.stderr:
+        if line.startswith("cek-integrasi server:"):
+            break
+        found = re.match(r"\s+(\w+)\s+(\S+)$", line)
+        if found:
+            passwords[found.group(1)] = found.group(2)
+    wait_for(port, process)
+    yield f"http://127.0.0.1:{port}", passwords
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield browser
+        browser.close()
+
+
+def signed_in(chromium, demo, name):
+    url, passwords = demo
+    page = chromium.new_context(accept_downloads=True, viewport={"width": 1200, "height": 900}).new_page()
+    page.goto(url + "/")
+    assert "/masuk" in page.url
+    page.fill("#name", name)
+    page.fill("#password", passwords[name])
+    page.click("#login")
+    page.wait_for_selector("#kecamatan")
+    return page
+
+
+def shot(page, name):
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / name))
+
+
+def test_facilitator_uploads_a_workbook_and_reads_its_findings(chromium, demo):
+    page = signed_in(chromium, demo, "fasilitator")
+    page.click("#nav-submit")
+    page.set_input_files("#dossier", str(WORKBOOK))
+    page.click("#send")
+    accepted = page.wait_for_selector(".accepted")
+    assert "Lembanna Jaya" in accepted.inner_text() and "versi 3" in accepted.inner_text()  # the demo holds two versions
+    page.click(".accepted a")
+    page.wait_for_selector("#findings")
+    shown = {(el.get_attribute("data-rule"), el.get_attribute("data-subject")) for el in page.query_selector_all(".finding")}
+    expected = json.loads(CliRunner().invoke(main, ["check", str(WORKBOOK), "--format", "json", "--as-of", "2014-03-01"]).output)
+    assert shown == {(f["rule"], f["subject"]) for f in expected["dossiers"][0]["findings"]} and shown
+    assert "Riwayat versi" in page.inner_text("main") and page.locator("#history tr").count() == 4
+    assert page.locator(".change").count() == page.locator(".finding").count()  # a new version of the same file: all unchanged
+    page.click("#switch-lang")
+    page.wait_for_selector("text=Version history")
+    page.context.close()
+
+
+def test_supervisor_drills_down_and_downloads_a_report(chromium, demo, tmp_path):
+    page = signed_in(chromium, demo, "supervisor")
+    shot(page, "layanan_ringkasan.png")
+    page.click("text=Rilau Ale")
+    page.wait_for_selector(".dossier")
+    page.click("text=Batu Lappa")
+    page.wait_for_selector("#findings")
+    assert "BELUM MEMENUHI" in page.inner_text("#verdict")
+    shot(page, "layanan_desa.png")
+    page.go_back()
+    with page.expect_download() as download:
+        page.click("#report-xlsx")
+    saved = tmp_path / "laporan.xlsx"
+    download.value.save_as(saved)
+    from openpyxl import load_workbook
+
+    book = load_workbook(saved)
+    assert any("Batu Lappa" in str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row)
+    page.context.close()
+
+
+def test_admin_adds_a_user(chromium, demo):
+    page = signed_in(chromium, demo, "admin")
+    page.click("#nav-users")
+    page.fill("#name", "fasilitator_baru")
+    page.select_option("#role", "facilitator")
+    page.select_option("#kecamatan", "73.02.08")
+    page.fill("#password", "sandi-yang-panjang")
+    page.click("#add-user")
+    row = page.wait_for_selector('.user[data-name="fasilitator_baru"]')
+    assert "73.02.08" in row.inner_text()
+    page.goto(demo[0] + "/admin/audit")
+    assert "user_added" in page.inner_text("#audit")
+    page.context.close()
+
+
+def test_facilitator_is_refused_another_kecamatan(chromium, demo):
+    page = signed_in(chromium, demo, "fasilitator_kindang")
+    assert "Rilau Ale" not in page.inner_text("#kecamatan")
+    response = page.goto(demo[0] + "/kecamatan/73.02.05")
+    assert response.status == 404 and "Batu Lappa" not in page.content()
+    response = page.goto(demo[0] + "/desa/73.02.05.2012")
+    assert response.status == 404
+    page.goto(demo[0] + "/kirim")
+    page.set_input_files("#dossier", str(WORKBOOK))
+    page.click("#send")
+    refused = page.wait_for_selector(".refused")
+    assert "di luar kecamatan Anda" in refused.inner_text()
+    page.context.close()
