@@ -6,9 +6,9 @@ import re
 import uuid
 from pathlib import Path
 
+import postgres
 import pytest
 
-import postgres
 from cek_integrasi.service.access import Principal
 from cek_integrasi.service.accounts import add_user
 from cek_integrasi.service.app import Settings, create_app

@@ -8,9 +8,9 @@ sign-out, password change, CSRF, cookies.
 from __future__ import annotations
 
 import pytest
+from servicekit import KINDANG, PASSWORD, SAMPLES, check_pool, csrf, login, make_app, sample_files, upload  # noqa: F401
 
 from cek_integrasi.service.access import ANY, PUBLIC
-from servicekit import KINDANG, PASSWORD, SAMPLES, check_pool, csrf, login, make_app, sample_files, upload  # noqa: F401
 
 # endpoint -> roles the route serves; SCOPED routes are about one kecamatan (Kindang, below)
 ROUTES = {

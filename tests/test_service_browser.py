@@ -14,12 +14,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from cek_integrasi.cli import main
 from browser import CHROMIUM, needs_chromium
+from click.testing import CliRunner
 from servicekit import SAMPLES
 from webclient import free_port, wait_for
+
+from cek_integrasi.cli import main
 
 pytestmark = needs_chromium
 WORKBOOK = SAMPLES / "workbooks" / "rilau_ale" / "06_lembanna_jaya_ba_bermasalah.xlsx"

@@ -13,12 +13,12 @@ import threading
 import time
 
 from click.testing import CliRunner
+from servicekit import PASSWORD, RILAU, sample_files
 from sqlalchemy import func, select
+from webclient import Browser, free_port, wait_for
 
 from cek_integrasi.cli import main
-from cek_integrasi.service.store import AuditEntry, Blob, StoredFinding, Store, Subject, Submission, database_url
-from servicekit import PASSWORD, RILAU, sample_files
-from webclient import Browser, free_port, wait_for
+from cek_integrasi.service.store import AuditEntry, Blob, Store, StoredFinding, Subject, Submission, database_url
 
 
 def start(data, port) -> subprocess.Popen:

@@ -8,13 +8,13 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from servicekit import AS_OF, KINDANG, RILAU, check_pool, pg_server, principal, sample_files, seeded, store_url  # noqa: F401
 from sqlalchemy import func, inspect, select, text
 
 from cek_integrasi.cli import main
 from cek_integrasi.service import submissions
-from cek_integrasi.service.store import AuditEntry, Blob, StoredFinding, Store, Subject, Submission
+from cek_integrasi.service.store import AuditEntry, Blob, Store, StoredFinding, Subject, Submission
 from cek_integrasi.service.submissions import Accepted, Refused, submit_many
-from servicekit import AS_OF, KINDANG, RILAU, check_pool, pg_server, principal, sample_files, seeded, store_url  # noqa: F401
 
 VILLAGE = sample_files()[5]  # 05_batu_lappa_banyak_masalah.yaml
 

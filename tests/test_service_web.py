@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
+from servicekit import AS_OF, RILAU, check_pool, csrf, login, make_app, sample_files, upload  # noqa: F401
 
 from cek_integrasi.cli import main
 from cek_integrasi.service.checking import CheckPool, check_file
-from servicekit import AS_OF, RILAU, check_pool, csrf, login, make_app, sample_files, upload  # noqa: F401
 
 VILLAGE = sample_files()[5]  # 05_batu_lappa_banyak_masalah.yaml, 73.02.05.2012
 COMPLETE = sample_files()[1]  # 01_bonto_bangun_lengkap.yaml

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, g, render_template, request
@@ -31,7 +31,6 @@ class Settings:
     check_timeout: float = 20.0
     check_memory_mb: int = 1024
     secure_cookies: bool = False  # set behind a TLS reverse proxy
-    extra: dict = field(default_factory=dict)
 
 
 def secret_key(data: Path) -> bytes:

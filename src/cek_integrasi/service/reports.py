@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import Counter
 
 from .. import __version__
+from ..facts import Context
 from ..html_report import render_html
 from ..report import SEVERITIES, DossierResult, Report, Summary
 from ..rulepack import RulePack
 from ..xlsx_report import report_workbook
-from ..facts import Context
 
 MIME = {"html": "text/html; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 

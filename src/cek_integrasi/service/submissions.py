@@ -20,7 +20,7 @@ from ..render import render_input_problem
 from ..report import DossierResult
 from .access import Principal
 from .checking import CheckPool
-from .store import AuditEntry, Blob, Kecamatan, Setting, StoredFinding, Store, Subject, Submission
+from .store import AuditEntry, Blob, Kecamatan, Setting, Store, StoredFinding, Subject, Submission
 
 ACCEPTED = (".xlsx", ".yaml", ".yml", ".json")
 
