@@ -1,6 +1,7 @@
 """Load test of the kabupaten service (not a test: run it by hand), from this machine to 127.0.0.1 only.
 
-    .venv/bin/python bench/service.py
+    .venv/bin/python bench/service.py              # the load test
+    .venv/bin/python bench/service.py --national   # instead: a kabupaten's dashboard in a store of 80,000 villages
 
 Builds a store of 300 generated villages (with their kecamatan dossiers) holding 5 versions each
 (the first checked through the service's own code, the four later ones copies of it with changed
@@ -9,10 +10,16 @@ a fifth of them uploads of one dossier (checked at once) and the rest dashboard 
 kabupaten overview, a filtered overview, a kecamatan and a village. Prints p50/p95 latency per
 kind, throughput and errors, and writes bench/service_results.json. Bounded: 1,000 requests, a
 timeout of 60 s per request.
+
+With --national (instead of the load test) the store grows to 80,000 villages (the national generated set's size): the
+other 79,700 are rows of other kabupaten with their versions and findings but without result text
+(a kabupaten's dashboard never reads another's results), and a supervisor of the first kabupaten
+opens its overview, a filtered overview and each kecamatan page 30 times one after another.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
@@ -36,7 +43,7 @@ from cek_integrasi.rulepack import load_pack  # noqa: E402
 from cek_integrasi.service.access import Principal  # noqa: E402
 from cek_integrasi.service.accounts import add_user  # noqa: E402
 from cek_integrasi.service.checking import CheckPool  # noqa: E402
-from cek_integrasi.service.store import Blob, StoredFinding, Store, Subject, Submission, User, database_url  # noqa: E402
+from cek_integrasi.service.store import Blob, Kecamatan, Store, StoredFinding, Subject, Submission, User, database_url  # noqa: E402
 from cek_integrasi.service.submissions import submit_many  # noqa: E402
 
 VILLAGES, VERSIONS, CLIENTS, REQUESTS, UPLOAD_SHARE = 300, 5, 20, 1000, 0.2
@@ -141,7 +148,77 @@ def load(port: int, files: list[Path], codes: list[str], kecamatan: list[str]) -
     }
 
 
+NATIONAL = 80_000
+
+
+def grow(data: Path, villages: int) -> None:
+    """Add villages of other kabupaten up to NATIONAL, each with VERSIONS versions, 4 findings on the latest
+    (the only version the dashboard filters read)."""
+    from sqlalchemy import insert
+
+    store = Store(database_url(data))
+    rng = random.Random(2)
+    started = time.perf_counter()
+    with store.writing() as db, db.begin():
+        next_id = db.query(Submission).count() + 1
+        blob = "0" * 64
+        db.add(Blob(sha256=blob, size=0, data=b""))
+        db.flush()
+        subjects, submissions, findings = [], [], []
+        for n in range(NATIONAL - villages):
+            kecamatan = f"{11 + n // 40000}.{(n // 400) % 100:02d}.{(n // 20) % 20:02d}"
+            code = f"{kecamatan}.{2001 + n % 20}"
+            errors = rng.randint(0, 6)
+            for version in range(1, VERSIONS + 1):
+                submissions.append(dict(id=next_id, code=code, version=version, kecamatan=kecamatan, filename="x.yaml",
+                                        blob_sha256=blob, as_of=datetime.date(2014, 3, 1), pack="pti", verdict="WAJIB",
+                                        errors=errors, warnings=1, result_id="{}", result_en="{}", village=None,
+                                        submitted_at=datetime.datetime(2014, 3, 1)))
+                next_id += 1
+            findings += [dict(submission_id=next_id - 1, rule=rule, severity="error", state="fail", subject="desa")
+                         for rule in rng.sample(["ELG-01", "ELG-02", "BA-04", "EST-04", "MRD-01", "STG-02"], 4)]
+            subjects.append(dict(code=code, kind="desa", name=f"Desa {n}", kecamatan=kecamatan, versions=VERSIONS, latest_id=next_id - 1))
+        db.execute(insert(Subject), subjects)
+        db.execute(insert(Submission), submissions)
+        db.execute(insert(StoredFinding), findings)
+        db.execute(insert(Kecamatan), [dict(kode=k, nama=f"Kecamatan {k}", kabupaten=f"Kabupaten {k[:5]}")
+                                       for k in sorted({s["kecamatan"] for s in subjects})])
+    store.close()
+    print(f"  store grown to {NATIONAL} villages in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+
+
+def kabupaten_pages(port: int, kecamatan: list[str]) -> dict:
+    """A supervisor of the first kabupaten's kecamatan opens its pages one after another."""
+    browser = Browser(f"http://127.0.0.1:{port}", timeout=60)
+    browser.login("kabupaten", PASSWORD)
+    timings: dict[str, list[float]] = {}
+    pages = [("overview", "/"), ("filtered", "/?tingkat=error&status=WAJIB")] + [("kecamatan", f"/kecamatan/{k}") for k in kecamatan]
+    errors = 0
+    for _ in range(30):
+        for kind, path in pages:
+            started = time.perf_counter()
+            status, _ = browser.request(path)
+            timings.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+            errors += status != 200
+    return {"errors": errors, "latency_ms": {kind: {"n": len(v), "p50": round(statistics.median(v), 1), "p95": round(percentile(v, 95), 1)}
+                                             for kind, v in timings.items()}}
+
+
+def serve(data: Path):
+    port = free_port()
+    server = subprocess.Popen([str(CLI), "server", "--data", str(data), "--port", str(port), "--jobs", "2"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    wait_for(port, server)
+    return port, server
+
+
+def stop(server) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(20)
+
+
 def main() -> None:
+    national = "--national" in sys.argv[1:]
     files = generated()
     with tempfile.TemporaryDirectory(prefix="cek-integrasi-bench-") as folder:
         data = Path(folder)
@@ -153,22 +230,40 @@ def main() -> None:
             kecamatan = sorted({s.kecamatan for s in db.query(Subject)})
             stored = db.query(Submission).count()
         store.close()
-        port = free_port()
-        server = subprocess.Popen([str(CLI), "server", "--data", str(data), "--port", str(port), "--jobs", "2"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        try:
-            wait_for(port, server)
-            result = load(port, files, codes, kecamatan)
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(20)
-    result.update(store={"villages": len(codes), "dossiers": len(codes) + len(kecamatan), "submissions": stored},
-                  machine={"cpus": os.cpu_count(), "python": sys.version.split()[0], "load_average_after": os.getloadavg()})
+        result = json.loads((HERE / "service_results.json").read_text()) if national else {}
+        if not national:
+            port, server = serve(data)
+            try:
+                result = load(port, files, codes, kecamatan)
+            finally:
+                stop(server)
+        else:
+            first = sorted({k for k in kecamatan if k.startswith(kecamatan[0][:5])})
+            store = Store(database_url(data))
+            with store.writing() as db, db.begin():
+                add_user(db, "kabupaten", "supervisor", PASSWORD, first, by="bench")
+            store.close()
+            grow(data, len(codes))
+            port, server = serve(data)
+            try:
+                result["national"] = {"villages": NATIONAL, "kabupaten_kecamatan": len(first), **kabupaten_pages(port, first)}
+            finally:
+                stop(server)
+    machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0], "load_average_after": os.getloadavg()}
+    if national:
+        result["national"]["machine"] = machine
+    else:
+        result.update(store={"villages": len(codes), "dossiers": len(codes) + len(kecamatan), "submissions": stored}, machine=machine)
     (HERE / "service_results.json").write_text(json.dumps(result, indent=2) + "\n")
-    print(f"{result['requests']} requests, {result['clients']} clients: {result['seconds']} s, "
-          f"{result['throughput_rps']} requests/s, {result['errors']} errors")
-    for kind, figures in result["latency_ms"].items():
-        print(f"  {kind:24} n={figures['n']:4}  p50 {figures['p50']:7.1f} ms  p95 {figures['p95']:7.1f} ms")
+    if not national:
+        print(f"{result['requests']} requests, {result['clients']} clients: {result['seconds']} s, "
+              f"{result['throughput_rps']} requests/s, {result['errors']} errors")
+        for kind, figures in result["latency_ms"].items():
+            print(f"  {kind:24} n={figures['n']:4}  p50 {figures['p50']:7.1f} ms  p95 {figures['p95']:7.1f} ms")
+    else:
+        print(f"a kabupaten of {result['national']['kabupaten_kecamatan']} kecamatan in a store of {NATIONAL} villages, one client:")
+        for kind, figures in result["national"]["latency_ms"].items():
+            print(f"  {kind:24} n={figures['n']:4}  p50 {figures['p50']:7.1f} ms  p95 {figures['p95']:7.1f} ms")
 
 
 if __name__ == "__main__":

@@ -55,11 +55,17 @@ def _start(pack: RulePack, memory_mb: int) -> None:
 
 
 def check_file(path: Path, ctx: Context, villages: dict[str, VillageSummary] | None, lang: str) -> Checked:
-    """In a worker: check one file with the pipeline of `check`, in both languages."""
+    """In a worker: check one file with the pipeline of `check`, in both languages, named as uploaded."""
     outcomes = {}
     for language in ("id", "en"):
         workers._checker = _checkers[language]
-        outcomes[language] = workers.check_batch([path], ctx, villages)[0]
+        outcomes[language] = outcome = workers.check_batch([path], ctx, villages)[0]
+        for problem in outcome.problems or []:
+            problem.file = path.name
+        if outcome.result_json:
+            result = outcome.result
+            result.file = path.name  # the name the user uploaded, not the temporary folder
+            outcome.result_json = result.model_dump_json()
     first = outcomes[lang]
     if first.problems:
         return Checked(problems=first.problems)
@@ -99,13 +105,6 @@ class CheckPool:
                         return Checked(timed_out=True)
                     continue
                 break
-        for problem in checked.problems or []:
-            problem.file = name
-        for outcome in (checked.outcome_id, checked.outcome_en):
-            if outcome is not None:
-                result = outcome.result
-                result.file = name  # the name the user uploaded, not the temporary path
-                outcome.result_json = result.model_dump_json()
         return checked
 
     def _replace(self, executor: ProcessPoolExecutor, kill: bool) -> None:

@@ -88,13 +88,13 @@ def filtered(db: Session, scope: frozenset[str] | None, filters: Filters, limit:
         query = query.where(Subject.kecamatan == filters.kecamatan)
     if filters.verdict:
         query = query.where(Submission.verdict == filters.verdict)
-    if filters.rule or filters.severity:
-        finding = select(StoredFinding.submission_id).where(StoredFinding.state.in_(("fail", "error")))
+    if filters.rule or filters.severity:  # a correlated EXISTS: the findings of each candidate only, by index
+        finding = select(StoredFinding.id).where(StoredFinding.submission_id == Submission.id, StoredFinding.state.in_(("fail", "error")))
         if filters.rule:
             finding = finding.where(StoredFinding.rule == filters.rule)
         if filters.severity:
             finding = finding.where(StoredFinding.severity == filters.severity)
-        query = query.where(Submission.id.in_(finding))
+        query = query.where(finding.exists())
     return list(db.execute(query.order_by(Subject.kecamatan, Subject.code).limit(limit)))
 
 
