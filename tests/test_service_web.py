@@ -198,3 +198,25 @@ def test_a_stalled_check_holds_up_nobody_and_is_stopped(pack, tmp_path):
         assert "versi 1" in upload(other, VILLAGE).get_data(as_text=True)  # the pool was rebuilt
     finally:
         pool.close()
+
+
+def hungry_check(path: Path, ctx, villages, lang):
+    """A check that wants far more memory than its worker may have, for a file asking for it."""
+    if b"# lapar" in path.read_bytes():
+        hoard = bytearray(2 * 1024**3)  # noqa: F841  refused by the worker's address-space cap
+    return check_file(path, ctx, villages, lang)
+
+
+def test_a_file_that_eats_memory_fails_in_its_worker_alone(pack, tmp_path):
+    pool = CheckPool(pack, jobs=1, timeout=60, memory_mb=200, task=hungry_check)
+    try:
+        app = make_app(pack, f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, pool)
+        fas = app.test_client()
+        login(fas, "fas_rilau")
+        hungry = tmp_path / "lapar.yaml"
+        hungry.write_bytes(VILLAGE.read_bytes() + b"\n# lapar\n")
+        page = upload(fas, hungry).get_data(as_text=True)
+        assert "lapar.yaml tidak disimpan" in page and "batas memori 200 MB" in page
+        assert "versi 1" in upload(fas, VILLAGE).get_data(as_text=True)
+    finally:
+        pool.close()

@@ -9,6 +9,7 @@ Other users' pages never wait for a check: they are served by other threads.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import resource
 import tempfile
@@ -27,6 +28,7 @@ from ..rulepack import RulePack
 from ..waivers import WaiverSet
 from ..workers import Outcome
 
+log = logging.getLogger("cek_integrasi.service")
 _checkers: dict[str, Checker] = {}
 
 
@@ -39,6 +41,7 @@ class Checked:
     problems: list[InputProblem] | None = None
     deferred_kecamatan: str | None = None
     timed_out: bool = False
+    crashed: bool = False  # its worker died twice on it (memory cap, engine crash)
 
 
 def _start(pack: RulePack, memory_mb: int) -> None:
@@ -102,8 +105,11 @@ class CheckPool:
                 except BrokenProcessPool:  # a worker died (memory cap, engine crash): once more in a fresh pool
                     self._replace(executor, kill=False)
                     if attempt == 2:
-                        return Checked(timed_out=True)
+                        return Checked(crashed=True)
                     continue
+                except Exception:  # MemoryError under the cap, or a defect of ours: that file only
+                    log.exception("checking %s failed in its worker", name)
+                    return Checked(crashed=True)
                 break
         return checked
 

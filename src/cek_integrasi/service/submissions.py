@@ -99,6 +99,8 @@ def submit(store: Store, pool: CheckPool, user: Principal, filename: str, data: 
         checked = pool.check(filename, data, ctx, lang, village_summaries(store, checked.deferred_kecamatan))
     if checked.timed_out:
         return Refused(filename, [i18n.text("svc.timed_out", lang, seconds=int(pool.timeout))])
+    if checked.crashed:
+        return Refused(filename, [i18n.text("svc.crashed", lang, memory=pool.memory_mb)])
     if checked.problems:
         return Refused(filename, [render_input_problem(p, lang) for p in checked.problems])
     result = checked.outcome_id.result
