@@ -8,7 +8,7 @@ sign-out, password change, CSRF, cookies.
 from __future__ import annotations
 
 import pytest
-from servicekit import KINDANG, PASSWORD, SAMPLES, check_pool, csrf, login, make_app, sample_files, upload  # noqa: F401
+from servicekit import KINDANG, PASSWORD, ROOT, SAMPLES, check_pool, csrf, login, make_app, sample_files, upload  # noqa: F401
 
 from cek_integrasi.service.access import ANY, PUBLIC
 
@@ -20,11 +20,13 @@ ROUTES = {
     "submit.upload": {"facilitator", "admin"},
     "admin.users": {"admin"}, "admin.add": {"admin"}, "admin.places": {"admin"}, "admin.add_place": {"admin"},
     "admin.options": {"admin"}, "admin.audit": {"admin"},
+    "admin.waivers": {"admin"}, "admin.add_waivers": {"admin"}, "admin.deactivate_waivers": {"admin"},
     "about.about": set(ANY),
     "api.kecamatan": set(ANY), "api.dossier": set(ANY), "api.versions": set(ANY),
 }
 SCOPED = {"dashboard.kecamatan", "dashboard.dossier", "dashboard.original", "dashboard.report_kecamatan", "api.dossier", "api.versions"}
 ROLE = {"admin": "admin", "supervisor": "supervisor", "supervisor_rilau": "supervisor", "fas_rilau": "facilitator", "fas_kindang": "facilitator"}
+WAIVERS = ROOT / "docs" / "examples" / "pengecualian_rilau_ale.yaml"
 SEES_KINDANG = {"admin", "supervisor", "fas_kindang"}
 
 
@@ -36,6 +38,12 @@ def app(pack, check_pool, tmp_path_factory):
         client = app.test_client()
         login(client, name)
         assert "tidak disimpan" not in upload(client, *files).get_data(as_text=True)
+    admin = app.test_client()
+    login(admin, "admin")
+    token = csrf(admin.get("/admin/pengecualian").get_data(as_text=True))
+    with open(WAIVERS, "rb") as handle:
+        assert admin.post("/admin/pengecualian", data={"waivers": (handle, WAIVERS.name), "csrf_token": token},
+                          content_type="multipart/form-data").status_code == 302
     return app
 
 
@@ -55,7 +63,7 @@ def _kindang_submission(app) -> int:
 def _url(app, rule) -> str:
     values = {"code": KINDANG, "kode": KINDANG, "fmt": "html", "submission_id": _kindang_submission(app)}
     return rule.rule.replace("<int:submission_id>", str(values["submission_id"])).replace("<code>", KINDANG) \
-        .replace("<kode>", KINDANG).replace("<fmt>", "html")
+        .replace("<kode>", KINDANG).replace("<fmt>", "html").replace("<int:file_id>", "1")
 
 
 def test_every_route_declares_its_roles_and_is_in_this_table(app):

@@ -8,12 +8,12 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from servicekit import AS_OF, KINDANG, RILAU, check_pool, pg_server, principal, sample_files, seeded, store_url  # noqa: F401
+from servicekit import AS_OF, KINDANG, RILAU, ROOT, check_pool, pg_server, principal, sample_files, seeded, store_url  # noqa: F401
 from sqlalchemy import func, inspect, select, text
 
 from cek_integrasi.cli import main
 from cek_integrasi.service import submissions
-from cek_integrasi.service.store import AuditEntry, Blob, Store, StoredFinding, Subject, Submission
+from cek_integrasi.service.store import AuditEntry, Blob, Store, StoredFinding, Subject, Submission, WaiverFile
 from cek_integrasi.service.submissions import Accepted, Refused, submit_many
 
 VILLAGE = sample_files()[5]  # 05_batu_lappa_banyak_masalah.yaml
@@ -35,9 +35,9 @@ def test_migrations_make_every_table_and_run_again_harmlessly(store_url):
     store.close()
     store = Store(store_url)  # a second start migrates nothing
     with store.engine.connect() as connection:
-        assert connection.scalar(text("select version_num from alembic_version")) == "0001"
+        assert connection.scalar(text("select version_num from alembic_version")) == "0002"
         tables = set(inspect(connection).get_table_names())
-    assert {"users", "sessions", "kecamatan", "blobs", "subjects", "submissions", "findings", "audit", "settings"} <= tables
+    assert {"users", "sessions", "kecamatan", "blobs", "subjects", "submissions", "findings", "audit", "settings", "waiver_files"} <= tables
     store.close()
 
 
@@ -178,4 +178,28 @@ def test_users_add_from_the_command_line(tmp_path):
         assert user.kecamatan == [RILAU] and user.password_hash.startswith("$argon2")
         assert verify(user, "rahasia-andi") and not verify(user, "rahasia-budi")
         assert db.scalar(select(func.count()).select_from(User)) == 1
+    store.close()
+
+
+def test_active_waivers_apply_to_the_following_submissions_as_with_check(store_url, check_pool):
+    from cek_integrasi.service import waiver_files
+
+    store = seeded(store_url)
+    example = ROOT / "docs" / "examples" / "pengecualian_rilau_ale.yaml"
+    assert waiver_files.add(store, check_pool.pack, "rusak.yaml", b"pengecualian: [1]\n", "admin", "", "id")  # refused
+    assert waiver_files.add(store, check_pool.pack, example.name, example.read_bytes(), "admin", "", "id") == []
+    fas = principal(store, "fas_rilau")
+    submit_many(store, check_pool, fas, [(p.name, p.read_bytes()) for p in sample_files()], "id")
+    expected = cli_check(*map(str, sample_files()), "--waivers", str(example))
+    waived = {(d["code"], f["rule"], f["subject"]) for d in expected["dossiers"] for f in d["findings"] if f["state"] == "waived"}
+    assert waived
+    with store.reading() as db:
+        stored = {(s.code, f.rule, f.subject) for s in db.scalars(select(Submission)) for f in s.findings if f.state == "waived"}
+        assert stored == waived
+        assert db.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "waivers_added")) == 1
+    with store.reading() as db:
+        file_id = db.scalar(select(WaiverFile.id))
+    assert waiver_files.deactivate(store, file_id, "admin", "")
+    submit_many(store, check_pool, fas, [(VILLAGE.name, VILLAGE.read_bytes())], "id")
+    assert waiver_files.active(store, check_pool.pack).waivers == []
     store.close()

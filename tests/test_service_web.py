@@ -167,11 +167,11 @@ def test_admin_reads_the_audit_log(app):
     assert page.count('data-action="submitted"') >= len(sample_files()) and "fas_rilau" in page
 
 
-def stalling_check(path: Path, ctx, villages, lang):
+def stalling_check(path: Path, ctx, villages, lang, waivers):
     """A check that never ends for a file asking for it (a crafted file), the real one otherwise."""
     if b"# tidur" in path.read_bytes():
         time.sleep(600)
-    return check_file(path, ctx, villages, lang)
+    return check_file(path, ctx, villages, lang, waivers)
 
 
 def test_a_stalled_check_holds_up_nobody_and_is_stopped(pack, tmp_path):
@@ -200,11 +200,11 @@ def test_a_stalled_check_holds_up_nobody_and_is_stopped(pack, tmp_path):
         pool.close()
 
 
-def hungry_check(path: Path, ctx, villages, lang):
+def hungry_check(path: Path, ctx, villages, lang, waivers):
     """A check that wants far more memory than its worker may have, for a file asking for it."""
     if b"# lapar" in path.read_bytes():
         hoard = bytearray(2 * 1024**3)  # noqa: F841  refused by the worker's address-space cap
-    return check_file(path, ctx, villages, lang)
+    return check_file(path, ctx, villages, lang, waivers)
 
 
 def test_a_file_that_eats_memory_fails_in_its_worker_alone(pack, tmp_path):

@@ -57,11 +57,12 @@ def _start(pack: RulePack, memory_mb: int) -> None:
             pass
 
 
-def check_file(path: Path, ctx: Context, villages: dict[str, VillageSummary] | None, lang: str) -> Checked:
+def check_file(path: Path, ctx: Context, villages: dict[str, VillageSummary] | None, lang: str, waivers: WaiverSet) -> Checked:
     """In a worker: check one file with the pipeline of `check`, in both languages, named as uploaded."""
     outcomes = {}
     for language in ("id", "en"):
         workers._checker = _checkers[language]
+        workers._checker.waivers = waivers
         outcomes[language] = outcome = workers.check_batch([path], ctx, villages)[0]
         for problem in outcome.problems or []:
             problem.file = path.name
@@ -90,7 +91,7 @@ class CheckPool:
             self.jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start, initargs=(self.pack, self.memory_mb)
         )
 
-    def check(self, name: str, data: bytes, ctx: Context, lang: str, villages=None) -> Checked:
+    def check(self, name: str, data: bytes, ctx: Context, lang: str, villages=None, waivers: WaiverSet | None = None) -> Checked:
         """Check the bytes of one uploaded file named `name` (its suffix tells the format)."""
         with tempfile.TemporaryDirectory(prefix="cek-integrasi-") as folder:
             path = Path(folder) / name
@@ -98,7 +99,7 @@ class CheckPool:
             for attempt in (1, 2):
                 executor = self._executor
                 try:
-                    checked = executor.submit(self.task, path, ctx, villages, lang).result(timeout=self.timeout)
+                    checked = executor.submit(self.task, path, ctx, villages, lang, waivers or WaiverSet()).result(timeout=self.timeout)
                 except FutureTimeout:
                     self._replace(executor, kill=True)
                     return Checked(timed_out=True)

@@ -18,6 +18,7 @@ from .. import i18n
 from ..facts import Context, VillageSummary
 from ..render import render_input_problem
 from ..report import DossierResult
+from . import waiver_files
 from .access import Principal
 from .checking import CheckPool
 from .store import AuditEntry, Blob, Kecamatan, Setting, Store, StoredFinding, Subject, Submission
@@ -92,11 +93,12 @@ def submit(store: Store, pool: CheckPool, user: Principal, filename: str, data: 
     if not filename.lower().endswith(ACCEPTED):
         return Refused(filename, [i18n.text("web.bad_type", lang, names=filename, accepted=", ".join(ACCEPTED))])
     ctx = options(store)
-    checked = pool.check(filename, data, ctx, lang)
+    waivers = waiver_files.active(store, pool.pack)
+    checked = pool.check(filename, data, ctx, lang, waivers=waivers)
     if checked.deferred_kecamatan:
         if defer:
             return None
-        checked = pool.check(filename, data, ctx, lang, village_summaries(store, checked.deferred_kecamatan))
+        checked = pool.check(filename, data, ctx, lang, village_summaries(store, checked.deferred_kecamatan), waivers)
     if checked.timed_out:
         return Refused(filename, [i18n.text("svc.timed_out", lang, seconds=int(pool.timeout))])
     if checked.crashed:

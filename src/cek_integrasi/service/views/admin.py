@@ -1,17 +1,19 @@
-"""Administration (admin only): accounts, kecamatan, the kabupaten's checking options, the audit log."""
+"""Administration (admin only): accounts, kecamatan, the kabupaten's checking options and waivers, the audit log."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, g, redirect, request, url_for
+from flask import Blueprint, abort, g, redirect, request, url_for
+from werkzeug.utils import secure_filename
 from sqlalchemy import select
 
 from ... import i18n
+from .. import waiver_files
 from ..access import allow
 from ..accounts import AccountError, add_user
-from ..store import ROLES, AuditEntry, Kecamatan, Setting, User
-from .common import address, lang, page, store
+from ..store import ROLES, AuditEntry, Kecamatan, Setting, User, WaiverFile
+from .common import address, lang, pack, page, store
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -90,3 +92,36 @@ def audit():
     with store().reading() as db:
         entries = list(db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(500)))
     return page("svc_audit.html.j2", entries=entries)
+
+
+def _waivers_page(status: int = 200, **context):
+    with store().reading() as db:
+        files = list(db.scalars(select(WaiverFile).order_by(WaiverFile.id.desc())))
+    return page("svc_waivers.html.j2", status, files=files, **context)
+
+
+@blueprint.get("/pengecualian")
+@allow("admin")
+def waivers():
+    return _waivers_page()
+
+
+@blueprint.post("/pengecualian")
+@allow("admin")
+def add_waivers():
+    upload = request.files.get("waivers")
+    if upload is None or not upload.filename:
+        return _waivers_page(400, errors=[i18n.text("web.no_file", lang())])
+    name = secure_filename(upload.filename) or "pengecualian.yaml"
+    errors = waiver_files.add(store(), pack(), name, upload.read(), g.user.name, address(), lang())
+    if errors:
+        return _waivers_page(400, errors=errors, refused=name)
+    return redirect(url_for("admin.waivers"))
+
+
+@blueprint.post("/pengecualian/<int:file_id>/nonaktif")
+@allow("admin")
+def deactivate_waivers(file_id: int):
+    if not waiver_files.deactivate(store(), file_id, g.user.name, address()):
+        abort(404)
+    return redirect(url_for("admin.waivers"))

@@ -1,0 +1,69 @@
+"""The kabupaten's waivers: files an admin uploads, read exactly as `check --waivers` reads them.
+
+Each file's bytes are kept as a blob (by sha256); a file is deactivated, never deleted. The active
+files make the WaiverSet that every following submission is checked with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..render import render_problem
+from ..rulepack import RulePack
+from ..waivers import WaiverSet, load_waivers
+from .store import AuditEntry, Blob, Store, WaiverFile
+
+
+def read(files: list[tuple[str, bytes]], pack: RulePack) -> WaiverSet:
+    """The waivers of these files (name, bytes), named as uploaded; InputError as `check` raises it."""
+    with tempfile.TemporaryDirectory(prefix="cek-integrasi-") as folder:
+        paths = []
+        for i, (name, data) in enumerate(files):
+            path = Path(folder) / f"{i:03d}" / name
+            path.parent.mkdir()
+            path.write_bytes(data)
+            paths.append(path)
+        loaded = load_waivers(paths, {r.id for r in pack.rules})
+    names = {str(path): name for path, (name, _) in zip(paths, files)}
+    return WaiverSet(waivers=[replace(w, file=names[w.file]) for w in loaded.waivers],
+                     files={names[k]: v for k, v in loaded.files.items()})
+
+
+def active(store: Store, pack: RulePack) -> WaiverSet:
+    with store.reading() as db:
+        rows = db.execute(select(WaiverFile.name, Blob.data).join(Blob, Blob.sha256 == WaiverFile.blob_sha256)
+                          .where(WaiverFile.active).order_by(WaiverFile.id)).all()
+    return read([(name, data) for name, data in rows], pack) if rows else WaiverSet()
+
+
+def add(store: Store, pack: RulePack, name: str, data: bytes, by: str, address: str, lang: str) -> list[str]:
+    """Store a waiver file and make it active; or the messages `check` would give (nothing stored)."""
+    from ..errors import InputError
+
+    try:
+        read([(name, data)], pack)
+    except InputError as error:
+        problems = getattr(error, "problems", [error])
+        return [render_problem(p, lang).replace(str(p.path), name) for p in problems]
+    sha = hashlib.sha256(data).hexdigest()
+    with store.writing() as db, db.begin():
+        if db.get(Blob, sha) is None:
+            db.add(Blob(sha256=sha, size=len(data), data=data))
+        db.add(WaiverFile(name=name, blob_sha256=sha, uploaded_by=by))
+        db.add(AuditEntry(user=by, action="waivers_added", detail=f"{name} sha256:{sha}", address=address))
+    return []
+
+
+def deactivate(store: Store, file_id: int, by: str, address: str) -> bool:
+    with store.writing() as db, db.begin():
+        row = db.get(WaiverFile, file_id)
+        if row is None:
+            return False
+        row.active = False
+        db.add(AuditEntry(user=by, action="waivers_deactivated", detail=f"{row.name} sha256:{row.blob_sha256}", address=address))
+    return True
