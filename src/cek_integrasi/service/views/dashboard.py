@@ -82,6 +82,8 @@ def report_kabupaten(fmt: str):
 @allow(*ANY)
 def report_kecamatan(kode: str, fmt: str):
     require_scope(kode)
+    with store().reading() as db:
+        db.get(Kecamatan, kode) or abort(404)
     return _report(frozenset([kode]), fmt, kode)
 
 
