@@ -121,9 +121,10 @@ class Submission(Base):
     verdict: Mapped[str | None] = mapped_column(String(32), nullable=True)
     errors: Mapped[int] = mapped_column(Integer)
     warnings: Mapped[int] = mapped_column(Integer)
-    result_id: Mapped[str] = mapped_column(Text)
-    result_en: Mapped[str] = mapped_column(Text)
-    village: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # the results are read one dossier at a time, never with the lists: loaded when asked for
+    result_id: Mapped[str] = mapped_column(Text, deferred=True)
+    result_en: Mapped[str] = mapped_column(Text, deferred=True)
+    village: Mapped[dict | None] = mapped_column(JSON, nullable=True, deferred=True)
     findings: Mapped[list["StoredFinding"]] = relationship(cascade="all, delete-orphan", lazy="select")
 
     def result(self, lang: str) -> str:

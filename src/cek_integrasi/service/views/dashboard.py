@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, g, request
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from ...diffing import compare
 from ...report import DossierResult
@@ -51,10 +52,10 @@ def dossier(code: str):
         current = next((s for s in history if s.version == wanted), None) or abort(404)
         previous = next((s for s in history if s.version == wanted - 1), None)
         place = db.get(Kecamatan, subject.kecamatan)
-    result = DossierResult.model_validate_json(current.result(lang()))
+        result = DossierResult.model_validate_json(current.result(lang()))
+        before = DossierResult.model_validate_json(previous.result(lang())) if previous is not None else None
     changes = None
-    if previous is not None:
-        before = DossierResult.model_validate_json(previous.result(lang()))
+    if before is not None:
         changes = compare(f"v{previous.version}", [before], f"v{current.version}", [result])
     return page("svc_dossier.html.j2", subject=subject, current=current, result=result, history=history,
                 changes=changes, place=place)
@@ -91,7 +92,8 @@ def _report(scope, fmt: str, name: str):
     if fmt not in MIME:
         abort(404)
     with store().reading() as db:
-        results = queries.results(db.execute(queries.latest(scope)), lang())
+        column = Submission.result_en if lang() == "en" else Submission.result_id
+        results = queries.results(db.execute(queries.latest(scope).options(undefer(column))), lang())
     body = rendered(report_of(results, pack(), options(store()), lang()), fmt)
     return Response(body, mimetype=MIME[fmt],
                     headers={"Content-Disposition": f'attachment; filename="laporan-{name}.{fmt}"'})
