@@ -84,6 +84,7 @@ class CheckPool:
     def __init__(self, pack: RulePack, jobs: int = 2, timeout: float = 20.0, memory_mb: int = 1024, task=check_file):
         self.pack, self.jobs, self.timeout, self.memory_mb, self.task = pack, max(1, jobs), timeout, memory_mb, task
         self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(self.jobs)  # a file waits here, so its time limit counts only its own check
         self._executor = self._new()
 
     def _new(self) -> ProcessPoolExecutor:
@@ -97,9 +98,10 @@ class CheckPool:
             path = Path(folder) / name
             path.write_bytes(data)
             for attempt in (1, 2):
-                executor = self._executor
                 try:
-                    checked = executor.submit(self.task, path, ctx, villages, lang, waivers or WaiverSet()).result(timeout=self.timeout)
+                    with self._slots:
+                        executor = self._executor
+                        checked = executor.submit(self.task, path, ctx, villages, lang, waivers or WaiverSet()).result(timeout=self.timeout)
                 except FutureTimeout:
                     self._replace(executor, kill=True)
                     return Checked(timed_out=True)
