@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import logging.handlers
+import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -63,9 +66,11 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, jobs, check_tim
     from ..service.checking import CheckPool
 
     pack = _load(pack_id)
-    if demo:
+    if demo:  # a throwaway store, removed when the server stops (Ctrl+C or SIGTERM)
         data = Path(tempfile.mkdtemp(prefix="cek-integrasi-demo-"))
         database = None
+        atexit.register(shutil.rmtree, data, ignore_errors=True)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     url = _url(data, database)
     _logging(data)
     pool = CheckPool(pack, jobs, check_timeout)  # its workers start before the server's threads
