@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
-from servicekit import AS_OF, RILAU, check_pool, csrf, login, make_app, sample_files, upload  # noqa: F401
+from servicekit import AS_OF, RILAU, ROOT, check_pool, csrf, login, make_app, sample_files, upload  # noqa: F401
 
 from cek_integrasi.cli import main
 from cek_integrasi.service.checking import CheckPool, check_file
@@ -108,21 +108,27 @@ def test_filters_select_the_villages_check_would(pack, check_pool, tmp_path, que
 
 
 def _normalized(html: str) -> str:
-    return re.sub(r"(samples/rilau_ale/|/[^\s\"<>]*/)(\d\d_[a-z_]+\.yaml)", r"\2", html)
+    return re.sub(r"(samples/rilau_ale/|docs/examples/|/[^\s\"<>]*/)(\d\d_[a-z_]+\.yaml|pengecualian_rilau_ale\.yaml)", r"\2", html)
 
 
 def test_reports_are_the_ones_report_writes(pack, check_pool, tmp_path):
+    from cek_integrasi.service import waiver_files
+
     app = make_app(pack, f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, check_pool)
+    waivers = ROOT / "docs" / "examples" / "pengecualian_rilau_ale.yaml"
+    assert waiver_files.add(app.extensions["cek_store"], pack, waivers.name, waivers.read_bytes(), "admin", "", "id") == []
     fas = app.test_client()
     login(fas, "fas_rilau")
     upload(fas, *sample_files())
     for fmt in ("html", "xlsx"):
         out = tmp_path / f"laporan.{fmt}"
-        done = CliRunner().invoke(main, ["report", *map(str, sample_files()), "--as-of", AS_OF, "--format", fmt, "-o", str(out)])
+        done = CliRunner().invoke(main, ["report", *map(str, sample_files()), "--as-of", AS_OF, "--format", fmt, "-o", str(out),
+                                         "--waivers", str(waivers)])
         assert done.exit_code == 0, done.output
         served = fas.get(f"/laporan/kecamatan/{RILAU}.{fmt}")
         assert served.status_code == 200 and "attachment" in served.headers["Content-Disposition"]
         if fmt == "html":
+            assert "Kaur Pembangunan terpilih" in served.get_data(as_text=True)  # the waivers are in it
             assert _normalized(served.get_data(as_text=True)) == _normalized(out.read_text("utf-8"))
         else:
             mine, theirs = load_workbook(io.BytesIO(served.data)), load_workbook(out)
