@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from webclient import Browser, free_port, wait_for  # noqa: E402
 
-from cek_integrasi.rulepack import load_pack  # noqa: E402
+from cek_integrasi.rulepack import load_packs  # noqa: E402
 from cek_integrasi.service.access import Principal  # noqa: E402
 from cek_integrasi.service.accounts import add_user  # noqa: E402
 from cek_integrasi.service.checking import CheckPool  # noqa: E402
@@ -64,7 +64,7 @@ def build(data: Path, files: list[Path]) -> None:
         add_user(db, "bench", "admin", PASSWORD, [], by="bench")
     with store.reading() as db:
         admin = db.query(User).one()
-    pool = CheckPool(load_pack(), jobs=2, timeout=60)
+    pool = CheckPool(load_packs(), jobs=2, timeout=60)
     started = time.perf_counter()
     submit_many(store, pool, Principal(admin.id, "bench", "admin", frozenset()), [(p.name, p.read_bytes()) for p in files], "id")
     pool.close()

@@ -9,6 +9,7 @@ from pathlib import Path
 import postgres
 import pytest
 
+from cek_integrasi.rulepack import load_packs
 from cek_integrasi.service.access import Principal
 from cek_integrasi.service.accounts import add_user
 from cek_integrasi.service.app import Settings, create_app
@@ -49,8 +50,9 @@ def store_url(request, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def check_pool(pack):
-    pool = CheckPool(pack, jobs=1, timeout=60)
+def check_pool():
+    """Every pack, each judging its own plan years, as `check` and `report` without --pack."""
+    pool = CheckPool(load_packs(), jobs=1, timeout=60)
     yield pool
     pool.close()
 
@@ -71,9 +73,9 @@ def principal(store: Store, name: str) -> Principal:
         return Principal(user.id, user.name, user.role, frozenset(user.kecamatan))
 
 
-def make_app(pack, url: str, data: Path, pool: CheckPool, **settings):
+def make_app(url: str, data: Path, pool: CheckPool, **settings):
     seeded(url).close()
-    app = create_app(pack, Settings(data=data, database=url, **settings), pool)
+    app = create_app(pool.packs, Settings(data=data, database=url, **settings), pool)
     app.config["TESTING"] = True
     return app
 

@@ -33,7 +33,7 @@ SEES_KINDANG = {"admin", "supervisor", "fas_kindang"}
 @pytest.fixture(scope="module")
 def app(pack, check_pool, tmp_path_factory):
     data = tmp_path_factory.mktemp("access")
-    app = make_app(pack, f"sqlite:///{data}/s.sqlite3", data, check_pool)
+    app = make_app(f"sqlite:///{data}/s.sqlite3", data, check_pool)
     for name, files in (("fas_rilau", sample_files()), ("fas_kindang", sorted((SAMPLES / "kindang").glob("*.yaml")))):
         client = app.test_client()
         login(client, name)

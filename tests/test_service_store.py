@@ -186,8 +186,8 @@ def test_active_waivers_apply_to_the_following_submissions_as_with_check(store_u
 
     store = seeded(store_url)
     example = ROOT / "docs" / "examples" / "pengecualian_rilau_ale.yaml"
-    assert waiver_files.add(store, check_pool.pack, "rusak.yaml", b"pengecualian: [1]\n", "admin", "", "id")  # refused
-    assert waiver_files.add(store, check_pool.pack, example.name, example.read_bytes(), "admin", "", "id") == []
+    assert waiver_files.add(store, check_pool.packs, "rusak.yaml", b"pengecualian: [1]\n", "admin", "", "id")  # refused
+    assert waiver_files.add(store, check_pool.packs, example.name, example.read_bytes(), "admin", "", "id") == []
     fas = principal(store, "fas_rilau")
     submit_many(store, check_pool, fas, [(p.name, p.read_bytes()) for p in sample_files()], "id")
     expected = cli_check(*map(str, sample_files()), "--waivers", str(example))

@@ -26,7 +26,7 @@ COMPLETE = sample_files()[1]  # 01_bonto_bangun_lengkap.yaml
 @pytest.fixture(scope="module")
 def app(pack, check_pool, tmp_path_factory):
     data = tmp_path_factory.mktemp("web")
-    app = make_app(pack, f"sqlite:///{data}/s.sqlite3", data, check_pool, max_upload_mb=1)
+    app = make_app(f"sqlite:///{data}/s.sqlite3", data, check_pool, max_upload_mb=1)
     client = app.test_client()
     login(client, "fas_rilau")
     assert "tidak disimpan" not in upload(client, *sample_files()).get_data(as_text=True)
@@ -97,7 +97,7 @@ def test_what_changed_since_the_previous_version_is_what_diff_says(app, client, 
         f["severity"] == "error" and f["state"] in ("fail", "error") for f in d["findings"])),
 ])
 def test_filters_select_the_villages_check_would(pack, check_pool, tmp_path, query, wanted):
-    app = make_app(pack, f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, check_pool)
+    app = make_app(f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, check_pool)
     fas = app.test_client()
     login(fas, "fas_rilau")
     upload(fas, *sample_files())
@@ -114,9 +114,9 @@ def _normalized(html: str) -> str:
 def test_reports_are_the_ones_report_writes(pack, check_pool, tmp_path):
     from cek_integrasi.service import waiver_files
 
-    app = make_app(pack, f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, check_pool)
+    app = make_app(f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, check_pool)
     waivers = ROOT / "docs" / "examples" / "pengecualian_rilau_ale.yaml"
-    assert waiver_files.add(app.extensions["cek_store"], pack, waivers.name, waivers.read_bytes(), "admin", "", "id") == []
+    assert waiver_files.add(app.extensions["cek_store"], check_pool.packs, waivers.name, waivers.read_bytes(), "admin", "", "id") == []
     fas = app.test_client()
     login(fas, "fas_rilau")
     upload(fas, *sample_files())
@@ -183,7 +183,7 @@ def stalling_check(path: Path, ctx, villages, lang, waivers):
 def test_a_stalled_check_holds_up_nobody_and_is_stopped(pack, tmp_path):
     pool = CheckPool(pack, jobs=2, timeout=4, task=stalling_check)
     try:
-        app = make_app(pack, f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, pool)
+        app = make_app(f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, pool)
         stalled = tmp_path / "tidur.yaml"
         stalled.write_bytes(VILLAGE.read_bytes() + b"\n# tidur\n")
         attacker, other, reader = app.test_client(), app.test_client(), app.test_client()
@@ -216,7 +216,7 @@ def hungry_check(path: Path, ctx, villages, lang, waivers):
 def test_a_file_that_eats_memory_fails_in_its_worker_alone(pack, tmp_path):
     pool = CheckPool(pack, jobs=1, timeout=60, memory_mb=200, task=hungry_check)
     try:
-        app = make_app(pack, f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, pool)
+        app = make_app(f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, pool)
         fas = app.test_client()
         login(fas, "fas_rilau")
         hungry = tmp_path / "lapar.yaml"

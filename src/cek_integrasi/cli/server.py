@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from .base import _load, main, pack_option
+from .base import _load_packs, main, pack_option
 
 data_option = click.option("--data", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
                            help="Folder of the service: its SQLite store, secret key and logs.")
@@ -65,7 +65,7 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, jobs, check_tim
     from ..service.app import Settings, create_app
     from ..service.checking import CheckPool
 
-    pack = _load(pack_id)
+    packs = _load_packs(pack_id)
     if demo:  # a throwaway store, removed when the server stops (Ctrl+C or SIGTERM)
         data = Path(tempfile.mkdtemp(prefix="cek-integrasi-demo-"))
         database = None
@@ -73,8 +73,8 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, jobs, check_tim
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     url = _url(data, database)
     _logging(data)
-    pool = CheckPool(pack, jobs, check_timeout)  # its workers start before the server's threads
-    app = create_app(pack, Settings(data=data, database=url, max_upload_mb=max_upload_mb, jobs=jobs,
+    pool = CheckPool(packs, jobs, check_timeout, forced=pack_id is not None)  # its workers start before the server's threads
+    app = create_app(packs, Settings(data=data, database=url, max_upload_mb=max_upload_mb, jobs=jobs,
                                     check_timeout=check_timeout, secure_cookies=secure_cookies), pool)
     if demo:
         from ..service.demo import fill

@@ -43,7 +43,8 @@ def secret_key(data: Path) -> bytes:
     return path.read_bytes()
 
 
-def create_app(pack: RulePack, settings: Settings, pool: CheckPool | None = None) -> Flask:
+def create_app(packs: list[RulePack] | RulePack, settings: Settings, pool: CheckPool | None = None, forced: bool = False) -> Flask:
+    """The service on the store of `settings`; `pool` checks the uploads (made from `packs` if not given)."""
     app = Flask(__name__, template_folder="templates", static_folder=None)
     app.jinja_env.autoescape = True
     app.config.update(
@@ -58,8 +59,9 @@ def create_app(pack: RulePack, settings: Settings, pool: CheckPool | None = None
     )
     store = Store(settings.database)
     app.extensions["cek_store"] = store
-    app.extensions["cek_pool"] = pool or CheckPool(pack, settings.jobs, settings.check_timeout, settings.check_memory_mb)
-    app.extensions["cek_pack"] = pack
+    pool = pool or CheckPool(packs, settings.jobs, settings.check_timeout, settings.check_memory_mb, forced)
+    app.extensions["cek_pool"] = pool
+    app.extensions["cek_packs"] = pool.packs  # the packs the uploads are checked with
     app.extensions["cek_settings"] = settings
     app.extensions["cek_throttle"] = Throttle()
     CSRFProtect(app)

@@ -29,7 +29,9 @@ from ..waivers import WaiverSet
 from ..workers import Outcome
 
 log = logging.getLogger("cek_integrasi.service")
-_checkers: dict[str, Checker] = {}
+_checkers: dict[str, dict[str, Checker]] = {}  # language -> pack id -> checker
+_packs: list[RulePack] = []
+_forced = False
 
 
 @dataclass
@@ -44,9 +46,11 @@ class Checked:
     crashed: bool = False  # its worker died twice on it (memory cap, engine crash)
 
 
-def _start(pack: RulePack, memory_mb: int) -> None:
+def _start(packs: list[RulePack], forced: bool, memory_mb: int) -> None:
+    global _packs, _forced
+    _packs, _forced = packs, forced
     for lang in ("id", "en"):
-        _checkers[lang] = Checker(pack, lang, WaiverSet())
+        _checkers[lang] = {p.id: Checker(p, lang, WaiverSet()) for p in packs}
     if memory_mb:
         try:
             with open("/proc/self/status") as status:
@@ -60,9 +64,10 @@ def _start(pack: RulePack, memory_mb: int) -> None:
 def check_file(path: Path, ctx: Context, villages: dict[str, VillageSummary] | None, lang: str, waivers: WaiverSet) -> Checked:
     """In a worker: check one file with the pipeline of `check`, in both languages, named as uploaded."""
     outcomes = {}
-    for language in ("id", "en"):
-        workers._checker = _checkers[language]
-        workers._checker.waivers = waivers
+    for language in ("id", "en"):  # the worker module's state for `check_batch`, as its own workers set it
+        workers._checkers, workers._packs, workers._lang, workers._forced = _checkers[language], _packs, language, _forced
+        for checker in _checkers[language].values():
+            checker.waivers = waivers
         outcomes[language] = outcome = workers.check_batch([path], ctx, villages)[0]
         for problem in outcome.problems or []:
             problem.file = path.name
@@ -79,17 +84,23 @@ def check_file(path: Path, ctx: Context, villages: dict[str, VillageSummary] | N
 
 
 class CheckPool:
-    """`jobs` worker processes checking uploaded files, each check bounded by `timeout` seconds."""
+    """`jobs` worker processes checking uploaded files, each check bounded by `timeout` seconds.
 
-    def __init__(self, pack: RulePack, jobs: int = 2, timeout: float = 20.0, memory_mb: int = 1024, task=check_file):
-        self.pack, self.jobs, self.timeout, self.memory_mb, self.task = pack, max(1, jobs), timeout, memory_mb, task
+    `packs`: each dossier is judged by the pack covering its plan year, as `check` does; `forced`:
+    the one pack was named and judges every plan year.
+    """
+
+    def __init__(self, packs: list[RulePack] | RulePack, jobs: int = 2, timeout: float = 20.0, memory_mb: int = 1024,
+                 forced: bool = False, task=check_file):
+        self.packs = packs if isinstance(packs, list) else [packs]
+        self.forced, self.jobs, self.timeout, self.memory_mb, self.task = forced, max(1, jobs), timeout, memory_mb, task
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(self.jobs)  # a file waits here, so its time limit counts only its own check
         self._executor = self._new()
 
     def _new(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            self.jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start, initargs=(self.pack, self.memory_mb)
+            self.jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start, initargs=(self.packs, self.forced, self.memory_mb)
         )
 
     def check(self, name: str, data: bytes, ctx: Context, lang: str, villages=None, waivers: WaiverSet | None = None) -> Checked:
@@ -126,6 +137,9 @@ class CheckPool:
             for process in list(getattr(executor, "_processes", {}).values()):
                 process.kill()
         executor.shutdown(wait=False, cancel_futures=True)
+
+    def pack(self, pack_id: str) -> RulePack:
+        return next(p for p in self.packs if p.id == pack_id)
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)

@@ -9,13 +9,14 @@ from ..facts import Context
 from ..html_report import render_html
 from ..report import SEVERITIES, DossierResult, Report, Summary, WaiverStatus
 from ..rulepack import RulePack
+from ..run import combined
 from ..waivers import WaiverSet
 from ..xlsx_report import report_workbook
 
 MIME = {"html": "text/html; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def report_of(dossiers: list[DossierResult], pack: RulePack, ctx: Context, lang: str, waivers: WaiverSet) -> Report:
+def report_of(dossiers: list[DossierResult], packs: list[RulePack], ctx: Context, lang: str, waivers: WaiverSet) -> Report:
     """A Report as `check` would make it of these results (villages first, as `check` orders them),
     with what became of each active waiver."""
     dossiers = sorted(dossiers, key=lambda d: (d.kind != "desa", d.code))
@@ -30,7 +31,8 @@ def report_of(dossiers: list[DossierResult], pack: RulePack, ctx: Context, lang:
                                      findings=used[(loaded.file, loaded.index)], **loaded.waiver.model_dump()))
     return Report(
         version=__version__,
-        rule_pack={"id": pack.id, "version": pack.version, "sha256": pack.digest},
+        rule_pack=combined(packs),
+        rule_packs=[{"id": p.id, "version": p.version, "sha256": p.digest, "years": p.years} for p in packs],
         as_of=ctx.as_of.isoformat(), before=None, complete=ctx.complete, lang=lang,
         dossiers=dossiers, input_errors=[], waivers=statuses, waiver_files=waivers.files,
         summary=Summary(dossiers=len(dossiers), findings={s: counts[s] for s in SEVERITIES},

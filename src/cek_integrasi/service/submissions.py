@@ -93,7 +93,7 @@ def submit(store: Store, pool: CheckPool, user: Principal, filename: str, data: 
     if not filename.lower().endswith(ACCEPTED):
         return Refused(filename, [i18n.text("web.bad_type", lang, names=filename, accepted=", ".join(ACCEPTED))])
     ctx = options(store)
-    waivers = waiver_files.active(store, pool.pack)
+    waivers = waiver_files.active(store, pool.packs)
     checked = pool.check(filename, data, ctx, lang, waivers=waivers)
     if checked.deferred_kecamatan:
         if defer:
@@ -112,7 +112,7 @@ def submit(store: Store, pool: CheckPool, user: Principal, filename: str, data: 
     village = checked.outcome_id.village
     record = dict(
         filename=filename, data=data, result=result, result_en=checked.outcome_en.result_json,
-        result_id=checked.outcome_id.result_json, ctx=ctx, pack=f"{pool.pack.id} {pool.pack.version}",
+        result_id=checked.outcome_id.result_json, ctx=ctx, pack=f"{result.pack} {pool.pack(result.pack).version}",
         village={k: v.isoformat() if isinstance(v, dt.date) else v for k, v in dataclasses.asdict(village).items()} if village else None,
     )
     for attempt in range(3):  # PostgreSQL: two first versions of one dossier at once; the loser tries again

@@ -19,7 +19,7 @@ from ..waivers import WaiverSet, load_waivers
 from .store import AuditEntry, Blob, Store, WaiverFile
 
 
-def read(files: list[tuple[str, bytes]], pack: RulePack) -> WaiverSet:
+def read(files: list[tuple[str, bytes]], packs: list[RulePack]) -> WaiverSet:
     """The waivers of these files (name, bytes), named as uploaded; InputError as `check` raises it."""
     with tempfile.TemporaryDirectory(prefix="cek-integrasi-") as folder:
         paths = []
@@ -28,25 +28,25 @@ def read(files: list[tuple[str, bytes]], pack: RulePack) -> WaiverSet:
             path.parent.mkdir()
             path.write_bytes(data)
             paths.append(path)
-        loaded = load_waivers(paths, {r.id for r in pack.rules})
+        loaded = load_waivers(paths, {r.id for pack in packs for r in pack.rules})
     names = {str(path): name for path, (name, _) in zip(paths, files)}
     return WaiverSet(waivers=[replace(w, file=names[w.file]) for w in loaded.waivers],
                      files={names[k]: v for k, v in loaded.files.items()})
 
 
-def active(store: Store, pack: RulePack) -> WaiverSet:
+def active(store: Store, packs: list[RulePack]) -> WaiverSet:
     with store.reading() as db:
         rows = db.execute(select(WaiverFile.name, Blob.data).join(Blob, Blob.sha256 == WaiverFile.blob_sha256)
                           .where(WaiverFile.active).order_by(WaiverFile.id)).all()
-    return read([(name, data) for name, data in rows], pack) if rows else WaiverSet()
+    return read([(name, data) for name, data in rows], packs) if rows else WaiverSet()
 
 
-def add(store: Store, pack: RulePack, name: str, data: bytes, by: str, address: str, lang: str) -> list[str]:
+def add(store: Store, packs: list[RulePack], name: str, data: bytes, by: str, address: str, lang: str) -> list[str]:
     """Store a waiver file and make it active; or the messages `check` would give (nothing stored)."""
     from ..errors import InputError
 
     try:
-        read([(name, data)], pack)
+        read([(name, data)], packs)
     except InputError as error:
         problems = getattr(error, "problems", [error])
         return [render_problem(p, lang).replace(str(p.path), name) for p in problems]

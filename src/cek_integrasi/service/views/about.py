@@ -1,4 +1,4 @@
-"""The about page: the version, the rule pack and the store the service runs with."""
+"""The about page: the version, the rule packs and the store the service runs with."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from ..access import ANY, allow
 from ..store import Blob, Submission
 from ..submissions import options
-from .common import pack, page, store
+from .common import packs, page, store
 
 blueprint = Blueprint("about", __name__)
 
@@ -19,5 +19,5 @@ def about():
     with store().reading() as db:
         submissions = db.scalar(select(func.count(Submission.id)))
         files = db.scalar(select(func.count(Blob.sha256)))
-    return page("svc_about.html.j2", pack=pack(), store_url=store().describe(), submissions=submissions, files=files,
+    return page("svc_about.html.j2", packs=packs(), store_url=store().describe(), submissions=submissions, files=files,
                 ctx=options(store()))

@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, abort, g, redirect, request, url_for
-from werkzeug.utils import secure_filename
 from sqlalchemy import select
+from werkzeug.utils import secure_filename
 
 from ... import i18n
 from .. import waiver_files
 from ..access import allow
 from ..accounts import AccountError, add_user
 from ..store import ROLES, AuditEntry, Kecamatan, Setting, User, WaiverFile
-from .common import address, lang, pack, page, store
+from .common import address, lang, packs, page, store
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -113,7 +113,7 @@ def add_waivers():
     if upload is None or not upload.filename:
         return _waivers_page(400, errors=[i18n.text("web.no_file", lang())])
     name = secure_filename(upload.filename) or "pengecualian.yaml"
-    errors = waiver_files.add(store(), pack(), name, upload.read(), g.user.name, address(), lang())
+    errors = waiver_files.add(store(), packs(), name, upload.read(), g.user.name, address(), lang())
     if errors:
         return _waivers_page(400, errors=errors, refused=name)
     return redirect(url_for("admin.waivers"))

@@ -1,4 +1,4 @@
-"""What the views share: the store, the pool and the pack of the running app, the language, pages."""
+"""What the views share: the store, the pool and the packs of the running app, the language, pages."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ def pool() -> CheckPool:
     return current_app.extensions["cek_pool"]
 
 
-def pack():
-    return current_app.extensions["cek_pack"]
+def packs():
+    return current_app.extensions["cek_packs"]
 
 
 def lang() -> str:

@@ -13,7 +13,7 @@ from ..access import ANY, allow, require_scope
 from ..reports import MIME, rendered, report_of
 from ..store import Blob, Kecamatan, Subject, Submission
 from ..submissions import options
-from .common import lang, pack, page, store
+from .common import lang, packs, page, store
 
 blueprint = Blueprint("dashboard", __name__)
 
@@ -94,6 +94,6 @@ def _report(scope, fmt: str, name: str):
     with store().reading() as db:
         column = Submission.result_en if lang() == "en" else Submission.result_id
         results = queries.results(db.execute(queries.latest(scope).options(undefer(column))), lang())
-    body = rendered(report_of(results, pack(), options(store()), lang(), waiver_files.active(store(), pack())), fmt)
+    body = rendered(report_of(results, packs(), options(store()), lang(), waiver_files.active(store(), packs())), fmt)
     return Response(body, mimetype=MIME[fmt],
                     headers={"Content-Disposition": f'attachment; filename="laporan-{name}.{fmt}"'})
