@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from servicekit import AS_OF, RILAU, ROOT, check_pool, csrf, login, make_app, sample_files, upload  # noqa: F401
 
+from cek_integrasi import i18n
 from cek_integrasi.cli import main
 from cek_integrasi.service.checking import CheckPool, check_file
 
@@ -78,7 +79,7 @@ def test_what_changed_since_the_previous_version_is_what_diff_says(app, client, 
     expected = json.loads(CliRunner().invoke(main, ["diff", str(old), str(new), "--format", "json"]).output)
     page = client.get("/desa/73.02.05.2012").get_data(as_text=True)
     rows = re.findall(r'<tr class="change" data-rule="([^"]+)" data-subject="([^"]+)"><td>([^<]+)</td>', page)
-    labels = {"new_findings": "Temuan baru", "fixed": "Temuan yang sudah diperbaiki", "unchanged": "Temuan yang tetap ada"}
+    labels = {"new_findings": i18n.text("ui.diff_new"), "fixed": i18n.text("ui.diff_fixed"), "unchanged": i18n.text("ui.diff_unchanged")}
     assert sorted(rows) == sorted((c["rule"], c["subject"], labels[k]) for k in labels for c in expected[k])
     assert expected["fixed"]  # the test compares something
     first = client.get("/desa/73.02.05.2012?versi=1").get_data(as_text=True)

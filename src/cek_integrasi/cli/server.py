@@ -133,7 +133,7 @@ def users() -> None:
 
 @users.command("add")
 @click.argument("name")
-@click.option("--role", required=True, type=click.Choice(("admin", "supervisor", "facilitator")))
+@click.option("--role", required=True, type=click.Choice(("admin", "supervisor", "facilitator")), help="Role of the account.")
 @click.option("--kecamatan", multiple=True, metavar="CODE", help="Kecamatan code (repeatable): a facilitator's, or a supervisor's limit.")
 @data_option
 @database_option
