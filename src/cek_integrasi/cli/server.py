@@ -73,7 +73,10 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, jobs, check_tim
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     url = _url(data, database)
     _logging(data)
-    pool = CheckPool(packs, jobs, check_timeout, forced=pack_id is not None)  # its workers start before the server's threads
+    uploads = data / "uploads"  # files waiting for their check; what a killed server left there goes now
+    shutil.rmtree(uploads, ignore_errors=True)
+    uploads.mkdir()
+    pool = CheckPool(packs, jobs, check_timeout, forced=pack_id is not None, upload_root=uploads)  # workers start before the threads
     app = create_app(packs, Settings(data=data, database=url, max_upload_mb=max_upload_mb, jobs=jobs,
                                     check_timeout=check_timeout, secure_cookies=secure_cookies), pool)
     if demo:

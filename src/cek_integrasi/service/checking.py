@@ -91,8 +91,9 @@ class CheckPool:
     """
 
     def __init__(self, packs: list[RulePack] | RulePack, jobs: int = 2, timeout: float = 20.0, memory_mb: int = 1024,
-                 forced: bool = False, task=check_file):
+                 forced: bool = False, task=check_file, upload_root: Path | None = None):
         self.packs = packs if isinstance(packs, list) else [packs]
+        self.upload_root = upload_root  # where each file waits for its check (default: the system's temporary folder)
         self.forced, self.jobs, self.timeout, self.memory_mb, self.task = forced, max(1, jobs), timeout, memory_mb, task
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(self.jobs)  # a file waits here, so its time limit counts only its own check
@@ -105,7 +106,7 @@ class CheckPool:
 
     def check(self, name: str, data: bytes, ctx: Context, lang: str, villages=None, waivers: WaiverSet | None = None) -> Checked:
         """Check the bytes of one uploaded file named `name` (its suffix tells the format)."""
-        with tempfile.TemporaryDirectory(prefix="cek-integrasi-") as folder:
+        with tempfile.TemporaryDirectory(prefix="cek-integrasi-", dir=self.upload_root) as folder:
             path = Path(folder) / name
             path.write_bytes(data)
             for attempt in (1, 2):
