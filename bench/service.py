@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from webclient import Browser, free_port, wait_for  # noqa: E402
 
-from cek_integrasi.rulepack import load_packs  # noqa: E402
+from cek_integrasi.packs.rulepack import load_packs  # noqa: E402
 from cek_integrasi.service.access import Principal  # noqa: E402
 from cek_integrasi.service.accounts import add_user  # noqa: E402
 from cek_integrasi.service.checking import CheckPool  # noqa: E402

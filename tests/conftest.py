@@ -5,8 +5,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from cek_integrasi.evaluate import Checker  # noqa: E402
-from cek_integrasi.rulepack import load_pack, load_packs  # noqa: E402
+from cek_integrasi.evaluation.evaluate import Checker  # noqa: E402
+from cek_integrasi.packs.rulepack import load_pack, load_packs  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 from casekit import DEFAULT_AS_OF
-from cek_integrasi.dossier import KINDS
-from cek_integrasi.facts import Context, VillageSummary
-from cek_integrasi.reading import Document
+from cek_integrasi.dossiers.loading import KINDS
+from cek_integrasi.packs.facts import Context, VillageSummary
+from cek_integrasi.dossiers.reading import Document
 
 
 def context_of(case: dict) -> Context:

@@ -9,7 +9,7 @@ from pathlib import Path
 import postgres
 import pytest
 
-from cek_integrasi.rulepack import load_packs
+from cek_integrasi.packs.rulepack import load_packs
 from cek_integrasi.service.access import Principal
 from cek_integrasi.service.accounts import add_user
 from cek_integrasi.service.app import Settings, create_app

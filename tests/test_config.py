@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from casekit import load_base
 from cek_integrasi.cli import main
 from cek_integrasi.cli.defaults import default_map
-from cek_integrasi.config import Config
+from cek_integrasi.cli.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
 RILAU_ALE = ROOT / "samples" / "rilau_ale"

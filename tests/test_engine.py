@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from casekit import load_base
-from cek_integrasi.engine import Engine, EngineFailure
-from cek_integrasi.facts import Context, Subject
-from cek_integrasi.subjects import subjects_of
+from cek_integrasi.evaluation.engine import Engine, EngineFailure
+from cek_integrasi.packs.facts import Context, Subject
+from cek_integrasi.packs.subjects import subjects_of
 from helpers import DEFAULT_AS_OF, evaluate, validate
 
 import pytest
@@ -70,7 +70,7 @@ def test_the_engine_host_reads_and_writes_json_as_the_standard_module_does():
     """durable-rules' host is given orjson's functions: the same values must come out both ways."""
     from durable import engine as durable_engine
 
-    from cek_integrasi.engine import _OrJson
+    from cek_integrasi.evaluation.engine import _OrJson
 
     assert durable_engine.json is _OrJson
     facts = [{"k": "desa", "id": 7, "f0": True, "f1": 3, "f2": "Bonto Haru", "f3": "Désa – ŋ", "sid": "12"}]
@@ -85,17 +85,17 @@ def test_sessions_in_which_no_rule_fires_do_not_corrupt_the_engine():
     keeps it alive. Run in a fresh process, since the defect kills the process."""
     script = """
 import datetime as dt
-from cek_integrasi.engine import Engine
-from cek_integrasi.rulepack import load_pack
-from cek_integrasi.subjects import head_of
-from cek_integrasi.dossier import KINDS
+from cek_integrasi.evaluation.engine import Engine
+from cek_integrasi.packs.rulepack import load_pack
+from cek_integrasi.packs.subjects import head_of
+from cek_integrasi.dossiers.loading import KINDS
 import yaml
 pack = load_pack()
 engine = Engine(pack)
 data = yaml.safe_load(open("tests/fixtures/desa_lengkap.yaml"))
 data["peserta_pnpm"] = False  # no first-phase rule applies to a village outside PNPM-MPd
 dossier = KINDS["desa"].model_validate(data, context={"stages": set(pack.plan.stages)})
-from cek_integrasi.facts import Context
+from cek_integrasi.packs.facts import Context
 head = head_of(dossier, Context(as_of=dt.date(2014, 3, 1)), pack.plan)
 for _ in range(3000):
     assert engine.matches([[head]], phase=1) == [{"desa": set()}]
@@ -112,11 +112,11 @@ def test_two_packs_engines_in_one_process_take_turns_without_corruption():
     script = """
 import datetime as dt, yaml
 from pathlib import Path
-from cek_integrasi.dossier import KINDS
-from cek_integrasi.evaluate import Checker
-from cek_integrasi.facts import Context
-from cek_integrasi.reading import Document
-from cek_integrasi.rulepack import load_pack
+from cek_integrasi.dossiers.loading import KINDS
+from cek_integrasi.evaluation.evaluate import Checker
+from cek_integrasi.packs.facts import Context
+from cek_integrasi.dossiers.reading import Document
+from cek_integrasi.packs.rulepack import load_pack
 runs = []
 for pack_id, fixture in (("pti", "desa_lengkap.yaml"), ("uu-desa", "desa_uu_lengkap.yaml")):
     checker = Checker(load_pack(pack_id))

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from casekit import load_base
-from cek_integrasi.facts import Context
+from cek_integrasi.packs.facts import Context
 from generators import contexts, desa_dossiers
 from helpers import evaluate
 

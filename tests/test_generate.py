@@ -9,11 +9,11 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cek_integrasi.cli import main
-from cek_integrasi.dossier import load_dossier
-from cek_integrasi.evaluate import Checker
-from cek_integrasi.facts import Context
-from cek_integrasi.desa_facts import summary
-from cek_integrasi.stages import recorded_stages
+from cek_integrasi.dossiers.loading import load_dossier
+from cek_integrasi.evaluation.evaluate import Checker
+from cek_integrasi.packs.facts import Context
+from cek_integrasi.packs.desa_facts import summary
+from cek_integrasi.packs.stages import recorded_stages
 
 AS_OF = "2014-03-01"
 

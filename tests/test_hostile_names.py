@@ -120,7 +120,7 @@ def test_every_roster_row_is_in_every_screening_format(tmp_path):
 
 
 def test_the_web_page_and_its_downloads_hold_any_name(pack, tmp_path):
-    from cek_integrasi.web import create_app
+    from cek_integrasi.webpage.app import create_app
 
     client = create_app(pack, upload_root=str(tmp_path / "uploads")).test_client()
     (tmp_path / "uploads").mkdir()

@@ -21,12 +21,12 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from casekit import load_base
-from cek_integrasi import reading, workbook
-from cek_integrasi.dossier import load_dossier
+from cek_integrasi.dossiers import reading, workbook
+from cek_integrasi.dossiers.loading import load_dossier
 from cek_integrasi.errors import InputError
-from cek_integrasi.evaluate import Checker
-from cek_integrasi.facts import Context
-from cek_integrasi.rulepack import load_pack
+from cek_integrasi.evaluation.evaluate import Checker
+from cek_integrasi.packs.facts import Context
+from cek_integrasi.packs.rulepack import load_pack
 from generators import desa_dossiers
 
 CTX = Context(as_of=dt.date(2014, 3, 1), complete=False, before=None)

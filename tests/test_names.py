@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from casekit import apply_edits, load_base
-from cek_integrasi.facts import person
+from cek_integrasi.packs.facts import person
 from cek_integrasi.names import identity, oddities, visible
 from helpers import evaluate
 

@@ -86,7 +86,7 @@ def test_workbook_template_drop_downs_show_labels(tmp_path):
 def test_web_pages(lang, pack, tmp_path):
     from test_web import _upload  # posts as the page does and waits for the result
 
-    from cek_integrasi.web import create_app
+    from cek_integrasi.webpage.app import create_app
 
     client = create_app(pack, max_upload_mb=5, upload_root=str(tmp_path)).test_client()
     rules = client.get(f"/rules?lang={lang}").get_data(as_text=True)

@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 import yaml
 
-from cek_integrasi import factsdoc, schemas
+from cek_integrasi.published import factsdoc, schemas
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -15,11 +15,11 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.parametrize("name", sorted(schemas.GENERATED))
 def test_committed_schema_matches_the_model(name):
     committed = (ROOT / "schemas" / name).read_text("utf-8")
-    assert committed == schemas.generated(name), f"run `python -m cek_integrasi.schemas` to update schemas/{name}"
+    assert committed == schemas.generated(name), f"run `python -m cek_integrasi.published.schemas` to update schemas/{name}"
 
 
 def test_facts_doc_matches_the_catalogue():
-    assert factsdoc.DOC.read_text("utf-8") == factsdoc.render(), "run `python -m cek_integrasi.factsdoc`"
+    assert factsdoc.DOC.read_text("utf-8") == factsdoc.render(), "run `python -m cek_integrasi.published.factsdoc`"
 
 
 def test_every_sample_is_valid_against_the_published_dossier_schema():

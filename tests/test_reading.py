@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cek_integrasi import reading
-from cek_integrasi.dossier import load_dossier
+from cek_integrasi.dossiers import reading
+from cek_integrasi.dossiers.loading import load_dossier
 from cek_integrasi.errors import InputError
 
 SETTINGS = dict(derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 
 import reference
 from casekit import all_cases, apply_edits
-from cek_integrasi.facts import Context, VillageSummary
-from cek_integrasi.subjects import head_of, subjects_of
+from cek_integrasi.packs.facts import Context, VillageSummary
+from cek_integrasi.packs.subjects import head_of, subjects_of
 from generators import contexts, desa_dossiers, kecamatan_dossiers, uu_contexts, uu_desa_dossiers, village_batches
 from helpers import context_of, evaluate, villages_of
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cek_integrasi.conditions import Comparison, to_dnf
-from cek_integrasi.facts import CATALOGUE
-from cek_integrasi.rulepack import RULES_DIR, RulePackError, load_pack
+from cek_integrasi.packs.conditions import Comparison, to_dnf
+from cek_integrasi.packs.facts import CATALOGUE
+from cek_integrasi.packs.rulepack import RULES_DIR, RulePackError, load_pack
 
 RULE = {
     "id": "ELG-09",
@@ -94,10 +94,10 @@ def test_every_message_placeholder_exists_on_its_subject_in_both_languages(pack)
     import datetime as dt
 
     from casekit import load_base
-    from cek_integrasi.evaluate import placeholders, render
-    from cek_integrasi.facts import Context, VillageSummary
-    from cek_integrasi.dossier import KINDS
-    from cek_integrasi.subjects import subjects_of
+    from cek_integrasi.evaluation.evaluate import placeholders, render
+    from cek_integrasi.packs.facts import Context, VillageSummary
+    from cek_integrasi.dossiers.loading import KINDS
+    from cek_integrasi.packs.subjects import subjects_of
 
     ctx = Context(as_of=dt.date(2014, 3, 1), before="musrenbangdes_rkp")
     village = {"73.02.05.2004": VillageSummary("73.02.05.2004", "Bonto Bangun", "a.yaml", None)}

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from browser import CHROMIUM, needs_chromium
 from casekit import apply_edits, load_base
 from cek_integrasi.cli import main
-from cek_integrasi.web import create_app
+from cek_integrasi.webpage.app import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKBOOK = ROOT / "samples" / "workbooks" / "rilau_ale" / "05_batu_lappa_banyak_masalah.xlsx"

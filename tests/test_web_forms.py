@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from browser import CHROMIUM, needs_chromium
-from cek_integrasi.web import create_app
+from cek_integrasi.webpage.app import create_app
 from test_web import _token, server  # noqa: F401  (server: the fixture running `cek-integrasi serve` on a free port)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,7 +56,7 @@ def test_the_page_offers_the_workbook_templates(client):
 
 
 def test_each_pack_judging_uploads_offers_its_own_templates(tmp_path):
-    from cek_integrasi.rulepack import load_pack
+    from cek_integrasi.packs.rulepack import load_pack
 
     app = create_app([load_pack("pti"), load_pack("uu-desa")], upload_root=str(tmp_path))
     app.config["TESTING"] = True

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 
 from browser import CHROMIUM, needs_chromium
-from cek_integrasi.web import create_app
+from cek_integrasi.webpage.app import create_app
 from test_web import server  # noqa: F401  (the real server on 127.0.0.1)
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -99,7 +99,7 @@ def test_an_expired_or_unknown_link_gives_a_page_in_the_users_language(app):
 def test_uploads_are_checked_once_per_language_and_only_the_last_ones_are_kept():
     import datetime as dt
 
-    from cek_integrasi.web_jobs import Checks, Upload
+    from cek_integrasi.webpage.jobs import Checks, Upload
 
     done = []
     checks = Checks(lambda upload, lang: done.append((upload.before, lang)) or f"{upload.before}-{lang}", keep=2)

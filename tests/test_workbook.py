@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from cek_integrasi.cli import main
-from cek_integrasi.dossier import load_dossier
+from cek_integrasi.dossiers.loading import load_dossier
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "samples").rglob("*.yaml"))
@@ -24,7 +24,7 @@ def run(*args):
 @pytest.fixture(scope="module")
 def stages(packs):
     """Every pack's stages by code, with their labels: a workbook names its stages by label."""
-    from cek_integrasi.choosing import all_stages
+    from cek_integrasi.packs.choosing import all_stages
 
     return all_stages(list(packs.values()))
 
@@ -199,7 +199,7 @@ def test_money_is_shown_in_rupiah(tmp_path):
 
 
 def test_the_instructions_promise_only_date_forms_that_are_read():
-    from cek_integrasi.workbook import DATES, INSTRUCTIONS, date_from_text
+    from cek_integrasi.dossiers.workbook import DATES, INSTRUCTIONS, date_from_text
 
     forms = [f.strip() for f in DATES.rsplit(":", 1)[1].replace(" atau ", ", ").rstrip(".").split(",")]
     assert forms == ["12/02/2013", "12-02-2013", "12 Februari 2013", "12 Feb 2013", "2013-02-12"]

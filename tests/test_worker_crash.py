@@ -20,10 +20,10 @@ from click.testing import CliRunner
 
 from casekit import apply_edits, load_base
 from cek_integrasi.cli import main
-from cek_integrasi import workers
-from cek_integrasi.evaluate import Checker
-from cek_integrasi.rulepack import load_pack
-from cek_integrasi.waivers import WaiverSet
+from cek_integrasi.evaluation import workers
+from cek_integrasi.evaluation.evaluate import Checker
+from cek_integrasi.packs.rulepack import load_pack
+from cek_integrasi.evaluation.waivers import WaiverSet
 
 AS_OF = ["--as-of", "2014-03-01"]
 
@@ -150,9 +150,9 @@ def test_workers_run_under_the_configured_memory_limit(monkeypatch, setting, exp
 ORPHANS = """
 import os, sys, time
 from pathlib import Path
-from cek_integrasi.rulepack import load_pack
-from cek_integrasi.waivers import WaiverSet
-from cek_integrasi.workers import WorkerPool
+from cek_integrasi.packs.rulepack import load_pack
+from cek_integrasi.evaluation.waivers import WaiverSet
+from cek_integrasi.evaluation.workers import WorkerPool
 
 def sleepy(paths, ctx, villages):
     time.sleep(120)

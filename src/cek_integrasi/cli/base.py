@@ -20,12 +20,12 @@ from click.core import ParameterSource
 from .. import i18n
 from ..errors import InputError
 from ..escaping import terminal
-from ..facts import Context
+from ..packs.facts import Context
 from ..outputs import OutputError, guard, write_atomic
-from ..render import render_problem
-from ..rulepack import DEFAULT_PACK, RulePack, RulePackError, load_pack, load_packs
-from ..run import Run, dossier_files
-from ..waivers import WaiverSet, load_waivers
+from ..reports.check_output import render_problem
+from ..packs.rulepack import DEFAULT_PACK, RulePack, RulePackError, load_pack, load_packs
+from ..evaluation.run import Run, dossier_files
+from ..evaluation.waivers import WaiverSet, load_waivers
 from . import language
 
 SEVERITY_ORDER = ("info", "warning", "error")

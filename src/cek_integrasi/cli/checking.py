@@ -11,15 +11,15 @@ from tabulate import tabulate
 
 from .. import i18n
 from ..errors import InputError
-from ..csv_output import findings_csv
+from ..reports.csv_output import findings_csv
 from ..escaping import terminal
 from ..outputs import write_atomic
-from ..render import FORMATS, Parts, render, render_input_problem, render_problem
-from ..report import Report
-from ..signing import Signatory, Signing
+from ..reports.check_output import FORMATS, Parts, render, render_input_problem, render_problem
+from ..evaluation.results import Report
+from ..reports.signing import Signatory, Signing
 from ..terminal import column_widths
-from ..waivers import WaiverSet
-from ..workers import WorkerPool, validate_batch
+from ..evaluation.waivers import WaiverSet
+from ..evaluation.workers import WorkerPool, validate_batch
 from .base import (
     EXIT_FINDINGS, EXIT_INPUT, SEVERITY_ORDER, _fail, _load_packs, _run, csv_separator_option, find_files, jobs_option,
     lang_option, main, output_format, output_option, pack_option, quiet_option, run_options,
@@ -86,11 +86,11 @@ def _write(output: Path, data, lang: str) -> None:
 
 def _report_bytes(fmt: str, report: Report, separator: str = ";", signing: Signing = Signing()) -> bytes:
     if fmt == "html":
-        from ..html_report import render_html
+        from ..reports.html_report import render_html
 
         return render_html(report, signing).encode("utf-8")
     if fmt == "xlsx":
-        from ..xlsx_report import report_workbook
+        from ..reports.xlsx_report import report_workbook
 
         return report_workbook(report, signing)
     if fmt == "csv":
@@ -179,7 +179,7 @@ def validate(paths, lang, jobs, pack_id, quiet) -> None:
 @lang_option
 def diff(old, new, fmt, lang) -> None:
     """Findings new, fixed and unchanged between two JSON reports (by village, rule and document)."""
-    from ..diffing import diff_reports
+    from ..reports.diffing import diff_reports
 
     try:
         result = diff_reports(old, new)

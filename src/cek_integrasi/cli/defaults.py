@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from .. import i18n
-from ..config import Config, ConfigError, find
+from .config import Config, ConfigError, find
 from ..escaping import terminal
 
 

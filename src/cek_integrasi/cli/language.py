@@ -27,7 +27,7 @@ from importlib import resources
 import click
 
 from .. import i18n
-from ..config import ConfigError, find
+from .config import ConfigError, find
 from .defaults import ConfiguredGroup
 
 _CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "utils")

@@ -23,7 +23,7 @@ def serve(host, port, max_upload_mb, allow_hosts, pack_id) -> None:
     only forms posted from the page itself are accepted: another web site cannot use it."""
     from waitress import serve as serve_wsgi
 
-    from ..web import create_app
+    from ..webpage.app import create_app
 
     click.echo(i18n.text("ui.serving", i18n.DEFAULT, url=f"http://{host}:{port}/"), err=True)
     app = create_app(_load_packs(pack_id), max_upload_mb, allow_hosts=(host, *allow_hosts), forced=pack_id is not None)

@@ -7,7 +7,7 @@ import json
 import click
 
 from .. import i18n
-from ..config import find, places
+from .config import find, places
 from ..escaping import terminal
 from .base import lang_option, main
 

@@ -10,11 +10,11 @@ import click
 import yaml
 
 from .. import i18n
-from ..dossier import load_dossier
+from ..dossiers.loading import load_dossier
 from ..errors import InputError
 from ..escaping import terminal
-from ..render import render_problem
-from ..choosing import all_stages, choose_pack
+from ..reports.check_output import render_problem
+from ..packs.choosing import all_stages, choose_pack
 from .base import (
     EXIT_INPUT, _as_of, _fail, _load, _load_packs, _write_or_print, catalogue_pack_option, csv_separator_option, lang_option,
     main, output_format, output_option, pack_option, quiet_option,
@@ -38,8 +38,8 @@ def screen(ctx, roster, fmt, output, csv_separator, template, lang, as_of, pack_
 
     Exit 0 when every row was screened; 2 when some rows had problems (listed with row and column).
     """
-    from .. import screen_render, screening
-    from ..evaluate import Checker
+    from ..screening import render as screen_render, roster as screening
+    from ..evaluation.evaluate import Checker
 
     if template:
         if output and output.suffix.lower() == ".xlsx":
@@ -81,7 +81,7 @@ def screen(ctx, roster, fmt, output, csv_separator, template, lang, as_of, pack_
 @catalogue_pack_option
 def template(kind, output, lang, pack_id) -> None:
     """Write an empty dossier workbook to fill in Excel or LibreOffice (check it like a YAML dossier)."""
-    from .. import workbook
+    from ..dossiers import workbook
 
     if output.exists():
         _fail(i18n.text("ui.output_exists", lang, path=output))
@@ -99,7 +99,7 @@ def template(kind, output, lang, pack_id) -> None:
 @pack_option
 def convert(source, output, lang, pack_id) -> None:
     """Turn a dossier workbook into YAML, or a YAML/JSON dossier into a workbook (nothing is lost)."""
-    from .. import workbook
+    from ..dossiers import workbook
 
     if output.resolve() == source.resolve():
         _fail(i18n.text("ui.output_is_input", lang, path=output))
@@ -136,7 +136,7 @@ def convert(source, output, lang, pack_id) -> None:
 @lang_option
 def generate(count, output, seed, year, lang) -> None:
     """Write N realistic synthetic village dossiers (a folder per kecamatan with its kecamatan dossier)."""
-    from .. import generate as synthetic
+    from ..dossiers import generate as synthetic
 
     if output.exists() and any(output.iterdir()):
         _fail(i18n.text("ui.output_not_empty", lang, path=output))

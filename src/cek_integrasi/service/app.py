@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .. import __version__, i18n
-from ..rulepack import RulePack
+from ..packs.rulepack import RulePack
 from .access import guard
 from .accounts import Throttle
 from .checking import CheckPool

@@ -20,13 +20,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import workers
-from ..evaluate import Checker
-from ..facts import Context, VillageSummary
-from ..report import InputProblem
-from ..rulepack import RulePack
-from ..waivers import WaiverSet
-from ..workers import Outcome
+from ..evaluation import workers
+from ..evaluation.evaluate import Checker
+from ..packs.facts import Context, VillageSummary
+from ..evaluation.results import InputProblem
+from ..packs.rulepack import RulePack
+from ..evaluation.waivers import WaiverSet
+from ..evaluation.workers import Outcome
 
 log = logging.getLogger("cek_integrasi.service")
 _checkers: dict[str, dict[str, Checker]] = {}  # language -> pack id -> checker

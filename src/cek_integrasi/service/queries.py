@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from ..report import DossierResult
+from ..evaluation.results import DossierResult
 from .store import Kecamatan, StoredFinding, Subject, Submission
 
 VERDICTS = ("WAJIB", "BELUM_MEMENUHI", "BUKAN_PARTISIPAN")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import Counter
 
 from .. import __version__
-from ..facts import Context
-from ..html_report import render_html
-from ..report import SEVERITIES, DossierResult, Report, Summary, WaiverStatus
-from ..rulepack import RulePack
-from ..run import combined
-from ..waivers import WaiverSet
-from ..xlsx_report import report_workbook
+from ..packs.facts import Context
+from ..reports.html_report import render_html
+from ..evaluation.results import SEVERITIES, DossierResult, Report, Summary, WaiverStatus
+from ..packs.rulepack import RulePack
+from ..evaluation.run import combined
+from ..evaluation.waivers import WaiverSet
+from ..reports.xlsx_report import report_workbook
 
 MIME = {"html": "text/html; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 

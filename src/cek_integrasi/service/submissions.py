@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import i18n
-from ..facts import Context, VillageSummary
-from ..render import render_input_problem
-from ..report import DossierResult
+from ..packs.facts import Context, VillageSummary
+from ..reports.check_output import render_input_problem
+from ..evaluation.results import DossierResult
 from . import waiver_files
 from .access import Principal
 from .checking import CheckPool

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from ..render import render_problem
-from ..rulepack import RulePack
-from ..waivers import WaiverSet, load_waivers
+from ..reports.check_output import render_problem
+from ..packs.rulepack import RulePack
+from ..evaluation.waivers import WaiverSet, load_waivers
 from .store import AuditEntry, Blob, Store, WaiverFile
 
 

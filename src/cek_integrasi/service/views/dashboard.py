@@ -6,8 +6,8 @@ from flask import Blueprint, Response, abort, g, request
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from ...diffing import compare
-from ...report import DossierResult
+from ...reports.diffing import compare
+from ...evaluation.results import DossierResult
 from .. import queries, waiver_files
 from ..access import ANY, allow, require_scope
 from ..reports import MIME, rendered, report_of

@@ -1,0 +1,1 @@
+"""Reading and validating dossiers: the model, YAML/JSON and workbook readers, synthetic dossiers."""

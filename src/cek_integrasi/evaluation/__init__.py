@@ -1,0 +1,1 @@
+"""Evaluation: the durable-rules engine, states and findings, waivers, worker processes, a checking run."""

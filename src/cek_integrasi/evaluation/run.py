@@ -1,0 +1,205 @@
+"""One checking run: find the dossier files, check them in worker processes, report as results come.
+
+Village dossiers are checked first, in file order; kecamatan dossiers then, with the villages of
+the run, so that the checks needing the villages (MRK-04) see them all. A file that cannot be read
+or validated is recorded as an input problem and the run goes on. Results are yielded while later
+batches are still being checked, and only counts are kept, so a national run fits in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .. import __version__, i18n
+from ..packs.facts import Context, VillageSummary
+from ..dossiers.reading import JSON_SUFFIXES, YAML_SUFFIXES
+from .results import SEVERITIES, DossierResult, InputProblem, Summary, WaiverStatus
+from ..packs.rulepack import RulePack
+from .waivers import WaiverSet
+from .workers import WorkerPool, file_sha256
+
+
+WORKBOOK_SUFFIX = ".xlsx"
+DOSSIER_SUFFIXES = YAML_SUFFIXES + JSON_SUFFIXES + (WORKBOOK_SUFFIX,)
+
+
+def dossier_files(paths: Iterable[Path], skipped: list[Path] | None = None) -> list[Path]:
+    """The files named, and every dossier file under the folders named, in a stable order.
+
+    Below a folder that is every .yaml/.yml/.json file and every dossier workbook (.xlsx); other
+    workbooks (rosters, reports) are left out and added to `skipped` so the user can be told.
+    """
+    out: list[Path] = []
+    for path in paths:
+        out += _files_under(path, skipped if skipped is not None else []) if path.is_dir() else [path]
+    return list(dict.fromkeys(out))
+
+
+def _files_under(folder: Path, skipped: list[Path]) -> list[Path]:
+    """Dossier files below a folder, sorted folder by folder (os.walk: ten times faster than rglob).
+
+    A sub-folder that cannot be opened is listed too, so that reading it reports it (never a
+    silent skip); entries that are not regular files (a pipe, a link to a device) are listed by
+    name and refused when read, without blocking.
+    """
+    found: list[str] = []
+
+    def unreadable(error: OSError) -> None:
+        found.append(error.filename if error.filename is not None else str(folder))
+
+    for root, _, names in os.walk(folder, onerror=unreadable):
+        found += [os.path.join(root, name) for name in names if name.lower().endswith(DOSSIER_SUFFIXES)]
+    out = []
+    for name in sorted(found, key=lambda name: name.split(os.sep)):
+        path = Path(name)
+        if path.name.startswith("~$"):  # the lock file Excel keeps beside an open workbook
+            continue
+        if name.lower().endswith(WORKBOOK_SUFFIX) and not is_dossier_workbook(path):
+            skipped.append(path)
+            continue
+        out.append(path)
+    return out
+
+
+def is_dossier_workbook(path: Path) -> bool:
+    """Whether an .xlsx file is a dossier workbook (it has the template's sheet Petunjuk).
+
+    Only the workbook's list of sheets is read (a few hundred bytes), not its cells; a file that
+    is not a readable workbook (or not a regular file) counts as a dossier so that checking it
+    names the problem.
+    """
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return True
+        with zipfile.ZipFile(path) as book:
+            listing = book.read("xl/workbook.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return True
+    return b'name="Petunjuk"' in listing  # workbook.GUIDE, without importing openpyxl
+
+
+def combined(packs: list[RulePack]) -> dict[str, str]:
+    """The `rule_pack` of a report: the one pack, or the packs of the run together (ids and versions
+    joined, the sha256 of their 'id sha256' lines), so that one hash still pins every rule used."""
+    if len(packs) == 1:
+        return {"id": packs[0].id, "version": packs[0].version, "sha256": packs[0].digest}
+    lines = "".join(f"{p.id} {p.digest}\n" for p in packs)
+    return {
+        "id": ", ".join(p.id for p in packs),
+        "version": ", ".join(p.version for p in packs),
+        "sha256": hashlib.sha256(lines.encode()).hexdigest(),
+    }
+
+
+class Run:
+    """A checking run. Iterate `results()` once; `header()` before, `footer()` after."""
+
+    def __init__(
+        self, packs: list[RulePack] | RulePack, lang: str, waivers: WaiverSet, files: list[Path], ctx: Context, jobs: int,
+        forced: bool = False,
+    ):
+        packs = packs if isinstance(packs, list) else [packs]
+        self.packs, self.lang, self.waivers, self.files, self.ctx = packs, lang, waivers, files, ctx
+        self.pool = WorkerPool(packs, lang, waivers, jobs, forced=forced)
+        self.problems: list[InputProblem] = []
+        self.unreadable = 0
+        self.dossiers = 0
+        self.severities: Counter[str] = Counter()
+        self.waived: Counter[tuple[str, int]] = Counter()
+        self.codes: dict[str, str] = {}  # region code -> the first file of the run that holds it
+        self.on_file_done: Callable[[int], None] = lambda _count: None  # progress: called once per file
+
+    def header(self) -> dict[str, Any]:
+        return {
+            "tool": "cek-integrasi",
+            "version": __version__,
+            "rule_pack": combined(self.packs),
+            "rule_packs": [
+                {"id": p.id, "version": p.version, "sha256": p.digest, "years": p.years} for p in self.packs
+            ],
+            "as_of": self.ctx.as_of.isoformat(),
+            "before": self.ctx.before,
+            "complete": self.ctx.complete,
+            "lang": self.lang,
+        }
+
+    def results(self) -> Iterator[DossierResult]:
+        """Every dossier's result, as models."""
+        return (outcome.result for outcome in self.outcomes())
+
+    def results_json(self) -> Iterator[str]:
+        """Every dossier's result, as the JSON text the worker wrote (no parsing in this process)."""
+        return (outcome.result_json for outcome in self.outcomes())
+
+    def outcomes(self) -> Iterator:
+        """The outcomes that carry a result, counted as they pass."""
+        by_kecamatan: dict[str, dict[str, VillageSummary]] = {}
+        deferred: dict[int, str] = {}
+        for index, outcome in self.pool.stream(list(enumerate(self.files)), lambda _batch: (self.ctx, None)):
+            if outcome.deferred:
+                deferred[index] = outcome.kecamatan
+                self._once(outcome.kecamatan, self.files[index])
+            if outcome.village and self._once(outcome.village.kode, self.files[index]):
+                by_kecamatan.setdefault(outcome.village.kode.rsplit(".", 1)[0], {})[outcome.village.kode] = outcome.village
+            yield from self._take(outcome)
+
+        def villages_of(batch: list[int]) -> tuple:
+            wanted = {deferred[i] for i in batch}
+            return self.ctx, {k: v for code in wanted for k, v in by_kecamatan.get(code, {}).items()}
+
+        for _, outcome in self.pool.stream([(i, self.files[i]) for i in deferred], villages_of):
+            yield from self._take(outcome)
+
+    def _once(self, code: str, path: Path) -> bool:
+        """True for the first file of a region code; a later one is reported as an input problem
+        (its dossier is still checked, but the kecamatan check sees the first file's village)."""
+        first = self.codes.setdefault(code, str(path))
+        if first == str(path):
+            return True
+        message = i18n.text("input.kode_ganda_di_run", self.lang, kode=code, file=first)
+        self.problems.append(InputProblem(file=str(path), sha256=file_sha256(path), line=None, place=i18n.readable("kode", self.lang), message=message))
+        return False
+
+    def _take(self, outcome) -> Iterator:
+        if not outcome.deferred:
+            self.on_file_done(1)
+        if outcome.problems:
+            self.problems += outcome.problems
+            self.unreadable += 1
+        if outcome.result_json:
+            self.dossiers += 1
+            self.severities.update(outcome.counts)
+            self.waived.update(outcome.waived)
+            yield outcome
+
+    def footer(self) -> dict[str, Any]:
+        return {
+            "input_errors": self.problems,
+            "waivers": self.waiver_statuses(),
+            "waiver_files": self.waivers.files,
+            "summary": Summary(
+                dossiers=self.dossiers,
+                findings={s: self.severities[s] for s in SEVERITIES},
+                waived=sum(self.waived.values()),
+                unreadable=self.unreadable,
+            ),
+        }
+
+    def waiver_statuses(self) -> list[WaiverStatus]:
+        """Every waiver with what became of it: applied, unused, expired or not yet valid."""
+        out = []
+        for loaded in self.waivers.waivers:
+            used = self.waived[(loaded.file, loaded.index)]
+            status = loaded.status_on(self.ctx.as_of)
+            if status == "live":
+                status = "applied" if used else "unused"
+            out.append(WaiverStatus(file=loaded.file, index=loaded.index, status=status, findings=used, **loaded.waiver.model_dump()))
+        return out
+

@@ -1,0 +1,298 @@
+"""Facts of a village dossier: the village itself, its RKP activities, its Tim Penyusun, its
+establishing documents, and the summary a kecamatan check needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from . import village_law_facts
+from .facts import VERDICT_FACT, Context, DocumentRef, Named, Subject, VillageSummary, person, same_text
+from ..i18n import Rupiah
+from ..dossiers.model import SALURAN, DesaDossier, KeputusanKepalaDesa, PeraturanDesa
+from .stages import Recorded, stage_date
+
+ALAT_KAJI = ("peta_sosial_desa", "kalender_musim", "bagan_kelembagaan")
+RPJM_DONE_WHEN = ("rpjm_penetapan", "rkp_tim_penyusun", "rkp_rancangan", "musrenbangdes_rkp", "rkp_penetapan")
+TEAM_DRAFT = {"rpjm_desa": "rpjm_rancangan", "rkp_desa": "rkp_rancangan"}
+
+Instrument = PeraturanDesa | KeputusanKepalaDesa
+
+
+def situation(dossier: DesaDossier, stages: Recorded, verdict: str | None) -> dict[str, Any]:
+    """Which sequences of the stage order count for this village (see rules/<pack>/stages.yaml).
+
+    path: `peninjauan` when a review of the RPJM-Desa is recorded; `lama` when the RPJM-Desa was
+    established before integration started (its review is an integration duty); `baru` otherwise.
+    """
+    if "rpjm_peninjauan" in stages:
+        path = "peninjauan"
+    elif _rpjm_predates_integration(dossier, stages):
+        path = "lama"
+    else:
+        path = "baru"
+    first_year = dossier.tahun_mulai_integrasi == dossier.tahun_rencana - 1 or any(
+        code in stages for code in ("mad_sosialisasi", "musdes_sosialisasi")
+    )
+    return {
+        "path": path, "tahun_pertama": first_year, VERDICT_FACT: verdict or "",
+        "rpjm_disusun": village_law_facts.drafts_rpjm(stages),
+    }
+
+
+def _documents(dossier: DesaDossier) -> dict[str, Instrument]:
+    return {d.id: d for d in [*dossier.peraturan_desa, *dossier.keputusan_kepala_desa]}
+
+
+def _ref(document: Instrument | None) -> DocumentRef | None:
+    if document is None:
+        return None
+    kind = "perdes" if isinstance(document, PeraturanDesa) else "sk_kepala_desa"
+    return DocumentRef(kind, document.nomor, document.tanggal)
+
+
+def rpjm_established(dossier: DesaDossier, stages: Recorded) -> dt.date | None:
+    """Date the RPJM-Desa was established: its document's date, else the rpjm_penetapan stage."""
+    rpjm = dossier.rpjm_desa
+    document = _documents(dossier).get(rpjm.ditetapkan_dengan) if rpjm and rpjm.ditetapkan_dengan else None
+    return (document.tanggal if document else None) or stage_date(stages, "rpjm_penetapan")
+
+
+def _rpjm_predates_integration(dossier: DesaDossier, stages: Recorded) -> bool:
+    start = dossier.tahun_mulai_integrasi
+    established = rpjm_established(dossier, stages) if dossier.rpjm_desa else None
+    return bool(start and established and established < dt.date(start, 1, 1))
+
+
+def kepala_desa(dossier: DesaDossier) -> list[str]:
+    """Names of the Kepala Desa on record."""
+    return [a.nama for a in _holders(dossier, lambda j: j == "kepala desa")]
+
+
+def officials(dossier: DesaDossier) -> dict[str, str]:
+    """Person -> post of everyone on the apparatus record but the Kepala Desa (Sekdes, Kaur, ...)."""
+    return {person(a.nama): a.jabatan for a in _holders(dossier, lambda j: j != "kepala desa")}
+
+
+def rkp_established(dossier: DesaDossier, stages: Recorded) -> dt.date | None:
+    """Date the RKP-Desa was established: its document's date, else the rkp_penetapan stage."""
+    rkp = dossier.rkp_desa
+    document = _documents(dossier).get(rkp.ditetapkan_dengan) if rkp and rkp.ditetapkan_dengan else None
+    return (document.tanggal if document else None) or stage_date(stages, "rkp_penetapan")
+
+
+def summary(dossier: DesaDossier, stages: Recorded, file: str) -> VillageSummary:
+    """What the kecamatan check of the same run needs of this village (MRK-04, MRK-09)."""
+    held = stage_date(stages, "musrenbangdes_rkp")
+    with_ba = any(ba.forum == "musrenbangdes_rkp" for ba in dossier.berita_acara)
+    return VillageSummary(dossier.kode, dossier.nama, file, rkp_established(dossier, stages), held if with_ba else None)
+
+
+def _holders(dossier: DesaDossier, predicate) -> list:
+    return [a for a in dossier.aparatur if predicate(a.jabatan.casefold()) and a.status != "kosong"]
+
+
+def _apb_of_plan_year(dossier: DesaDossier):
+    return next((a for a in dossier.apb_desa if a.tahun == dossier.tahun_rencana), None)
+
+
+def document_dates(dossier: DesaDossier) -> dict[str, tuple[DocumentRef, dt.date | None]]:
+    """Stage code -> the document of the dossier that records that step, and its date (STG-07)."""
+    documents = _documents(dossier)
+    out: dict[str, tuple[DocumentRef, dt.date | None]] = {}
+    for code, plan in (("rpjm_penetapan", dossier.rpjm_desa), ("rkp_penetapan", dossier.rkp_desa)):
+        document = documents.get(plan.ditetapkan_dengan) if plan and plan.ditetapkan_dengan else None
+        if document:
+            out[code] = (_ref(document), document.tanggal)
+    apb = _apb_of_plan_year(dossier)
+    if apb:
+        document = documents.get(apb.ditetapkan_dengan) if apb.ditetapkan_dengan else None
+        date = apb.tanggal_penetapan or (document.tanggal if document else None)
+        out["apbdes_penetapan"] = (_ref(document) or DocumentRef("apb_desa", None, date), date)
+    for tim in dossier.tim_penyusun:
+        document = documents.get(tim.dibentuk_dengan) if tim.dibentuk_dengan else None
+        code = tim.rencana.replace("_desa", "") + "_tim_penyusun"
+        if document and code not in out:
+            out[code] = (_ref(document), document.tanggal)
+    return out
+
+
+def instruments(dossier: DesaDossier, stages: Recorded) -> list[tuple[str, str, DocumentRef, dt.date | None, str, bool]]:
+    """The establishing documents dated against a step (EST-11): (kind, path, document, its date,
+    the stage it is checked against, whether it must not come before that stage)."""
+    documents = _documents(dossier)
+    out = []
+    for kind, plan, forum in (("rpjm_desa", dossier.rpjm_desa, "musrenbangdes_rpjm"), ("rkp_desa", dossier.rkp_desa, "musrenbangdes_rkp")):
+        document = documents.get(plan.ditetapkan_dengan) if plan and plan.ditetapkan_dengan else None
+        if document:
+            out.append((kind, f"{kind}.ditetapkan_dengan", _ref(document), document.tanggal, forum, True))
+    seen = set()
+    for i, tim in enumerate(dossier.tim_penyusun):
+        document = documents.get(tim.dibentuk_dengan) if tim.dibentuk_dengan else None
+        if document and tim.rencana not in seen:
+            seen.add(tim.rencana)
+            kind = f"tim_penyusun_{tim.rencana}"
+            out.append((kind, f"tim_penyusun[{i}].dibentuk_dengan", _ref(document), document.tanggal, TEAM_DRAFT[tim.rencana], False))
+    return out
+
+
+def village(dossier: DesaDossier, ctx: Context, stages: Recorded) -> Subject:
+    """The village as a whole: eligibility, plans, instruments, forums, yearly duties.
+
+    Its verdict fact is empty here: the first phase of evaluation decides it (evaluate.py).
+    """
+    sekdes = _holders(dossier, lambda j: j.startswith(("sekretaris desa", "sekdes")))
+    sekdes_people = {person(a.nama) for a in sekdes}
+    kaur: dict[str, list] = {}
+    for a in _holders(dossier, lambda j: j.startswith("kaur")):
+        if person(a.nama) not in sekdes_people:
+            kaur.setdefault(person(a.nama), []).append(a)
+    kaur_acting = sum(1 for posts in kaur.values() if all(a.status in ("plt", "pj") for a in posts))
+
+    rpjm, rkp = dossier.rpjm_desa, dossier.rkp_desa
+    documents = _documents(dossier)
+    rpjm_doc = documents.get(rpjm.ditetapkan_dengan) if rpjm and rpjm.ditetapkan_dengan else None
+    rkp_doc = documents.get(rkp.ditetapkan_dengan) if rkp and rkp.ditetapkan_dengan else None
+    rpjm_perdes = rpjm_doc if isinstance(rpjm_doc, PeraturanDesa) else None
+    rkp_sk = rkp_doc if isinstance(rkp_doc, KeputusanKepalaDesa) else None
+
+    musren = stages.get("musrenbangdes_rkp", (None, None))[1]
+    agenda = set(musren.agenda) if musren else set()
+    pkd = stages.get("pkd", (None, None))[1]
+    tools_missing = [t for t in ALAT_KAJI if not pkd or t not in pkd.alat_kaji]
+
+    rkp_date = rkp_established(dossier, stages)
+    apb = _apb_of_plan_year(dossier)
+    apb_doc = documents.get(apb.ditetapkan_dengan) if apb and apb.ditetapkan_dengan else None
+    apb_perdes = apb_doc if isinstance(apb_doc, PeraturanDesa) else None
+    apb_date = None
+    if apb:
+        apb_date = apb.tanggal_penetapan or (apb_doc.tanggal if apb_doc else None) or stage_date(stages, "apbdes_penetapan")
+    lkpj_year = musren.tanggal.year if musren else dossier.tahun_rencana - 1
+    lkpj_bpd = [r for r in dossier.lkpj if r.forum == "rapat_bpd"]
+    per_year = Counter(r.tahun for r in lkpj_bpd)
+
+    facts = {
+        "peserta_pnpm": bool(dossier.peserta_pnpm),
+        "kantor_ada": bool(dossier.kantor and dossier.kantor.ada),
+        "kantor_layak": bool(dossier.kantor and dossier.kantor.ada and dossier.kantor.layak),
+        "sekdes_terisi": bool(sekdes),
+        "sekdes_pelaksana_tugas": bool(sekdes) and all(a.status in ("plt", "pj") for a in sekdes),
+        "kaur_terisi_jumlah": len(kaur),
+        "kaur_pelaksana_tugas_jumlah": kaur_acting,
+        "bpd_terbentuk": dossier.bpd.terbentuk,
+        "rpjm_ada": rpjm is not None,
+        "rpjm_perdes_ada": rpjm_perdes is not None,
+        "rpjm_perdes_lengkap": bool(rpjm_perdes and rpjm_perdes.nomor and rpjm_perdes.tanggal),
+        "rpjm_perdes_rapat_bpd": bool(rpjm_perdes and rpjm_perdes.forum == "rapat_bpd"),
+        "rpjm_tahun_cakupan": rpjm.tahun_akhir - rpjm.tahun_awal + 1 if rpjm else 0,
+        "rpjm_penetapan_tercatat": "rpjm_penetapan" in stages,
+        "rkp_ada": rkp is not None,
+        "rkp_sk_ada": rkp_sk is not None,
+        "rkp_sk_lengkap": bool(rkp_sk and rkp_sk.nomor and rkp_sk.tanggal),
+        "rkp_penetapan_tercatat": "rkp_penetapan" in stages,
+        "rkp_dalam_periode_rpjm": bool(rpjm and rkp and rpjm.tahun_awal <= rkp.tahun <= rpjm.tahun_akhir),
+        "musrenbangdes_rkp_diadakan": musren is not None,
+        "agenda_evaluasi_rkp_lalu": "evaluasi_rkp_tahun_lalu" in agenda,
+        "agenda_rancangan_rkp": "pembahasan_rancangan_rkp" in agenda,
+        "agenda_tinjau_usulan": "tinjau_usulan_belum_terealisasi" in agenda,
+        "usulan_jumlah": len(dossier.usulan_musrenbangdes),
+        "usulan_tanpa_saluran_jumlah": len(_without_channel(dossier)),
+        "mkp_diadakan": "mkp" in stages,
+        "musdes_perencanaan_diadakan": "musdes_perencanaan" in stages,
+        "pkd_diadakan": pkd is not None,
+        "pkd_oleh_kpmd": bool(pkd and "kpmd" in pkd.fasilitator),
+        "pkd_oleh_lpmd": bool(pkd and "lpmd" in pkd.fasilitator),
+        "pkd_alat_kaji_kurang_jumlah": len(tools_missing),
+        "apbdes_ada": apb is not None,
+        "apbdes_jatuh_tempo": ctx.as_of >= dt.date(dossier.tahun_rencana, 1, 1),
+        "apbdes_dan_rkp_bertanggal": bool(apb_date and rkp_date),
+        "apbdes_tidak_sebelum_rkp": bool(apb_date and rkp_date and apb_date >= rkp_date),
+        "apbdes_perdes": apb_perdes is not None,
+        "apbdes_perdes_rapat_bpd": bool(apb_perdes and apb_perdes.forum == "rapat_bpd"),
+        "lkpj_rapat_bpd_jumlah": per_year[lkpj_year],
+        "lkpj_tercatat": bool(lkpj_bpd),
+        "lkpj_tahun_ganda_jumlah": sum(1 for count in per_year.values() if count > 1),
+        "lkpj_jatuh_tempo": ctx.as_of > dt.date(lkpj_year, 12, 31),
+        "audit_lengkap": ctx.complete,
+        "rpjm_sebelum_integrasi": _rpjm_predates_integration(dossier, stages),
+        "rpjm_peninjauan_tercatat": "rpjm_peninjauan" in stages,
+        "rpjm_siklus_lewat": any(code in stages for code in RPJM_DONE_WHEN),
+        VERDICT_FACT: "",
+    }
+    details = {
+        "kaur_daftar": [f"{posts[0].nama} ({', '.join(a.jabatan for a in posts)})" for posts in kaur.values()],
+        "kaur_pelaksana_tugas": [
+            posts[0].nama for posts in kaur.values() if all(a.status in ("plt", "pj") for a in posts)
+        ],
+        "sekdes_nama": [a.nama for a in sekdes],
+        "rpjm_periode": f"{rpjm.tahun_awal}-{rpjm.tahun_akhir}" if rpjm else None,
+        "rpjm_instrumen": _ref(rpjm_doc),
+        "rpjm_tanggal": rpjm_established(dossier, stages) if rpjm else None,
+        "rkp_tahun": rkp.tahun if rkp else None,
+        "rkp_instrumen": _ref(rkp_doc),
+        "alat_kaji_kurang": tools_missing,
+        "usulan_tanpa_saluran": [Named(u.kegiatan, (u.saluran,)) for u in _without_channel(dossier)],
+        "tahun_rencana": dossier.tahun_rencana,
+        "tahun_mulai_integrasi": dossier.tahun_mulai_integrasi,
+        "apbdes_tanggal": apb_date,
+        "apbdes_instrumen": _ref(apb_doc),
+        "rkp_tanggal": rkp_date,
+        "lkpj_tahun": lkpj_year,
+        "lkpj_tanggal": [r.tanggal for r in lkpj_bpd if r.tahun == lkpj_year],
+        "lkpj_ganda": [f"{year} ({count}x)" for year, count in sorted(per_year.items()) if count > 1],
+    }
+    law_facts, law_details = village_law_facts.facts(
+        dossier, ctx, stages, details["rpjm_tanggal"], rkp_date, rkp_doc, apb_date
+    )
+    facts.update(law_facts)
+    details.update(law_details)
+    return Subject("desa", "desa", "", facts, details)
+
+
+def _without_channel(dossier: DesaDossier) -> list:
+    """Proposals whose channel is missing or none of the five of PTI II.D.3.e (lower case, trimmed)."""
+    return [u for u in dossier.usulan_musrenbangdes if (u.saluran or "").strip().lower() not in SALURAN]
+
+
+def others(dossier: DesaDossier, stages: Recorded) -> list[Subject]:
+    """RKP-Desa activities and Tim Penyusun."""
+    out = []
+    if dossier.rkp_desa:
+        table = {same_text(name) for name in dossier.rpjm_desa.kegiatan} if dossier.rpjm_desa else set()
+        for i, act in enumerate(dossier.rkp_desa.kegiatan):
+            facts = {
+                "jumlah": act.jumlah or 0,
+                "sumber_dana": (act.sumber_dana or "").strip().lower(),
+                "bidang": (act.bidang or "").strip().lower(),
+                "rpjm_kegiatan_tercatat": bool(table),
+                "dalam_rpjm": same_text(act.nama) in table,
+            }
+            details = {"nama": act.nama, "jumlah": Rupiah(act.jumlah or 0)}  # the amount in messages: "Rp 120.000.000"
+            out.append(Subject("kegiatan", f"kegiatan:{i}", f"rkp_desa.kegiatan[{i}]", facts, details))
+    return out + _tim_penyusun(dossier, stages)
+
+
+def _tim_penyusun(dossier: DesaDossier, stages: Recorded) -> list[Subject]:
+    documents = _documents(dossier)
+    out = []
+    for plan in ("rpjm_desa", "rkp_desa"):
+        found = [(i, t) for i, t in enumerate(dossier.tim_penyusun) if t.rencana == plan]
+        stage_code = plan.replace("_desa", "") + "_tim_penyusun"
+        if found:
+            i, tim = found[0]
+            document = documents.get(tim.dibentuk_dengan) if tim.dibentuk_dengan else None
+            path = f"tim_penyusun[{i}]"
+        elif stage_code in stages:
+            document, path = None, f"tahapan[{stages[stage_code][0]}]"
+        else:
+            continue
+        sk = document if isinstance(document, KeputusanKepalaDesa) else None
+        facts = {
+            "rencana": plan,
+            "sk_kades_ada": sk is not None,
+            "sk_perihal_sesuai": bool(sk and sk.perihal == f"tim_penyusun_{plan}"),
+        }
+        out.append(Subject("tim_penyusun", f"tim:{plan}", path, facts, {"sk": _ref(document)}))
+    return out

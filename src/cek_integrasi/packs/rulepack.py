@@ -1,0 +1,280 @@
+"""Load a rule pack from rules/<pack>/, validate it, and refuse what the engine cannot do safely.
+
+A pack is `pack.yaml` (identity, version, the family files, the stage list) plus one file per
+rule family. Every file is validated against schemas/rules.schema.json; then each condition is
+checked against the fact catalogue (known fact, right value type) and the engine's known limits
+(ENGINEERING notes), and compiled to its normal form (conditions.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from .conditions import MAX_CONJUNCTIONS, NUMERIC, Conjunction, atoms, to_dnf
+from . import stages
+from .facts import CATALOGUE, RESERVED, VERDICT_FACT
+from .stages import StagePlan
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+RULES_DIR = PROJECT_ROOT / "rules"
+SCHEMAS_DIR = PROJECT_ROOT / "schemas"
+DEFAULT_PACK = "pti"
+PARTS = ("applies", "passes", "pending")
+
+
+def questions(written: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """What the engine is asked about a rule: where it `applies`, where it `fails` (applies and
+    `passes` does not hold) and where it is `pending`. Asking for the failures rather than the
+    passes keeps what the engine sends back in proportion to the findings, which are few, not to
+    the rules times the subjects."""
+    asked = {part: written[part] for part in ("applies", "pending") if part in written}
+    if "passes" in written:  # every rule but a verdict, which is judged from other rules' states
+        fails = [written["applies"]] if "applies" in written else []
+        asked["fails"] = {"all": fails + [{"not": written["passes"]}]}
+    return asked
+MAX_VALUES_PER_FACT = 200  # far below the ~512 distinct values that hang engine registration
+
+
+class RulePackError(Exception):
+    """A rule file is invalid or asks for something the engine cannot do safely."""
+
+
+@dataclass
+class Rule:
+    """One catalogue rule, as written in its file, with its conditions compiled."""
+
+    id: str
+    family: str
+    subject: str
+    severity: str
+    reference: str
+    title: dict[str, str]
+    message: dict[str, str]
+    remediation: dict[str, str]
+    description: str = ""
+    path: str = ""
+    asked: dict[str, list[Conjunction]] = field(default_factory=dict)  # normal forms of questions(written)
+    written: dict[str, Any] = field(default_factory=dict)
+    requires: list[str] = field(default_factory=list)
+    verdicts: dict[str, str] = field(default_factory=dict)
+    source_file: str = ""
+    phase: int = 2  # 1: a verdict rule and the rules it requires, judged first (docs/rules.md)
+
+    @property
+    def is_verdict(self) -> bool:
+        return bool(self.requires)
+
+
+@dataclass
+class RulePack:
+    """A loaded, checked rule pack."""
+
+    id: str
+    name: dict[str, str]
+    version: str
+    source: str
+    rules: list[Rule]
+    plan: StagePlan
+    digest: str
+    plan_years: tuple[int, int] = (1990, 2100)
+    kinds: tuple[str, ...] = ("desa", "kecamatan")
+    requires: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> fields it needs (pack.yaml dossier_requires)
+    template_omits: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> record rows its template leaves out
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def covers(self, plan_year: int) -> bool:
+        """Whether the pack judges dossiers of this plan year (pack.yaml `plan_years`)."""
+        return self.plan_years[0] <= plan_year <= self.plan_years[1]
+
+    @property
+    def years(self) -> str:
+        return f"{self.plan_years[0]}-{self.plan_years[1]}"
+
+
+def _schema_validator(ref: str | None = None) -> jsonschema.Draft202012Validator:
+    schema = json.loads((SCHEMAS_DIR / "rules.schema.json").read_text("utf-8"))
+    if ref:
+        schema = {"$ref": f"#/$defs/{ref}", "$defs": schema["$defs"]}
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.load(path.read_text("utf-8"), Loader=_Loader)
+    except FileNotFoundError:
+        raise RulePackError(f"{path}: file tidak ada") from None
+    except yaml.YAMLError as exc:
+        raise RulePackError(f"{path}: YAML rusak: {exc}") from None
+
+
+def _validate(path: Path, data: Any, validator: jsonschema.Draft202012Validator) -> None:
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        where = "/".join(str(p) for p in err.absolute_path) or "(root)"
+        raise RulePackError(f"{path}: {where}: {err.message}")
+
+
+def load_pack(pack_id: str = DEFAULT_PACK, rules_dir: Path = RULES_DIR) -> RulePack:
+    """Load and check rules/<pack_id>/; raise RulePackError with the file and place if anything is wrong."""
+    base = rules_dir / pack_id
+    if not (base / "pack.yaml").is_file():
+        known = pack_ids(rules_dir)
+        raise RulePackError(f"paket aturan '{pack_id}' tidak ada di {rules_dir}; tersedia: {', '.join(known) or '-'}")
+    digest = hashlib.sha256()
+    meta = _read_yaml(base / "pack.yaml")
+    _validate(base / "pack.yaml", meta, _schema_validator("pack"))
+    digest.update((base / "pack.yaml").read_bytes())
+    plan = _load_stages(base / meta["stages"])
+    digest.update((base / meta["stages"]).read_bytes())
+    family_validator = _schema_validator()
+    rules: list[Rule] = []
+    for name in meta["families"]:
+        path = base / name
+        data = _read_yaml(path)
+        _validate(path, data, family_validator)
+        digest.update(path.read_bytes())
+        rules += [_build_rule(path, data["family"], entry) for entry in data["rules"]]
+    _check_pack(base, rules)
+    years = (meta["plan_years"]["from"], meta["plan_years"]["to"])
+    if years[0] > years[1]:
+        raise RulePackError(f"{base / 'pack.yaml'}: plan_years: 'from' {years[0]} sesudah 'to' {years[1]}")
+    kinds = tuple(meta.get("kinds", ("desa", "kecamatan")))
+    requires = {kind: tuple(fields) for kind, fields in (meta.get("dossier_requires") or {}).items()}
+    omits = {kind: tuple(fields) for kind, fields in (meta.get("template_omits") or {}).items()}
+    return RulePack(
+        meta["id"], meta["name"], str(meta["version"]), meta["source"], rules, plan, digest.hexdigest(), years, kinds,
+        requires, omits,
+    )
+
+
+def pack_ids(rules_dir: Path = RULES_DIR) -> list[str]:
+    """Every pack in rules/ (a folder with a pack.yaml), in name order."""
+    return sorted(p.name for p in rules_dir.iterdir() if (p / "pack.yaml").is_file()) if rules_dir.is_dir() else []
+
+
+def load_packs(rules_dir: Path = RULES_DIR) -> list[RulePack]:
+    """Every pack in rules/, loaded and checked, earliest plan years first; their plan years may not overlap."""
+    packs = sorted((load_pack(pid, rules_dir) for pid in pack_ids(rules_dir)), key=lambda p: p.plan_years)
+    for earlier, later in zip(packs, packs[1:]):
+        if later.plan_years[0] <= earlier.plan_years[1]:
+            raise RulePackError(
+                f"{rules_dir}: paket {earlier.id} ({earlier.years}) dan {later.id} ({later.years}) menilai tahun yang sama"
+            )
+    return packs
+
+
+def _load_stages(path: Path) -> StagePlan:
+    data = _read_yaml(path)
+    _validate(path, data, _schema_validator("stages"))
+    try:
+        return stages.parse(data)
+    except ValueError as exc:
+        raise RulePackError(f"{path}: {exc}") from None
+
+
+def _build_rule(path: Path, family: str, entry: dict[str, Any]) -> Rule:
+    rid = entry["id"]
+    if not rid.startswith(family + "-"):
+        raise RulePackError(f"{path}: {rid}: aturan ini bukan milik keluarga {family}")
+    subject = entry["subject"]
+    if subject not in CATALOGUE:
+        raise RulePackError(f"{path}: {rid}: subject '{subject}' tidak dikenal; pilihan: {', '.join(CATALOGUE)}")
+    rule = Rule(
+        id=rid,
+        family=family,
+        subject=subject,
+        severity=entry["severity"],
+        reference=entry["reference"],
+        title=entry["title"],
+        message=entry["message"],
+        remediation=entry["remediation"],
+        description=entry.get("description", "").strip(),
+        path=entry.get("path", ""),
+        requires=entry.get("requires", []),
+        verdicts=entry.get("verdicts", {}),
+        source_file=path.name,
+    )
+    for part in PARTS:
+        if part in entry:
+            _check_condition(path, rid, part, subject, entry[part])
+            rule.written[part] = entry[part]
+    for question, condition in questions(rule.written).items():
+        rule.asked[question] = to_dnf(condition)
+        if len(rule.asked[question]) > MAX_CONJUNCTIONS:
+            raise RulePackError(
+                f"{path}: {rid}: kondisi '{question}' terlalu bercabang ({len(rule.asked[question])} > {MAX_CONJUNCTIONS})"
+            )
+    return rule
+
+
+def _check_condition(path: Path, rid: str, part: str, subject: str, condition: dict[str, Any]) -> None:
+    known = CATALOGUE[subject]
+    for fact, op, value in atoms(condition):
+        where = f"{path}: {rid}.{part}: fact '{fact}'"
+        if fact in RESERVED:
+            raise RulePackError(f"{where}: nama ini dipakai mesin aturan dan tidak boleh diuji")
+        if fact not in known:
+            raise RulePackError(f"{where} tidak dikenal untuk subject '{subject}'; lihat docs/facts.md")
+        expected = known[fact].type
+        values = value if isinstance(value, list) else [value]
+        if op in NUMERIC and expected is not int:
+            raise RulePackError(f"{where}: '{op}' hanya untuk fakta bilangan, fakta ini {expected.__name__}")
+        for v in values:
+            if type(v) is not expected:
+                raise RulePackError(
+                    f"{where}: nilai {v!r} bertipe {type(v).__name__}, fakta ini bertipe {expected.__name__}"
+                )
+
+
+HEADS = ("desa", "kecamatan")  # subjects that are a dossier itself, the only ones judged in the first phase
+
+
+def _first_phase(base: Path, verdict: Rule, required: list[Rule]) -> None:
+    """A verdict and the rules it requires are judged first, on the dossier's own subject, and may
+    not test the verdict fact they decide."""
+    if verdict.subject not in HEADS:
+        raise RulePackError(f"{base}: {verdict.id}: verdict harus tentang dossier itu sendiri ({', '.join(HEADS)})")
+    for rule in [verdict, *required]:
+        if rule.subject != verdict.subject:
+            raise RulePackError(f"{base}: {verdict.id}: {rule.id} harus ber-subject '{verdict.subject}' seperti verdict-nya")
+        if any(fact == VERDICT_FACT for part in rule.written.values() for fact, _, _ in atoms(part)):
+            raise RulePackError(f"{base}: {rule.id}: fakta {VERDICT_FACT} baru diketahui sesudah verdict {verdict.id}")
+        rule.phase = 1
+
+
+def _check_pack(base: Path, rules: list[Rule]) -> None:
+    ids = [r.id for r in rules]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise RulePackError(f"{base}: ID aturan ganda: {', '.join(duplicates)}")
+    for rule in rules:
+        unknown = [r for r in rule.requires if r not in ids or rule.id == r]
+        if unknown:
+            raise RulePackError(f"{base}: {rule.id}: requires menyebut aturan yang tidak ada: {', '.join(unknown)}")
+        if any(rules[ids.index(r)].is_verdict for r in rule.requires):
+            raise RulePackError(f"{base}: {rule.id}: verdict tidak boleh bergantung pada verdict lain")
+        if rule.is_verdict:
+            _first_phase(base, rule, [rules[ids.index(r)] for r in rule.requires])
+    values: dict[tuple[str, str], set] = {}
+    for rule in rules:
+        for dnf in rule.asked.values():
+            for conj in dnf:
+                for comparison in conj:
+                    values.setdefault((rule.subject, comparison.fact), set()).add(comparison.value)
+    for (subject, fact), seen in values.items():
+        if len(seen) > MAX_VALUES_PER_FACT:
+            raise RulePackError(f"{base}: fakta {subject}.{fact} diuji dengan {len(seen)} nilai berbeda (maks. {MAX_VALUES_PER_FACT})")

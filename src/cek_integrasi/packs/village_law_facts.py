@@ -1,0 +1,111 @@
+"""Facts of a village dossier that the UU 6/2014 pack (rules/uu-desa) reads: deadlines of the
+planning year, the Kepala Desa's yearly reports, the participants of the forums, the village
+apparatus's Kasi posts. Every dossier carries them (the facts of a subject kind are one
+vocabulary); the PTI pack simply does not test them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from .facts import Context, person
+from ..dossiers.model import DesaDossier, PeraturanDesa
+from .stages import Recorded
+
+RPJM_DRAFTING = ("musdes_rpjm", "rpjm_rancangan", "musrenbangdes_rpjm")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later; the month's last day when it has no such day (30 Nov + 3 = 28/29 Feb)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _participants(stages: Recorded, code: str) -> set[str]:
+    record = stages.get(code, (None, None))[1]
+    return set(record.peserta) if record else set()
+
+
+def _kasi(dossier: DesaDossier) -> dict[str, list]:
+    """Person -> the Kasi posts they hold (vacant posts and the Sekdes left out)."""
+    def held(prefixes: tuple[str, ...]) -> list:
+        return [a for a in dossier.aparatur if a.status != "kosong" and a.jabatan.casefold().startswith(prefixes)]
+
+    sekdes = {person(a.nama) for a in held(("sekretaris desa", "sekdes"))}
+    out: dict[str, list] = {}
+    for a in held(("kasi", "kepala seksi")):
+        if person(a.nama) not in sekdes:
+            out.setdefault(person(a.nama), []).append(a)
+    return out
+
+
+def _report(dossier: DesaDossier, kind: str, year: int, to: str, due: dt.date) -> tuple[bool, bool, list[dt.date]]:
+    """(recorded at all, delivered to the right addressee by the due date, dates) of one yearly report."""
+    found = [r for r in dossier.laporan_kepala_desa if r.jenis == kind and r.tahun == year]
+    on_time = any(r.kepada == to and r.tanggal <= due for r in found)
+    return bool(found), on_time, [r.tanggal for r in found]
+
+
+def facts(
+    dossier: DesaDossier, ctx: Context, stages: Recorded, rpjm_date: dt.date | None, rkp_date: dt.date | None,
+    rkp_document: Any, apb_date: dt.date | None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(facts, display details) of the village for the UU 6/2014 pack."""
+    year = dossier.tahun_rencana
+    rkp_year = dossier.rkp_desa.tahun if dossier.rkp_desa else year
+    rkp_due = dt.date(rkp_year - 1, 9, 30)  # PP 43/2014 Pasal 118(6): "paling lambat akhir bulan September tahun berjalan"
+    musdes_due = dt.date(year - 1, 6, 30)  # PP 43/2014 Pasal 114(2) as amended by PP 47/2015: "paling lambat pada bulan Juni"
+    musdes = stages.get("musdes_rkp", (None, None))[1]
+    inaugurated = dossier.kepala_desa_pelantikan
+    rpjm_deadline = add_months(inaugurated, 3) if inaugurated else None
+    report_year = year - 2
+    report_due = dt.date(report_year + 1, 3, 31)  # PP 43/2014 Pasal 49(1), 51(1): "paling lambat 3 (tiga) bulan"
+    lppd = _report(dossier, "lppd", report_year, "bupati_walikota_melalui_camat", report_due)
+    lkppd = _report(dossier, "lkppd", report_year, "bpd", report_due)
+    kasi = _kasi(dossier)
+    perdes = rkp_document if isinstance(rkp_document, PeraturanDesa) else None
+    out = {
+        "kasi_terisi_jumlah": len(kasi),
+        "rkp_perdes_lengkap": bool(perdes and perdes.nomor and perdes.tanggal),
+        "rkp_bertanggal": rkp_date is not None,
+        "rkp_tepat_waktu": bool(rkp_date and rkp_date <= rkp_due),
+        "rkp_tenggat_lewat": ctx.as_of > rkp_due,
+        "rkp_memuat_evaluasi": bool(dossier.rkp_desa and dossier.rkp_desa.memuat_evaluasi_tahun_lalu),
+        "musdes_rkp_diadakan": musdes is not None,
+        "musdes_rkp_tepat_waktu": bool(musdes and musdes.tanggal <= musdes_due),
+        "musdes_tenggat_lewat": ctx.as_of > musdes_due,
+        "musdes_rkp_peserta_lengkap": {"pemerintah_desa", "bpd", "unsur_masyarakat"} <= _participants(stages, "musdes_rkp"),
+        "musrenbangdes_rkp_peserta_lengkap": {"bpd", "unsur_masyarakat"} <= _participants(stages, "musrenbangdes_rkp"),
+        "pelantikan_tercatat": inaugurated is not None,
+        "rpjm_tiga_bulan_pelantikan": bool(inaugurated and rpjm_date and inaugurated <= rpjm_date <= rpjm_deadline),
+        "pelantikan_tiga_bulan_lewat": bool(rpjm_deadline and ctx.as_of > rpjm_deadline),
+        "apbdes_tepat_waktu": bool(apb_date and apb_date <= dt.date(year - 1, 12, 31)),
+        "lppd_tercatat": lppd[0],
+        "lppd_tepat_waktu": lppd[1],
+        "lkppd_tercatat": lkppd[0],
+        "lkppd_tepat_waktu": lkppd[1],
+        "laporan_jatuh_tempo": ctx.as_of > report_due,
+    }
+    details = {
+        "kasi_daftar": [f"{posts[0].nama} ({', '.join(a.jabatan for a in posts)})" for posts in kasi.values()],
+        "batas_rkp": rkp_due,
+        "batas_musdes": musdes_due,
+        "musdes_tanggal": musdes.tanggal if musdes else None,
+        "musdes_peserta": sorted(_participants(stages, "musdes_rkp")),
+        "musrenbangdes_peserta": sorted(_participants(stages, "musrenbangdes_rkp")),
+        "pelantikan": inaugurated,
+        "batas_rpjm": rpjm_deadline,
+        "laporan_tahun": report_year,
+        "batas_laporan": report_due,
+        "lppd_tanggal": lppd[2],
+        "lkppd_tanggal": lkppd[2],
+    }
+    return out, details
+
+
+def drafts_rpjm(stages: Recorded) -> bool:
+    """Situation `rpjm_disusun`: the dossier records the drafting of its RPJM Desa."""
+    return any(code in stages for code in RPJM_DRAFTING)

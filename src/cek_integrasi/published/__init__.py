@@ -1,0 +1,1 @@
+"""Generators of the published artifacts: JSON schemas and docs/facts.md."""

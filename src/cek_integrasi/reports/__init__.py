@@ -1,0 +1,1 @@
+"""Outputs of a check: terminal/JSON/Markdown, the compliance report (HTML, XLSX), report diffs, safe writing."""

@@ -1,0 +1,35 @@
+"""The compliance report as one self-contained HTML file: inline CSS and SVG charts, no network, A4 print.
+
+Everything shown is escaped by Jinja2's autoescape; every word comes from the catalogues.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from .. import i18n
+from .compliance import summarize
+from ..evaluation.results import Report
+from .signing import Signing
+
+_ENV = Environment(loader=PackageLoader("cek_integrasi", "templates"), autoescape=True, undefined=StrictUndefined)
+
+
+def render_html(report: Report, signing: Signing = Signing()) -> str:
+    """The report; with `signing`, a letterhead, a signature block and (brief) pages only for dossiers with findings."""
+    lang = report.lang
+    compliance = summarize(report)
+    villages = [d for d in compliance.dossiers if d.result.kind == "desa"]
+    return _ENV.get_template("report.html.j2").render(
+        report=report,
+        c=compliance,
+        villages=villages,
+        compliant=sum(1 for d in villages if d.compliant),
+        signing=signing,
+        shown_count=sum(1 for d in compliance.dossiers if signing.shows(d.result)),
+        as_of=dt.date.fromisoformat(report.as_of),
+        t=lambda key, **context: i18n.text(key, lang, **context),
+        show=lambda value: i18n.show(value, lang),
+    )

@@ -1,0 +1,1 @@
+"""Screening a kabupaten roster for integration."""

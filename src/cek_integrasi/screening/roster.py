@@ -1,0 +1,307 @@
+"""Screening a kabupaten roster: which villages must integrate (PTI III.B), which not and why.
+
+Each roster row (docs/roster.md) becomes a minimal village dossier (office, Sekdes, Kaur posts,
+BPD, participation) that the same Checker evaluates with the same rule pack; only the ELG
+family is reported. A row with a problem is reported with its row and column and not screened;
+every other row is.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from openpyxl import load_workbook
+from pydantic import BaseModel, ConfigDict
+from pydantic_core import PydanticCustomError
+
+from .. import __version__, i18n
+from ..errors import InputError
+from ..evaluation.evaluate import Checker
+from ..packs.facts import Context
+from ..dossiers.model import DesaDossier, check_kode_desa
+from ..dossiers.reading import Document
+
+FAMILY = "ELG"
+VERDICT_RULE = "ELG-00"
+YES = {"ya", "y", "yes", "true", "1"}
+NO = {"tidak", "tdk", "no", "false", "0"}
+STATUS = ("definitif", "plt", "pj", "kosong")
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "kode": ("kode", "kode_desa", "kode_wilayah", "code"),
+    "nama": ("nama", "nama_desa", "desa", "name", "village"),
+    "kecamatan": ("kecamatan", "subdistrict"),
+    "peserta_pnpm": ("peserta_pnpm", "peserta_pnpm_mpd", "pnpm", "participant"),
+    "kantor_ada": ("kantor_ada", "ada_kantor", "office"),
+    "kantor_layak": ("kantor_layak", "office_adequate"),
+    "sekdes": ("sekdes", "sekretaris_desa", "status_sekdes"),
+    "sekdes_nama": ("sekdes_nama", "nama_sekdes"),
+    "kaur": ("kaur", "daftar_kaur"),
+    "kaur_terisi": ("kaur_terisi", "jumlah_kaur"),
+    "bpd_terbentuk": ("bpd_terbentuk", "bpd"),
+}
+REQUIRED = ("kode", "nama", "kecamatan", "peserta_pnpm", "kantor_ada", "kantor_layak", "sekdes", "bpd_terbentuk")
+_KAUR_ITEM = re.compile(r"^(?P<nama>[^()]+?)\s*\((?P<jabatan>[^()]+?)(?:,\s*(?P<status>plt|pj|definitif))?\)$", re.I)
+
+
+class _Screen(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RowProblem(_Screen):
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+class ScreenFinding(_Screen):
+    rule: str
+    severity: str
+    title: str
+    message: str
+    reference: str
+    remediation: str
+
+
+class ScreenedVillage(_Screen):
+    row: int
+    kode: str
+    nama: str
+    kecamatan: str
+    verdict: Literal["WAJIB", "BELUM_MEMENUHI", "BUKAN_PARTISIPAN"]
+    unmet: list[ScreenFinding]
+    warnings: list[ScreenFinding]
+
+
+class KecamatanCount(_Screen):
+    kecamatan: str
+    WAJIB: int
+    BELUM_MEMENUHI: int
+    BUKAN_PARTISIPAN: int
+    total: int
+
+
+class ScreenReport(_Screen):
+    """One screening of a roster."""
+
+    model_config = ConfigDict(extra="forbid", title="Penyaringan cek-integrasi")
+
+    tool: Literal["cek-integrasi"] = "cek-integrasi"
+    version: str
+    rule_pack: dict[str, str]
+    as_of: str
+    lang: Literal["id", "en"]
+    roster: dict[str, str]
+    villages: list[ScreenedVillage]
+    kecamatan: list[KecamatanCount]
+    bad_rows: list[RowProblem]
+
+
+@dataclass
+class _Row:
+    number: int
+    cells: dict[str, str]
+    names: dict[str, str]  # canonical column -> its header as the roster writes it (for messages)
+
+
+def template_header(column: str, lang: str) -> str:
+    """The header a roster template shows for a column, in words ("Kode desa"); read back like any alias."""
+    return i18n.text(f"roster_column.{column}", lang)
+
+
+def template_headers_all() -> list[tuple[str, str]]:
+    """(column, header) for the template headers of every language."""
+    return [(column, template_header(column, lang)) for column in COLUMNS for lang in i18n.LANGUAGES]
+
+
+def _header(name: object) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", str(name or "").strip().lower()).strip("_")
+
+
+def read_roster(path: Path) -> tuple[list[_Row], bytes]:
+    """Rows of a CSV or XLSX roster with canonical column names; InputError for an unreadable file."""
+    suffix = path.suffix.lower()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, "", "file_tidak_ada") from None
+    if suffix == ".csv":
+        table = _csv_rows(path, raw)
+    elif suffix in (".xlsx", ".xlsm"):
+        table = _xlsx_rows(path, raw)
+    else:
+        raise InputError(path, "", "roster_format", suffix=suffix or "-")
+    if not table:
+        raise InputError(path, "", "file_kosong")
+    aliases = {alias: canonical for canonical, names in COLUMNS.items() for alias in names}
+    aliases |= {_header(label): canonical for canonical, label in template_headers_all()}
+    header = [aliases.get(_header(name)) for name in table[0]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing or not {"kaur", "kaur_terisi"} & set(header):
+        need = missing or ["kaur / kaur_terisi"]
+        raise InputError(path, "", "roster_kolom", line=1, kolom=", ".join(need), ada=", ".join(map(str, table[0])))
+    names = {c: str(name).strip() for c, name in zip(header, table[0]) if c}
+    rows = []
+    for number, values in enumerate(table[1:], start=2):
+        if not any(str(v or "").strip() for v in values):
+            continue
+        cells = {c: _cell(v) for c, v in zip(header, values) if c}
+        rows.append(_Row(number, cells, names))
+    return rows, raw
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
+
+
+# What Excel saves a CSV in: UTF-8 ("CSV UTF-8"), UTF-16 ("Unicode text"), the Windows code page of
+# an Indonesian or Western PC ("CSV", cp1252) or that of a Mac. charset-normalizer tells them apart.
+ROSTER_ENCODINGS = ["utf_8", "utf_16", "cp1252", "mac_roman"]
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    """The text of a CSV roster in whichever encoding Excel or LibreOffice saved it."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(raw, cp_isolation=ROSTER_ENCODINGS).best()
+        if best is None:
+            raise InputError(path, "", "bukan_utf8", offset=exc.start) from None
+        return str(best)
+
+
+def _csv_rows(path: Path, raw: bytes) -> list[list[str]]:
+    text = _decode(path, raw)
+    first = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first.count)  # Excel's list separator, or tab in "Unicode text"
+    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _xlsx_rows(path: Path, raw: bytes) -> list[list[object]]:
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise InputError(path, "", "bukan_xlsx") from None
+    sheet = book.worksheets[0]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def _problems(row: _Row, lang: str, year: int) -> tuple[dict, list[RowProblem]]:
+    """The row as dossier data, or the problems that stop it from being one."""
+    problems: list[RowProblem] = []
+    cells = row.cells
+
+    def problem(column: str, key: str, **context) -> None:
+        value = cells.get(column, "")
+        problems.append(RowProblem(row=row.number, column=row.names.get(column, column), value=value, message=i18n.text(f"roster.{key}", lang, value=value, **context)))
+
+    for column in REQUIRED:
+        if not cells.get(column):
+            problem(column, "empty")
+    if cells.get("kode"):
+        try:
+            check_kode_desa(cells["kode"])
+        except PydanticCustomError as exc:
+            problem("kode", "kode", reason=i18n.text(f"input.{exc.type}", lang, kode=cells["kode"]))
+    flags = {}
+    for column in ("peserta_pnpm", "kantor_ada", "kantor_layak", "bpd_terbentuk"):
+        value = cells.get(column, "").lower()
+        if value in YES or value in NO:
+            flags[column] = value in YES
+        elif value:
+            problem(column, "yes_no")
+    sekdes = cells.get("sekdes", "").lower()
+    if sekdes and sekdes not in STATUS:
+        problem("sekdes", "status", choices=", ".join(STATUS))
+    kaur = _kaur(cells, problem)
+    if problems:
+        return {}, problems
+    data = {
+        "jenis": "desa",
+        "kode": cells["kode"],
+        "nama": cells["nama"],
+        "kecamatan": cells["kecamatan"],
+        "kabupaten": cells.get("kabupaten") or "-",
+        "peserta_pnpm": flags["peserta_pnpm"],
+        "tahun_rencana": year,  # the ELG rules do not depend on it
+        "kantor": {"ada": flags["kantor_ada"], "layak": flags["kantor_layak"]},
+        "bpd": {"terbentuk": flags["bpd_terbentuk"]},
+        "aparatur": [{"jabatan": "Sekretaris Desa", "nama": cells.get("sekdes_nama") or "(Sekretaris Desa)", "status": sekdes}] + kaur,
+    }
+    return data, []
+
+
+def _kaur(cells: dict[str, str], problem) -> list[dict]:
+    listed = cells.get("kaur", "")
+    if listed:
+        posts = []
+        for item in filter(None, (part.strip() for part in listed.split(";"))):
+            match = _KAUR_ITEM.match(item)
+            if not match:
+                problem("kaur", "kaur_item", item=item)
+                continue
+            status = (match["status"] or "definitif").lower()
+            posts.append({"jabatan": match["jabatan"].strip(), "nama": match["nama"].strip(), "status": status})
+        return posts
+    count = cells.get("kaur_terisi", "")
+    if not count:
+        problem("kaur_terisi", "empty")
+        return []
+    if not count.isdigit():
+        problem("kaur_terisi", "count")
+        return []
+    return [{"jabatan": f"Kaur {i}", "nama": f"(Kaur {i})", "status": "definitif"} for i in range(1, int(count) + 1)]
+
+
+def screen(
+    checker: Checker, path: Path, as_of: dt.date, read: tuple[list[_Row], bytes] | None = None,
+    on_row_done: Callable[[int], None] = lambda _count: None,
+) -> ScreenReport:
+    """Screen every row of a roster (read here unless `read` holds it); rows with problems are listed, not screened."""
+    rows, raw = read or read_roster(path)
+    lang = checker.lang
+    villages, bad = [], []
+    stages = set(checker.pack.plan.stages)
+    for row in rows:
+        on_row_done(1)
+        data, problems = _problems(row, lang, min(max(as_of.year, 1990), 2100))
+        if problems:
+            bad += problems
+            continue
+        dossier = DesaDossier.model_validate(data, context={"stages": stages})
+        result = checker.check(Document(path, data), dossier, Context(as_of=as_of))
+        own = [f for f in result.findings if f.rule.startswith(FAMILY + "-") and f.rule != VERDICT_RULE]
+        as_finding = lambda f: ScreenFinding(rule=f.rule, severity=f.severity, title=f.title, message=f.message, reference=f.reference, remediation=f.remediation)  # noqa: E731
+        villages.append(
+            ScreenedVillage(
+                row=row.number, kode=dossier.kode, nama=dossier.nama, kecamatan=dossier.kecamatan, verdict=result.verdict,
+                unmet=[as_finding(f) for f in own if f.severity == "error"],
+                warnings=[as_finding(f) for f in own if f.severity != "error"],
+            )
+        )
+    counts: dict[str, dict[str, int]] = {}
+    for v in villages:
+        per = counts.setdefault(v.kecamatan, {"WAJIB": 0, "BELUM_MEMENUHI": 0, "BUKAN_PARTISIPAN": 0})
+        per[v.verdict] += 1
+    return ScreenReport(
+        version=__version__,
+        rule_pack={"id": checker.pack.id, "version": checker.pack.version, "sha256": checker.pack.digest},
+        as_of=as_of.isoformat(),
+        lang=lang,
+        roster={"file": str(path), "sha256": hashlib.sha256(raw).hexdigest()},
+        villages=villages,
+        kecamatan=[KecamatanCount(kecamatan=k, total=sum(c.values()), **c) for k, c in sorted(counts.items())],
+        bad_rows=bad,
+    )

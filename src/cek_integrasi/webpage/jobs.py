@@ -1,0 +1,64 @@
+"""Uploads of the local page, kept for a while and checked off the request threads.
+
+A check runs in a checking thread, which hands the files to the worker processes of a Run
+(run.py, workers.py); the request threads only start it and look whether it is done, so the page
+answers while big uploads are being checked. Only the last `keep` uploads are kept (in memory, for
+the language switch and the downloads); an older link has expired.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from ..evaluation.results import Report
+
+
+@dataclass
+class Upload:
+    files: list[tuple[str, bytes]]
+    before: str | None
+    as_of: dt.date
+    waivers: tuple[str, bytes] | None = None  # an approved waiver file (name, content), if one was given
+    reports: dict[str, Future] = field(default_factory=dict)  # language -> its check
+
+
+class Checks:
+    """The kept uploads and their checks, one report per upload and language, each checked once."""
+
+    def __init__(self, check: Callable[[Upload, str], Report], keep: int = 20, threads: int = 2):
+        self._check = check
+        self._keep = keep
+        self._uploads: OrderedDict[str, Upload] = OrderedDict()
+        self._lock = threading.Lock()
+        self._executor = ThreadPoolExecutor(threads, thread_name_prefix="cek-integrasi-check")
+
+    def add(self, upload: Upload) -> str:
+        """Keep an upload; the token of its result link. The oldest beyond `keep` is dropped."""
+        token = secrets.token_urlsafe(12)
+        with self._lock:
+            self._uploads[token] = upload
+            while len(self._uploads) > self._keep:
+                _, dropped = self._uploads.popitem(last=False)
+                for future in dropped.reports.values():
+                    future.cancel()  # not started yet: never runs
+        return token
+
+    def get(self, token: str) -> Upload | None:
+        with self._lock:
+            return self._uploads.get(token)
+
+    def report(self, token: str, lang: str) -> Future | None:
+        """The check of an upload in a language, started on first asking; None when the link has expired."""
+        with self._lock:
+            upload = self._uploads.get(token)
+            if upload is None:
+                return None
+            if lang not in upload.reports:
+                upload.reports[lang] = self._executor.submit(self._check, upload, lang)
+            return upload.reports[lang]
