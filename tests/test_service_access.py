@@ -178,8 +178,16 @@ def test_password_change_ends_other_sessions(app):
     assert login(app.test_client(), "ganti", "sandi-baru-123").status_code == 302
 
 
-def test_login_redirects_only_inside_the_site(app):
+@pytest.mark.parametrize("target", ["//evil.example/", "/\t/evil.example", "/\n/evil.example", "/\\evil.example", "https://evil.example/"])
+def test_login_redirects_only_inside_the_site(app, target):
     client = app.test_client()
     token = csrf(client.get("/masuk").get_data(as_text=True))
-    response = client.post("/masuk", data={"name": "admin", "password": PASSWORD, "csrf_token": token, "next": "//evil.example/"})
+    response = client.post("/masuk", data={"name": "admin", "password": PASSWORD, "csrf_token": token, "next": target})
     assert response.headers["Location"] == "/"
+
+
+def test_login_goes_on_to_the_page_asked_for(app):
+    client = app.test_client()
+    token = csrf(client.get("/masuk").get_data(as_text=True))
+    response = client.post("/masuk", data={"name": "admin", "password": PASSWORD, "csrf_token": token, "next": "/tentang"})
+    assert response.headers["Location"] == "/tentang"

@@ -203,3 +203,15 @@ def test_active_waivers_apply_to_the_following_submissions_as_with_check(store_u
     submit_many(store, check_pool, fas, [(VILLAGE.name, VILLAGE.read_bytes())], "id")
     assert waiver_files.active(store, check_pool.pack).waivers == []
     store.close()
+
+
+def test_a_store_that_cannot_be_opened_or_found_is_a_plain_message(tmp_path):
+    """A wrong --database or a mistyped --data: exit 2 in words, no traceback, nothing written."""
+    unreachable = ["--data", str(tmp_path), "--database", "postgresql://nobody@127.0.0.1:1/tidak_ada"]
+    added = CliRunner().invoke(main, ["users", "add", "andi", "--role", "admin", *unreachable], input="rahasia-andi\n")
+    assert added.exit_code == 2 and "penyimpanan layanan tidak dapat dibuka" in added.output
+    assert "Traceback" not in added.output and isinstance(added.exception, SystemExit)  # exited, did not raise
+    backup = tmp_path / "cadangan.bak"
+    typo = CliRunner().invoke(main, ["server", "backup", "--data", str(tmp_path / "salah_ketik"), "-o", str(backup)])
+    assert typo.exit_code == 2 and "tidak ada penyimpanan layanan" in typo.output
+    assert not backup.exists() and not (tmp_path / "salah_ketik").exists()

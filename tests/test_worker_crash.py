@@ -182,17 +182,33 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def test_workers_exit_when_their_parent_is_killed(tmp_path):
+SERVICE_ORPHANS = """
+import datetime as dt, time
+from cek_integrasi.packs.facts import Context
+from cek_integrasi.packs.rulepack import load_pack
+from cek_integrasi.service.checking import CheckPool
+
+def sleepy(path, ctx, villages, lang, waivers):
+    time.sleep(120)
+
+pool = CheckPool(load_pack(), jobs=1, timeout=300, task=sleepy)
+print("ready", flush=True)
+pool.check("a.yaml", b"jenis: desa", Context(as_of=dt.date(2014, 3, 1)), "id")
+"""
+
+
+@pytest.mark.parametrize("source,workers", [(ORPHANS, 2), (SERVICE_ORPHANS, 1)], ids=["check", "service"])
+def test_workers_exit_when_their_parent_is_killed(tmp_path, source, workers):
     script = tmp_path / "orphans.py"
-    script.write_text(ORPHANS, "utf-8")
+    script.write_text(source, "utf-8")
     parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
     try:
         assert parent.stdout.readline().strip() == "ready"
         deadline = time.monotonic() + 30
-        while len(_children(parent.pid)) < 2 and time.monotonic() < deadline:
+        while len(_children(parent.pid)) < workers and time.monotonic() < deadline:
             time.sleep(0.1)
         workers_of_parent = _children(parent.pid)
-        assert len(workers_of_parent) >= 2
+        assert len(workers_of_parent) >= workers
     finally:
         parent.kill()
         parent.wait()

@@ -12,8 +12,11 @@ import tempfile
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
+from .. import i18n
 from .base import _load_packs, main, pack_option
+from .language import current
 
 data_option = click.option("--data", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
                            help="Folder of the service: its SQLite store, secret key and logs.")
@@ -21,13 +24,31 @@ database_option = click.option("--database", metavar="URL",
                                help="Database URL instead of the SQLite file in DIR, e.g. postgresql://user:pw@host/db.")
 
 
-def _url(data: Path | None, database: str | None) -> str:
-    from ..service.store import database_url
+def _say(key: str, **context) -> None:
+    click.echo(i18n.text(f"svc_cli.{key}", current(), **context), err=True)
+
+
+def _fail(key: str, **context) -> None:
+    click.echo("cek-integrasi: " + i18n.text(f"svc_cli.{key}", current(), **context), err=True)
+    sys.exit(2)
+
+
+def _url(data: Path | None, database: str | None, create: bool = True) -> str:
+    """The store's URL; `create`: make the folder of a new store (not for a backup of a store that must exist)."""
+    from ..service.store import SQLITE_NAME, database_url
 
     if data is None:
-        raise click.UsageError("--data DIR is needed")
-    data.mkdir(parents=True, exist_ok=True)
+        raise click.UsageError(i18n.text("svc_cli.data_needed", current()))
+    if create:
+        data.mkdir(parents=True, exist_ok=True)
+    elif database is None and not (data / SQLITE_NAME).is_file():
+        _fail("no_store", data=data)
     return database_url(data, database)
+
+
+def _store_failed(error: Exception) -> None:
+    """A store that cannot be opened (wrong URL, database down): a plain message, never a traceback."""
+    _fail("store_failed", reason=str(getattr(error, "orig", None) or error).strip().splitlines()[0])
 
 
 def _logging(data: Path) -> None:
@@ -77,18 +98,22 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, jobs, check_tim
     shutil.rmtree(uploads, ignore_errors=True)
     uploads.mkdir()
     pool = CheckPool(packs, jobs, check_timeout, forced=pack_id is not None, upload_root=uploads)  # workers start before the threads
-    app = create_app(packs, Settings(data=data, database=url, max_upload_mb=max_upload_mb, jobs=jobs,
-                                    check_timeout=check_timeout, secure_cookies=secure_cookies), pool)
+    try:
+        app = create_app(packs, Settings(data=data, database=url, max_upload_mb=max_upload_mb, jobs=jobs,
+                                        check_timeout=check_timeout, secure_cookies=secure_cookies), pool)
+    except SQLAlchemyError as error:
+        pool.close()
+        _store_failed(error)
     if demo:
         from ..service.demo import fill
 
         passwords = fill(app.extensions["cek_store"], pool)
-        click.echo(f"demo store: {data}", err=True)
+        _say("demo_store", data=data)
         for name, password in passwords.items():
             click.echo(f"  {name:20} {password}", err=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(f"listening on {host}: put a TLS reverse proxy in front and use --secure-cookies (docs/service.md)", err=True)
-    click.echo(f"cek-integrasi server: http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+        _say("open_network", host=host)
+    _say("listening", host=host, port=port)
     serve(app, host=host, port=port, threads=8, max_request_body_size=(max_upload_mb + 1) * 1024 * 1024, _quiet=True)
 
 
@@ -101,15 +126,15 @@ def backup(data, database, output) -> None:
     from ..service.backup import BackupError
     from ..service.backup import backup as run_backup
 
-    url = _url(data, database)
+    url = _url(data, database, create=False)
     if output.exists():
-        raise click.UsageError(f"{output} exists; choose another name so that nothing is overwritten")
+        raise click.UsageError(i18n.text("svc_cli.output_exists", current(), path=output))
     try:
         run_backup(url, output)
     except BackupError as error:
         click.echo(f"cek-integrasi: {error}", err=True)
         sys.exit(2)
-    click.echo(f"{output} written", err=True)
+    _say("backup_written", path=output)
 
 
 @server.command()
@@ -126,7 +151,7 @@ def restore(data, database, source) -> None:
     except BackupError as error:
         click.echo(f"cek-integrasi: {error}", err=True)
         sys.exit(2)
-    click.echo(f"{source} restored", err=True)
+    _say("restored", path=source)
 
 
 @main.group()
@@ -150,7 +175,10 @@ def add_user_command(name, role, kecamatan, data, database) -> None:
         password = click.prompt("Password / kata sandi", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\n")
-    store = Store(_url(data, database))
+    try:
+        store = Store(_url(data, database))
+    except SQLAlchemyError as error:
+        _store_failed(error)
     try:
         with store.writing() as db, db.begin():
             add_user(db, name, role, password, list(kecamatan), by="cli")
@@ -159,4 +187,4 @@ def add_user_command(name, role, kecamatan, data, database) -> None:
         sys.exit(2)
     finally:
         store.close()
-    click.echo(f"{name} ({role}) added", err=True)
+    _say("user_added", name=name, role=role)

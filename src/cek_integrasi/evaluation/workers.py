@@ -94,7 +94,7 @@ class Outcome:
 
 def _start_worker(packs: list[RulePack], lang: str, waivers: WaiverSet, forced: bool, memory_mb: int, parent: int) -> None:
     global _checkers, _packs, _forced, _lang
-    _watch_parent(parent)
+    watch_parent(parent)
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
@@ -102,7 +102,7 @@ def _start_worker(packs: list[RulePack], lang: str, waivers: WaiverSet, forced: 
     gc.freeze()  # what lives as long as the worker is never scanned for cycles again
 
 
-def _watch_parent(parent: int) -> None:
+def watch_parent(parent: int) -> None:
     """Exit this worker when its parent is gone (re-parented: getppid changes), checked every second.
 
     A thread polling works whatever thread started the worker (PR_SET_PDEATHSIG would fire when

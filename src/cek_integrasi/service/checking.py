@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import resource
 import tempfile
 import threading
@@ -46,8 +47,9 @@ class Checked:
     crashed: bool = False  # its worker died twice on it (memory cap, engine crash)
 
 
-def _start(packs: list[RulePack], forced: bool, memory_mb: int) -> None:
+def _start(packs: list[RulePack], forced: bool, memory_mb: int, parent: int) -> None:
     global _packs, _forced
+    workers.watch_parent(parent)  # a killed server leaves no worker behind
     _packs, _forced = packs, forced
     for lang in ("id", "en"):
         _checkers[lang] = {p.id: Checker(p, lang, WaiverSet()) for p in packs}
@@ -101,7 +103,7 @@ class CheckPool:
 
     def _new(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            self.jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start, initargs=(self.packs, self.forced, self.memory_mb)
+            self.jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start, initargs=(self.packs, self.forced, self.memory_mb, os.getpid())
         )
 
     def check(self, name: str, data: bytes, ctx: Context, lang: str, villages=None, waivers: WaiverSet | None = None) -> Checked:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, g, redirect, request, url_for
 from sqlalchemy import select
 
@@ -15,9 +17,13 @@ blueprint = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path of this site (never //host or a scheme): no open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
+    """Only a plain path of this site: no scheme, no host, no backslash, no whitespace or control
+    character (browsers drop tabs and newlines, so `/\t/evil.example` would become `//evil.example`)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and all(c.isprintable() and not c.isspace() for c in target):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
     return url_for("dashboard.overview")
 
 
