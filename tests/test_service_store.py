@@ -215,3 +215,16 @@ def test_a_store_that_cannot_be_opened_or_found_is_a_plain_message(tmp_path):
     typo = CliRunner().invoke(main, ["server", "backup", "--data", str(tmp_path / "salah_ketik"), "-o", str(backup)])
     assert typo.exit_code == 2 and "tidak ada penyimpanan layanan" in typo.output
     assert not backup.exists() and not (tmp_path / "salah_ketik").exists()
+
+
+def test_a_waiver_file_that_no_longer_reads_is_left_out_not_fatal(store_url):
+    """A newer pack without a rule a stored waiver names: that file is skipped, checks go on."""
+    from cek_integrasi.packs.rulepack import load_pack
+    from cek_integrasi.service import waiver_files
+
+    store = seeded(store_url)
+    example = ROOT / "docs" / "examples" / "pengecualian_rilau_ale.yaml"
+    assert waiver_files.add(store, [load_pack("pti")], example.name, example.read_bytes(), "admin", "", "id") == []
+    assert waiver_files.active(store, [load_pack("pti")]).waivers  # read with the pack it was written for
+    assert waiver_files.active(store, [load_pack("uu-desa")]).waivers == []  # its rule ids are not in that pack
+    store.close()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from flask import abort, current_app, g, jsonify, redirect, request, session, url_for
 from sqlalchemy import delete, select
 
+from .. import i18n
 from .store import LoginSession, User, utcnow
 
 PUBLIC = "public"
@@ -110,7 +111,7 @@ def guard():
         return None
     if g.user is None:
         if request.path.startswith("/api/"):
-            return jsonify(error="login required"), 401
+            return jsonify(error=i18n.text("svc.login_required", request.args.get("lang") or i18n.DEFAULT)), 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
     if g.user.role not in allowed:
         abort(403)

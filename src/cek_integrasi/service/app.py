@@ -18,6 +18,7 @@ from .access import guard
 from .accounts import Throttle
 from .checking import CheckPool
 from .store import Store
+from .submissions import MAX_FILES
 
 log = logging.getLogger("cek_integrasi.service")
 
@@ -50,6 +51,7 @@ def create_app(packs: list[RulePack] | RulePack, settings: Settings, pool: Check
     app.config.update(
         SECRET_KEY=secret_key(settings.data),
         MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
+        MAX_FORM_PARTS=2 * MAX_FILES + 20,  # the files and the form's few fields
         SESSION_COOKIE_NAME="cek_sesi",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -82,11 +84,14 @@ def create_app(packs: list[RulePack] | RulePack, settings: Settings, pool: Check
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_error):
+        if (request.content_length or 0) <= app.config["MAX_CONTENT_LENGTH"]:  # werkzeug: more parts than MAX_FORM_PARTS
+            return _error_page(413, i18n.text("web.too_many_parts", current_lang(), max_files=MAX_FILES))
         return _error_page(413, i18n.text("web.too_large", current_lang(), max_mb=settings.max_upload_mb))
 
     @app.errorhandler(HTTPException)
     def http_error(error):
-        return _error_page(error.code or 500, error.name)
+        key = {403: "svc.forbidden", 404: "web.not_found"}.get(error.code, "web.bad_request")
+        return _error_page(error.code or 500, i18n.text(key, current_lang()))
 
     @app.errorhandler(Exception)
     def failure(error):

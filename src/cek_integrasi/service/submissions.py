@@ -24,6 +24,7 @@ from .checking import CheckPool
 from .store import AuditEntry, Blob, Kecamatan, Setting, Store, StoredFinding, Subject, Submission
 
 ACCEPTED = (".xlsx", ".yaml", ".yml", ".json")
+MAX_FILES = 50  # files of one submission form: each is checked in turn while the request waits
 
 
 @dataclasses.dataclass

@@ -7,6 +7,7 @@ files make the WaiverSet that every following submission is checked with.
 from __future__ import annotations
 
 import hashlib
+import logging
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -17,6 +18,8 @@ from ..reports.check_output import render_problem
 from ..packs.rulepack import RulePack
 from ..evaluation.waivers import WaiverSet, load_waivers
 from .store import AuditEntry, Blob, Store, WaiverFile
+
+_log = logging.getLogger(__name__)
 
 
 def read(files: list[tuple[str, bytes]], packs: list[RulePack]) -> WaiverSet:
@@ -35,10 +38,22 @@ def read(files: list[tuple[str, bytes]], packs: list[RulePack]) -> WaiverSet:
 
 
 def active(store: Store, packs: list[RulePack]) -> WaiverSet:
+    """The waivers of the active files. A file that no longer reads (a newer pack dropped a rule it
+    names) is left out and logged, so that one stale file never stops every submission and report."""
+    from ..errors import InputError
+
     with store.reading() as db:
         rows = db.execute(select(WaiverFile.name, Blob.data).join(Blob, Blob.sha256 == WaiverFile.blob_sha256)
                           .where(WaiverFile.active).order_by(WaiverFile.id)).all()
-    return read([(name, data) for name, data in rows], packs) if rows else WaiverSet()
+    readable = []
+    for name, data in rows:
+        try:
+            read([(name, data)], packs)
+        except InputError as error:
+            _log.warning("waiver file %s left out: %s", name, error)
+            continue
+        readable.append((name, data))
+    return read(readable, packs) if readable else WaiverSet()
 
 
 def add(store: Store, packs: list[RulePack], name: str, data: bytes, by: str, address: str, lang: str) -> list[str]:

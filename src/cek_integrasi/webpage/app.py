@@ -1,9 +1,9 @@
 """A local web page for facilitators: upload dossiers, read the findings, download the report.
 
 Flask, bound to 127.0.0.1 by default. Only loopback host names are served and every POST must come
-from the page itself (web_guard.py, a CSRF token from Flask-WTF): another site cannot drive it.
+from the page itself (guard.py, a CSRF token from Flask-WTF): another site cannot drive it.
 Uploads are limited in size and number of files, kept in memory for the language switch, checked
-off the request threads (web_jobs.py) and written only into a temporary folder that is removed as
+off the request threads (jobs.py) and written only into a temporary folder that is removed as
 soon as the check is done. Everything shown is escaped by Jinja2; no resource is loaded from the
 network. Every refusal and error is a page in the user's language.
 """
@@ -14,6 +14,7 @@ import datetime as dt
 import secrets
 import tempfile
 from collections.abc import Iterable
+from concurrent.futures import CancelledError
 from concurrent.futures import TimeoutError as NotYet
 from pathlib import Path
 
@@ -122,6 +123,8 @@ def create_app(
             return future.result(timeout=wait_seconds), None
         except NotYet:
             return None, (page("web_message.html.j2", message=i18n.text("web.checking", lang()), refresh=True), 202)
+        except CancelledError:  # dropped for newer uploads while this request waited
+            return None, refused("web.expired", 404)
 
     def form(error: str | None = None, chosen: str | None = None, as_of: dt.date | None = None):
         stages = [(code, stage.label[lang()]) for code, stage in stages_known.items()]
@@ -173,9 +176,9 @@ def create_app(
     @app.get("/hasil/<token>")
     def result(token: str):
         report, instead = checked(token)
-        if report is None:
-            return instead
         upload = checks.get(token)
+        if report is None or upload is None:  # upload: dropped for newer ones in between
+            return instead or refused("web.expired", 404)
         before = upload.before and stages_known[upload.before].label[lang()]
         return page("web_result.html.j2", report=report, token=token, before=before, as_of=upload.as_of)
 

@@ -1,7 +1,7 @@
 """Uploads of the local page, kept for a while and checked off the request threads.
 
 A check runs in a checking thread, which hands the files to the worker processes of a Run
-(run.py, workers.py); the request threads only start it and look whether it is done, so the page
+(evaluation/run.py, evaluation/workers.py); the request threads only start it and look whether it is done, so the page
 answers while big uploads are being checked. Only the last `keep` uploads are kept (in memory, for
 the language switch and the downloads); an older link has expired.
 """

@@ -7,7 +7,7 @@ from werkzeug.utils import secure_filename
 
 from ... import i18n
 from ..access import allow
-from ..submissions import ACCEPTED, submit_many
+from ..submissions import ACCEPTED, MAX_FILES, submit_many
 from .common import address, lang, page, pool, store
 
 blueprint = Blueprint("submit", __name__)
@@ -21,6 +21,9 @@ def upload():
     files = [f for f in request.files.getlist("dossier") if f.filename]
     if not files:
         return page("svc_submit.html.j2", 400, accepted=ACCEPTED, error=i18n.text("web.no_file", lang()))
+    if len(files) > MAX_FILES:
+        error = i18n.text("web.too_many_files", lang(), count=len(files), max_files=MAX_FILES)
+        return page("svc_submit.html.j2", 413, accepted=ACCEPTED, error=error)
     uploaded = [(secure_filename(f.filename) or "dossier", f.read()) for f in files]
     outcomes = submit_many(store(), pool(), g.user, uploaded, lang(), address())
     refused = any(not hasattr(o, "version") for o in outcomes)
