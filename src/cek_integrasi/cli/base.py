@@ -45,11 +45,7 @@ def _as_of(ctx, _param, value: str | None) -> dt.date:
 
 def _load(pack_id: str | None) -> RulePack:
     """The pack named with --pack, or the default one."""
-    try:
-        return load_pack(pack_id or DEFAULT_PACK)
-    except RulePackError as exc:
-        click.echo(f"cek-integrasi: {exc}", err=True)
-        sys.exit(EXIT_INPUT)
+    return _load_packs(pack_id or DEFAULT_PACK)[0]
 
 
 def _load_packs(pack_id: str | None) -> list[RulePack]:

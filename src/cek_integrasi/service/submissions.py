@@ -18,12 +18,13 @@ from .. import i18n
 from ..packs.facts import Context, VillageSummary
 from ..reports.check_output import render_input_problem
 from ..evaluation.results import DossierResult
+from ..evaluation.run import DOSSIER_SUFFIXES
 from . import waiver_files
 from .access import Principal
 from .checking import CheckPool
 from .store import AuditEntry, Blob, Kecamatan, Setting, Store, StoredFinding, Subject, Submission
 
-ACCEPTED = (".xlsx", ".yaml", ".yml", ".json")
+ACCEPTED = DOSSIER_SUFFIXES  # what `check` reads below a folder
 MAX_FILES = 50  # files of one submission form: each is checked in turn while the request waits
 
 

@@ -30,13 +30,13 @@ from ..errors import InputError
 from ..reports.check_output import render_problem
 from ..evaluation.results import Report
 from ..packs.rulepack import RulePack
-from ..evaluation.run import Run, combined
+from ..evaluation.run import DOSSIER_SUFFIXES, Run, combined
 from ..evaluation.waivers import WaiverSet, load_waivers
 from .guard import allowed_names, host_allowed, origin_allowed
 from .jobs import Checks, Upload
 from ..reports.xlsx_report import report_workbook
 
-ACCEPTED = (".xlsx", ".yaml", ".yml", ".json")
+ACCEPTED = DOSSIER_SUFFIXES  # what `check` reads below a folder
 KEEP = 20  # uploads kept in memory for the language switch and downloads
 MAX_FILES = 500  # files in one upload
 FORM_FIELDS = 16  # room for the form's other fields in the parts of an upload
