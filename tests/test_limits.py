@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from casekit import load_base
-from cek_integrasi.dossiers import reading, workbook
+from cek_integrasi.dossiers import reading, workbook_reading, workbook_writing
 from cek_integrasi.dossiers.loading import load_dossier
 from cek_integrasi.errors import InputError
 from cek_integrasi.evaluation.evaluate import Checker
@@ -186,7 +186,7 @@ def test_json_nan_and_infinity_are_refused_in_indonesian(tmp_path):
 
 @pytest.fixture(scope="module")
 def filled_workbook() -> bytes:
-    return workbook.write_workbook("desa", (), _plain(load_base("desa_lengkap.yaml")))
+    return workbook_writing.write_workbook("desa", (), _plain(load_base("desa_lengkap.yaml")))
 
 
 def _edited(raw: bytes, edit) -> bytes:
@@ -210,22 +210,22 @@ def test_a_cell_at_the_last_column_costs_nothing(tmp_path, filled_workbook):
 
     sys.setprofile(count)
     try:
-        doc = workbook.read_workbook(tmp_path / "jauh.xlsx", raw)
+        doc = workbook_reading.read_workbook(tmp_path / "jauh.xlsx", raw)
     finally:
         sys.setprofile(None)
-    assert doc.data == workbook.read_workbook(tmp_path / "asli.xlsx", filled_workbook).data
+    assert doc.data == workbook_reading.read_workbook(tmp_path / "asli.xlsx", filled_workbook).data
     assert calls[0] < 3_000_000  # columns past the sheet's are never read (16,384 x 2,000 cells were)
 
 
 def test_a_sheet_past_the_list_limit_is_refused_at_its_row(tmp_path, filled_workbook, monkeypatch):
-    monkeypatch.setattr(workbook, "MAX_ITEMS", 30)
+    monkeypatch.setattr(workbook_reading, "MAX_ITEMS", 30)
 
     def many(book):
         for row in range(2, 40):
             book["Usulan"].cell(row=row, column=1, value=f"Usulan {row}")
 
     with pytest.raises(InputError) as caught:
-        workbook.read_workbook(tmp_path / "banyak.xlsx", _edited(filled_workbook, many))
+        workbook_reading.read_workbook(tmp_path / "banyak.xlsx", _edited(filled_workbook, many))
     assert caught.value.where.shown("id") == "Sheet Usulan, baris 32" and "lebih dari 30 baris" in caught.value.describe()
 
 
@@ -234,11 +234,11 @@ def test_an_archive_inflating_past_the_limit_is_refused_before_reading(tmp_path,
     with zipfile.ZipFile(io.BytesIO(filled_workbook)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in source.infolist():
             target.writestr(entry, source.read(entry))
-        target.writestr("xl/bom.bin", b"\0" * (workbook.MAX_INFLATED + 1))
+        target.writestr("xl/bom.bin", b"\0" * (workbook_reading.MAX_INFLATED + 1))
     raw = out.getvalue()
     assert len(raw) < 200_000
     with pytest.raises(InputError) as caught:
-        workbook.read_workbook(tmp_path / "bom.xlsx", raw)
+        workbook_reading.read_workbook(tmp_path / "bom.xlsx", raw)
     assert caught.value.code == "xlsx_terlalu_besar" and "batasnya 50 MB" in caught.value.describe()
 
 
@@ -248,6 +248,6 @@ def test_excel_error_values_as_names_are_refused_naming_the_cell(tmp_path, fille
         book["Penandatangan"]["B3"] = error
 
     with pytest.raises(InputError) as caught:
-        workbook.read_workbook(tmp_path / "galat.xlsx", _edited(filled_workbook, broken))
+        workbook_reading.read_workbook(tmp_path / "galat.xlsx", _edited(filled_workbook, broken))
     assert caught.value.where.shown("id") == "Sheet Penandatangan, baris 3, kolom Nama"
     assert f"nilai kesalahan Excel '{error}'" in caught.value.describe()

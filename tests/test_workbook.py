@@ -199,7 +199,8 @@ def test_money_is_shown_in_rupiah(tmp_path):
 
 
 def test_the_instructions_promise_only_date_forms_that_are_read():
-    from cek_integrasi.dossiers.workbook import DATES, INSTRUCTIONS, date_from_text
+    from cek_integrasi.dossiers.workbook_layout import DATES, INSTRUCTIONS
+    from cek_integrasi.dossiers.workbook_reading import date_from_text
 
     forms = [f.strip() for f in DATES.rsplit(":", 1)[1].replace(" atau ", ", ").rstrip(".").split(",")]
     assert forms == ["12/02/2013", "12-02-2013", "12 Februari 2013", "12 Feb 2013", "2013-02-12"]

@@ -81,13 +81,13 @@ def screen(ctx, roster, fmt, output, csv_separator, template, lang, as_of, pack_
 @catalogue_pack_option
 def template(kind, output, lang, pack_id) -> None:
     """Write an empty dossier workbook to fill in Excel or LibreOffice (check it like a YAML dossier)."""
-    from ..dossiers import workbook
+    from ..dossiers.workbook_writing import write_workbook
 
     if output.exists():
         _fail(i18n.text("ui.output_exists", lang, path=output))
     pack = _load(pack_id)
     stages = {code: stage.label for code, stage in pack.plan.stages.items() if stage.level == kind}
-    _write_or_print(output, workbook.write_workbook(kind, stages, omit=pack.template_omits.get(kind, ())), lang)
+    _write_or_print(output, write_workbook(kind, stages, omit=pack.template_omits.get(kind, ())), lang)
     click.echo(terminal(i18n.text("ui.template_written", lang, path=output)), err=True)
 
 
@@ -99,7 +99,7 @@ def template(kind, output, lang, pack_id) -> None:
 @pack_option
 def convert(source, output, lang, pack_id) -> None:
     """Turn a dossier workbook into YAML, or a YAML/JSON dossier into a workbook (nothing is lost)."""
-    from ..dossiers import workbook
+    from ..dossiers.workbook_writing import write_workbook
 
     if output.resolve() == source.resolve():
         _fail(i18n.text("ui.output_is_input", lang, path=output))
@@ -116,7 +116,7 @@ def convert(source, output, lang, pack_id) -> None:
     suffix = output.suffix.lower()
     if suffix == ".xlsx":
         stages = {code: stage.label for code, stage in pack.plan.stages.items() if stage.level == dossier.jenis}
-        payload = workbook.write_workbook(dossier.jenis, stages, data)
+        payload = write_workbook(dossier.jenis, stages, data)
     elif suffix == ".json":
         payload = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     elif suffix in (".yaml", ".yml"):

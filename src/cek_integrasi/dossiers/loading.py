@@ -56,7 +56,7 @@ class InvalidDossier(InputError):
 def read_any(path: Path, stages: Mapping[str, Any] | None = None) -> Document:
     """A YAML, JSON or workbook (.xlsx) file as plain data (`stages`: the pack's, for their labels in a workbook)."""
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        from .workbook import read_workbook  # openpyxl only when a workbook is read
+        from .workbook_reading import read_workbook  # openpyxl only when a workbook is read
 
         labels = {code: stage.label for code, stage in stages.items()} if isinstance(stages, Mapping) else None
         return read_workbook(path, read_bytes(path), labels)

@@ -82,7 +82,7 @@ def is_dossier_workbook(path: Path) -> bool:
             listing = book.read("xl/workbook.xml")
     except (OSError, KeyError, zipfile.BadZipFile):
         return True
-    return b'name="Petunjuk"' in listing  # workbook.GUIDE, without importing openpyxl
+    return b'name="Petunjuk"' in listing  # workbook_layout.GUIDE, without importing openpyxl
 
 
 def combined(packs: list[RulePack]) -> dict[str, str]:

@@ -140,7 +140,7 @@ def create_app(
     @app.get("/templat/<pack_id>/<kind>.xlsx")
     def template(pack_id: str, kind: str):
         """An empty dossier workbook of one pack to fill in Excel or LibreOffice, like `cek-integrasi template`."""
-        from ..dossiers.workbook import write_workbook
+        from ..dossiers.workbook_writing import write_workbook
 
         pack = next((p for p in packs if p.id == pack_id), None)
         if pack is None or kind not in TEMPLATE_KINDS or kind not in pack.kinds:
