@@ -113,7 +113,7 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, jobs, check_tim
             click.echo(f"  {name:20} {password}", err=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         _say("open_network", host=host)
-    _say("listening", host=host, port=port)
+    _say("listening", host=host, port=str(port))  # a port, not a number to group as 18.771
     serve(app, host=host, port=port, threads=8, max_request_body_size=(max_upload_mb + 1) * 1024 * 1024, _quiet=True)
 
 
