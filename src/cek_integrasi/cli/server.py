@@ -154,6 +154,35 @@ def restore(data, database, source) -> None:
     _say("restored", path=source)
 
 
+@server.command()
+@data_option
+@database_option
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Re-check as on this date instead of the kabupaten's date (today unless an admin fixed one).")
+@click.option("--jobs", type=click.IntRange(1, 16), default=2, show_default=True, help="Worker processes checking the files.")
+@click.option("--check-timeout", type=click.FloatRange(1, 600), default=60, show_default=True, help="Seconds one file may take to check.")
+@pack_option
+def recheck(data, database, as_of, jobs, check_timeout, pack_id) -> None:
+    """Re-check the latest version of every dossier whose result is stale (older date, changed pack or waivers)."""
+    from ..service.checking import CheckPool
+    from ..service.recheck import recheck as run_recheck
+    from ..service.store import Store
+
+    store = Store(_url(data, database))
+    pool = CheckPool(_load_packs(pack_id), jobs, check_timeout, forced=pack_id is not None)
+    try:
+        summary = run_recheck(store, pool, as_of.date() if as_of else None, by="cli")
+    finally:
+        pool.close()
+        store.close()
+    click.echo(f"as-of {summary.as_of.isoformat()}: {summary.stale} stale, {summary.rechecked} re-checked, "
+               f"{summary.changed} changed, {len(summary.failed)} failed", err=True)
+    for code in summary.failed:
+        click.echo(f"  {code}: could not be checked again (see the service log)", err=True)
+    if summary.failed:
+        sys.exit(1)
+
+
 @main.group()
 def users() -> None:
     """Accounts of the kabupaten service."""

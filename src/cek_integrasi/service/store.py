@@ -118,6 +118,8 @@ class Submission(Base):
     submitted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     as_of: Mapped[dt.date] = mapped_column(Date)
     pack: Mapped[str] = mapped_column(String(100))
+    pack_digest: Mapped[str] = mapped_column(String(64), default="")  # sha256 of the pack's files: a new pack makes the result stale
+    waivers_digest: Mapped[str] = mapped_column(String(64), default="")  # of the waivers it was checked with
     verdict: Mapped[str | None] = mapped_column(String(32), nullable=True)
     errors: Mapped[int] = mapped_column(Integer)
     warnings: Mapped[int] = mapped_column(Integer)
@@ -141,6 +143,29 @@ class StoredFinding(Base):
     severity: Mapped[str] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(16))
     subject: Mapped[str] = mapped_column(String(200))
+
+
+class ResultChange(Base):
+    """What a re-check changed in the result of a version: dates, pack, verdict, counts, findings."""
+
+    __tablename__ = "result_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(32), index=True)
+    kecamatan: Mapped[str] = mapped_column(String(32), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    as_of_before: Mapped[dt.date] = mapped_column(Date)
+    as_of_after: Mapped[dt.date] = mapped_column(Date)
+    pack_before: Mapped[str] = mapped_column(String(100))
+    pack_after: Mapped[str] = mapped_column(String(100))
+    verdict_before: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    verdict_after: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    errors_before: Mapped[int] = mapped_column(Integer)
+    errors_after: Mapped[int] = mapped_column(Integer)
+    warnings_before: Mapped[int] = mapped_column(Integer)
+    warnings_after: Mapped[int] = mapped_column(Integer)
+    appeared: Mapped[list] = mapped_column(JSON)  # [rule, subject, state] the result has now and had not
+    gone: Mapped[list] = mapped_column(JSON)  # [rule, subject, state] it had and has no more
 
 
 class AuditEntry(Base):

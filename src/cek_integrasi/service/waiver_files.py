@@ -56,6 +56,12 @@ def active(store: Store, packs: list[RulePack]) -> WaiverSet:
     return read(readable, packs) if readable else WaiverSet()
 
 
+def digest(waivers: WaiverSet) -> str:
+    """What a result depends on of the waivers: a change of them makes the results stale."""
+    text = "\n".join(sorted(w.waiver.model_dump_json() for w in waivers.waivers))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def add(store: Store, packs: list[RulePack], name: str, data: bytes, by: str, address: str, lang: str) -> list[str]:
     """Store a waiver file and make it active; or the messages `check` would give (nothing stored)."""
     from ..errors import InputError
