@@ -75,9 +75,10 @@ def _logging(data: Path) -> None:
 @click.option("--jobs", type=click.IntRange(1, 16), default=2, show_default=True, help="Worker processes checking uploads.")
 @click.option("--check-timeout", type=click.FloatRange(1, 600), default=20, show_default=True, help="Seconds one file may take to check.")
 @click.option("--secure-cookies", is_flag=True, help="Send the session cookie over HTTPS only (behind a TLS reverse proxy).")
+@click.option("--no-daily-recheck", is_flag=True, help="Do not re-check stale results at start and after each midnight.")
 @pack_option
 @click.pass_context
-def server(ctx, data, database, host, port, demo, max_upload_mb, jobs, check_timeout, secure_cookies, pack_id) -> None:
+def server(ctx, data, database, host, port, demo, max_upload_mb, jobs, check_timeout, secure_cookies, no_daily_recheck, pack_id) -> None:
     """Start the kabupaten service: facilitators submit, supervisors follow, in a browser."""
     if ctx.invoked_subcommand is not None:
         return
@@ -111,6 +112,10 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, jobs, check_tim
         _say("demo_store", data=data)
         for name, password in passwords.items():
             click.echo(f"  {name:20} {password}", err=True)
+    if not no_daily_recheck:
+        from ..service.recheck import start_daily
+
+        start_daily(app.extensions["cek_store"], pool)
     if host not in ("127.0.0.1", "localhost", "::1"):
         _say("open_network", host=host)
     _say("listening", host=host, port=port)

@@ -113,3 +113,23 @@ def _update(store: Store, submission_id: int, ctx: Context, result, record: dict
         for key, value in record.items():
             setattr(submission, key, value)
     return int(changed)
+
+
+def start_daily(store: Store, pool: CheckPool) -> threading.Thread:
+    """The service's own re-check: now, and then shortly after each midnight, in a background thread."""
+
+    def loop() -> None:
+        while True:
+            try:
+                summary = recheck(store, pool, by="daily")
+                log.info("daily re-check on %s: %d re-checked, %d changed, %d failed",
+                         summary.as_of, summary.rechecked, summary.changed, len(summary.failed))
+            except Exception:  # the store unreachable for a while: try again tomorrow
+                log.exception("daily re-check failed")
+            now = dt.datetime.now()
+            tomorrow = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(0, 5))
+            threading.Event().wait((tomorrow - now).total_seconds())
+
+    thread = threading.Thread(target=loop, name="daily-recheck", daemon=True)
+    thread.start()
+    return thread

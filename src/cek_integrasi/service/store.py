@@ -72,6 +72,22 @@ class LoginSession(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
+class ApiToken(Base):
+    """A token another system sends (Authorization: Bearer); the store keeps only its sha256.
+
+    It acts with a role and kecamatan like an account's; a revoked token is refused from then on."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    kecamatan: Mapped[list] = mapped_column(JSON, default=list)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
 class Kecamatan(Base):
     __tablename__ = "kecamatan"
     kode: Mapped[str] = mapped_column(String(32), primary_key=True)
