@@ -206,6 +206,28 @@ class WaiverFile(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class WaiverRequest(Base):
+    """A waiver a facilitator asks for; an admin approves it (with its period) or rejects it.
+
+    An approved request is a waiver as a waiver file holds one, the admin as its approver."""
+
+    __tablename__ = "waiver_requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rule: Mapped[str] = mapped_column(String(16))
+    code: Mapped[str] = mapped_column(String(32), index=True)
+    kecamatan: Mapped[str] = mapped_column(String(32), index=True)
+    document: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(String(64))
+    requested_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending, approved, rejected
+    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    expires: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # the last day it applies
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
 class Setting(Base):
     """The kabupaten's checking options (as_of, complete), set by an admin."""
 
