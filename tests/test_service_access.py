@@ -22,6 +22,7 @@ ROUTES = {
     "admin.options": {"admin"}, "admin.audit": {"admin"},
     "admin.waivers": {"admin"}, "admin.add_waivers": {"admin"}, "admin.deactivate_waivers": {"admin"},
     "about.about": set(ANY),
+    "waivers.requests": {"facilitator", "admin"}, "waivers.ask": {"facilitator", "admin"}, "waivers.decide": {"admin"},
     "admin.api_tokens": {"admin"}, "admin.issue_token": {"admin"}, "admin.revoke_token": {"admin"},
     "api.openapi": {PUBLIC}, "api.kecamatan": set(ANY), "api.villages": set(ANY), "api.dossier": set(ANY), "api.versions": set(ANY),
     "api.submit": {"facilitator", "admin"},
@@ -47,6 +48,11 @@ def app(pack, check_pool, tmp_path_factory):
         assert admin.post("/admin/pengecualian", data={"waivers": (handle, WAIVERS.name), "csrf_token": token},
                           content_type="multipart/form-data").status_code == 302
     assert admin.post("/admin/token", data={"label": "sistem-bappeda", "role": "supervisor", "csrf_token": token}).status_code == 200
+    kindang = app.test_client()
+    login(kindang, "fas_kindang")
+    form = csrf(kindang.get("/pengecualian").get_data(as_text=True))
+    assert kindang.post("/pengecualian", data={"aturan": "MRK-02", "kode": KINDANG, "alasan": "Rapat kecamatan_kindang diulang",
+                                                "csrf_token": form}).status_code == 302  # request 1, of Kindang
     return app
 
 
@@ -66,7 +72,7 @@ def _kindang_submission(app) -> int:
 def _url(app, rule) -> str:
     values = {"code": KINDANG, "kode": KINDANG, "fmt": "html", "submission_id": _kindang_submission(app)}
     return rule.rule.replace("<int:submission_id>", str(values["submission_id"])).replace("<code>", KINDANG) \
-        .replace("<kode>", KINDANG).replace("<fmt>", "html").replace("<int:file_id>", "1").replace("<int:token_id>", "1")
+        .replace("<kode>", KINDANG).replace("<fmt>", "html").replace("<int:file_id>", "1").replace("<int:token_id>", "1").replace("<int:request_id>", "1")
 
 
 def test_every_route_declares_its_roles_and_is_in_this_table(app):

@@ -70,3 +70,43 @@ def test_a_requested_waiver_applies_once_approved_with_its_approver_and_stops_af
     assert [r.status for r in waiver_requests.listed(store, frozenset({KINDANG}))] == []
     assert [r.status for r in waiver_requests.listed(store, None)] == ["rejected", "approved"]
     store.close()
+
+
+def test_the_pages_request_decide_and_show_the_waiver_in_the_reports(check_pool, tmp_path):
+    from servicekit import csrf, login, make_app, upload
+
+    from cek_integrasi.service.store import WaiverRequest
+
+    app = make_app(f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, check_pool)
+    fas = app.test_client()
+    login(fas, "fas_rilau")
+    assert "tidak disimpan" not in upload(fas, VILLAGE).get_data(as_text=True)
+    store = app.extensions["cek_store"]
+    with store.reading() as db:
+        code = db.scalars(select(Subject.code)).one()
+    form = csrf(fas.get("/pengecualian").get_data(as_text=True))
+    assert fas.post("/pengecualian", data={"aturan": "ELG-01", "kode": code, "alasan": "Musdes diulang", "csrf_token": form}).status_code == 302
+    refused = fas.post("/pengecualian", data={"aturan": "ELG-01", "kode": KINDANG, "alasan": "x", "csrf_token": form})
+    assert refused.status_code == 400 and "Desa ini tidak termasuk kecamatan Anda." in refused.get_data(as_text=True)
+    admin = app.test_client()
+    login(admin, "admin")
+    with store.reading() as db:
+        request_id = db.scalars(select(WaiverRequest.id)).one()
+    token = csrf(admin.get("/pengecualian").get_data(as_text=True))
+    bad = admin.post(f"/pengecualian/{request_id}/putusan", data={"putusan": "setujui", "dari": "2014-01-01", "csrf_token": token})
+    assert bad.status_code == 400  # no last day
+    assert admin.post(f"/pengecualian/{request_id}/putusan", data={"putusan": "setujui", "dari": "2014-01-01", "sampai": "2014-12-31",
+                                                                   "csrf_token": token}).status_code == 302
+    assert 'data-status="approved"' in fas.get("/pengecualian").get_data(as_text=True)
+    recheck(store, check_pool)
+    page = fas.get(f"/desa/{code}").get_data(as_text=True)
+    assert "Musdes diulang" in page and "admin" in page
+    report = fas.get("/laporan/kecamatan/73.02.05.html").get_data(as_text=True)
+    assert "Musdes diulang (disetujui admin," in report
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(fas.get("/laporan/kecamatan/73.02.05.xlsx").data))
+    cells = [c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert "Musdes diulang (admin)" in cells

@@ -41,7 +41,7 @@ def request(store: Store, packs: list[RulePack], user: Principal, rule: str, cod
     if not user.may_submit(kecamatan_of(code)):
         raise RequestError("waiver_not_yours")
     if not reason or len(reason) > 2000 or (document and len(document) > 200):
-        raise RequestError("waiver_reason")
+        raise RequestError("waiver_reason_needed")
     with store.writing() as db, db.begin():
         row = WaiverRequest(rule=rule, code=code, kecamatan=kecamatan_of(code), document=document, reason=reason, requested_by=user.name)
         db.add(row)
