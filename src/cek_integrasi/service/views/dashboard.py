@@ -8,10 +8,10 @@ from sqlalchemy.orm import undefer
 
 from ...reports.diffing import compare
 from ...evaluation.results import DossierResult
-from .. import queries, waiver_files
+from .. import progress, queries, waiver_files
 from ..access import ANY, allow, require_scope
-from ..reports import MIME, rendered, report_of
-from ..store import Blob, Kecamatan, Subject, Submission
+from ..reports import MIME, rendered, report_of, with_weekly_sheet
+from ..store import Blob, Kecamatan, Subject, Submission, utcnow
 from ..submissions import options
 from .common import lang, packs, page, store
 
@@ -27,8 +27,9 @@ def overview():
     with store().reading() as db:
         rows = queries.kecamatan_rows(db, g.user.scope)
         matches = queries.filtered(db, g.user.scope, filters) if filters.any else None
-    return page("svc_overview.html.j2", rows=rows, filters=filters, matches=matches,
-                verdicts=queries.VERDICTS, severities=queries.SEVERITIES)
+        weeks = progress.weekly(db, g.user.scope, utcnow().date())
+    return page("svc_overview.html.j2", rows=rows, filters=filters, matches=matches, progress=weeks,
+                names={r.kode: r.nama for r in rows}, verdicts=queries.VERDICTS, severities=queries.SEVERITIES)
 
 
 @blueprint.get("/kecamatan/<kode>")
@@ -94,6 +95,10 @@ def _report(scope, fmt: str, name: str):
     with store().reading() as db:
         column = Submission.result_en if lang() == "en" else Submission.result_id
         results = queries.results(db.execute(queries.latest(scope).options(undefer(column))), lang())
+        weeks = progress.weekly(db, scope, utcnow().date()) if fmt == "xlsx" else None
+        names = {k.kode: k.nama for k in db.scalars(select(Kecamatan))}
     body = rendered(report_of(results, packs(), options(store()), lang(), waiver_files.active(store(), packs())), fmt)
+    if weeks is not None:
+        body = with_weekly_sheet(body, progress.table(weeks, names), lang())
     return Response(body, mimetype=MIME[fmt],
                     headers={"Content-Disposition": f'attachment; filename="laporan-{name}.{fmt}"'})
