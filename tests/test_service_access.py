@@ -16,7 +16,7 @@ from cek_integrasi.service.access import ANY, PUBLIC
 ROUTES = {
     "auth.login": {PUBLIC}, "auth.logout": set(ANY), "auth.password": set(ANY),
     "dashboard.overview": set(ANY), "dashboard.kecamatan": set(ANY), "dashboard.dossier": set(ANY),
-    "dashboard.original": set(ANY), "dashboard.report_kabupaten": set(ANY), "dashboard.report_kecamatan": set(ANY),
+    "dashboard.original": set(ANY), "dashboard.report_kabupaten": set(ANY), "dashboard.open_findings": set(ANY), "dashboard.report_kecamatan": set(ANY),
     "submit.upload": {"facilitator", "admin"},
     "admin.users": {"admin"}, "admin.add": {"admin"}, "admin.places": {"admin"}, "admin.add_place": {"admin"},
     "admin.options": {"admin"}, "admin.audit": {"admin"},

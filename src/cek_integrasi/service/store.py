@@ -47,6 +47,7 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)  # what changed since is shown at the next login
     scope: Mapped[list["UserKecamatan"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     @property

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, request
+import datetime as dt
+
+from flask import Blueprint, Response, abort, g, request, session
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from ...reports.diffing import compare
 from ...evaluation.results import DossierResult
-from .. import progress, queries, waiver_files
+from .. import news, progress, queries, waiver_files
 from ..access import ANY, allow, require_scope
 from ..reports import MIME, rendered, report_of, with_weekly_sheet
 from ..store import Blob, Kecamatan, Subject, Submission, utcnow
@@ -28,7 +30,9 @@ def overview():
         rows = queries.kecamatan_rows(db, g.user.scope)
         matches = queries.filtered(db, g.user.scope, filters) if filters.any else None
         weeks = progress.weekly(db, g.user.scope, utcnow().date())
-    return page("svc_overview.html.j2", rows=rows, filters=filters, matches=matches, progress=weeks,
+        since = session.get("since")
+        changed = news.since(db, g.user.scope, dt.datetime.fromisoformat(since)) if since else None
+    return page("svc_overview.html.j2", rows=rows, filters=filters, matches=matches, progress=weeks, news=changed,
                 names={r.kode: r.nama for r in rows}, verdicts=queries.VERDICTS, severities=queries.SEVERITIES)
 
 
@@ -102,3 +106,12 @@ def _report(scope, fmt: str, name: str):
         body = with_weekly_sheet(body, progress.table(weeks, names), lang())
     return Response(body, mimetype=MIME[fmt],
                     headers={"Content-Disposition": f'attachment; filename="laporan-{name}.{fmt}"'})
+
+
+@blueprint.get("/laporan/temuan.xlsx")
+@allow(*ANY)
+def open_findings():
+    """The open findings of the user's scope, a sheet per facilitator (a facilitator: its own sheet)."""
+    with store().reading() as db:
+        body = news.open_findings_workbook(db, g.user.scope, lang(), only=g.user.name if g.user.role == "facilitator" else None)
+    return Response(body, mimetype=MIME["xlsx"], headers={"Content-Disposition": 'attachment; filename="temuan-terbuka.xlsx"'})
