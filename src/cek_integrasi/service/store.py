@@ -229,6 +229,23 @@ class WaiverRequest(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+class ScreeningRound(Base):
+    """A screening of the kabupaten's villages on a date: of an uploaded roster, or of the store's latest villages."""
+
+    __tablename__ = "screening_rounds"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    source: Mapped[str] = mapped_column(String(255))  # the roster's file name, or "" for the store's villages
+    roster_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), nullable=True)
+    report_id: Mapped[str] = mapped_column(Text, deferred=True)  # the ScreenReport (JSON) in Indonesian
+    report_en: Mapped[str] = mapped_column(Text, deferred=True)
+
+    def report(self, lang: str) -> str:
+        return self.report_en if lang == "en" else self.report_id
+
+
 class Setting(Base):
     """The kabupaten's checking options (as_of, complete), set by an admin."""
 
