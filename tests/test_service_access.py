@@ -22,10 +22,11 @@ ROUTES = {
     "admin.options": {"admin"}, "admin.audit": {"admin"},
     "admin.waivers": {"admin"}, "admin.add_waivers": {"admin"}, "admin.deactivate_waivers": {"admin"},
     "about.about": set(ANY),
+    "screening.rounds": set(ANY), "screening.new_round": {"admin", "supervisor"}, "screening.one_round": set(ANY),
     "waivers.requests": {"facilitator", "admin"}, "waivers.ask": {"facilitator", "admin"}, "waivers.decide": {"admin"},
     "admin.api_tokens": {"admin"}, "admin.issue_token": {"admin"}, "admin.revoke_token": {"admin"},
     "api.openapi": {PUBLIC}, "api.kecamatan": set(ANY), "api.villages": set(ANY), "api.dossier": set(ANY), "api.versions": set(ANY),
-    "api.submit": {"facilitator", "admin"},
+    "api.submit": {"facilitator", "admin"}, "api.screening_round": set(ANY),
 }
 SCOPED = {"dashboard.kecamatan", "dashboard.dossier", "dashboard.original", "dashboard.report_kecamatan", "api.dossier", "api.versions"}
 ROLE = {"admin": "admin", "supervisor": "supervisor", "supervisor_rilau": "supervisor", "fas_rilau": "facilitator", "fas_kindang": "facilitator"}
@@ -53,6 +54,9 @@ def app(pack, check_pool, tmp_path_factory):
     form = csrf(kindang.get("/pengecualian").get_data(as_text=True))
     assert kindang.post("/pengecualian", data={"aturan": "MRK-02", "kode": KINDANG, "alasan": "Rapat kecamatan_kindang diulang",
                                                 "csrf_token": form}).status_code == 302  # request 1, of Kindang
+    from cek_integrasi.service import screening_rounds
+
+    screening_rounds.from_store(app.extensions["cek_store"], check_pool, "admin")  # round 1
     return app
 
 
@@ -72,7 +76,7 @@ def _kindang_submission(app) -> int:
 def _url(app, rule) -> str:
     values = {"code": KINDANG, "kode": KINDANG, "fmt": "html", "submission_id": _kindang_submission(app)}
     return rule.rule.replace("<int:submission_id>", str(values["submission_id"])).replace("<code>", KINDANG) \
-        .replace("<kode>", KINDANG).replace("<fmt>", "html").replace("<int:file_id>", "1").replace("<int:token_id>", "1").replace("<int:request_id>", "1")
+        .replace("<kode>", KINDANG).replace("<fmt>", "html").replace("<int:file_id>", "1").replace("<int:token_id>", "1").replace("<int:request_id>", "1").replace("<int:round_id>", "1")
 
 
 def test_every_route_declares_its_roles_and_is_in_this_table(app):
@@ -155,7 +159,7 @@ def test_every_api_route_for_every_token(app, api_tokens, account):
             response = app.test_client().open(url, method=method, headers=headers)
             _expect(app, None if account == "revoked" else account, rule, method, response, url)
             checked += 1
-    assert checked == len([e for e in ROUTES if e.startswith("api.")]) == 6
+    assert checked == len([e for e in ROUTES if e.startswith("api.")]) == 7
 
 
 def test_a_scoped_user_sees_only_its_kecamatan_in_lists_and_reports(app):

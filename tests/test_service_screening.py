@@ -54,3 +54,33 @@ def test_rounds_from_a_roster_and_from_the_store_compared_with_the_previous(stor
         v.kode for v in before.villages if v.verdict == "WAJIB" and v.kode not in {s.kode for s in stored.villages}}
     assert [r.id for r in screening_rounds.rounds(store)] == [third, second, first]
     store.close()
+
+
+def test_the_pages_and_the_api_show_a_round_within_the_scope_and_its_comparison(check_pool, tmp_path):
+    from servicekit import RILAU, csrf, login, make_app, upload
+
+    app = make_app(f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, check_pool)
+    supervisor = app.test_client()
+    login(supervisor, "supervisor")
+    token = csrf(supervisor.get("/penyaringan").get_data(as_text=True))
+    with open(ROSTER, "rb") as handle:
+        sent = supervisor.post("/penyaringan", data={"roster": (handle, ROSTER.name), "tanggal": AS_OF, "csrf_token": token},
+                               content_type="multipart/form-data")
+    assert sent.status_code == 302 and sent.headers["Location"].endswith("/penyaringan/1")
+    bad = supervisor.post("/penyaringan", data={"roster": (__import__("io").BytesIO(b"foo;bar\n1;2\n"), "rusak.csv"), "csrf_token": token},
+                          content_type="multipart/form-data")
+    assert bad.status_code == 400 and 'id="error"' in bad.get_data(as_text=True)
+    fas = app.test_client()
+    login(fas, "fas_rilau")
+    upload(fas, *sample_files())
+    assert supervisor.post("/penyaringan", data={"dari": "data", "csrf_token": token}).headers["Location"].endswith("/penyaringan/2")
+    page = supervisor.get("/penyaringan/2").get_data(as_text=True)
+    assert "Dibandingkan dengan putaran #1" in page and page.count('class="village"') == 9
+    assert 'id="dropped-out"' in page and "73.02.02.2001" in page  # Gantarang's villages: not in this round
+    mine = fas.get("/penyaringan/1").get_data(as_text=True)
+    assert mine.count('class="village"') == 11 and "73.02.02.2001" not in mine  # only Rilau Ale's rows of the roster
+    api = fas.get("/api/penyaringan/2").get_json()
+    assert api["source"] == "store" and api["compared_with"]["round"] == 1
+    assert all(v["kode"].startswith(RILAU + ".") for v in api["screening"]["villages"]) and len(api["screening"]["villages"]) == 9
+    assert all(k.startswith(RILAU + ".") for k in api["compared_with"]["dropped_out"])
+    assert fas.get("/api/penyaringan/99").status_code == 404

@@ -68,11 +68,11 @@ def create_app(packs: list[RulePack] | RulePack, settings: Settings, pool: Check
     app.extensions["cek_throttle"] = Throttle()
     csrf = CSRFProtect(app)
 
-    from .views import about, admin, api, auth, dashboard, submit, waivers
+    from .views import about, admin, api, auth, dashboard, screening, submit, waivers
 
     csrf.exempt(api.blueprint)  # access.guard checks the CSRF token of API changes made with a login session
 
-    for module in (auth, dashboard, submit, waivers, admin, about, api):
+    for module in (auth, dashboard, submit, waivers, screening, admin, about, api):
         app.register_blueprint(module.blueprint)
 
     app.before_request(_start_timer)

@@ -52,6 +52,10 @@ DESCRIPTION = {
             "responses": {"200": _json("Each file: accepted with its version, or the messages why not."),
                           "400": _json("No file."), "413": _json("The upload is too large."),
                           "422": _json("No file was accepted."), **_REFUSED}}},
+        "/api/penyaringan/{round_id}": {"get": {
+            "summary": "A screening round within the scope (as `screen --format json`) and its comparison with the previous round",
+            "parameters": [{"name": "round_id", "in": "path", "required": True, "schema": {"type": "integer"}}, _LANG],
+            "responses": {"200": _json("The round."), **_REFUSED, "404": _json("No such round.")}}},
         "/api/openapi.json": {"get": {"summary": "This description", "security": [], "responses": {"200": _json("OpenAPI 3.1")}}},
     },
 }

@@ -20,7 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from .. import __version__
+from ..errors import InputError
 from ..evaluation.results import DossierResult
+from ..reports.check_output import render_problem
 from ..screening.roster import FAMILY, VERDICT_RULE, KecamatanCount, ScreenFinding, ScreenReport, ScreenedVillage, screen
 from .checking import CheckPool, checkers
 from .store import AuditEntry, Blob, ScreeningRound, Store, Subject, Submission
@@ -28,17 +30,27 @@ from .store import AuditEntry, Blob, ScreeningRound, Store, Subject, Submission
 SCREENING_PACK = "pti"  # the eligibility rules (ELG) the roster's columns feed
 
 
-def _screen_in_worker(path: Path, as_of: dt.date) -> tuple[str, str]:
-    """In a worker: the roster screened in Indonesian and English (JSON)."""
-    return tuple(screen(checkers(lang)[SCREENING_PACK], path, as_of).model_dump_json() for lang in ("id", "en"))
+class RosterRefused(ValueError):
+    """The roster cannot be read: the message `screen` gives, in the asked language."""
 
 
-def from_roster(store: Store, pool: CheckPool, name: str, data: bytes, as_of: dt.date, by: str, address: str = "") -> int:
-    """Screen an uploaded roster and store it as a round (InputError as `screen` raises it: nothing stored)."""
+def _screen_in_worker(path: Path, as_of: dt.date, lang: str) -> tuple[str, str] | str:
+    """In a worker: the roster screened in Indonesian and English (JSON), or why it cannot be read."""
+    try:
+        return tuple(screen(checkers(language)[SCREENING_PACK], path, as_of).model_dump_json() for language in ("id", "en"))
+    except InputError as error:
+        return render_problem(error, lang)
+
+
+def from_roster(store: Store, pool: CheckPool, name: str, data: bytes, as_of: dt.date, by: str, address: str = "", lang: str = "id") -> int:
+    """Screen an uploaded roster and store it as a round; RosterRefused with the message of `screen` (nothing stored)."""
     with tempfile.TemporaryDirectory(prefix="cek-integrasi-", dir=pool.upload_root) as folder:
         path = Path(folder) / name
         path.write_bytes(data)
-        report_id, report_en = pool.call(_screen_in_worker, path, as_of)
+        screened = pool.call(_screen_in_worker, path, as_of, lang)
+        if isinstance(screened, str):
+            raise RosterRefused(screened.replace(str(path), name))
+        report_id, report_en = screened
     report_id, report_en = (ScreenReport.model_validate_json(r) for r in (report_id, report_en))
     for report in (report_id, report_en):
         report.roster["file"] = name

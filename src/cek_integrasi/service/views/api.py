@@ -13,7 +13,7 @@ from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
 from ... import i18n
-from .. import queries
+from .. import queries, screening_rounds
 from ..access import ANY, PUBLIC, allow, require_scope
 from ..openapi import DESCRIPTION
 from ..store import ResultChange, Subject, Submission
@@ -102,3 +102,20 @@ def submit():
             else {"file": o.filename, "accepted": False, "messages": o.messages} for o in outcomes]
     refused = not any(item["accepted"] for item in body)
     return {"outcomes": body}, 422 if refused else 200
+
+
+@blueprint.get("/penyaringan/<int:round_id>")
+@allow(*ANY)
+def screening_round(round_id: int):
+    """A screening round (as `screen --format json` writes it, within the scope) and its comparison with the previous one."""
+    loaded = screening_rounds.load(store(), round_id, lang()) or abort(404)
+    row, report, previous, previous_id = loaded
+    report = screening_rounds.in_scope(report, g.user.scope)
+    body = {"round": row.id, "as_of": row.as_of.isoformat(), "source": row.source or "store", "created_by": row.created_by,
+            "screening": report.model_dump(mode="json")}
+    if previous is not None:
+        compared = screening_rounds.compare(report, screening_rounds.in_scope(previous, g.user.scope), previous_id)
+        body["compared_with"] = {"round": previous_id, "became_wajib": [v.kode for v in compared.became_wajib],
+                                 "dropped_out": [old.kode for old, _ in compared.dropped_out],
+                                 "still_unmet": [v.kode for v in compared.still_unmet]}
+    return body
