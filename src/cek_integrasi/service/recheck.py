@@ -4,7 +4,7 @@ A stored result is stale when its as-of date is not the kabupaten's date of toda
 may have become due), or the pack that judged it has changed (its digest), or the waivers it was
 checked with have changed. `recheck` re-evaluates the latest version of every stale dossier in the
 check pool's worker processes (villages first, then kecamatan dossiers against them), updates its
-result in one transaction per dossier and records what changed (a `ResultChange`). A result that is
+result (in transactions of 100 dossiers) and records what changed (a `ResultChange`). A result that is
 not stale is left alone: a second re-check on the same day redoes nothing.
 """
 
@@ -17,6 +17,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..packs.facts import Context
 from . import waiver_files
@@ -25,6 +26,7 @@ from .store import AuditEntry, Blob, ResultChange, Store, Subject, Submission
 from .submissions import check_with_store, options, result_record, stored_findings
 
 log = logging.getLogger("cek_integrasi.service")
+BATCH = 100  # results written per transaction
 
 
 @dataclasses.dataclass
@@ -42,7 +44,7 @@ class _Due:
     code: str
     kind: str
     filename: str
-    data: bytes
+    sha256: str
 
 
 def _stale(store: Store, ctx: Context, digests: dict[str, str], waivers_digest: str) -> list[_Due]:
@@ -55,7 +57,7 @@ def _stale(store: Store, ctx: Context, digests: dict[str, str], waivers_digest: 
         ).all()
         due = [r for r in rows if r.as_of != ctx.as_of or r.waivers_digest != waivers_digest
                or digests.get(r.pack.split(" ", 1)[0]) != r.pack_digest]
-        return [_Due(r.id, r.code, r.kind, r.filename, db.get(Blob, r.blob_sha256).data) for r in due]
+        return [_Due(r.id, r.code, r.kind, r.filename, r.blob_sha256) for r in due]
 
 
 def recheck(store: Store, pool: CheckPool, as_of: dt.date | None = None, by: str = "recheck") -> Summary:
@@ -67,24 +69,32 @@ def recheck(store: Store, pool: CheckPool, as_of: dt.date | None = None, by: str
     waivers_digest = waiver_files.digest(waivers)
     due = _stale(store, ctx, {p.id: p.digest for p in pool.packs}, waivers_digest)
     summary = Summary(ctx.as_of, stale=len(due))
-    lock = threading.Lock()
 
-    def one(item: _Due) -> None:
-        checked = check_with_store(store, pool, item.filename, item.data, ctx, "id", waivers)
-        if checked is None or not checked.outcome_id:
-            log.warning("re-check of %s (%s) failed: %s", item.code, item.filename, checked)
-            with lock:
-                summary.failed.append(item.code)
-            return
-        changed = _update(store, item.submission_id, ctx, checked.outcome_id.result, result_record(pool, checked, waivers))
-        with lock:
-            summary.changed += changed
-            summary.rechecked += 1
+    def checked(item: _Due):
+        with store.reading() as db:  # one file's bytes at a time, not the whole store's
+            data = db.scalar(select(Blob.data).where(Blob.sha256 == item.sha256))
+        return item, check_with_store(store, pool, item.filename, data, ctx, "id", waivers)
+
+    def write(batch: list) -> None:
+        with store.writing() as db, db.begin():
+            for item, done in batch:
+                summary.changed += _update(db, item.submission_id, ctx, done.outcome_id.result, result_record(pool, done, waivers))
+                summary.rechecked += 1
 
     villages = [d for d in due if d.kind == "desa"]
     with ThreadPoolExecutor(pool.jobs) as threads:  # each thread waits on one worker process
-        list(threads.map(one, villages))
-        list(threads.map(one, [d for d in due if d.kind != "desa"]))  # against the re-checked villages
+        for group in (villages, [d for d in due if d.kind != "desa"]):  # kecamatan dossiers against the re-checked villages
+            batch = []
+            for item, done in threads.map(checked, group):  # checks go on while a batch is written
+                if done is None or not done.outcome_id:
+                    log.warning("re-check of %s (%s) failed: %s", item.code, item.filename, done)
+                    summary.failed.append(item.code)
+                    continue
+                batch.append((item, done))
+                if len(batch) == BATCH:
+                    write(batch)
+                    batch = []
+            write(batch)
     if due:
         with store.writing() as db, db.begin():
             db.add(AuditEntry(user=by, action="rechecked", detail=(
@@ -92,26 +102,25 @@ def recheck(store: Store, pool: CheckPool, as_of: dt.date | None = None, by: str
     return summary
 
 
-def _update(store: Store, submission_id: int, ctx: Context, result, record: dict) -> int:
+def _update(db: Session, submission_id: int, ctx: Context, result, record: dict) -> int:
     """Store the new result of a version; 1 if its verdict, counts or findings changed (recorded), else 0."""
-    with store.writing() as db, db.begin():
-        submission = db.get(Submission, submission_id, with_for_update=True)
-        before = {(f.rule, f.subject, f.state) for f in submission.findings}
-        after = {(f.rule, f.subject, f.state) for f in result.findings}
-        changed = before != after or submission.verdict != record["verdict"]
-        if changed:
-            db.add(ResultChange(
-                submission_id=submission.id, code=submission.code, kecamatan=submission.kecamatan,
-                as_of_before=submission.as_of, as_of_after=ctx.as_of, pack_before=submission.pack, pack_after=record["pack"],
-                verdict_before=submission.verdict, verdict_after=record["verdict"],
-                errors_before=submission.errors, errors_after=record["errors"],
-                warnings_before=submission.warnings, warnings_after=record["warnings"],
-                appeared=[list(f) for f in sorted(after - before)], gone=[list(f) for f in sorted(before - after)],
-            ))
-            submission.findings = stored_findings(result)
-        submission.as_of = ctx.as_of
-        for key, value in record.items():
-            setattr(submission, key, value)
+    submission = db.get(Submission, submission_id, with_for_update=True)
+    before = {(f.rule, f.subject, f.state) for f in submission.findings}
+    after = {(f.rule, f.subject, f.state) for f in result.findings}
+    changed = before != after or submission.verdict != record["verdict"]
+    if changed:
+        db.add(ResultChange(
+            submission_id=submission.id, code=submission.code, kecamatan=submission.kecamatan,
+            as_of_before=submission.as_of, as_of_after=ctx.as_of, pack_before=submission.pack, pack_after=record["pack"],
+            verdict_before=submission.verdict, verdict_after=record["verdict"],
+            errors_before=submission.errors, errors_after=record["errors"],
+            warnings_before=submission.warnings, warnings_after=record["warnings"],
+            appeared=[list(f) for f in sorted(after - before)], gone=[list(f) for f in sorted(before - after)],
+        ))
+        submission.findings = stored_findings(result)
+    submission.as_of = ctx.as_of
+    for key, value in record.items():
+        setattr(submission, key, value)
     return int(changed)
 
 
