@@ -34,7 +34,7 @@ def demo():
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, text=True)
     passwords = {}
     for line in process.stderr:
-        if line.startswith("cek-integrasi server:"):
+        if f"http://127.0.0.1:{port}/" in line:  # the listening line, in whatever language the server speaks
             break
         found = re.match(r"\s+(\w+)\s+(\S+)$", line)
         if found:
