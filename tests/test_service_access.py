@@ -16,13 +16,17 @@ from cek_integrasi.service.access import ANY, PUBLIC
 ROUTES = {
     "auth.login": {PUBLIC}, "auth.logout": set(ANY), "auth.password": set(ANY),
     "dashboard.overview": set(ANY), "dashboard.kecamatan": set(ANY), "dashboard.dossier": set(ANY),
-    "dashboard.original": set(ANY), "dashboard.report_kabupaten": set(ANY), "dashboard.report_kecamatan": set(ANY),
+    "dashboard.original": set(ANY), "dashboard.report_kabupaten": set(ANY), "dashboard.open_findings": set(ANY), "dashboard.report_kecamatan": set(ANY),
     "submit.upload": {"facilitator", "admin"},
     "admin.users": {"admin"}, "admin.add": {"admin"}, "admin.places": {"admin"}, "admin.add_place": {"admin"},
     "admin.options": {"admin"}, "admin.audit": {"admin"},
     "admin.waivers": {"admin"}, "admin.add_waivers": {"admin"}, "admin.deactivate_waivers": {"admin"},
     "about.about": set(ANY),
-    "api.kecamatan": set(ANY), "api.dossier": set(ANY), "api.versions": set(ANY),
+    "screening.rounds": set(ANY), "screening.new_round": {"admin", "supervisor"}, "screening.one_round": set(ANY),
+    "waivers.requests": {"facilitator", "admin"}, "waivers.ask": {"facilitator", "admin"}, "waivers.decide": {"admin"},
+    "admin.api_tokens": {"admin"}, "admin.issue_token": {"admin"}, "admin.revoke_token": {"admin"},
+    "api.openapi": {PUBLIC}, "api.kecamatan": set(ANY), "api.villages": set(ANY), "api.dossier": set(ANY), "api.versions": set(ANY),
+    "api.submit": {"facilitator", "admin"}, "api.screening_round": set(ANY),
 }
 SCOPED = {"dashboard.kecamatan", "dashboard.dossier", "dashboard.original", "dashboard.report_kecamatan", "api.dossier", "api.versions"}
 ROLE = {"admin": "admin", "supervisor": "supervisor", "supervisor_rilau": "supervisor", "fas_rilau": "facilitator", "fas_kindang": "facilitator"}
@@ -44,6 +48,15 @@ def app(pack, check_pool, tmp_path_factory):
     with open(WAIVERS, "rb") as handle:
         assert admin.post("/admin/pengecualian", data={"waivers": (handle, WAIVERS.name), "csrf_token": token},
                           content_type="multipart/form-data").status_code == 302
+    assert admin.post("/admin/token", data={"label": "sistem-bappeda", "role": "supervisor", "csrf_token": token}).status_code == 200
+    kindang = app.test_client()
+    login(kindang, "fas_kindang")
+    form = csrf(kindang.get("/pengecualian").get_data(as_text=True))
+    assert kindang.post("/pengecualian", data={"aturan": "MRK-02", "kode": KINDANG, "alasan": "Rapat kecamatan_kindang diulang",
+                                                "csrf_token": form}).status_code == 302  # request 1, of Kindang
+    from cek_integrasi.service import screening_rounds
+
+    screening_rounds.from_store(app.extensions["cek_store"], check_pool, "admin")  # round 1
     return app
 
 
@@ -63,7 +76,7 @@ def _kindang_submission(app) -> int:
 def _url(app, rule) -> str:
     values = {"code": KINDANG, "kode": KINDANG, "fmt": "html", "submission_id": _kindang_submission(app)}
     return rule.rule.replace("<int:submission_id>", str(values["submission_id"])).replace("<code>", KINDANG) \
-        .replace("<kode>", KINDANG).replace("<fmt>", "html").replace("<int:file_id>", "1")
+        .replace("<kode>", KINDANG).replace("<fmt>", "html").replace("<int:file_id>", "1").replace("<int:token_id>", "1").replace("<int:request_id>", "1").replace("<int:round_id>", "1")
 
 
 def test_every_route_declares_its_roles_and_is_in_this_table(app):
@@ -73,37 +86,80 @@ def test_every_route_declares_its_roles_and_is_in_this_table(app):
         assert getattr(app.view_functions[endpoint], "allowed", None) == ROUTES[endpoint]
 
 
+def _expect(app, account, rule, method, response, url) -> None:
+    """The answer `account` (None: signed out) must get from a route, whatever way it signs in."""
+    textual = response.mimetype.startswith("text/") or response.mimetype == "application/json"
+    body = response.get_data(as_text=True) if textual else response.data.decode("latin-1")  # a zipped XLSX: its scope is tested in test_service_news.py
+    allowed = ROUTES[rule.endpoint]
+    where = f"{account} {method} {url}: {response.status_code}"
+    if PUBLIC in allowed:
+        assert response.status_code < 500, where
+    elif account is None:
+        expected = 401 if url.startswith("/api/") else 302
+        assert response.status_code == expected, where
+        assert expected == 401 or response.headers["Location"].startswith("/masuk"), where
+    elif ROLE[account] not in allowed:
+        assert response.status_code == 403, where
+    elif rule.endpoint in SCOPED and account not in SEES_KINDANG:
+        assert response.status_code == 404, where
+    else:
+        assert response.status_code not in (401, 403, 404), where
+        if method == "GET" and rule.endpoint in SCOPED:
+            assert response.status_code == 200 and (KINDANG in body or "Kindang" in body or rule.endpoint == "dashboard.original"), where
+    if account not in SEES_KINDANG:
+        assert "Kindang" not in body and "kecamatan_kindang" not in body, where
+        assert response.status_code == 302 or KINDANG not in body, where  # a redirect repeats its own URL
+
+
+def _methods(rule) -> list[str]:
+    return sorted(rule.methods - {"HEAD", "OPTIONS"})
+
+
 @pytest.mark.parametrize("account", [None, *ROLE])
 def test_every_route_for_every_role(app, account):
     """Every route of app.url_map (test_every_route_declares_its_roles_and_is_in_this_table keeps ROUTES whole)."""
     for rule in app.url_map.iter_rules():
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+        for method in _methods(rule):
             client = app.test_client()
             if account:
                 assert login(client, account).status_code == 302
             token = csrf(client.get("/masuk").get_data(as_text=True))
             url = _url(app, rule)
             response = client.open(url, method=method, data={"csrf_token": token} if method == "POST" else None)
-            body = response.get_data(as_text=True) if response.mimetype != "application/octet-stream" else response.data.decode("latin-1")
-            allowed = ROUTES[rule.endpoint]
-            where = f"{account} {method} {url}: {response.status_code}"
-            if PUBLIC in allowed:
-                assert response.status_code < 500, where
-            elif account is None:
-                expected = 401 if url.startswith("/api/") else 302
-                assert response.status_code == expected, where
-                assert expected == 401 or response.headers["Location"].startswith("/masuk"), where
-            elif ROLE[account] not in allowed:
-                assert response.status_code == 403, where
-            elif rule.endpoint in SCOPED and account not in SEES_KINDANG:
-                assert response.status_code == 404, where
-            else:
-                assert response.status_code not in (401, 403, 404), where
-                if method == "GET" and rule.endpoint in SCOPED:
-                    assert response.status_code == 200 and (KINDANG in body or "Kindang" in body or rule.endpoint == "dashboard.original"), where
-            if account not in SEES_KINDANG:
-                assert "Kindang" not in body and "kecamatan_kindang" not in body, where
-                assert response.status_code == 302 or KINDANG not in body, where  # a redirect repeats its own URL
+            _expect(app, account, rule, method, response, url)
+
+
+@pytest.fixture(scope="module")
+def api_tokens(app):
+    """A token per account of ROLE, with that account's role and kecamatan, and one revoked token."""
+    from cek_integrasi.service import tokens
+    from servicekit import ACCOUNTS
+
+    store = app.extensions["cek_store"]
+    issued = {name: tokens.issue(store, f"sistem-{name}", role, kecamatan, by="test") for name, role, kecamatan in ACCOUNTS}
+    revoked = tokens.issue(store, "dicabut", "admin", [], by="test")
+    with store.reading() as db:
+        from cek_integrasi.service.store import ApiToken
+
+        tokens.revoke(store, db.query(ApiToken).filter_by(label="dicabut").one().id, by="test")
+    return issued, revoked
+
+
+@pytest.mark.parametrize("account", [None, "revoked", *ROLE])
+def test_every_api_route_for_every_token(app, api_tokens, account):
+    """The API answers a token as it answers a login of the same role and kecamatan, without a CSRF token."""
+    issued, revoked = api_tokens
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/"):
+            continue
+        for method in _methods(rule):
+            headers = {"Authorization": f"Bearer {issued[account] if account in issued else revoked}"} if account else {}
+            url = _url(app, rule)
+            response = app.test_client().open(url, method=method, headers=headers)
+            _expect(app, None if account == "revoked" else account, rule, method, response, url)
+            checked += 1
+    assert checked == len([e for e in ROUTES if e.startswith("api.")]) == 7
 
 
 def test_a_scoped_user_sees_only_its_kecamatan_in_lists_and_reports(app):

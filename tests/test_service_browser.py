@@ -140,3 +140,52 @@ def test_facilitator_is_refused_another_kecamatan(chromium, demo):
     refused = page.wait_for_selector(".refused")
     assert "di luar kecamatan Anda" in refused.inner_text()
     page.context.close()
+
+
+BATU_LAPPA = SAMPLES / "rilau_ale" / "05_batu_lappa_banyak_masalah.yaml"
+
+
+def test_a_waiver_is_requested_approved_and_shown_with_its_approver(chromium, demo):
+    fas = signed_in(chromium, demo, "fasilitator")
+    fas.click("#nav-waiver-requests")
+    fas.fill("#aturan", "ELG-01")
+    fas.fill("#kode", "73.02.05.2012")
+    fas.fill("#alasan", "Musdes diulang atas arahan Camat")
+    fas.click("#send-waiver")
+    row = fas.wait_for_selector('.waiver-request[data-status="pending"]')
+    request_id = row.get_attribute("data-id")
+    admin = signed_in(chromium, demo, "admin")
+    admin.goto(demo[0] + "/pengecualian")
+    mine = f'.waiver-request[data-id="{request_id}"]'
+    admin.fill(f"{mine} input[name=dari]", "2014-01-01")
+    admin.fill(f"{mine} input[name=sampai]", "2014-12-31")
+    admin.click(f"{mine} button[value=setujui]")
+    admin.wait_for_selector(f'{mine}[data-status="approved"]')
+    shot(admin, "layanan_pengecualian.png")
+    fas.goto(demo[0] + "/kirim")  # the next check of the village applies it
+    fas.set_input_files("#dossier", str(BATU_LAPPA))
+    fas.click("#send")
+    fas.wait_for_selector(".accepted")
+    fas.goto(demo[0] + "/desa/73.02.05.2012")
+    waived = fas.wait_for_selector('.finding[data-rule="ELG-01"]')
+    assert "Musdes diulang atas arahan Camat" in waived.inner_text() and "disetujui admin" in waived.inner_text()
+    fas.context.close()
+    admin.context.close()
+
+
+def test_screening_rounds_from_a_roster_and_from_the_store_are_compared(chromium, demo):
+    page = signed_in(chromium, demo, "supervisor")
+    page.click("#nav-screening")
+    page.set_input_files("#roster", str(SAMPLES / "roster_kabupaten_bulukumba.csv"))
+    page.fill("#tanggal", "2014-03-01")
+    page.click("#screen-roster")
+    page.wait_for_selector("#round-villages")
+    assert page.locator(".village").count() == 48
+    page.goto(demo[0] + "/penyaringan")
+    page.click("#screen-store")
+    page.wait_for_selector("#dropped-out")
+    assert "Dibandingkan dengan putaran" in page.inner_text("main")
+    assert page.locator("#dropped-out li[data-kode]").count() > 0  # the roster's other kecamatan have no dossier in the store
+    assert page.locator(".village").count() == len({el.get_attribute("data-kode") for el in page.query_selector_all(".village")})
+    shot(page, "layanan_penyaringan.png")
+    page.context.close()

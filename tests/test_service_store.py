@@ -35,9 +35,9 @@ def test_migrations_make_every_table_and_run_again_harmlessly(store_url):
     store.close()
     store = Store(store_url)  # a second start migrates nothing
     with store.engine.connect() as connection:
-        assert connection.scalar(text("select version_num from alembic_version")) == "0002"
+        assert connection.scalar(text("select version_num from alembic_version")) == "0007"
         tables = set(inspect(connection).get_table_names())
-    assert {"users", "sessions", "kecamatan", "blobs", "subjects", "submissions", "findings", "audit", "settings", "waiver_files"} <= tables
+    assert {"users", "sessions", "kecamatan", "blobs", "subjects", "submissions", "findings", "audit", "settings", "waiver_files", "result_changes", "api_tokens", "waiver_requests", "screening_rounds"} <= tables
     store.close()
 
 

@@ -75,9 +75,10 @@ def _logging(data: Path) -> None:
 @click.option("--jobs", type=click.IntRange(1, 16), default=2, show_default=True, help="Worker processes checking uploads.")
 @click.option("--check-timeout", type=click.FloatRange(1, 600), default=20, show_default=True, help="Seconds one file may take to check.")
 @click.option("--secure-cookies", is_flag=True, help="Send the session cookie over HTTPS only (behind a TLS reverse proxy).")
+@click.option("--no-daily-recheck", is_flag=True, help="Do not re-check stale results at start and after each midnight.")
 @pack_option
 @click.pass_context
-def server(ctx, data, database, host, port, demo, max_upload_mb, jobs, check_timeout, secure_cookies, pack_id) -> None:
+def server(ctx, data, database, host, port, demo, max_upload_mb, jobs, check_timeout, secure_cookies, no_daily_recheck, pack_id) -> None:
     """Start the kabupaten service: facilitators submit, supervisors follow, in a browser."""
     if ctx.invoked_subcommand is not None:
         return
@@ -111,6 +112,10 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, jobs, check_tim
         _say("demo_store", data=data)
         for name, password in passwords.items():
             click.echo(f"  {name:20} {password}", err=True)
+    if not no_daily_recheck:
+        from ..service.recheck import start_daily
+
+        start_daily(app.extensions["cek_store"], pool)
     if host not in ("127.0.0.1", "localhost", "::1"):
         _say("open_network", host=host)
     _say("listening", host=host, port=str(port))  # a port, not a number to group as 18.771
@@ -152,6 +157,35 @@ def restore(data, database, source) -> None:
         click.echo(f"cek-integrasi: {error}", err=True)
         sys.exit(2)
     _say("restored", path=source)
+
+
+@server.command()
+@data_option
+@database_option
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Re-check as on this date instead of the kabupaten's date (today unless an admin fixed one).")
+@click.option("--jobs", type=click.IntRange(1, 16), default=2, show_default=True, help="Worker processes checking the files.")
+@click.option("--check-timeout", type=click.FloatRange(1, 600), default=60, show_default=True, help="Seconds one file may take to check.")
+@pack_option
+def recheck(data, database, as_of, jobs, check_timeout, pack_id) -> None:
+    """Re-check the latest version of every dossier whose result is stale (older date, changed pack or waivers)."""
+    from ..service.checking import CheckPool
+    from ..service.recheck import recheck as run_recheck
+    from ..service.store import Store
+
+    store = Store(_url(data, database))
+    pool = CheckPool(_load_packs(pack_id), jobs, check_timeout, forced=pack_id is not None)
+    try:
+        summary = run_recheck(store, pool, as_of.date() if as_of else None, by="cli")
+    finally:
+        pool.close()
+        store.close()
+    click.echo(f"as-of {summary.as_of.isoformat()}: {summary.stale} stale, {summary.rechecked} re-checked, "
+               f"{summary.changed} changed, {len(summary.failed)} failed", err=True)
+    for code in summary.failed:
+        click.echo(f"  {code}: could not be checked again (see the service log)", err=True)
+    if summary.failed:
+        sys.exit(1)
 
 
 @main.group()

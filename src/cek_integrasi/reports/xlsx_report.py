@@ -101,7 +101,7 @@ def _findings(report: Report, t) -> SheetPlan:
                t("ui.col_place"), t("ui.col_message"), t("ui.col_reference"), t("ui.col_remediation"), t("xlsx.waiver")]
     plan.table(headers, (
         [r.code, r.name, r.kecamatan, f.rule, Styled(t(f"severity.{f.severity}"), "waived" if f.waiver else f.severity), t(f"state.{f.state}"),
-         f.place or t("ui.whole_dossier"), f.message, f.reference, f.remediation, f.waiver.alasan if f.waiver else ""]
+         f.place or t("ui.whole_dossier"), f.message, f.reference, f.remediation, f"{f.waiver.alasan} ({f.waiver.disetujui_oleh})" if f.waiver else ""]
         for r in report.dossiers for f in r.findings
     ), filters=True)
     for column, width in ((2, 22), (3, 16), (7, 24), (8, 48), (9, 18), (10, 42), (11, 24)):

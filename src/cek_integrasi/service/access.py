@@ -5,6 +5,9 @@ refuses a route that declares nothing (fail closed), a visitor who is not signed
 route does not serve. What a user may see inside a route is their scope (`Principal.sees`): an
 admin sees everything, a supervisor the whole store or the kecamatan given, a facilitator only the
 kecamatan given. Something outside the scope is answered as if it did not exist (404).
+Under /api/ a request may instead carry an API token (`Authorization: Bearer`, see tokens.py): it
+acts with the token's role and kecamatan and needs no CSRF token (a browser cannot send that header
+across sites); an API change made with a login session needs the CSRF token like a form.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ SESSION_HOURS = 12
 
 @dataclass(frozen=True)
 class Principal:
-    id: int
+    id: int | None  # None: an API token
     name: str
     role: str
     kecamatan: frozenset[str]
@@ -82,6 +85,17 @@ def end_other_sessions(db, user_id: int) -> None:
     db.execute(delete(LoginSession).where(LoginSession.user_id == user_id, LoginSession.token_hash != keep))
 
 
+def token_principal() -> Principal | None:
+    """The API token of an `Authorization: Bearer` header, as a principal of its role and kecamatan."""
+    from .tokens import find
+
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    row = find(current_app.extensions["cek_store"], header[len("Bearer "):].strip())
+    return Principal(None, f"token:{row.label}", row.role, frozenset(row.kecamatan)) if row else None
+
+
 def current_principal() -> Principal | None:
     token = session.get("sid")
     if not token:
@@ -106,15 +120,20 @@ def guard():
     allowed = getattr(view, "allowed", None)
     if not allowed:
         abort(403)
-    g.user = current_principal()
+    api = request.path.startswith("/api/")
+    g.by_token = api and "Authorization" in request.headers
+    g.user = token_principal() if g.by_token else current_principal()
     if PUBLIC in allowed:
         return None
     if g.user is None:
-        if request.path.startswith("/api/"):
-            return jsonify(error=i18n.text("svc.login_required", request.args.get("lang") or i18n.DEFAULT)), 401
+        if api:
+            lang = request.args.get("lang") or i18n.DEFAULT
+            return jsonify(error=i18n.text("svc.bad_token" if g.by_token else "svc.login_required", lang)), 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
     if g.user.role not in allowed:
         abort(403)
+    if api and not g.by_token and request.method not in ("GET", "HEAD", "OPTIONS"):
+        current_app.extensions["csrf"].protect()  # the API is exempt from the forms' check; a browser session still needs the token
     return None
 
 

@@ -66,11 +66,13 @@ def create_app(packs: list[RulePack] | RulePack, settings: Settings, pool: Check
     app.extensions["cek_packs"] = pool.packs  # the packs the uploads are checked with
     app.extensions["cek_settings"] = settings
     app.extensions["cek_throttle"] = Throttle()
-    CSRFProtect(app)
+    csrf = CSRFProtect(app)
 
-    from .views import about, admin, api, auth, dashboard, submit
+    from .views import about, admin, api, auth, dashboard, screening, submit, waivers
 
-    for module in (auth, dashboard, submit, admin, about, api):
+    csrf.exempt(api.blueprint)  # access.guard checks the CSRF token of API changes made with a login session
+
+    for module in (auth, dashboard, submit, waivers, screening, admin, about, api):
         app.register_blueprint(module.blueprint)
 
     app.before_request(_start_timer)

@@ -63,6 +63,11 @@ def _start(packs: list[RulePack], forced: bool, memory_mb: int, parent: int) -> 
             pass
 
 
+def checkers(lang: str) -> dict[str, Checker]:
+    """In a worker: its checkers of each pack in this language."""
+    return _checkers[lang]
+
+
 def check_file(path: Path, ctx: Context, villages: dict[str, VillageSummary] | None, lang: str, waivers: WaiverSet) -> Checked:
     """In a worker: check one file with the pipeline of `check`, in both languages, named as uploaded."""
     outcomes = {}
@@ -129,6 +134,18 @@ class CheckPool:
                     return Checked(crashed=True)
                 break
         return checked
+
+    def call(self, task, *args):
+        """Run `task(*args)` in a worker (it finds the checkers in `checkers()`), bounded by the time limit.
+
+        TimeoutError when it takes longer (the pool is rebuilt)."""
+        with self._slots:
+            executor = self._executor
+            try:
+                return executor.submit(task, *args).result(timeout=self.timeout)
+            except FutureTimeout:
+                self._replace(executor, kill=True)
+                raise TimeoutError(f"{getattr(task, '__name__', task)} took longer than {self.timeout} s") from None
 
     def _replace(self, executor: ProcessPoolExecutor, kill: bool) -> None:
         """A fresh pool instead of `executor` (once, whichever thread sees the failure first)."""

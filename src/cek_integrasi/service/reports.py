@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .. import __version__
+from .. import __version__, i18n
 from ..packs.facts import Context
 from ..reports.html_report import render_html
 from ..evaluation.results import SEVERITIES, DossierResult, Report, Summary, WaiverStatus
@@ -42,3 +42,31 @@ def report_of(dossiers: list[DossierResult], packs: list[RulePack], ctx: Context
 
 def rendered(report: Report, fmt: str) -> bytes:
     return render_html(report).encode("utf-8") if fmt == "html" else report_workbook(report)
+
+
+def with_weekly_sheet(workbook: bytes, weekly: tuple[list[str], list[list]], lang: str) -> bytes:
+    """The report's workbook with a sheet of compliance week by week (progress.table), shares as percentages."""
+    import io
+
+    from openpyxl import load_workbook
+    from openpyxl.styles import Font
+
+    book = load_workbook(io.BytesIO(workbook))
+    sheet = book.create_sheet(i18n.text("svc.progress_sheet", lang))
+    header, rows = weekly
+    fixed = {"week", "villages", "without_errors", "share"}
+    sheet.append([i18n.text(f"svc.progress_{h}", lang) if h in fixed else h for h in header])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+        sheet.cell(sheet.max_row, 1).number_format = "yyyy-mm-dd"
+    share_columns = [i + 1 for i, h in enumerate(header) if h == "share" or i >= 7]  # after the three verdicts: a share per kecamatan
+    for column in share_columns:
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+            cell.number_format = "0.0%"
+    sheet.freeze_panes = "B2"
+    sheet.column_dimensions["A"].width = 12
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -47,6 +47,7 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)  # what changed since is shown at the next login
     scope: Mapped[list["UserKecamatan"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     @property
@@ -70,6 +71,22 @@ class LoginSession(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ApiToken(Base):
+    """A token another system sends (Authorization: Bearer); the store keeps only its sha256.
+
+    It acts with a role and kecamatan like an account's; a revoked token is refused from then on."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    kecamatan: Mapped[list] = mapped_column(JSON, default=list)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class Kecamatan(Base):
@@ -118,6 +135,8 @@ class Submission(Base):
     submitted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     as_of: Mapped[dt.date] = mapped_column(Date)
     pack: Mapped[str] = mapped_column(String(100))
+    pack_digest: Mapped[str] = mapped_column(String(64), default="")  # sha256 of the pack's files: a new pack makes the result stale
+    waivers_digest: Mapped[str] = mapped_column(String(64), default="")  # of the waivers it was checked with
     verdict: Mapped[str | None] = mapped_column(String(32), nullable=True)
     errors: Mapped[int] = mapped_column(Integer)
     warnings: Mapped[int] = mapped_column(Integer)
@@ -143,6 +162,29 @@ class StoredFinding(Base):
     subject: Mapped[str] = mapped_column(String(200))
 
 
+class ResultChange(Base):
+    """What a re-check changed in the result of a version: dates, pack, verdict, counts, findings."""
+
+    __tablename__ = "result_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(32), index=True)
+    kecamatan: Mapped[str] = mapped_column(String(32), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    as_of_before: Mapped[dt.date] = mapped_column(Date)
+    as_of_after: Mapped[dt.date] = mapped_column(Date)
+    pack_before: Mapped[str] = mapped_column(String(100))
+    pack_after: Mapped[str] = mapped_column(String(100))
+    verdict_before: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    verdict_after: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    errors_before: Mapped[int] = mapped_column(Integer)
+    errors_after: Mapped[int] = mapped_column(Integer)
+    warnings_before: Mapped[int] = mapped_column(Integer)
+    warnings_after: Mapped[int] = mapped_column(Integer)
+    appeared: Mapped[list] = mapped_column(JSON)  # [rule, subject, state] the result has now and had not
+    gone: Mapped[list] = mapped_column(JSON)  # [rule, subject, state] it had and has no more
+
+
 class AuditEntry(Base):
     __tablename__ = "audit"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -163,6 +205,45 @@ class WaiverFile(Base):
     uploaded_by: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class WaiverRequest(Base):
+    """A waiver a facilitator asks for; an admin approves it (with its period) or rejects it.
+
+    An approved request is a waiver as a waiver file holds one, the admin as its approver."""
+
+    __tablename__ = "waiver_requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rule: Mapped[str] = mapped_column(String(16))
+    code: Mapped[str] = mapped_column(String(32), index=True)
+    kecamatan: Mapped[str] = mapped_column(String(32), index=True)
+    document: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(String(64))
+    requested_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending, approved, rejected
+    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    expires: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # the last day it applies
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ScreeningRound(Base):
+    """A screening of the kabupaten's villages on a date: of an uploaded roster, or of the store's latest villages."""
+
+    __tablename__ = "screening_rounds"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    source: Mapped[str] = mapped_column(String(255))  # the roster's file name, or "" for the store's villages
+    roster_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), nullable=True)
+    report_id: Mapped[str] = mapped_column(Text, deferred=True)  # the ScreenReport (JSON) in Indonesian
+    report_en: Mapped[str] = mapped_column(Text, deferred=True)
+
+    def report(self, lang: str) -> str:
+        return self.report_en if lang == "en" else self.report_id
 
 
 class Setting(Base):

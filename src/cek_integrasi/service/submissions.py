@@ -19,9 +19,10 @@ from ..packs.facts import Context, VillageSummary
 from ..reports.check_output import render_input_problem
 from ..evaluation.results import DossierResult
 from ..evaluation.run import DOSSIER_SUFFIXES
+from ..evaluation.waivers import WaiverSet
 from . import waiver_files
 from .access import Principal
-from .checking import CheckPool
+from .checking import Checked, CheckPool
 from .store import AuditEntry, Blob, Kecamatan, Setting, Store, StoredFinding, Subject, Submission
 
 ACCEPTED = DOSSIER_SUFFIXES  # what `check` reads below a folder
@@ -72,6 +73,43 @@ def village_summaries(store: Store, kecamatan: str) -> dict[str, VillageSummary]
         return out
 
 
+def check_with_store(store: Store, pool: CheckPool, filename: str, data: bytes, ctx: Context, lang: str, waivers: WaiverSet,
+                     defer: bool = False) -> Checked | None:
+    """Check one file; a kecamatan dossier against the store's latest villages of it (None if `defer`)."""
+    checked = pool.check(filename, data, ctx, lang, waivers=waivers)
+    if checked.deferred_kecamatan:
+        if defer:
+            return None
+        checked = pool.check(filename, data, ctx, lang, village_summaries(store, checked.deferred_kecamatan), waivers)
+    return checked
+
+
+def result_record(pool: CheckPool, checked: Checked, waivers: WaiverSet) -> dict:
+    """The columns of a checked result, as a submission or a re-check stores them."""
+    result = checked.outcome_id.result
+    village = checked.outcome_id.village
+    pack = pool.pack(result.pack)
+    errors, warnings = counts(result)
+    return dict(
+        verdict=result.verdict, errors=errors, warnings=warnings, pack=f"{result.pack} {pack.version}", pack_digest=pack.digest,
+        waivers_digest=waiver_files.digest(waivers), result_id=checked.outcome_id.result_json, result_en=checked.outcome_en.result_json,
+        village={k: v.isoformat() if isinstance(v, dt.date) else v for k, v in dataclasses.asdict(village).items()} if village else None,
+    )
+
+
+def counts(result: DossierResult) -> tuple[int, int]:
+    """The errors and warnings a result has (failed or not assessable)."""
+    found = {"error": 0, "warning": 0}
+    for finding in result.findings:
+        if finding.state in ("fail", "error") and finding.severity in found:
+            found[finding.severity] += 1
+    return found["error"], found["warning"]
+
+
+def stored_findings(result: DossierResult) -> list[StoredFinding]:
+    return [StoredFinding(rule=f.rule, severity=f.severity, state=f.state, subject=f.subject) for f in result.findings]
+
+
 def submit_many(store: Store, pool: CheckPool, user: Principal, files: list[tuple[str, bytes]], lang: str, address: str = "") -> list[Accepted | Refused]:
     """Several uploaded files, in the order given, except kecamatan dossiers: after the villages,
     so that they are checked against the villages of the same upload too."""
@@ -96,11 +134,9 @@ def submit(store: Store, pool: CheckPool, user: Principal, filename: str, data: 
         return Refused(filename, [i18n.text("web.bad_type", lang, names=filename, accepted=", ".join(ACCEPTED))])
     ctx = options(store)
     waivers = waiver_files.active(store, pool.packs)
-    checked = pool.check(filename, data, ctx, lang, waivers=waivers)
-    if checked.deferred_kecamatan:
-        if defer:
-            return None
-        checked = pool.check(filename, data, ctx, lang, village_summaries(store, checked.deferred_kecamatan), waivers)
+    checked = check_with_store(store, pool, filename, data, ctx, lang, waivers, defer)
+    if checked is None:
+        return None
     if checked.timed_out:
         return Refused(filename, [i18n.text("svc.timed_out", lang, seconds=int(pool.timeout))])
     if checked.crashed:
@@ -111,27 +147,19 @@ def submit(store: Store, pool: CheckPool, user: Principal, filename: str, data: 
     kecamatan = kecamatan_of(result)
     if not user.may_submit(kecamatan):
         return Refused(filename, [i18n.text("svc.not_your_kecamatan", lang, kecamatan=f"{result.kecamatan} ({kecamatan})")])
-    village = checked.outcome_id.village
-    record = dict(
-        filename=filename, data=data, result=result, result_en=checked.outcome_en.result_json,
-        result_id=checked.outcome_id.result_json, ctx=ctx, pack=f"{result.pack} {pool.pack(result.pack).version}",
-        village={k: v.isoformat() if isinstance(v, dt.date) else v for k, v in dataclasses.asdict(village).items()} if village else None,
-    )
+    record = result_record(pool, checked, waivers)
     for attempt in range(3):  # PostgreSQL: two first versions of one dossier at once; the loser tries again
         try:
-            return _store(store, user, kecamatan, address, **record)
+            return _store(store, user, kecamatan, address, filename, data, result, ctx, record)
         except IntegrityError:
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
 
 
-def _store(store: Store, user: Principal, kecamatan: str, address: str, *, filename, data, result, result_id, result_en, ctx, pack, village) -> Accepted:
+def _store(store: Store, user: Principal, kecamatan: str, address: str, filename: str, data: bytes, result: DossierResult,
+           ctx: Context, record: dict) -> Accepted:
     sha = hashlib.sha256(data).hexdigest()
-    counts = {"error": 0, "warning": 0}
-    for finding in result.findings:
-        if finding.state in ("fail", "error") and finding.severity in counts:
-            counts[finding.severity] += 1
     with store.writing() as db, db.begin():
         if db.get(Blob, sha) is None:
             db.add(Blob(sha256=sha, size=len(data), data=data))
@@ -146,13 +174,11 @@ def _store(store: Store, user: Principal, kecamatan: str, address: str, *, filen
         subject.name = result.name
         submission = Submission(
             code=result.code, version=subject.versions, kecamatan=kecamatan, filename=filename, blob_sha256=sha,
-            user_id=user.id, as_of=ctx.as_of, pack=pack, verdict=result.verdict, errors=counts["error"],
-            warnings=counts["warning"], result_id=result_id, result_en=result_en, village=village,
-            findings=[StoredFinding(rule=f.rule, severity=f.severity, state=f.state, subject=f.subject) for f in result.findings],
+            user_id=user.id, as_of=ctx.as_of, findings=stored_findings(result), **record,
         )
         db.add(submission)
         db.flush()
         subject.latest_id = submission.id
         db.add(AuditEntry(user=user.name, action="submitted", address=address,
                           detail=f"{result.code} v{subject.versions} {filename} sha256:{sha}"))
-    return Accepted(filename, result.code, result.name, subject.versions, result.verdict, counts["error"], counts["warning"])
+    return Accepted(filename, result.code, result.name, subject.versions, result.verdict, record["errors"], record["warnings"])

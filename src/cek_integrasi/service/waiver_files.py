@@ -17,6 +17,7 @@ from sqlalchemy import select
 from ..reports.check_output import render_problem
 from ..packs.rulepack import RulePack
 from ..evaluation.waivers import WaiverSet, load_waivers
+from . import waiver_requests
 from .store import AuditEntry, Blob, Store, WaiverFile
 
 _log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ def read(files: list[tuple[str, bytes]], packs: list[RulePack]) -> WaiverSet:
 
 
 def active(store: Store, packs: list[RulePack]) -> WaiverSet:
-    """The waivers of the active files. A file that no longer reads (a newer pack dropped a rule it
+    """The waivers of the active files and the approved requests (waiver_requests.py). A file that no longer reads (a newer pack dropped a rule it
     names) is left out and logged, so that one stale file never stops every submission and report."""
     from ..errors import InputError
 
@@ -53,7 +54,15 @@ def active(store: Store, packs: list[RulePack]) -> WaiverSet:
             _log.warning("waiver file %s left out: %s", name, error)
             continue
         readable.append((name, data))
-    return read(readable, packs) if readable else WaiverSet()
+    waivers = read(readable, packs) if readable else WaiverSet()
+    waivers.waivers.extend(waiver_requests.approved(store))
+    return waivers
+
+
+def digest(waivers: WaiverSet) -> str:
+    """What a result depends on of the waivers: a change of them makes the results stale."""
+    text = "\n".join(sorted(w.waiver.model_dump_json() for w in waivers.waivers))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def add(store: Store, packs: list[RulePack], name: str, data: bytes, by: str, address: str, lang: str) -> list[str]:

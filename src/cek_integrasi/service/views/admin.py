@@ -9,10 +9,10 @@ from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
 from ... import i18n
-from .. import waiver_files
+from .. import tokens, waiver_files
 from ..access import allow
 from ..accounts import AccountError, add_user
-from ..store import ROLES, AuditEntry, Kecamatan, Setting, User, WaiverFile
+from ..store import ROLES, ApiToken, AuditEntry, Kecamatan, Setting, User, WaiverFile
 from .common import address, lang, packs, page, store
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
@@ -125,3 +125,35 @@ def deactivate_waivers(file_id: int):
     if not waiver_files.deactivate(store(), file_id, g.user.name, address()):
         abort(404)
     return redirect(url_for("admin.waivers"))
+
+
+def _tokens_page(status: int = 200, **context):
+    with store().reading() as db:
+        rows = list(db.scalars(select(ApiToken).order_by(ApiToken.id.desc())))
+        places = list(db.scalars(select(Kecamatan).order_by(Kecamatan.nama)))
+    return page("svc_tokens.html.j2", status, tokens=rows, places=places, roles=ROLES, **context)
+
+
+@blueprint.get("/token")
+@allow("admin")
+def api_tokens():
+    return _tokens_page()
+
+
+@blueprint.post("/token")
+@allow("admin")
+def issue_token():
+    try:
+        token = tokens.issue(store(), request.form.get("label", ""), request.form.get("role", ""),
+                             [k for k in request.form.getlist("kecamatan") if k], g.user.name, address())
+    except tokens.TokenError as error:
+        return _tokens_page(400, error=i18n.text(f"svc.{error}", lang()))
+    return _tokens_page(new_token=token)  # shown this once
+
+
+@blueprint.post("/token/<int:token_id>/cabut")
+@allow("admin")
+def revoke_token(token_id: int):
+    if not tokens.revoke(store(), token_id, g.user.name, address()):
+        abort(404)
+    return redirect(url_for("admin.api_tokens"))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, g, redirect, request, url_for
+from flask import Blueprint, g, redirect, request, session, url_for
 from sqlalchemy import select
 
 from ... import i18n
 from ..access import ANY, PUBLIC, allow, end_other_sessions, end_session, start_session
 from ..accounts import AccountError, hash_password, locked, record_failure, verify
-from ..store import AuditEntry, User
+from ..store import AuditEntry, User, utcnow
 from .common import address, lang, page, store, throttle
 
 blueprint = Blueprint("auth", __name__)
@@ -48,6 +48,9 @@ def login():
             return page("svc_login.html.j2", 401, error=i18n.text("svc.bad_login", lang()), next="")
         user.failed_logins, user.locked_until = 0, None
         start_session(db, user)
+        if user.last_login_at is not None:  # the dashboard shows what changed since (news.py)
+            session["since"] = user.last_login_at.isoformat()
+        user.last_login_at = utcnow()
         db.add(AuditEntry(user=user.name, action="login", address=address()))
     return redirect(_safe_next(request.form.get("next")))
 

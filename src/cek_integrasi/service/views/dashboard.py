@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, request
+import datetime as dt
+
+from flask import Blueprint, Response, abort, g, request, session
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from ...reports.diffing import compare
 from ...evaluation.results import DossierResult
-from .. import queries, waiver_files
+from .. import news, progress, queries, waiver_files
 from ..access import ANY, allow, require_scope
-from ..reports import MIME, rendered, report_of
-from ..store import Blob, Kecamatan, Subject, Submission
+from ..reports import MIME, rendered, report_of, with_weekly_sheet
+from ..store import Blob, Kecamatan, Subject, Submission, utcnow
 from ..submissions import options
 from .common import lang, packs, page, store
 
@@ -27,8 +29,11 @@ def overview():
     with store().reading() as db:
         rows = queries.kecamatan_rows(db, g.user.scope)
         matches = queries.filtered(db, g.user.scope, filters) if filters.any else None
-    return page("svc_overview.html.j2", rows=rows, filters=filters, matches=matches,
-                verdicts=queries.VERDICTS, severities=queries.SEVERITIES)
+        weeks = progress.weekly(db, g.user.scope, utcnow().date())
+        since = session.get("since")
+        changed = news.since(db, g.user.scope, dt.datetime.fromisoformat(since)) if since else None
+    return page("svc_overview.html.j2", rows=rows, filters=filters, matches=matches, progress=weeks, news=changed,
+                names={r.kode: r.nama for r in rows}, verdicts=queries.VERDICTS, severities=queries.SEVERITIES)
 
 
 @blueprint.get("/kecamatan/<kode>")
@@ -94,6 +99,19 @@ def _report(scope, fmt: str, name: str):
     with store().reading() as db:
         column = Submission.result_en if lang() == "en" else Submission.result_id
         results = queries.results(db.execute(queries.latest(scope).options(undefer(column))), lang())
+        weeks = progress.weekly(db, scope, utcnow().date()) if fmt == "xlsx" else None
+        names = {k.kode: k.nama for k in db.scalars(select(Kecamatan))}
     body = rendered(report_of(results, packs(), options(store()), lang(), waiver_files.active(store(), packs())), fmt)
+    if weeks is not None:
+        body = with_weekly_sheet(body, progress.table(weeks, names), lang())
     return Response(body, mimetype=MIME[fmt],
                     headers={"Content-Disposition": f'attachment; filename="laporan-{name}.{fmt}"'})
+
+
+@blueprint.get("/laporan/temuan.xlsx")
+@allow(*ANY)
+def open_findings():
+    """The open findings of the user's scope, a sheet per facilitator (a facilitator: its own sheet)."""
+    with store().reading() as db:
+        body = news.open_findings_workbook(db, g.user.scope, lang(), only=g.user.name if g.user.role == "facilitator" else None)
+    return Response(body, mimetype=MIME["xlsx"], headers={"Content-Disposition": 'attachment; filename="temuan-terbuka.xlsx"'})

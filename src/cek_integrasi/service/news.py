@@ -1,0 +1,112 @@
+"""What changed in a user's kecamatan since its last visit, and the open findings per facilitator.
+
+On sign-in the dashboard shows the errors that re-checks made appear and the waiver requests
+decided since the previous sign-in; `open_findings_workbook` is the XLSX of the open findings
+(failed or not assessable, not waived) at the latest versions, a sheet per facilitator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from sqlalchemy import select
+from sqlalchemy.orm import Session, undefer
+
+from .. import i18n
+from ..evaluation.results import DossierResult
+from . import queries
+from .store import ResultChange, Subject, Submission, User, UserKecamatan, WaiverRequest
+
+
+@dataclass
+class NewErrors:
+    code: str
+    name: str
+    rules: list[str]
+    at: dt.datetime
+
+
+@dataclass
+class News:
+    since: dt.datetime
+    new_errors: list[NewErrors]
+    decided: list[WaiverRequest]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.new_errors or self.decided)
+
+
+def since(db: Session, scope: frozenset[str] | None, when: dt.datetime) -> News:
+    """The errors re-checks made appear and the waiver requests decided after `when`, within the scope."""
+    changes = select(ResultChange, Subject.name).join(Subject, Subject.code == ResultChange.code).where(ResultChange.at > when)
+    decided = select(WaiverRequest).where(WaiverRequest.decided_at > when)
+    if scope is not None:
+        changes = changes.where(ResultChange.kecamatan.in_(sorted(scope)))
+        decided = decided.where(WaiverRequest.kecamatan.in_(sorted(scope)))
+    new_errors = []
+    for change, name in db.execute(changes.order_by(ResultChange.id)):
+        rules = sorted({rule for rule, _subject, state in change.appeared if state in ("fail", "error")})
+        if rules:
+            new_errors.append(NewErrors(change.code, name, rules, change.at))
+    return News(when, new_errors, list(db.scalars(decided.order_by(WaiverRequest.decided_at))))
+
+
+def facilitators(db: Session) -> dict[str, list[str]]:
+    """Kecamatan code -> the names of its facilitators."""
+    out = defaultdict(list)
+    rows = db.execute(select(UserKecamatan.kode, User.name).join(User, User.id == UserKecamatan.user_id)
+                      .where(User.role == "facilitator").order_by(User.name))
+    for kode, name in rows:
+        out[kode].append(name)
+    return out
+
+
+def open_findings_workbook(db: Session, scope: frozenset[str] | None, lang: str, only: str | None = None) -> bytes:
+    """The open findings at the latest versions in scope, a sheet per facilitator (`only`: that one's sheet)."""
+    t = lambda key, **kw: i18n.text(key, lang, **kw)  # noqa: E731
+    column = Submission.result_en if lang == "en" else Submission.result_id
+    rows = db.execute(queries.latest(scope).options(undefer(column)).order_by(Subject.kecamatan, Subject.code)).all()
+    by_kecamatan = facilitators(db)
+    sheets: dict[str, list[list]] = defaultdict(list)
+    for subject, submission in rows:
+        result = DossierResult.model_validate_json(submission.result(lang))
+        open_ = [f for f in result.findings if f.state in ("fail", "error") and not f.waiver]
+        owners = by_kecamatan.get(subject.kecamatan) or [t("svc.no_facilitator")]
+        for owner in owners:
+            if only and owner != only:
+                continue
+            for f in open_:
+                sheets[owner].append([result.kecamatan, subject.code, subject.name, submission.version, f.rule,
+                                      t(f"severity.{f.severity}"), t(f"state.{f.state}"), f.place or f.path or t("ui.whole_dossier"),
+                                      f.message, f.reference, f.remediation])
+    book = Workbook()
+    book.remove(book.active)
+    header = [t("svc.kecamatan"), t("svc.code"), t("svc.name_col"), t("svc.version"), t("ui.col_rule"), t("ui.col_severity"),
+              t("ui.col_state"), t("ui.col_place"), t("ui.col_message"), t("ui.col_reference"), t("ui.col_remediation")]
+    for owner in sorted(sheets) or [only or t("svc.no_facilitator")]:
+        sheet = book.create_sheet(_title(owner, book.sheetnames))
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in sheets.get(owner, []):
+            sheet.append(row)
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _title(name: str, used: list[str]) -> str:
+    """A sheet title Excel accepts (31 characters, no []:*?/\\), unique in the book."""
+    base = "".join("_" if c in "[]:*?/\\" else c for c in name)[:31] or "-"
+    title, n = base, 2
+    while title in used:
+        title, n = f"{base[:28]}~{n}", n + 1
+    return title

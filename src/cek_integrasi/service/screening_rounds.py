@@ -1,0 +1,150 @@
+"""Screening rounds: the Setrawan screens the kabupaten's villages on a date, and compares with the round before.
+
+A round screens an uploaded roster exactly as `cek-integrasi screen` does (in a worker process, in
+Indonesian and English), or starts from the store: the latest version of every village, whose
+result already holds its verdict and eligibility findings (kept current by the re-checks), so no
+roster is retyped. The comparison with the previous round names the villages that became WAJIB,
+those that dropped out (WAJIB before, not now or not screened now) and those still not meeting the
+requirements, with what is still unmet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import undefer
+
+from .. import __version__
+from ..errors import InputError
+from ..evaluation.results import DossierResult
+from ..reports.check_output import render_problem
+from ..screening.roster import FAMILY, VERDICT_RULE, KecamatanCount, ScreenFinding, ScreenReport, ScreenedVillage, screen
+from .checking import CheckPool, checkers
+from .store import AuditEntry, Blob, ScreeningRound, Store, Subject, Submission
+
+SCREENING_PACK = "pti"  # the eligibility rules (ELG) the roster's columns feed
+
+
+class RosterRefused(ValueError):
+    """The roster cannot be read: the message `screen` gives, in the asked language."""
+
+
+def _screen_in_worker(path: Path, as_of: dt.date, lang: str) -> tuple[str, str] | str:
+    """In a worker: the roster screened in Indonesian and English (JSON), or why it cannot be read."""
+    try:
+        return tuple(screen(checkers(language)[SCREENING_PACK], path, as_of).model_dump_json() for language in ("id", "en"))
+    except InputError as error:
+        return render_problem(error, lang)
+
+
+def from_roster(store: Store, pool: CheckPool, name: str, data: bytes, as_of: dt.date, by: str, address: str = "", lang: str = "id") -> int:
+    """Screen an uploaded roster and store it as a round; RosterRefused with the message of `screen` (nothing stored)."""
+    with tempfile.TemporaryDirectory(prefix="cek-integrasi-", dir=pool.upload_root) as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        screened = pool.call(_screen_in_worker, path, as_of, lang)
+        if isinstance(screened, str):
+            raise RosterRefused(screened.replace(str(path), name))
+        report_id, report_en = screened
+    report_id, report_en = (ScreenReport.model_validate_json(r) for r in (report_id, report_en))
+    for report in (report_id, report_en):
+        report.roster["file"] = name
+    sha = hashlib.sha256(data).hexdigest()
+    with store.writing() as db, db.begin():
+        if db.get(Blob, sha) is None:
+            db.add(Blob(sha256=sha, size=len(data), data=data))
+        return _add(db, as_of, by, name, sha, report_id, report_en, address)
+
+
+def from_store(store: Store, pool: CheckPool, by: str, address: str = "") -> int:
+    """A round of the store's latest villages on the date of their results (the latest as-of date)."""
+    pack = pool.pack(SCREENING_PACK)
+    reports = {}
+    with store.reading() as db:
+        rows = db.execute(select(Subject, Submission).join(Submission, Submission.id == Subject.latest_id)
+                          .options(undefer(Submission.result_id), undefer(Submission.result_en))
+                          .where(Subject.kind == "desa").order_by(Subject.code)).all()
+    as_of = max((s.as_of for _, s in rows), default=dt.date.today())
+    for lang in ("id", "en"):
+        villages = []
+        for number, (subject, submission) in enumerate(rows, start=1):
+            result = DossierResult.model_validate_json(submission.result(lang))
+            if result.verdict is None:
+                continue
+            own = [f for f in result.findings if f.rule.startswith(FAMILY + "-") and f.rule != VERDICT_RULE and f.state in ("fail", "error")]
+            as_finding = lambda f: ScreenFinding(rule=f.rule, severity=f.severity, title=f.title, message=f.message,  # noqa: E731
+                                                 reference=f.reference, remediation=f.remediation)
+            villages.append(ScreenedVillage(row=number, kode=result.code, nama=result.name, kecamatan=result.kecamatan, verdict=result.verdict,
+                                            unmet=[as_finding(f) for f in own if f.severity == "error"],
+                                            warnings=[as_finding(f) for f in own if f.severity != "error"]))
+        reports[lang] = ScreenReport(version=__version__, rule_pack={"id": pack.id, "version": pack.version, "sha256": pack.digest},
+                                     as_of=as_of.isoformat(), lang=lang, roster={"file": "", "sha256": ""}, villages=villages,
+                                     kecamatan=_counts(villages), bad_rows=[])
+    with store.writing() as db, db.begin():
+        return _add(db, as_of, by, "", None, reports["id"], reports["en"], address)
+
+
+def _counts(villages: list[ScreenedVillage]) -> list[KecamatanCount]:
+    counts: dict[str, dict[str, int]] = {}
+    for v in villages:
+        per = counts.setdefault(v.kecamatan, {"WAJIB": 0, "BELUM_MEMENUHI": 0, "BUKAN_PARTISIPAN": 0})
+        per[v.verdict] += 1
+    return [KecamatanCount(kecamatan=k, total=sum(c.values()), **c) for k, c in sorted(counts.items())]
+
+
+def _add(db, as_of, by, source, sha, report_id: ScreenReport, report_en: ScreenReport, address) -> int:
+    row = ScreeningRound(as_of=as_of, created_by=by, source=source, roster_sha256=sha,
+                         report_id=report_id.model_dump_json(), report_en=report_en.model_dump_json())
+    db.add(row)
+    db.flush()
+    db.add(AuditEntry(user=by, action="screening_round", address=address,
+                      detail=f"#{row.id} {source or 'store'} as-of {as_of.isoformat()}: {len(report_id.villages)} villages"))
+    return row.id
+
+
+def in_scope(report: ScreenReport, scope: frozenset[str] | None) -> ScreenReport:
+    """The villages of a round within a scope of kecamatan codes (their code's first three parts)."""
+    if scope is None:
+        return report
+    villages = [v for v in report.villages if v.kode.rsplit(".", 1)[0] in scope]
+    return report.model_copy(update={"villages": villages, "kecamatan": _counts(villages), "bad_rows": []})
+
+
+@dataclass
+class Comparison:
+    previous: int | None
+    became_wajib: list[ScreenedVillage]
+    dropped_out: list[tuple[ScreenedVillage, ScreenedVillage | None]]  # as before, and now (None: not in this round)
+    still_unmet: list[ScreenedVillage]
+
+
+def compare(current: ScreenReport, previous: ScreenReport | None, previous_id: int | None = None) -> Comparison:
+    before = {v.kode: v for v in previous.villages} if previous else {}
+    now = {v.kode: v for v in current.villages}
+    became = [v for v in current.villages if v.verdict == "WAJIB" and (v.kode not in before or before[v.kode].verdict != "WAJIB")]
+    dropped = [(v, now.get(k)) for k, v in before.items() if v.verdict == "WAJIB" and (k not in now or now[k].verdict != "WAJIB")]
+    still = [v for v in current.villages if v.verdict == "BELUM_MEMENUHI" and v.kode in before and before[v.kode].verdict == "BELUM_MEMENUHI"]
+    return Comparison(previous_id, became, dropped, still)
+
+
+def load(store: Store, round_id: int, lang: str) -> tuple[ScreeningRound, ScreenReport, ScreenReport | None, int | None] | None:
+    """A round, its report, and the previous round's report (None for the first)."""
+    with store.reading() as db:
+        row = db.get(ScreeningRound, round_id, options=[undefer(ScreeningRound.report_id), undefer(ScreeningRound.report_en)])
+        if row is None:
+            return None
+        previous = db.scalars(select(ScreeningRound).options(undefer(ScreeningRound.report_id), undefer(ScreeningRound.report_en))
+                              .where(ScreeningRound.id < round_id).order_by(ScreeningRound.id.desc()).limit(1)).first()
+        current = ScreenReport.model_validate_json(row.report(lang))
+        before = ScreenReport.model_validate_json(previous.report(lang)) if previous else None
+        return row, current, before, previous.id if previous else None
+
+
+def rounds(store: Store) -> list[ScreeningRound]:
+    with store.reading() as db:
+        return list(db.scalars(select(ScreeningRound).order_by(ScreeningRound.id.desc())))

@@ -1,0 +1,83 @@
+"""Re-checks on SQLite and PostgreSQL: stale results re-evaluated, what changed recorded, nothing redone twice."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+from servicekit import SAMPLES, check_pool, pg_server, principal, seeded, store_url  # noqa: F401
+from sqlalchemy import select, update
+from sqlalchemy.orm import undefer
+
+from cek_integrasi.cli import main
+from cek_integrasi.service.recheck import recheck
+from cek_integrasi.service.store import AuditEntry, ResultChange, Setting, Store, Subject, Submission
+from cek_integrasi.service.submissions import submit_many
+
+TERTUNDA = SAMPLES / "rilau_ale" / "07_bonto_kamase_tertunda.yaml"  # no APB Desa: GOV-01 pending before its plan year 2013
+LENGKAP = SAMPLES / "rilau_ale" / "01_bonto_bangun_lengkap.yaml"
+
+
+def _store_with(store_url, pool, as_of: str):
+    store = seeded(store_url)
+    with store.writing() as db, db.begin():
+        db.get(Setting, "as_of").value = as_of
+    fas = principal(store, "fas_rilau")
+    submit_many(store, pool, fas, [(p.name, p.read_bytes()) for p in (TERTUNDA, LENGKAP)], "id")
+    return store
+
+
+def _latest(store, name: str) -> Submission:
+    with store.reading() as db:
+        return db.scalars(select(Submission).options(undefer(Submission.result_id), undefer(Submission.result_en)).join(Subject, Subject.latest_id == Submission.id)
+                          .where(Submission.filename == name)).one()
+
+
+def _findings(store, name: str) -> set[tuple[str, str]]:
+    with store.reading() as db:
+        submission = db.get(Submission, _latest(store, name).id)
+        return {(f.rule, f.state) for f in submission.findings}
+
+
+def test_a_recheck_across_the_date_a_pending_step_becomes_due_records_the_new_error(store_url, check_pool, tmp_path):
+    store = _store_with(store_url, check_pool, "2012-12-20")
+    before = _latest(store, TERTUNDA.name)
+    assert ("GOV-01", "pending") in _findings(store, TERTUNDA.name) and before.errors == 2
+    assert len(before.pack_digest) == 64 and len(before.waivers_digest) == 64
+    store.close()
+
+    run = CliRunner().invoke(main, ["server", "recheck", "--data", str(tmp_path), "--database", store_url, "--as-of", "2013-02-01", "--jobs", "1"])
+    assert run.exit_code == 0, run.output
+    assert "2 stale, 2 re-checked, 1 changed, 0 failed" in run.output
+
+    store = Store(store_url)
+    after = _latest(store, TERTUNDA.name)
+    assert after.id == before.id and after.version == 1  # the same version, judged again
+    assert str(after.as_of) == "2013-02-01" and after.errors == 3
+    assert ("GOV-01", "fail") in _findings(store, TERTUNDA.name) and ("GOV-01", "pending") not in _findings(store, TERTUNDA.name)
+    assert '"GOV-01"' in after.result_id and "2013" in after.result_en
+    with store.reading() as db:
+        changes = db.scalars(select(ResultChange)).all()
+        assert len(changes) == 1
+        change = changes[0]
+        assert (change.code, str(change.as_of_before), str(change.as_of_after)) == (after.code, "2012-12-20", "2013-02-01")
+        assert (change.errors_before, change.errors_after) == (2, 3)
+        assert ["GOV-01", "desa", "fail"] in [[r, s.split(":")[0], st] for r, s, st in change.appeared]
+        assert ["GOV-01", "desa", "pending"] in [[r, s.split(":")[0], st] for r, s, st in change.gone]
+        assert db.scalars(select(AuditEntry.detail).where(AuditEntry.action == "rechecked")).one().startswith("as-of 2013-02-01: 2 re-checked")
+    store.close()
+
+    again = CliRunner().invoke(main, ["server", "recheck", "--data", str(tmp_path), "--database", store_url, "--as-of", "2013-02-01", "--jobs", "1"])
+    assert again.exit_code == 0 and "0 stale, 0 re-checked, 0 changed" in again.output  # the same day: nothing redone
+
+
+def test_only_results_of_a_changed_pack_or_changed_waivers_are_redone(store_url, check_pool):
+    store = _store_with(store_url, check_pool, "2013-02-01")
+    assert recheck(store, check_pool).stale == 0  # just checked on the kabupaten's date
+    with store.writing() as db, db.begin():
+        db.execute(update(Submission).where(Submission.filename == LENGKAP.name).values(pack_digest="0" * 64))
+    summary = recheck(store, check_pool)
+    assert (summary.stale, summary.rechecked, summary.changed) == (1, 1, 0)  # same findings: nothing recorded
+    assert _latest(store, LENGKAP.name).pack_digest == check_pool.pack("pti").digest
+    assert recheck(store, check_pool).stale == 0
+    with store.reading() as db:
+        assert db.scalars(select(ResultChange)).all() == []
+    store.close()

@@ -1,0 +1,86 @@
+"""Screening rounds in the service, on SQLite and PostgreSQL: a roster screened as `screen` does, the next
+round from the store's villages, and the comparison with the previous round."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from click.testing import CliRunner
+from servicekit import AS_OF, ROOT, check_pool, pg_server, principal, sample_files, seeded, store_url  # noqa: F401
+
+from cek_integrasi.cli import main
+from cek_integrasi.service import screening_rounds
+from cek_integrasi.service.submissions import submit_many
+
+ROSTER = ROOT / "samples" / "roster_kabupaten_bulukumba.csv"
+
+
+def _roster_without(code: str) -> bytes:
+    """The sample roster with one village no longer a PNPM-MPd participant."""
+    lines = ROSTER.read_text("utf-8").splitlines()
+    changed = [line.replace(",ya,", ",tidak,", 1) if line.startswith(code + ",") else line for line in lines]
+    assert changed != lines
+    return ("\n".join(changed) + "\n").encode("utf-8")
+
+
+def test_rounds_from_a_roster_and_from_the_store_compared_with_the_previous(store_url, check_pool, tmp_path):
+    store = seeded(store_url)
+    as_of = dt.date.fromisoformat(AS_OF)
+    first = screening_rounds.from_roster(store, check_pool, ROSTER.name, ROSTER.read_bytes(), as_of, "admin")
+    row, report, previous, previous_id = screening_rounds.load(store, first, "id")
+    assert previous is None and row.source == ROSTER.name
+    expected = json.loads(CliRunner().invoke(main, ["screen", str(ROSTER), "--as-of", AS_OF, "--format", "json"]).output)
+    assert [(v.kode, v.verdict, [f.rule for f in v.unmet]) for v in report.villages] == [
+        (v["kode"], v["verdict"], [f["rule"] for f in v["unmet"]]) for v in expected["villages"]]
+
+    wajib = next(v.kode for v in report.villages if v.verdict == "WAJIB")
+    second = screening_rounds.from_roster(store, check_pool, "daftar_baru.csv", _roster_without(wajib), as_of, "admin")
+    _, now, before, before_id = screening_rounds.load(store, second, "id")
+    compared = screening_rounds.compare(now, before, before_id)
+    assert before_id == first and compared.became_wajib == []
+    assert [(old.kode, new.verdict) for old, new in compared.dropped_out] == [(wajib, "BUKAN_PARTISIPAN")]
+    unmet = [v.kode for v in report.villages if v.verdict == "BELUM_MEMENUHI"]
+    assert unmet and [v.kode for v in compared.still_unmet] == unmet and all(v.unmet for v in compared.still_unmet)
+
+    submit_many(store, check_pool, principal(store, "fas_rilau"), [(p.name, p.read_bytes()) for p in sample_files()], "id")
+    third = screening_rounds.from_store(store, check_pool, "admin")
+    _, stored, before, _ = screening_rounds.load(store, third, "en")
+    cli = json.loads(CliRunner().invoke(main, ["check", *map(str, sample_files()), "--as-of", AS_OF, "--format", "json"]).output)
+    assert {(v.kode, v.verdict) for v in stored.villages} == {(d["code"], d["verdict"]) for d in cli["dossiers"] if d["kind"] == "desa"}
+    assert stored.as_of == AS_OF and stored.lang == "en"
+    compared = screening_rounds.compare(stored, before)
+    assert {old.kode for old, new in compared.dropped_out if new is None} == {
+        v.kode for v in before.villages if v.verdict == "WAJIB" and v.kode not in {s.kode for s in stored.villages}}
+    assert [r.id for r in screening_rounds.rounds(store)] == [third, second, first]
+    store.close()
+
+
+def test_the_pages_and_the_api_show_a_round_within_the_scope_and_its_comparison(check_pool, tmp_path):
+    from servicekit import RILAU, csrf, login, make_app, upload
+
+    app = make_app(f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, check_pool)
+    supervisor = app.test_client()
+    login(supervisor, "supervisor")
+    token = csrf(supervisor.get("/penyaringan").get_data(as_text=True))
+    with open(ROSTER, "rb") as handle:
+        sent = supervisor.post("/penyaringan", data={"roster": (handle, ROSTER.name), "tanggal": AS_OF, "csrf_token": token},
+                               content_type="multipart/form-data")
+    assert sent.status_code == 302 and sent.headers["Location"].endswith("/penyaringan/1")
+    bad = supervisor.post("/penyaringan", data={"roster": (__import__("io").BytesIO(b"foo;bar\n1;2\n"), "rusak.csv"), "csrf_token": token},
+                          content_type="multipart/form-data")
+    assert bad.status_code == 400 and 'id="error"' in bad.get_data(as_text=True)
+    fas = app.test_client()
+    login(fas, "fas_rilau")
+    upload(fas, *sample_files())
+    assert supervisor.post("/penyaringan", data={"dari": "data", "csrf_token": token}).headers["Location"].endswith("/penyaringan/2")
+    page = supervisor.get("/penyaringan/2").get_data(as_text=True)
+    assert "Dibandingkan dengan putaran #1" in page and page.count('class="village"') == 9
+    assert 'id="dropped-out"' in page and "73.02.02.2001" in page  # Gantarang's villages: not in this round
+    mine = fas.get("/penyaringan/1").get_data(as_text=True)
+    assert mine.count('class="village"') == 11 and "73.02.02.2001" not in mine  # only Rilau Ale's rows of the roster
+    api = fas.get("/api/penyaringan/2").get_json()
+    assert api["source"] == "store" and api["compared_with"]["round"] == 1
+    assert all(v["kode"].startswith(RILAU + ".") for v in api["screening"]["villages"]) and len(api["screening"]["villages"]) == 9
+    assert all(k.startswith(RILAU + ".") for k in api["compared_with"]["dropped_out"])
+    assert fas.get("/api/penyaringan/99").status_code == 404

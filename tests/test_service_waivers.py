@@ -1,0 +1,112 @@
+"""Waivers in the service, on SQLite and PostgreSQL: requested by a facilitator, decided by an admin,
+applied at the next check with the approver, stopping on their last day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from servicekit import KINDANG, check_pool, pg_server, principal, sample_files, seeded, store_url  # noqa: F401
+from sqlalchemy import select
+from sqlalchemy.orm import undefer
+
+from cek_integrasi.service import waiver_requests
+from cek_integrasi.service.recheck import recheck
+from cek_integrasi.service.store import AuditEntry, ResultChange, Subject, Submission
+from cek_integrasi.service.submissions import submit_many
+from cek_integrasi.service.waiver_requests import RequestError
+
+VILLAGE = sample_files()[5]  # 05_batu_lappa_banyak_masalah.yaml: ELG-01 fails
+
+
+def _latest(store, code: str) -> Submission:
+    with store.reading() as db:
+        return db.scalars(select(Submission).options(undefer(Submission.result_id))
+                          .join(Subject, Subject.latest_id == Submission.id).where(Subject.code == code)).one()
+
+
+def _elg01(store, code: str) -> list[dict]:
+    return [f for f in json.loads(_latest(store, code).result_id)["findings"] if f["rule"] == "ELG-01"]
+
+
+def test_a_requested_waiver_applies_once_approved_with_its_approver_and_stops_after_its_last_day(store_url, check_pool):
+    store = seeded(store_url)
+    fas = principal(store, "fas_rilau")
+    [accepted] = submit_many(store, check_pool, fas, [(VILLAGE.name, VILLAGE.read_bytes())], "id")
+    code = accepted.code
+    assert _elg01(store, code) and all(f["state"] == "fail" for f in _elg01(store, code))
+    errors_before = _latest(store, code).errors
+
+    with pytest.raises(RequestError, match="waiver_not_yours"):
+        waiver_requests.request(store, check_pool.packs, principal(store, "fas_kindang"), "ELG-01", code, None, "bukan desanya")
+    with pytest.raises(RequestError, match="waiver_unknown_rule"):
+        waiver_requests.request(store, check_pool.packs, fas, "XYZ-99", code, None, "aturan tidak ada")
+    wanted = waiver_requests.request(store, check_pool.packs, fas, "ELG-01", code, None, "Musyawarah diulang atas arahan Bupati")
+    refused = waiver_requests.request(store, check_pool.packs, fas, "ELG-02", code, None, "alasan lemah")
+    assert recheck(store, check_pool).stale == 0  # pending requests change nothing
+
+    waiver_requests.decide(store, refused, False, "admin", note="tidak cukup dasar")
+    with pytest.raises(RequestError, match="waiver_period"):
+        waiver_requests.decide(store, wanted, True, "admin", dt.date(2014, 6, 30), dt.date(2014, 1, 1))
+    waiver_requests.decide(store, wanted, True, "admin", dt.date(2014, 1, 1), dt.date(2014, 6, 30))
+    with pytest.raises(RequestError, match="waiver_decided"):
+        waiver_requests.decide(store, wanted, False, "admin")
+
+    summary = recheck(store, check_pool)  # the waivers changed: the result is stale, checked again
+    assert (summary.rechecked, summary.changed) == (1, 1)
+    waived = _elg01(store, code)
+    assert waived and all(f["state"] == "waived" for f in waived)
+    assert waived[0]["waiver"]["disetujui_oleh"] == "admin" and waived[0]["waiver"]["alasan"] == "Musyawarah diulang atas arahan Bupati"
+    assert _latest(store, code).errors == errors_before - len(waived)
+    assert all(f["state"] == "fail" for f in json.loads(_latest(store, code).result_id)["findings"] if f["rule"] == "ELG-02")
+
+    recheck(store, check_pool, as_of=dt.date(2014, 7, 1))  # the day after its last day: no longer applies
+    assert all(f["state"] == "fail" for f in _elg01(store, code))
+    with store.reading() as db:
+        assert db.scalar(select(ResultChange.errors_after).order_by(ResultChange.id.desc()).limit(1)) == errors_before
+        actions = db.scalars(select(AuditEntry.action).where(AuditEntry.action.like("waiver_%"))).all()
+        assert sorted(actions) == ["waiver_approved", "waiver_rejected", "waiver_requested", "waiver_requested"]
+    assert [r.status for r in waiver_requests.listed(store, frozenset({KINDANG}))] == []
+    assert [r.status for r in waiver_requests.listed(store, None)] == ["rejected", "approved"]
+    store.close()
+
+
+def test_the_pages_request_decide_and_show_the_waiver_in_the_reports(check_pool, tmp_path):
+    from servicekit import csrf, login, make_app, upload
+
+    from cek_integrasi.service.store import WaiverRequest
+
+    app = make_app(f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, check_pool)
+    fas = app.test_client()
+    login(fas, "fas_rilau")
+    assert "tidak disimpan" not in upload(fas, VILLAGE).get_data(as_text=True)
+    store = app.extensions["cek_store"]
+    with store.reading() as db:
+        code = db.scalars(select(Subject.code)).one()
+    form = csrf(fas.get("/pengecualian").get_data(as_text=True))
+    assert fas.post("/pengecualian", data={"aturan": "ELG-01", "kode": code, "alasan": "Musdes diulang", "csrf_token": form}).status_code == 302
+    refused = fas.post("/pengecualian", data={"aturan": "ELG-01", "kode": KINDANG, "alasan": "x", "csrf_token": form})
+    assert refused.status_code == 400 and "Desa ini tidak termasuk kecamatan Anda." in refused.get_data(as_text=True)
+    admin = app.test_client()
+    login(admin, "admin")
+    with store.reading() as db:
+        request_id = db.scalars(select(WaiverRequest.id)).one()
+    token = csrf(admin.get("/pengecualian").get_data(as_text=True))
+    bad = admin.post(f"/pengecualian/{request_id}/putusan", data={"putusan": "setujui", "dari": "2014-01-01", "csrf_token": token})
+    assert bad.status_code == 400  # no last day
+    assert admin.post(f"/pengecualian/{request_id}/putusan", data={"putusan": "setujui", "dari": "2014-01-01", "sampai": "2014-12-31",
+                                                                   "csrf_token": token}).status_code == 302
+    assert 'data-status="approved"' in fas.get("/pengecualian").get_data(as_text=True)
+    recheck(store, check_pool)
+    page = fas.get(f"/desa/{code}").get_data(as_text=True)
+    assert "Musdes diulang" in page and "admin" in page
+    report = fas.get("/laporan/kecamatan/73.02.05.html").get_data(as_text=True)
+    assert "Musdes diulang (disetujui admin," in report
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(fas.get("/laporan/kecamatan/73.02.05.xlsx").data))
+    cells = [c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert "Musdes diulang (admin)" in cells
