@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from tabulate import tabulate

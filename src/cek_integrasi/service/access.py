@@ -21,7 +21,7 @@ from flask import abort, current_app, g, jsonify, redirect, request, session, ur
 from sqlalchemy import delete, select
 
 from .. import i18n
-from .store import LoginSession, User, utcnow
+from .store import LoginSession, Subject, User, utcnow
 
 PUBLIC = "public"
 ANY = ("admin", "supervisor", "facilitator")
@@ -141,3 +141,10 @@ def require_scope(kecamatan: str) -> None:
     """Answer 404 when the kecamatan is outside the user's scope."""
     if not g.user.sees(kecamatan):
         abort(404)
+
+
+def scoped_subject(db, code: str) -> Subject:
+    """The village or kecamatan of that code if the user may see it; 404 otherwise (missing or outside its scope)."""
+    subject = db.get(Subject, code) or abort(404)
+    require_scope(subject.kecamatan)
+    return subject

@@ -14,7 +14,7 @@ from werkzeug.utils import secure_filename
 
 from ... import i18n
 from .. import queries, screening_rounds
-from ..access import ANY, PUBLIC, allow, require_scope
+from ..access import ANY, PUBLIC, allow, scoped_subject
 from ..openapi import DESCRIPTION
 from ..store import ResultChange, Subject, Submission
 from ..submissions import Accepted, submit_many
@@ -60,8 +60,7 @@ def villages():
 def dossier(code: str):
     """The latest result of a dossier, as in the JSON report of `check`."""
     with store().reading() as db:
-        subject = db.get(Subject, code) or abort(404)
-        require_scope(subject.kecamatan)
+        subject = scoped_subject(db, code)
         body = subject.latest.result(lang())
     return Response(body, mimetype="application/json")
 
@@ -71,8 +70,7 @@ def dossier(code: str):
 def versions(code: str):
     """The versions of a dossier, newest first, and what each re-check changed."""
     with store().reading() as db:
-        subject = db.get(Subject, code) or abort(404)
-        require_scope(subject.kecamatan)
+        scoped_subject(db, code)  # 404 outside the scope
         changes = db.scalars(select(ResultChange).where(ResultChange.code == code).order_by(ResultChange.id)).all()
         numbers = {s.id: s.version for s in queries.versions(db, code)}
         return {"code": code, "versions": [

@@ -11,9 +11,9 @@ from sqlalchemy.orm import undefer
 from ...reports.diffing import compare
 from ...evaluation.results import DossierResult
 from .. import news, progress, queries, waiver_files
-from ..access import ANY, allow, require_scope
+from ..access import ANY, allow, require_scope, scoped_subject
 from ..reports import MIME, rendered, report_of, with_weekly_sheet
-from ..store import Blob, Kecamatan, Subject, Submission, utcnow
+from ..store import Blob, Kecamatan, Submission, utcnow
 from ..submissions import options
 from .common import lang, packs, page, store
 
@@ -50,8 +50,7 @@ def kecamatan(kode: str):
 @allow(*ANY)
 def dossier(code: str):
     with store().reading() as db:
-        subject = db.get(Subject, code) or abort(404)
-        require_scope(subject.kecamatan)
+        subject = scoped_subject(db, code)
         history = queries.versions(db, code)
         wanted = request.args.get("versi", type=int) or subject.versions
         current = next((s for s in history if s.version == wanted), None) or abort(404)
