@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import datetime as dt
 from pathlib import Path
 
@@ -36,3 +38,14 @@ def evaluate(checker, data: dict, ctx: Context | None = None, villages=None):
     dossier = validate(checker, data)
     doc = Document(Path("case.yaml"), data)
     return checker.check(doc, dossier, ctx or Context(as_of=DEFAULT_AS_OF), villages), dossier
+
+
+def checked_page(client, response):
+    """Follow a local-page upload to its result page, waiting while it is being checked (202)."""
+    for _ in range(600):
+        if response.status_code not in (202, 303):
+            return response
+        if response.status_code == 202:
+            time.sleep(0.1)
+        response = client.get(response.location if response.status_code == 303 else response.request.full_path)
+    raise AssertionError("the check did not end")

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from browser import CHROMIUM, needs_chromium
 from casekit import apply_edits, load_base
 from cek_integrasi.cli import main
+from helpers import checked_page
 from cek_integrasi.webpage.app import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,13 +42,7 @@ def _upload(client, *files, **form):
     """Post files as the page does and follow to the result page, waiting while it is being checked."""
     data = {"dossier": [(open(f, "rb"), Path(f).name) for f in files], "as_of": AS_OF, "csrf_token": _token(client), **form}
     response = client.post("/periksa", data=data, content_type="multipart/form-data")
-    for _ in range(600):
-        if response.status_code not in (202, 303):
-            return response
-        if response.status_code == 202:
-            time.sleep(0.1)
-        response = client.get(response.location if response.status_code == 303 else response.request.full_path)
-    raise AssertionError("the check did not end")
+    return checked_page(client, response)
 
 
 def test_upload_shows_the_findings_of_check_and_cleans_its_temporary_folder(client, tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 from pathlib import Path
 
 import openpyxl
@@ -13,6 +12,7 @@ import pytest
 
 from browser import CHROMIUM, needs_chromium
 from cek_integrasi.webpage.app import create_app
+from helpers import checked_page
 from test_web import _token, server  # noqa: F401  (server: the fixture running `cek-integrasi serve` on a free port)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,13 +34,7 @@ def _post(client, files, waivers=None, **form):
     if waivers is not None:
         data["waivers"] = (io.BytesIO(Path(waivers).read_bytes()), Path(waivers).name)
     response = client.post("/periksa", data=data, content_type="multipart/form-data")
-    for _ in range(600):
-        if response.status_code not in (202, 303):
-            return response
-        if response.status_code == 202:
-            time.sleep(0.1)
-        response = client.get(response.location if response.status_code == 303 else response.request.full_path)
-    raise AssertionError("the check did not end")
+    return checked_page(client, response)
 
 
 def test_the_page_offers_the_workbook_templates(client):

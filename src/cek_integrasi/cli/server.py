@@ -46,6 +46,17 @@ def _url(data: Path | None, database: str | None, create: bool = True) -> str:
     return database_url(data, database)
 
 
+def _copying(step, url: str, path: Path) -> None:
+    """A backup or restore step; its refusal in plain words with exit 2."""
+    from ..service.backup import BackupError
+
+    try:
+        step(url, path)
+    except BackupError as error:
+        click.echo(f"cek-integrasi: {error}", err=True)
+        sys.exit(2)
+
+
 def _store_failed(error: Exception) -> None:
     """A store that cannot be opened (wrong URL, database down): a plain message, never a traceback."""
     _fail("store_failed", reason=str(getattr(error, "orig", None) or error).strip().splitlines()[0])
@@ -128,17 +139,12 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, jobs, check_tim
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Backup file to write.")
 def backup(data, database, output) -> None:
     """Copy the store into a file (SQLite online backup, or pg_dump)."""
-    from ..service.backup import BackupError
     from ..service.backup import backup as run_backup
 
     url = _url(data, database, create=False)
     if output.exists():
         raise click.UsageError(i18n.text("svc_cli.output_exists", current(), path=output))
-    try:
-        run_backup(url, output)
-    except BackupError as error:
-        click.echo(f"cek-integrasi: {error}", err=True)
-        sys.exit(2)
+    _copying(run_backup, url, output)
     _say("backup_written", path=output)
 
 
@@ -148,14 +154,9 @@ def backup(data, database, output) -> None:
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 def restore(data, database, source) -> None:
     """Replace the store's contents with a backup (stop the server first)."""
-    from ..service.backup import BackupError
     from ..service.backup import restore as run_restore
 
-    try:
-        run_restore(_url(data, database), source)
-    except BackupError as error:
-        click.echo(f"cek-integrasi: {error}", err=True)
-        sys.exit(2)
+    _copying(run_restore, _url(data, database), source)
     _say("restored", path=source)
 
 
