@@ -131,3 +131,19 @@ print("hidup")
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert done.returncode == 0 and done.stdout.strip() == "hidup", done.stderr[-2000:]
+
+
+def test_one_judgement_written_in_two_languages_equals_two_checks(checker, checker_en):
+    """The service judges once and writes Indonesian and English; each must be what a checker of that language writes."""
+    from cek_integrasi.dossiers.loading import load_dossier
+    from cek_integrasi.packs.choosing import all_stages
+
+    paths = sorted((ROOT / "samples" / "rilau_ale").glob("*.yaml"))
+    items = [load_dossier(path, all_stages([checker.pack])) for path in paths]
+    items = [(doc, dossier) for doc, dossier in items if dossier.jenis == "desa"]
+    ctx = Context(as_of=DEFAULT_AS_OF)
+    both = checker.check_in_languages(items, ctx, None, ("id", "en"))
+    assert [r["id"] for r in both] == checker.check_many(items, ctx)
+    assert [r["en"] for r in both] == checker_en.check_many(items, ctx)
+    assert any(r["id"].findings for r in both) and both[0]["id"] != both[0]["en"]
+    assert checker.in_language("en").check_many(items, ctx) == checker_en.check_many(items, ctx)

@@ -14,6 +14,7 @@ when its `applies` does not hold, pass when every rule it `requires` passes or i
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import string
@@ -34,7 +35,11 @@ WAIVER_NOTE = {"alasan", "disetujui_oleh", "tanggal", "berlaku_sampai"}
 
 
 class Checker:
-    """Checks dossiers against one rule pack, in one language."""
+    """Checks dossiers against one rule pack; its results are in `lang` unless other languages are asked.
+
+    The engine's judgement does not depend on the language: `check_in_languages` judges a batch once
+    and writes each result in several languages (the service keeps Indonesian and English).
+    """
 
     def __init__(self, pack: RulePack, lang: str = i18n.DEFAULT, waivers: WaiverSet | None = None):
         self.pack = pack
@@ -46,6 +51,12 @@ class Checker:
         self._verdicts = [r for r in pack.rules if r.is_verdict]
         self._order = {r.id: i for i, r in enumerate(pack.rules)}
 
+    def in_language(self, lang: str) -> "Checker":
+        """This checker writing its results in `lang` (the same engine: no second build)."""
+        other = copy.copy(self)
+        other.lang = lang
+        return other
+
     def check(
         self, doc: Document, dossier: Dossier, ctx: Context, villages: dict[str, VillageSummary] | None = None
     ) -> DossierResult:
@@ -56,6 +67,22 @@ class Checker:
         self, items: list[tuple[Document, Dossier]], ctx: Context, villages: dict[str, VillageSummary] | None = None
     ) -> list[DossierResult]:
         """Check a batch in two passes of the engine; if the engine fails, each dossier is retried alone."""
+        return [results[self.lang] for results in self.check_in_languages(items, ctx, villages, (self.lang,))]
+
+    def check_in_languages(
+        self, items: list[tuple[Document, Dossier]], ctx: Context, villages: dict[str, VillageSummary] | None, langs: tuple[str, ...]
+    ) -> list[dict[str, DossierResult]]:
+        """The result of each dossier of a batch in each language of `langs`, from one judgement of the engine."""
+        out = []
+        for (doc, dossier), judged in zip(items, self._judge(items, ctx, villages)):
+            if isinstance(judged, str):  # the engine failed on this dossier alone
+                out.append({lang: unevaluated(self.pack, lang, doc, dossier, judged) for lang in langs})
+            else:
+                out.append({lang: self._evaluate(doc, dossier, ctx, *judged, lang) for lang in langs})
+        return out
+
+    def _judge(self, items: list[tuple[Document, Dossier]], ctx: Context, villages) -> list[tuple[list[Subject], Held] | str]:
+        """Each dossier's subjects and what the engine matched on them, or why the engine failed on it."""
         heads = [head_of(dossier, ctx, self.pack.plan) for _, dossier in items]
         try:
             first = self.engine.matches([[head] for head in heads], phase=1)
@@ -67,15 +94,12 @@ class Checker:
             second = self.engine.matches(subjects, phase=2)
         except EngineFailure as failure:
             if len(items) == 1:
-                doc, dossier = items[0]
-                return [unevaluated(self.pack, self.lang, doc, dossier, str(failure))]
-            return [result for item in items for result in self.check_many([item], ctx, villages)]
-        out = []
-        for (doc, dossier), s, held_first, held in zip(items, subjects, first, second):
+                return [str(failure)]
+            return [judged for item in items for judged in self._judge([item], ctx, villages)]
+        for held_first, held in zip(first, second):
             for key, numbers in held_first.items():
                 held[key] = held[key] | numbers
-            out.append(self._evaluate(doc, dossier, ctx, s, held))
-        return out
+        return list(zip(subjects, second))
 
     def _first_verdict(self, dossier: Dossier, head: Subject, held: set[int], ctx: Context) -> str | None:
         """The verdict of the dossier's own subject from the first phase, or None (no verdict rule for it)."""
@@ -91,7 +115,7 @@ class Checker:
         waiver = self._waiver(rule, dossier, subject, state, ctx)
         return ("waived" if waiver else state), waiver
 
-    def _evaluate(self, doc: Document, dossier: Dossier, ctx: Context, subjects: list[Subject], matched: Held) -> DossierResult:
+    def _evaluate(self, doc: Document, dossier: Dossier, ctx: Context, subjects: list[Subject], matched: Held, lang: str) -> DossierResult:
         states: dict[str, State] = {}
         findings: list[Finding] = []
         pending: set[str] = set()
@@ -107,7 +131,7 @@ class Checker:
                     continue
                 if state == "pending":
                     pending.add(subject.key)
-                findings.append(self._finding(doc, rule, subject, state, waiver=waiver))
+                findings.append(self._finding(doc, rule, subject, state, lang, waiver=waiver))
             states[rule.id] = _aggregate(seen)
         verdict = None
         for rule in self._verdicts:
@@ -117,17 +141,17 @@ class Checker:
                 verdict = rule.verdicts[state]
             if state == "fail":
                 desa = next(s for s in subjects if s.kind == rule.subject)
-                extra = {"belum_terpenuhi": [f"{r} ({self.pack.rule(r).title[self.lang]})" for r in unmet]}
-                findings.append(self._finding(doc, rule, desa, state, extra))
+                extra = {"belum_terpenuhi": [f"{r} ({self.pack.rule(r).title[lang]})" for r in unmet]}
+                findings.append(self._finding(doc, rule, desa, state, lang, extra))
         next_steps = [
-            NextStep(stage=s.facts["kode"], label=s.details["label"][self.lang])
+            NextStep(stage=s.facts["kode"], label=s.details["label"][lang])
             for s in subjects
             if s.kind == "tahap" and s.key in pending
         ]
         by_subject: dict[str, list[Finding]] = {}
         for finding in findings:
             by_subject.setdefault(finding.subject, []).append(finding)
-        timeline = [_step(s, by_subject.get(s.key, []), self.lang) for s in subjects if s.kind == "tahap"]
+        timeline = [_step(s, by_subject.get(s.key, []), lang) for s in subjects if s.kind == "tahap"]
         findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], self._order[f.rule]))
         states = {r.id: states[r.id] for r in self.pack.rules}
         return _result(self.pack, doc, dossier, states, findings, verdict, next_steps, timeline)
@@ -146,21 +170,21 @@ class Checker:
         unmet = [r for r in rule.requires if states[r] not in ("pass", "waived")]
         return ("fail" if unmet else "pass"), unmet
 
-    def _finding(self, doc: Document, rule: Rule, subject: Subject, state: State, extra=None, waiver=None) -> Finding:
+    def _finding(self, doc: Document, rule: Rule, subject: Subject, state: State, lang: str, extra=None, waiver=None) -> Finding:
         values = {**subject.facts, **subject.details, **(extra or {})}
         path = join(subject.path, rule.path) if rule.path else subject.path
         return Finding(
             rule=rule.id,
             state=state,
             severity="info" if state == "pending" else rule.severity,
-            title=rule.title[self.lang],
-            message=render(rule.message[self.lang], values, self.lang),
+            title=rule.title[lang],
+            message=render(rule.message[lang], values, lang),
             reference=rule.reference,
-            remediation=render(rule.remediation[self.lang], values, self.lang),
+            remediation=render(rule.remediation[lang], values, lang),
             subject=subject.key,
             path=path,
             line=doc.line_of(path) if path else None,
-            place=i18n.place(doc.place_of(path) or path, self.lang) or None,
+            place=i18n.place(doc.place_of(path) or path, lang) or None,
             waiver=WaiverNote(file=waiver.file, index=waiver.index, **waiver.waiver.model_dump(include=WAIVER_NOTE))
             if waiver
             else None,

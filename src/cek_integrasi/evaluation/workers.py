@@ -47,7 +47,7 @@ from .waivers import WaiverSet
 
 _checkers: dict[str, Checker] = {}  # one per pack of the run, by pack id
 _packs: list = []  # the packs of the run, earliest plan years first
-_lang = i18n.DEFAULT
+_langs: tuple[str, ...] = (i18n.DEFAULT,)  # the languages of each result; input problems are in the first
 _forced = False  # --pack named the pack: it judges every plan year
 BATCH = 100  # dossiers per engine session and per task sent to a worker (measured: 200 faults in 5x the pages)
 WORKER_MEMORY_MB = 3072  # address space of a worker (a worker checking 100 dossiers uses about 300 MB)
@@ -64,11 +64,13 @@ def worker_memory_mb() -> int:
 class Outcome:
     """What became of one file: a result, input problems, or 'a kecamatan, check it later'.
 
-    A worker sends its result as JSON text (`result_json`), which crosses the process boundary far
-    faster than the model itself; `result` is parsed from it only when an output needs the model.
+    A worker sends its result as JSON text (`result_json`, in the first language of the worker),
+    which crosses the process boundary far faster than the model itself; `result` is parsed from it
+    only when an output needs the model. `translations`: the result in the worker's other languages.
     """
 
     result_json: str | None = None
+    translations: dict[str, str] | None = None
     problems: list[InputProblem] | None = None
     village: VillageSummary | None = None
     deferred: bool = False
@@ -77,7 +79,7 @@ class Outcome:
     waived: list[tuple[str, int]] | None = None  # (file, index) of the waiver of each waived finding
 
     @classmethod
-    def of(cls, result: DossierResult, village: VillageSummary | None = None) -> "Outcome":
+    def of(cls, result: DossierResult, village: VillageSummary | None = None, translations: dict[str, DossierResult] | None = None) -> "Outcome":
         counts: dict[str, int] = {}
         waived = []
         for finding in result.findings:
@@ -85,20 +87,40 @@ class Outcome:
                 waived.append((finding.waiver.file, finding.waiver.index))
             else:
                 counts[finding.severity] = counts.get(finding.severity, 0) + 1
-        return cls(result_json=result.model_dump_json(), village=village, counts=counts, waived=waived)
+        translated = {lang: other.model_dump_json() for lang, other in (translations or {}).items()}
+        return cls(result_json=result.model_dump_json(), translations=translated or None, village=village, counts=counts, waived=waived)
 
     @property
     def result(self) -> DossierResult | None:
         return DossierResult.model_validate_json(self.result_json) if self.result_json else None
 
 
+def configure(packs: list[RulePack], langs: tuple[str, ...], waivers: WaiverSet, forced: bool) -> None:
+    """In a worker: build a checker per pack (once: an engine build is costly) and set what the batch tasks use."""
+    global _checkers, _packs, _forced
+    _checkers, _packs, _forced = {p.id: Checker(p, langs[0], waivers) for p in packs}, packs, forced
+    use(langs, waivers)
+
+
+def use(langs: tuple[str, ...], waivers: WaiverSet) -> None:
+    """In a configured worker: the languages and the waivers of the following checks."""
+    global _langs
+    _langs = langs
+    for checker in _checkers.values():
+        checker.waivers = waivers
+
+
+def checker(pack_id: str, lang: str) -> Checker:
+    """In a configured worker: its checker of a pack, writing in `lang`."""
+    return _checkers[pack_id].in_language(lang)
+
+
 def _start_worker(packs: list[RulePack], lang: str, waivers: WaiverSet, forced: bool, memory_mb: int, parent: int) -> None:
-    global _checkers, _packs, _forced, _lang
     watch_parent(parent)
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
-    _checkers, _packs, _forced, _lang = {p.id: Checker(p, lang, waivers) for p in packs}, packs, forced, lang
+    configure(packs, (lang,), waivers, forced)
     gc.freeze()  # what lives as long as the worker is never scanned for cycles again
 
 
@@ -166,7 +188,7 @@ def check_batch(paths: list[Path], ctx: Context, villages: dict[str, VillageSumm
             doc, dossier = load_dossier(path, stages)
             pack = choose_pack(_packs, _forced, doc, dossier, ctx.before)
         except Exception as error:  # InputError, MemoryError or a defect of ours: reported, never a traceback
-            outcomes[i] = Outcome(problems=problems_of(error, path, _lang))
+            outcomes[i] = Outcome(problems=problems_of(error, path, _langs[0]))
             continue
         if isinstance(dossier, KecamatanDossier) and villages is None:
             outcomes[i] = Outcome(deferred=True, kecamatan=dossier.kode)
@@ -175,26 +197,32 @@ def check_batch(paths: list[Path], ctx: Context, villages: dict[str, VillageSumm
     for pack_id, group in groups.items():  # one pass of the engine per pack
         checker, items = _checkers[pack_id], [(doc, dossier) for _, doc, dossier in group]
         try:
-            results = checker.check_many(items, ctx, villages)
+            results = checker.check_in_languages(items, ctx, villages, _langs)
         except MemoryError:  # past the worker's limit: each dossier alone, so only the one too big is reported
             results = [_alone(checker, item, ctx, villages) for item in items]
         except Exception as error:  # a defect of ours: every dossier of the group is reported, not lost
             results = [error] * len(items)
         for (i, doc, dossier), result in zip(group, results):
             if isinstance(result, Exception):
-                outcomes[i] = Outcome(problems=problems_of(result, paths[i], _lang))
+                outcomes[i] = Outcome(problems=problems_of(result, paths[i], _langs[0]))
                 continue
             village = None
             if not isinstance(dossier, KecamatanDossier):
                 village = summary(dossier, recorded_stages(dossier.tahapan), str(paths[i]))
-            outcomes[i] = Outcome.of(result, village)
+            outcomes[i] = _outcome(result, village)
     return outcomes
 
 
-def _alone(checker: Checker, item: tuple[Document, Dossier], ctx: Context, villages) -> DossierResult | Exception:
-    """One dossier checked in an engine session of its own: its result, or what it raised."""
+def _outcome(results: dict[str, DossierResult], village: VillageSummary | None = None) -> Outcome:
+    """The outcome of a dossier's results, by language: the first language's result and the others' translations."""
+    first, *others = _langs
+    return Outcome.of(results[first], village, {lang: results[lang] for lang in others})
+
+
+def _alone(checker: Checker, item: tuple[Document, Dossier], ctx: Context, villages) -> dict[str, DossierResult] | Exception:
+    """One dossier checked in an engine session of its own: its results, or what it raised."""
     try:
-        return checker.check_many([item], ctx, villages)[0]
+        return checker.check_in_languages([item], ctx, villages, _langs)[0]
     except Exception as error:
         return error
 
@@ -209,7 +237,7 @@ def validate_batch(paths: list[Path], _ctx: Context, _villages) -> list[Outcome]
             choose_pack(_packs, _forced, doc, dossier)
             outcomes.append(Outcome())
         except Exception as error:
-            outcomes.append(Outcome(problems=problems_of(error, path, _lang)))
+            outcomes.append(Outcome(problems=problems_of(error, path, _langs[0])))
     return outcomes
 
 
@@ -312,8 +340,8 @@ def _crashed_batch(paths: list[Path], _ctx: Context, _villages) -> list[Outcome]
             doc, dossier = load_dossier(path, all_stages(_packs))
             pack = choose_pack(_packs, _forced, doc, dossier)
         except Exception as error:
-            outcomes.append(Outcome(problems=problems_of(error, path, _lang)))
+            outcomes.append(Outcome(problems=problems_of(error, path, _langs[0])))
             continue
-        reason = i18n.text("ui.worker_crashed", _lang)
-        outcomes.append(Outcome.of(unevaluated(pack, _lang, doc, dossier, reason)))
+        results = {lang: unevaluated(pack, lang, doc, dossier, i18n.text("ui.worker_crashed", lang)) for lang in _langs}
+        outcomes.append(_outcome(results))
     return outcomes
