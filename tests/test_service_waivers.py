@@ -110,3 +110,18 @@ def test_the_pages_request_decide_and_show_the_waiver_in_the_reports(check_pool,
     book = openpyxl.load_workbook(io.BytesIO(fas.get("/laporan/kecamatan/73.02.05.xlsx").data))
     cells = [c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert "Musdes diulang (admin)" in cells
+
+
+def test_a_waiver_makes_stale_only_the_result_of_the_dossier_it_names(store_url, check_pool):
+    store = seeded(store_url)
+    fas = principal(store, "fas_rilau")
+    others = [p for p in sample_files()[:4] if p != VILLAGE]
+    accepted = submit_many(store, check_pool, fas, [(p.name, p.read_bytes()) for p in [VILLAGE, *others]], "id")
+    code = accepted[0].code
+    assert recheck(store, check_pool).stale == 0
+    wanted = waiver_requests.request(store, check_pool.packs, fas, "ELG-01", code, None, "Musyawarah diulang atas arahan Bupati")
+    waiver_requests.decide(store, wanted, True, "admin", dt.date(2014, 1, 1), dt.date(2014, 6, 30))
+    summary = recheck(store, check_pool)
+    assert (summary.stale, summary.rechecked, summary.changed) == (1, 1, 1)  # the other villages' results still hold
+    assert all(f["state"] == "waived" for f in _elg01(store, code))
+    store.close()

@@ -3,6 +3,7 @@ them, languages, upload limit, about page, logs, and a stalled check that does n
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import logging
@@ -18,7 +19,8 @@ from servicekit import AS_OF, RILAU, ROOT, check_pool, csrf, login, make_app, sa
 
 from cek_integrasi import i18n
 from cek_integrasi.cli import main
-from cek_integrasi.service.checking import CheckPool, check_file
+from cek_integrasi.packs.facts import Context
+from cek_integrasi.service.checking import CheckPool, check_files
 
 VILLAGE = sample_files()[5]  # 05_batu_lappa_banyak_masalah.yaml, 73.02.05.2012
 COMPLETE = sample_files()[1]  # 01_bonto_bangun_lengkap.yaml
@@ -174,11 +176,11 @@ def test_admin_reads_the_audit_log(app):
     assert page.count('data-action="submitted"') >= len(sample_files()) and "fas_rilau" in page
 
 
-def stalling_check(path: Path, ctx, villages, lang, waivers):
+def stalling_check(paths: list[Path], names, ctx, villages, lang, waivers):
     """A check that never ends for a file asking for it (a crafted file), the real one otherwise."""
-    if b"# tidur" in path.read_bytes():
+    if any(b"# tidur" in path.read_bytes() for path in paths):
         time.sleep(600)
-    return check_file(path, ctx, villages, lang, waivers)
+    return check_files(paths, names, ctx, villages, lang, waivers)
 
 
 def test_a_stalled_check_holds_up_nobody_and_is_stopped(pack, tmp_path):
@@ -207,11 +209,11 @@ def test_a_stalled_check_holds_up_nobody_and_is_stopped(pack, tmp_path):
         pool.close()
 
 
-def hungry_check(path: Path, ctx, villages, lang, waivers):
+def hungry_check(paths: list[Path], names, ctx, villages, lang, waivers):
     """A check that wants far more memory than its worker may have, for a file asking for it."""
-    if b"# lapar" in path.read_bytes():
+    if any(b"# lapar" in path.read_bytes() for path in paths):
         hoard = bytearray(2 * 1024**3)  # noqa: F841  refused by the worker's address-space cap
-    return check_file(path, ctx, villages, lang, waivers)
+    return check_files(paths, names, ctx, villages, lang, waivers)
 
 
 def test_a_file_that_eats_memory_fails_in_its_worker_alone(pack, tmp_path):
@@ -225,5 +227,17 @@ def test_a_file_that_eats_memory_fails_in_its_worker_alone(pack, tmp_path):
         page = upload(fas, hungry).get_data(as_text=True)
         assert "lapar.yaml tidak disimpan" in page and "batas memori 200 MB" in page
         assert "versi 1" in upload(fas, VILLAGE).get_data(as_text=True)
+    finally:
+        pool.close()
+
+
+def test_a_batch_with_a_stalled_file_costs_only_that_file(pack, tmp_path):
+    pool = CheckPool(pack, jobs=1, timeout=4, task=stalling_check)
+    try:
+        files = [(VILLAGE.name, VILLAGE.read_bytes()), ("tidur.yaml", VILLAGE.read_bytes() + b"\n# tidur\n"), (COMPLETE.name, COMPLETE.read_bytes())]
+        first, stalled, last = pool.check_many(files, Context(as_of=dt.date(2014, 3, 1)), "id")
+        assert stalled.timed_out and stalled.outcome is None
+        assert first.result.file == VILLAGE.name and last.result.file == COMPLETE.name  # checked again one by one
+        assert set(first.results) == {"id", "en"} and first.results["id"] != first.results["en"]
     finally:
         pool.close()

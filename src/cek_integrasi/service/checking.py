@@ -1,7 +1,8 @@
 """Check uploaded files in worker processes under time and memory limits, with the pipeline of `check`.
 
-The service keeps a small pool of worker processes, each holding the pack's checkers (Indonesian and
-English) once, and sends each uploaded file to one of them (`workers.check_batch`, as `check` does).
+The service keeps a small pool of worker processes, each holding the pack's checkers once, and sends
+each uploaded file (or a re-check's batch of files) to one of them (`workers.check_batch`, as `check`
+does). The engine judges a dossier once and its result is written in every language the store keeps.
 A file that takes longer than the time limit gets its workers ended and the pool rebuilt; a
 worker's address space is capped, so a file that would eat the machine fails in its worker alone.
 Other users' pages never wait for a check: they are served by other threads.
@@ -9,6 +10,7 @@ Other users' pages never wait for a check: they are served by other threads.
 
 from __future__ import annotations
 
+import functools
 import logging
 import multiprocessing
 import os
@@ -21,38 +23,40 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
+
+from .. import i18n
 from ..evaluation import workers
 from ..evaluation.evaluate import Checker
-from ..packs.facts import Context, VillageSummary
-from ..evaluation.results import InputProblem
-from ..packs.rulepack import RulePack
+from ..evaluation.results import DossierResult, InputProblem
 from ..evaluation.waivers import WaiverSet
 from ..evaluation.workers import Outcome
+from ..packs.facts import Context, VillageSummary
+from ..packs.rulepack import RulePack
 
 log = logging.getLogger("cek_integrasi.service")
-_checkers: dict[str, dict[str, Checker]] = {}  # language -> pack id -> checker
-_packs: list[RulePack] = []
-_forced = False
+LANGUAGES = i18n.LANGUAGES  # every result is stored in each of them
 
 
 @dataclass
 class Checked:
-    """A file checked in both languages, or the problems that stopped it (in the asked language)."""
+    """A file checked (its result in every stored language), or the problems that stopped it (in the asked language)."""
 
-    outcome_id: Outcome | None = None
-    outcome_en: Outcome | None = None
+    outcome: Outcome | None = None
+    results: dict[str, str] | None = None  # language -> the result as JSON
     problems: list[InputProblem] | None = None
     deferred_kecamatan: str | None = None
     timed_out: bool = False
     crashed: bool = False  # its worker died twice on it (memory cap, engine crash)
 
+    @functools.cached_property
+    def result(self) -> DossierResult:
+        return self.outcome.result
+
 
 def _start(packs: list[RulePack], forced: bool, memory_mb: int, parent: int) -> None:
-    global _packs, _forced
     workers.watch_parent(parent)  # a killed server leaves no worker behind
-    _packs, _forced = packs, forced
-    for lang in ("id", "en"):
-        _checkers[lang] = {p.id: Checker(p, lang, WaiverSet()) for p in packs}
+    workers.configure(packs, LANGUAGES, WaiverSet(), forced)
     if memory_mb:
         try:
             with open("/proc/self/status") as status:
@@ -64,30 +68,36 @@ def _start(packs: list[RulePack], forced: bool, memory_mb: int, parent: int) -> 
 
 
 def checkers(lang: str) -> dict[str, Checker]:
-    """In a worker: its checkers of each pack in this language."""
-    return _checkers[lang]
+    """In a worker: its checkers of each pack, writing in this language."""
+    return {pack.id: workers.checker(pack.id, lang) for pack in workers._packs}
 
 
-def check_file(path: Path, ctx: Context, villages: dict[str, VillageSummary] | None, lang: str, waivers: WaiverSet) -> Checked:
-    """In a worker: check one file with the pipeline of `check`, in both languages, named as uploaded."""
-    outcomes = {}
-    for language in ("id", "en"):  # the worker module's state for `check_batch`, as its own workers set it
-        workers._checkers, workers._packs, workers._lang, workers._forced = _checkers[language], _packs, language, _forced
-        for checker in _checkers[language].values():
-            checker.waivers = waivers
-        outcomes[language] = outcome = workers.check_batch([path], ctx, villages)[0]
+def check_files(paths: list[Path], names: list[str], ctx: Context, villages: dict[str, VillageSummary] | None, lang: str,
+                waivers: WaiverSet) -> list[Checked]:
+    """In a worker: check files with the pipeline of `check`, each result in every stored language, named as uploaded.
+
+    Input problems are in `lang`."""
+    workers.use((lang, *(other for other in LANGUAGES if other != lang)), waivers)
+    checked = []
+    for outcome, name in zip(workers.check_batch(paths, ctx, villages), names):
         for problem in outcome.problems or []:
-            problem.file = path.name
-        if outcome.result_json:
-            result = outcome.result
-            result.file = path.name  # the name the user uploaded, not the temporary folder
-            outcome.result_json = result.model_dump_json()
-    first = outcomes[lang]
-    if first.problems:
-        return Checked(problems=first.problems)
-    if first.deferred:
-        return Checked(deferred_kecamatan=first.kecamatan)
-    return Checked(outcome_id=outcomes["id"], outcome_en=outcomes["en"])
+            problem.file = name
+        if outcome.problems:
+            checked.append(Checked(problems=outcome.problems))
+        elif outcome.deferred:
+            checked.append(Checked(deferred_kecamatan=outcome.kecamatan))
+        else:
+            results = {language: _named(text, name) for language, text in {lang: outcome.result_json, **(outcome.translations or {})}.items()}
+            outcome.result_json = results[lang]
+            checked.append(Checked(outcome=outcome, results=results))
+    return checked
+
+
+def _named(result_json: str, name: str) -> str:
+    """A result's JSON naming the file as uploaded, not its place in the temporary folder."""
+    result = orjson.loads(result_json)
+    result["file"] = name
+    return orjson.dumps(result).decode()
 
 
 class CheckPool:
@@ -98,7 +108,7 @@ class CheckPool:
     """
 
     def __init__(self, packs: list[RulePack] | RulePack, jobs: int = 2, timeout: float = 20.0, memory_mb: int = 1024,
-                 forced: bool = False, task=check_file, upload_root: Path | None = None):
+                 forced: bool = False, task=check_files, upload_root: Path | None = None):
         self.packs = packs if isinstance(packs, list) else [packs]
         self.upload_root = upload_root  # where each file waits for its check (default: the system's temporary folder)
         self.forced, self.jobs, self.timeout, self.memory_mb, self.task = forced, max(1, jobs), timeout, memory_mb, task
@@ -113,27 +123,51 @@ class CheckPool:
 
     def check(self, name: str, data: bytes, ctx: Context, lang: str, villages=None, waivers: WaiverSet | None = None) -> Checked:
         """Check the bytes of one uploaded file named `name` (its suffix tells the format)."""
+        return self.check_many([(name, data)], ctx, lang, villages, waivers)[0]
+
+    def check_many(self, files: list[tuple[str, bytes]], ctx: Context, lang: str, villages=None,
+                   waivers: WaiverSet | None = None) -> list[Checked]:
+        """Check several files (name, bytes) in one task of one worker, as a re-check does.
+
+        A batch that outlasts the time limit or kills its worker is checked again file by file, so
+        that only the file at fault is reported as timed out or crashed."""
         with tempfile.TemporaryDirectory(prefix="cek-integrasi-", dir=self.upload_root) as folder:
-            path = Path(folder) / name
-            path.write_bytes(data)
-            for attempt in (1, 2):
-                try:
-                    with self._slots:
-                        executor = self._executor
-                        checked = executor.submit(self.task, path, ctx, villages, lang, waivers or WaiverSet()).result(timeout=self.timeout)
-                except FutureTimeout:
-                    self._replace(executor, kill=True)
-                    return Checked(timed_out=True)
-                except BrokenProcessPool:  # a worker died (memory cap, engine crash): once more in a fresh pool
-                    self._replace(executor, kill=False)
-                    if attempt == 2:
-                        return Checked(crashed=True)
-                    continue
-                except Exception:  # MemoryError under the cap, or a defect of ours: that file only
-                    log.exception("checking %s failed in its worker", name)
+            paths = []
+            for i, (name, data) in enumerate(files):  # a folder each: two villages may send files of one name
+                path = Path(folder) / str(i) / name
+                path.parent.mkdir()
+                path.write_bytes(data)
+                paths.append(path)
+            names = [name for name, _ in files]
+            checked = self._run(paths, names, ctx, villages, lang, waivers or WaiverSet())
+            if isinstance(checked, list):
+                return checked
+            if len(files) == 1:
+                return [checked]
+            return [self._one(path, name, ctx, villages, lang, waivers or WaiverSet()) for path, name in zip(paths, names)]
+
+    def _one(self, path: Path, name: str, ctx: Context, villages, lang: str, waivers: WaiverSet) -> Checked:
+        checked = self._run([path], [name], ctx, villages, lang, waivers)
+        return checked[0] if isinstance(checked, list) else checked
+
+    def _run(self, paths: list[Path], names: list[str], ctx: Context, villages, lang: str, waivers: WaiverSet) -> list[Checked] | Checked:
+        """The task's result for these files, or one Checked saying it timed out or crashed."""
+        for attempt in (1, 2):
+            try:
+                with self._slots:
+                    executor = self._executor
+                    return executor.submit(self.task, paths, names, ctx, villages, lang, waivers).result(timeout=self.timeout)
+            except FutureTimeout:
+                self._replace(executor, kill=True)
+                return Checked(timed_out=True)
+            except BrokenProcessPool:  # a worker died (memory cap, engine crash): once more in a fresh pool
+                self._replace(executor, kill=False)
+                if attempt == 2:
                     return Checked(crashed=True)
-                break
-        return checked
+            except Exception:  # MemoryError under the cap, or a defect of ours: these files only
+                log.exception("checking %s failed in its worker", ", ".join(names))
+                return Checked(crashed=True)
+        raise AssertionError("unreachable")
 
     def call(self, task, *args):
         """Run `task(*args)` in a worker (it finds the checkers in `checkers()`), bounded by the time limit.

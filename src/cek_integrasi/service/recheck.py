@@ -1,11 +1,12 @@
 """Re-checks: results move with time and with the rules.
 
 A stored result is stale when its as-of date is not the kabupaten's date of today (a pending step
-may have become due), or the pack that judged it has changed (its digest), or the waivers it was
-checked with have changed. `recheck` re-evaluates the latest version of every stale dossier in the
-check pool's worker processes (villages first, then kecamatan dossiers against them), updates its
-result (in transactions of 100 dossiers) and records what changed (a `ResultChange`). A result that is
-not stale is left alone: a second re-check on the same day redoes nothing.
+may have become due), or the pack that judged it has changed (its digest), or the waivers naming
+its dossier have changed. `recheck` re-evaluates the latest version of every stale dossier in the
+check pool's worker processes, in batches as `check` sends them (villages first, then kecamatan
+dossiers against them), updates its result (a transaction per batch) and records what changed (a
+`ResultChange`). A result that is not stale is left alone: a second re-check on the same day redoes
+nothing.
 """
 
 from __future__ import annotations
@@ -14,19 +15,21 @@ import dataclasses
 import datetime as dt
 import logging
 import threading
+from collections import defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ..evaluation.waivers import WaiverSet
 from ..packs.facts import Context
 from . import waiver_files
-from .checking import CheckPool
-from .store import AuditEntry, Blob, ResultChange, Store, Subject, Submission
-from .submissions import check_with_store, options, result_record, stored_findings
+from .checking import Checked, CheckPool
+from .store import AuditEntry, Blob, ResultChange, Store, StoredFinding, Subject, Submission
+from .submissions import options, result_record, stored_findings, village_summaries
 
 log = logging.getLogger("cek_integrasi.service")
-BATCH = 100  # results written per transaction
+BATCH = 100  # dossiers per task sent to a worker, and per transaction
 
 
 @dataclasses.dataclass
@@ -43,21 +46,22 @@ class _Due:
     submission_id: int
     code: str
     kind: str
+    kecamatan: str
     filename: str
     sha256: str
 
 
-def _stale(store: Store, ctx: Context, digests: dict[str, str], waivers_digest: str) -> list[_Due]:
+def _stale(store: Store, ctx: Context, digests: dict[str, str], waiver_digests: dict[str, str]) -> list[_Due]:
     """The latest versions whose result is stale, villages before kecamatan dossiers."""
     with store.reading() as db:
         rows = db.execute(
-            select(Submission.id, Submission.code, Subject.kind, Submission.filename, Submission.blob_sha256, Submission.as_of,
-                   Submission.pack, Submission.pack_digest, Submission.waivers_digest)
+            select(Submission.id, Submission.code, Subject.kind, Submission.kecamatan, Submission.filename, Submission.blob_sha256,
+                   Submission.as_of, Submission.pack, Submission.pack_digest, Submission.waivers_digest)
             .join(Subject, Subject.latest_id == Submission.id).order_by(Subject.kind != "desa", Submission.code)
         ).all()
-        due = [r for r in rows if r.as_of != ctx.as_of or r.waivers_digest != waivers_digest
+        due = [r for r in rows if r.as_of != ctx.as_of or r.waivers_digest != waiver_digests.get(r.code, waiver_files.NONE)
                or digests.get(r.pack.split(" ", 1)[0]) != r.pack_digest]
-        return [_Due(r.id, r.code, r.kind, r.filename, r.blob_sha256) for r in due]
+        return [_Due(r.id, r.code, r.kind, r.kecamatan, r.filename, r.blob_sha256) for r in due]
 
 
 def recheck(store: Store, pool: CheckPool, as_of: dt.date | None = None, by: str = "recheck") -> Summary:
@@ -66,35 +70,22 @@ def recheck(store: Store, pool: CheckPool, as_of: dt.date | None = None, by: str
     if as_of is not None:
         ctx = dataclasses.replace(ctx, as_of=as_of)
     waivers = waiver_files.active(store, pool.packs)
-    waivers_digest = waiver_files.digest(waivers)
-    due = _stale(store, ctx, {p.id: p.digest for p in pool.packs}, waivers_digest)
+    waiver_digests = waiver_files.digests(waivers)
+    due = _stale(store, ctx, {p.id: p.digest for p in pool.packs}, waiver_digests)
     summary = Summary(ctx.as_of, stale=len(due))
-
-    def checked(item: _Due):
-        with store.reading() as db:  # one file's bytes at a time, not the whole store's
-            data = db.scalar(select(Blob.data).where(Blob.sha256 == item.sha256))
-        return item, check_with_store(store, pool, item.filename, data, ctx, "id", waivers)
-
-    def write(batch: list) -> None:
-        with store.writing() as db, db.begin():
-            for item, done in batch:
-                summary.changed += _update(db, item.submission_id, ctx, done.outcome_id.result, result_record(pool, done, waivers))
-                summary.rechecked += 1
-
     villages = [d for d in due if d.kind == "desa"]
-    with ThreadPoolExecutor(pool.jobs) as threads:  # each thread waits on one worker process
-        for group in (villages, [d for d in due if d.kind != "desa"]):  # kecamatan dossiers against the re-checked villages
-            batch = []
-            for item, done in threads.map(checked, group):  # checks go on while a batch is written
-                if done is None or not done.outcome_id:
-                    log.warning("re-check of %s (%s) failed: %s", item.code, item.filename, done)
+    for group, of_kecamatan in ((villages, False), ([d for d in due if d.kind != "desa"], True)):  # kecamatan against the re-checked villages
+        for batch, checked in _checked(store, pool, group, ctx, waivers, of_kecamatan):
+            done = []
+            for item, one in zip(batch, checked):
+                if one.outcome is None:
+                    log.warning("re-check of %s (%s) failed: %s", item.code, item.filename, one)
                     summary.failed.append(item.code)
-                    continue
-                batch.append((item, done))
-                if len(batch) == BATCH:
-                    write(batch)
-                    batch = []
-            write(batch)
+                else:
+                    done.append((item, one))
+            with store.writing() as db, db.begin():
+                summary.changed += _update(db, done, ctx, pool, waiver_digests)
+            summary.rechecked += len(done)
     if due:
         with store.writing() as db, db.begin():
             db.add(AuditEntry(user=by, action="rechecked", detail=(
@@ -102,26 +93,59 @@ def recheck(store: Store, pool: CheckPool, as_of: dt.date | None = None, by: str
     return summary
 
 
-def _update(db: Session, submission_id: int, ctx: Context, result, record: dict) -> int:
-    """Store the new result of a version; 1 if its verdict, counts or findings changed (recorded), else 0."""
-    submission = db.get(Submission, submission_id, with_for_update=True)
-    before = {(f.rule, f.subject, f.state) for f in submission.findings}
-    after = {(f.rule, f.subject, f.state) for f in result.findings}
-    changed = before != after or submission.verdict != record["verdict"]
-    if changed:
-        db.add(ResultChange(
-            submission_id=submission.id, code=submission.code, kecamatan=submission.kecamatan,
-            as_of_before=submission.as_of, as_of_after=ctx.as_of, pack_before=submission.pack, pack_after=record["pack"],
-            verdict_before=submission.verdict, verdict_after=record["verdict"],
-            errors_before=submission.errors, errors_after=record["errors"],
-            warnings_before=submission.warnings, warnings_after=record["warnings"],
-            appeared=[list(f) for f in sorted(after - before)], gone=[list(f) for f in sorted(before - after)],
-        ))
-        submission.findings = stored_findings(result)
-    submission.as_of = ctx.as_of
-    for key, value in record.items():
-        setattr(submission, key, value)
-    return int(changed)
+def _checked(store: Store, pool: CheckPool, due: list[_Due], ctx: Context, waivers: WaiverSet, of_kecamatan: bool):
+    """(batch, its Checked) for batches of `due`, in order, with a few batches in flight: one per worker and one waiting."""
+
+    def check(batch: list[_Due]) -> list[Checked]:
+        with store.reading() as db:  # one batch's bytes at a time, not the whole store's
+            data = dict(db.execute(select(Blob.sha256, Blob.data).where(Blob.sha256.in_({d.sha256 for d in batch}))).all())
+        villages = village_summaries(store, {d.kecamatan for d in batch}) if of_kecamatan else None
+        return pool.check_many([(d.filename, data[d.sha256]) for d in batch], ctx, "id", villages, waivers)
+
+    batches = deque(due[i : i + BATCH] for i in range(0, len(due), BATCH))
+    flight: deque = deque()
+    with ThreadPoolExecutor(pool.jobs) as threads:  # each thread waits on one worker process
+        while batches or flight:
+            while batches and len(flight) < pool.jobs + 1:
+                batch = batches.popleft()
+                flight.append((batch, threads.submit(check, batch)))
+            batch, future = flight.popleft()
+            yield batch, future.result()
+
+
+def _update(db: Session, done: list[tuple[_Due, Checked]], ctx: Context, pool: CheckPool, waiver_digests: dict[str, str]) -> int:
+    """Store the new results of a batch of versions; how many changed in verdict, counts or findings (each recorded)."""
+    ids = [item.submission_id for item, _ in done]
+    stored: dict[int, set] = defaultdict(set)  # (rule, subject, state, severity) of each version's findings
+    for finding in db.execute(select(StoredFinding.submission_id, StoredFinding.rule, StoredFinding.subject, StoredFinding.state,
+                                     StoredFinding.severity).where(StoredFinding.submission_id.in_(ids))):
+        stored[finding.submission_id].add(tuple(finding)[1:])
+    submissions = {s.id: s for s in db.scalars(select(Submission).where(Submission.id.in_(ids)).with_for_update())}
+    changed = 0
+    for item, checked in done:
+        submission, result = submissions[item.submission_id], checked.result
+        record = result_record(pool, checked, waiver_digests)
+        rows = {(f.rule, f.subject, f.state, f.severity) for f in result.findings}
+        old, new = {row[:3] for row in stored[submission.id]}, {row[:3] for row in rows}
+        if old != new or (submission.verdict, submission.errors, submission.warnings) != (record["verdict"], record["errors"], record["warnings"]):
+            changed += 1
+            db.add(ResultChange(
+                submission_id=submission.id, code=submission.code, kecamatan=submission.kecamatan,
+                as_of_before=submission.as_of, as_of_after=ctx.as_of, pack_before=submission.pack, pack_after=record["pack"],
+                verdict_before=submission.verdict, verdict_after=record["verdict"],
+                errors_before=submission.errors, errors_after=record["errors"],
+                warnings_before=submission.warnings, warnings_after=record["warnings"],
+                appeared=[list(f) for f in sorted(new - old)], gone=[list(f) for f in sorted(old - new)],
+            ))
+        if rows != stored[submission.id]:
+            db.execute(delete(StoredFinding).where(StoredFinding.submission_id == submission.id))
+            for finding in stored_findings(result):
+                finding.submission_id = submission.id
+                db.add(finding)
+        submission.as_of = ctx.as_of
+        for key, value in record.items():
+            setattr(submission, key, value)
+    return changed
 
 
 def start_daily(store: Store, pool: CheckPool) -> threading.Thread:

@@ -1,8 +1,8 @@
 """Submissions: an uploaded file checked, then stored as the next version of its dossier, in one transaction.
 
-The file's bytes are kept once per sha256 and never changed; the result is stored in Indonesian and
-English with its findings as rows; the audit log records who sent what. A file that cannot be read
-gets the messages `check` gives, and nothing is stored for it.
+The file's bytes are kept once per sha256 and never changed; the result (one judgement, written in
+Indonesian and English) is stored with its findings as rows; the audit log records who sent what. A
+file that cannot be read gets the messages `check` gives, and nothing is stored for it.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -58,12 +59,12 @@ def options(store: Store) -> Context:
     return Context(as_of=as_of, complete=settings.get("complete") == "1")
 
 
-def village_summaries(store: Store, kecamatan: str) -> dict[str, VillageSummary]:
-    """The latest village summaries of a kecamatan, for a kecamatan dossier's checks (MRK-04, MRK-09)."""
+def village_summaries(store: Store, kecamatan: Iterable[str]) -> dict[str, VillageSummary]:
+    """The latest village summaries of these kecamatan, for kecamatan dossiers' checks (MRK-04, MRK-09)."""
     with store.reading() as db:
         rows = db.scalars(
             select(Submission.village).join(Subject, Subject.latest_id == Submission.id)
-            .where(Subject.kecamatan == kecamatan, Subject.kind == "desa")
+            .where(Subject.kecamatan.in_(sorted(set(kecamatan))), Subject.kind == "desa")
         )
         out = {}
         for data in rows:
@@ -80,19 +81,19 @@ def check_with_store(store: Store, pool: CheckPool, filename: str, data: bytes, 
     if checked.deferred_kecamatan:
         if defer:
             return None
-        checked = pool.check(filename, data, ctx, lang, village_summaries(store, checked.deferred_kecamatan), waivers)
+        checked = pool.check(filename, data, ctx, lang, village_summaries(store, [checked.deferred_kecamatan]), waivers)
     return checked
 
 
-def result_record(pool: CheckPool, checked: Checked, waivers: WaiverSet) -> dict:
-    """The columns of a checked result, as a submission or a re-check stores them."""
-    result = checked.outcome_id.result
-    village = checked.outcome_id.village
+def result_record(pool: CheckPool, checked: Checked, waiver_digests: dict[str, str]) -> dict:
+    """The columns of a checked result, as a submission or a re-check stores them (`waiver_digests`: waiver_files.digests)."""
+    result = checked.result
+    village = checked.outcome.village
     pack = pool.pack(result.pack)
     errors, warnings = counts(result)
     return dict(
         verdict=result.verdict, errors=errors, warnings=warnings, pack=f"{result.pack} {pack.version}", pack_digest=pack.digest,
-        waivers_digest=waiver_files.digest(waivers), result_id=checked.outcome_id.result_json, result_en=checked.outcome_en.result_json,
+        waivers_digest=waiver_digests.get(result.code, waiver_files.NONE), result_id=checked.results["id"], result_en=checked.results["en"],
         village={k: v.isoformat() if isinstance(v, dt.date) else v for k, v in dataclasses.asdict(village).items()} if village else None,
     )
 
@@ -143,11 +144,11 @@ def submit(store: Store, pool: CheckPool, user: Principal, filename: str, data: 
         return Refused(filename, [i18n.text("svc.crashed", lang, memory=pool.memory_mb)])
     if checked.problems:
         return Refused(filename, [render_input_problem(p, lang) for p in checked.problems])
-    result = checked.outcome_id.result
+    result = checked.result
     kecamatan = kecamatan_of(result)
     if not user.may_submit(kecamatan):
         return Refused(filename, [i18n.text("svc.not_your_kecamatan", lang, kecamatan=f"{result.kecamatan} ({kecamatan})")])
-    record = result_record(pool, checked, waivers)
+    record = result_record(pool, checked, waiver_files.digests(waivers))
     for attempt in range(3):  # PostgreSQL: two first versions of one dossier at once; the loser tries again
         try:
             return _store(store, user, kecamatan, address, filename, data, result, ctx, record)

@@ -59,10 +59,17 @@ def active(store: Store, packs: list[RulePack]) -> WaiverSet:
     return waivers
 
 
-def digest(waivers: WaiverSet) -> str:
-    """What a result depends on of the waivers: a change of them makes the results stale."""
-    text = "\n".join(sorted(w.waiver.model_dump_json() for w in waivers.waivers))
-    return hashlib.sha256(text.encode()).hexdigest()
+def digests(waivers: WaiverSet) -> dict[str, str]:
+    """What each dossier's result depends on of the waivers, by dossier code: the waivers naming that code.
+
+    A change of them makes that dossier's result stale, and no other's; a code no waiver names has `NONE`."""
+    texts: dict[str, list[str]] = {}
+    for loaded in waivers.waivers:
+        texts.setdefault(loaded.waiver.kode, []).append(loaded.waiver.model_dump_json())
+    return {code: hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest() for code, lines in texts.items()}
+
+
+NONE = hashlib.sha256(b"").hexdigest()  # the digest of a dossier no waiver names
 
 
 def add(store: Store, packs: list[RulePack], name: str, data: bytes, by: str, address: str, lang: str) -> list[str]:
