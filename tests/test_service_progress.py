@@ -67,3 +67,26 @@ def test_the_dashboard_and_the_xlsx_report_show_the_weeks(check_pool, tmp_path):
     final = [c.value for c in sheet[sheet.max_row]]
     assert final[1:4] == [3, 1, 1 / 3] and sheet.cell(sheet.max_row, 4).number_format == "0.0%"
     assert sheet.max_row == 1 + progress.MAX_WEEKS  # the store's weeks of 2012 lie beyond the last 60 weeks: these show the latest state
+
+
+def test_the_kept_weekly_progress_follows_every_new_version_and_recheck(store_url, check_pool):
+    store = seeded(store_url)
+    cache = progress.WeeklyCache(size=2)
+    today = dt.date(2012, 12, 31)
+    with store.reading() as db:
+        empty = cache.weekly(db, None, today)
+        assert empty.weeks == [] and cache.weekly(db, None, today) is empty  # kept while nothing changed
+    _fill(store, check_pool)
+    with store.reading() as db:
+        filled = cache.weekly(db, None, today)
+        assert filled == progress.weekly(db, None, today) and filled.rows[None][-1].villages == 3
+        assert cache.weekly(db, frozenset({RILAU}), today).rows[RILAU][-1].villages == 3
+    fas = principal(store, "fas_rilau")
+    submit_many(store, check_pool, fas, [("02.yaml", (RILAU_ALE / "02_bulo_lohe_kaur_kosong.yaml").read_bytes())], "id")
+    with store.reading() as db:
+        assert cache.weekly(db, None, today).rows[None][-1].villages == 3  # submitted now, after the last week's end
+        assert cache.weekly(db, None, dt.date.today()).rows[None][-1].villages == 4
+    recheck(store, check_pool, as_of=dt.date(2014, 3, 1))
+    with store.reading() as db:
+        assert cache.weekly(db, None, dt.date.today()) == progress.weekly(db, None, dt.date.today())
+    store.close()

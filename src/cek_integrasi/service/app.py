@@ -17,6 +17,7 @@ from ..packs.rulepack import RulePack
 from .access import guard
 from .accounts import Throttle
 from .checking import CheckPool
+from .progress import WeeklyCache
 from .store import Store
 from .submissions import MAX_FILES
 
@@ -66,6 +67,7 @@ def create_app(packs: list[RulePack] | RulePack, settings: Settings, pool: Check
     app.extensions["cek_packs"] = pool.packs  # the packs the uploads are checked with
     app.extensions["cek_settings"] = settings
     app.extensions["cek_throttle"] = Throttle()
+    app.extensions["cek_progress"] = WeeklyCache()
     csrf = CSRFProtect(app)
 
     from .views import about, admin, api, auth, dashboard, screening, submit, waivers

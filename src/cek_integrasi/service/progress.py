@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .queries import VERDICTS
@@ -96,6 +97,33 @@ def weekly(db: Session, scope: frozenset[str] | None, today: dt.date) -> Progres
                 week.without_errors += errors == 0
                 week.verdicts[verdict or "-"] += 1
     return Progress(weeks, rows)
+
+
+class WeeklyCache:
+    """The weekly progress of recent scopes and days, kept until the store changes.
+
+    `weekly` reads every version in scope; the overview shows it on each visit. What it reads changes
+    only with a new version or a re-check's recorded change (both new rows, see `recheck._update`), so
+    the highest ids of the two tables tell whether a kept answer still holds."""
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self._kept: OrderedDict[tuple, Progress] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def weekly(self, db: Session, scope: frozenset[str] | None, today: dt.date) -> Progress:
+        generation = tuple(db.execute(select(func.max(Submission.id), select(func.max(ResultChange.id)).scalar_subquery())).one())
+        key = (scope, today, generation)
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return self._kept[key]
+        progress = weekly(db, scope, today)
+        with self._lock:
+            self._kept[key] = progress
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return progress
 
 
 def table(progress: Progress, names: dict[str, str]) -> tuple[list[str], list[list]]:

@@ -6,6 +6,7 @@ from flask import current_app, render_template, request
 
 from ..app import current_lang
 from ..checking import CheckPool
+from ..progress import WeeklyCache
 from ..store import Store
 
 
@@ -15,6 +16,11 @@ def store() -> Store:
 
 def pool() -> CheckPool:
     return current_app.extensions["cek_pool"]
+
+
+def weekly_progress() -> WeeklyCache:
+    """The weekly progress of the app's store, kept between visits until the store changes."""
+    return current_app.extensions["cek_progress"]
 
 
 def packs():

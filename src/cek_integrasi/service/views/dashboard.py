@@ -15,7 +15,7 @@ from ..access import ANY, allow, require_scope, scoped_subject
 from ..reports import MIME, rendered, report_of, with_weekly_sheet
 from ..store import Blob, Kecamatan, Submission, utcnow
 from ..submissions import options
-from .common import lang, packs, page, store
+from .common import lang, packs, page, store, weekly_progress
 
 blueprint = Blueprint("dashboard", __name__)
 
@@ -29,7 +29,7 @@ def overview():
     with store().reading() as db:
         rows = queries.kecamatan_rows(db, g.user.scope)
         matches = queries.filtered(db, g.user.scope, filters) if filters.any else None
-        weeks = progress.weekly(db, g.user.scope, utcnow().date())
+        weeks = weekly_progress().weekly(db, g.user.scope, utcnow().date())
         since = session.get("since")
         changed = news.since(db, g.user.scope, dt.datetime.fromisoformat(since)) if since else None
     return page("svc_overview.html.j2", rows=rows, filters=filters, matches=matches, progress=weeks, news=changed,
@@ -98,7 +98,7 @@ def _report(scope, fmt: str, name: str):
     with store().reading() as db:
         column = Submission.result_en if lang() == "en" else Submission.result_id
         results = queries.results(db.execute(queries.latest(scope).options(undefer(column))), lang())
-        weeks = progress.weekly(db, scope, utcnow().date()) if fmt == "xlsx" else None
+        weeks = weekly_progress().weekly(db, scope, utcnow().date()) if fmt == "xlsx" else None
         names = {k.kode: k.nama for k in db.scalars(select(Kecamatan))}
     body = rendered(report_of(results, packs(), options(store()), lang(), waiver_files.active(store(), packs())), fmt)
     if weeks is not None:
