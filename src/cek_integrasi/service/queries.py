@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
 from ..evaluation.results import DossierResult
@@ -81,9 +81,14 @@ def kecamatan_rows(db: Session, scope: frozenset[str] | None) -> list[KecamatanR
     return [KecamatanRow(*row) for row in db.execute(_in_scope(query, Kecamatan.kode, scope))]
 
 
-def filtered(db: Session, scope: frozenset[str] | None, filters: Filters, limit: int = 500) -> list[tuple[Subject, Submission]]:
-    """The latest dossiers in scope that match the filters, by kecamatan and code."""
-    query = latest(scope)
+def filtered(db: Session, scope: frozenset[str] | None, filters: Filters, limit: int = 500) -> list[Row]:
+    """The latest dossiers in scope that match the filters, by kecamatan and code: the columns a list shows."""
+    query = (
+        select(Subject.code, Subject.name, Subject.kind, Submission.verdict, Submission.errors, Submission.warnings,
+               Submission.version, Submission.submitted_at)
+        .join(Submission, Submission.id == Subject.latest_id)
+    )
+    query = _in_scope(query, Subject.kecamatan, scope)
     if filters.kecamatan:
         query = query.where(Subject.kecamatan == filters.kecamatan)
     if filters.verdict:
