@@ -5,12 +5,14 @@ Indonesian and English), or starts from the store: the latest version of every v
 result already holds its verdict and eligibility findings (kept current by the re-checks), so no
 roster is retyped. The comparison with the previous round names the villages that became WAJIB,
 those that dropped out (WAJIB before, not now or not screened now) and those still not meeting the
-requirements, with what is still unmet.
+requirements, with what is still unmet. The dashboard shows that comparison of the latest round,
+counted (`latest`); a stored round never changes, so its counts are worked out once per scope.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import tempfile
 from dataclasses import dataclass
@@ -148,3 +150,37 @@ def load(store: Store, round_id: int, lang: str) -> tuple[ScreeningRound, Screen
 def rounds(store: Store) -> list[ScreeningRound]:
     with store.reading() as db:
         return list(db.scalars(select(ScreeningRound).order_by(ScreeningRound.id.desc())))
+
+
+@dataclass(frozen=True)
+class Latest:
+    """The latest round and, counted within a scope, how it compares with the previous one (None: the first round)."""
+
+    round: int
+    as_of: dt.date
+    source: str
+    previous: int | None
+    became_wajib: int
+    dropped_out: int
+    still_unmet: int
+
+
+def latest(store: Store, scope: frozenset[str] | None) -> Latest | None:
+    """The latest round compared with the previous one within the scope; None when there is no round yet."""
+    with store.reading() as db:
+        row = db.execute(select(ScreeningRound.id, ScreeningRound.as_of, ScreeningRound.source)
+                         .order_by(ScreeningRound.id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    previous, counts = _counted(store, row.id, scope)
+    return Latest(row.id, row.as_of, row.source, previous, *counts)
+
+
+@functools.lru_cache(maxsize=64)
+def _counted(store: Store, round_id: int, scope: frozenset[str] | None) -> tuple[int | None, tuple[int, int, int]]:
+    """The previous round and the counts of the comparison, from the two reports (read once: rounds never change)."""
+    _, report, previous, previous_id = load(store, round_id, "id")
+    if previous is None:
+        return None, (0, 0, 0)
+    compared = compare(in_scope(report, scope), in_scope(previous, scope), previous_id)
+    return previous_id, (len(compared.became_wajib), len(compared.dropped_out), len(compared.still_unmet))
