@@ -126,7 +126,8 @@ def test_the_village_page_shows_its_versions_as_first_stored_and_each_recheck_ch
     assert "Re-checked as of 1 February 2013 (before: as of 20 December 2012)" in english and "pending → fail" in english
 
     api = fas.get(f"/api/desa/{code}/versi").get_json()  # the API serves the same rows
-    assert [v["version"] for v in api["versions"]] == [2, 1] and [(r["version"], r["errors_before"], r["errors_after"]) for r in api["rechecks"]] == [(2, 2, 3)]
+    assert [v["version"] for v in api["versions"]] == [2, 1]
+    assert [(r["version"], r["errors_before"], r["errors_after"]) for r in api["rechecks"]] == [(2, 2, 3)]
     other = app.test_client()
     login(other, "fas_kindang")
     assert other.get(f"/desa/{code}").status_code == 404 and other.get(f"/desa/{code}?versi=1&lang=en").status_code == 404

@@ -6,7 +6,7 @@ result already holds its verdict and eligibility findings (kept current by the r
 roster is retyped. The comparison with the previous round names the villages that became WAJIB,
 those that dropped out (WAJIB before, not now or not screened now) and those still not meeting the
 requirements, with what is still unmet. The dashboard shows that comparison of the latest round,
-counted (`latest`); a stored round never changes, so its counts are worked out once per scope.
+counted within the user's scope (`latest`); a stored round never changes, so that is worked out once.
 """
 
 from __future__ import annotations
@@ -109,11 +109,15 @@ def _add(db, as_of, by, source, sha, report_id: ScreenReport, report_en: ScreenR
     return row.id
 
 
+def _kecamatan_of(kode: str) -> str:
+    return kode.rsplit(".", 1)[0]
+
+
 def in_scope(report: ScreenReport, scope: frozenset[str] | None) -> ScreenReport:
     """The villages of a round within a scope of kecamatan codes (their code's first three parts)."""
     if scope is None:
         return report
-    villages = [v for v in report.villages if v.kode.rsplit(".", 1)[0] in scope]
+    villages = [v for v in report.villages if _kecamatan_of(v.kode) in scope]
     return report.model_copy(update={"villages": villages, "kecamatan": _counts(villages), "bad_rows": []})
 
 
@@ -137,10 +141,11 @@ def compare(current: ScreenReport, previous: ScreenReport | None, previous_id: i
 def load(store: Store, round_id: int, lang: str) -> tuple[ScreeningRound, ScreenReport, ScreenReport | None, int | None] | None:
     """A round, its report, and the previous round's report (None for the first)."""
     with store.reading() as db:
-        row = db.get(ScreeningRound, round_id, options=[undefer(ScreeningRound.report_id), undefer(ScreeningRound.report_en)])
+        report = undefer(ScreeningRound.report_en if lang == "en" else ScreeningRound.report_id)  # the asked language only
+        row = db.get(ScreeningRound, round_id, options=[report])
         if row is None:
             return None
-        previous = db.scalars(select(ScreeningRound).options(undefer(ScreeningRound.report_id), undefer(ScreeningRound.report_en))
+        previous = db.scalars(select(ScreeningRound).options(report)
                               .where(ScreeningRound.id < round_id).order_by(ScreeningRound.id.desc()).limit(1)).first()
         current = ScreenReport.model_validate_json(row.report(lang))
         before = ScreenReport.model_validate_json(previous.report(lang)) if previous else None
@@ -172,15 +177,23 @@ def latest(store: Store, scope: frozenset[str] | None) -> Latest | None:
                          .order_by(ScreeningRound.id.desc()).limit(1)).first()
     if row is None:
         return None
-    previous, counts = _counted(store, row.id, scope)
-    return Latest(row.id, row.as_of, row.source, previous, *counts)
+    previous, per_kecamatan = _compared(store, row.id)
+    counted = [c for k, c in per_kecamatan.items() if scope is None or k in scope]
+    return Latest(row.id, row.as_of, row.source, previous, *(sum(c[i] for c in counted) for i in range(3)))
 
 
-@functools.lru_cache(maxsize=64)
-def _counted(store: Store, round_id: int, scope: frozenset[str] | None) -> tuple[int | None, tuple[int, int, int]]:
-    """The previous round and the counts of the comparison, from the two reports (read once: rounds never change)."""
+@functools.lru_cache(maxsize=8)
+def _compared(store: Store, round_id: int) -> tuple[int | None, dict[str, tuple[int, int, int]]]:
+    """The previous round and, per kecamatan, the villages that became WAJIB, dropped out and are still unmet.
+
+    Read once per round: a stored round never changes. A village's comparison depends on that village
+    alone, so these counts summed over a scope are those of the two rounds `in_scope` compared."""
     _, report, previous, previous_id = load(store, round_id, "id")
     if previous is None:
-        return None, (0, 0, 0)
-    compared = compare(in_scope(report, scope), in_scope(previous, scope), previous_id)
-    return previous_id, (len(compared.became_wajib), len(compared.dropped_out), len(compared.still_unmet))
+        return None, {}
+    compared = compare(report, previous, previous_id)
+    counts: dict[str, list[int]] = {}
+    for i, villages in enumerate((compared.became_wajib, [old for old, _ in compared.dropped_out], compared.still_unmet)):
+        for v in villages:
+            counts.setdefault(_kecamatan_of(v.kode), [0, 0, 0])[i] += 1
+    return previous_id, {k: tuple(c) for k, c in counts.items()}
