@@ -128,6 +128,10 @@ def test_the_village_page_shows_its_versions_as_first_stored_and_each_recheck_ch
     api = fas.get(f"/api/desa/{code}/versi").get_json()  # the API serves the same rows
     assert [v["version"] for v in api["versions"]] == [2, 1]
     assert [(r["version"], r["errors_before"], r["errors_after"]) for r in api["rechecks"]] == [(2, 2, 3)]
+    assert recheck(store, check_pool, as_of=dt.date(2012, 12, 20)).changed == 1  # and back: a second change of version 2
+    assert _history(fas.get(f"/desa/{code}?lang=id").get_data(as_text=True)) == [
+        ("recheck", "2", unmet, "3 → 2", "0"), ("recheck", "2", unmet, "2 → 3", "0"),
+        ("submitted", "2", unmet, "2", "0"), ("submitted", "1", unmet, "2", "0")]  # still as first stored: before the first change
     other = app.test_client()
     login(other, "fas_kindang")
     assert other.get(f"/desa/{code}").status_code == 404 and other.get(f"/desa/{code}?versi=1&lang=en").status_code == 404
