@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from browser import CHROMIUM, needs_chromium
@@ -26,21 +27,30 @@ WORKBOOK = SAMPLES / "workbooks" / "rilau_ale" / "06_lembanna_jaya_ba_bermasalah
 SHOTS = os.environ.get("CEK_INTEGRASI_SCREENSHOTS")
 
 
+class Demo(NamedTuple):
+    url: str
+    passwords: dict[str, str]
+    data: Path  # its throwaway data folder (the SQLite store)
+
+
 @pytest.fixture(scope="module")
 def demo():
-    """The demo server's URL and its accounts' passwords (printed on standard error)."""
+    """The demo server's URL, its accounts' passwords and its data folder (printed on standard error)."""
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "cek_integrasi", "server", "--demo", "--port", str(port)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, text=True)
-    passwords = {}
+    passwords, data = {}, None
     for line in process.stderr:
         if f"http://127.0.0.1:{port}/" in line:  # the listening line, in whatever language the server speaks
             break
         found = re.match(r"\s+(\w+)\s+(\S+)$", line)
         if found:
             passwords[found.group(1)] = found.group(2)
+        folder = re.search(r"(\S*cek-integrasi-demo-\S+)", line)
+        if folder:
+            data = Path(folder.group(1))
     wait_for(port, process)
-    yield f"http://127.0.0.1:{port}", passwords
+    yield Demo(f"http://127.0.0.1:{port}", passwords, data)
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(10)
 
@@ -56,7 +66,7 @@ def chromium():
 
 
 def signed_in(chromium, demo, name):
-    url, passwords = demo
+    url, passwords = demo.url, demo.passwords
     page = chromium.new_context(accept_downloads=True, viewport={"width": 1200, "height": 900}).new_page()
     page.goto(url + "/")
     assert "/masuk" in page.url
@@ -85,6 +95,7 @@ def test_facilitator_uploads_a_workbook_and_reads_its_findings(chromium, demo):
     expected = json.loads(CliRunner().invoke(main, ["check", str(WORKBOOK), "--format", "json", "--as-of", "2014-03-01"]).output)
     assert shown == {(f["rule"], f["subject"]) for f in expected["dossiers"][0]["findings"]} and shown
     assert "Riwayat versi" in page.inner_text("main") and page.locator("#history tr").count() == 4
+    assert [el.get_attribute("data-version") for el in page.query_selector_all("#history .state.submitted")] == ["3", "2", "1"]
     assert page.locator(".change").count() == page.locator(".finding").count()  # a new version of the same file: all unchanged
     page.click("#switch-lang")
     page.wait_for_selector("text=Version history")
@@ -188,4 +199,31 @@ def test_screening_rounds_from_a_roster_and_from_the_store_are_compared(chromium
     assert page.locator("#dropped-out li[data-kode]").count() > 0  # the roster's other kecamatan have no dossier in the store
     assert page.locator(".village").count() == len({el.get_attribute("data-kode") for el in page.query_selector_all(".village")})
     shot(page, "layanan_penyaringan.png")
+    round_id = re.search(r"/penyaringan/(\d+)", page.url).group(1)
+    listed = [page.locator(f"#{part} li[data-kode]").count() for part in ("became-wajib", "dropped-out", "still-unmet")]
+    page.click('header a[href="/"]')  # the dashboard compares the latest round too
+    box = page.wait_for_selector("#latest-round")
+    assert box.get_attribute("data-round") == round_id and "Dibandingkan dengan putaran" in box.inner_text()
+    assert [int(page.inner_text(f"#round-{part}")) for part in ("became", "dropped", "still")] == listed
+    page.click("#latest-round-link")
+    page.wait_for_selector("#round-villages")
+    assert page.url.endswith(f"/penyaringan/{round_id}")
+    page.context.close()
+
+
+def test_a_recheck_shows_in_the_village_history(chromium, demo):
+    """Last: the re-check moves the demo's results to another date. 07 Bonto Kamase has no APB Desa:
+    GOV-01 fails on 2014-03-01 and is pending again as of 2012-12-20, before its plan year."""
+    run = CliRunner().invoke(main, ["server", "recheck", "--data", str(demo.data), "--as-of", "2012-12-20", "--jobs", "1"])
+    assert run.exit_code == 0, run.output
+    page = signed_in(chromium, demo, "fasilitator")
+    page.goto(demo.url + "/desa/73.02.05.2015")
+    row = page.wait_for_selector("#history .state.recheck")
+    assert "Diperiksa ulang per 20 Desember 2012 (sebelumnya per 1 Maret 2014)" in row.inner_text()
+    move = row.query_selector('.move[data-rule="GOV-01"]')
+    assert (move.get_attribute("data-before"), move.get_attribute("data-after")) == ("fail", "pending") and "gagal → menunggu" in move.inner_text()
+    states = [(el.get_attribute("class"), el.get_attribute("data-version")) for el in page.query_selector_all("#history .state")]
+    assert states == [("state recheck", "2"), ("state submitted", "2"), ("state submitted", "1")]
+    page.click("#switch-lang")
+    page.wait_for_selector("text=Re-checked as of 20 December 2012")
     page.context.close()

@@ -1,9 +1,13 @@
-"""Re-checks on SQLite and PostgreSQL: stale results re-evaluated, what changed recorded, nothing redone twice."""
+"""Re-checks on SQLite and PostgreSQL: stale results re-evaluated, what changed recorded, nothing redone twice,
+and the village page's history of versions and re-check changes."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from click.testing import CliRunner
-from servicekit import SAMPLES, check_pool, pg_server, principal, seeded, store_url  # noqa: F401
+from servicekit import SAMPLES, check_pool, login, make_app, pg_server, principal, seeded, store_url, upload  # noqa: F401
 from sqlalchemy import select, update
 from sqlalchemy.orm import undefer
 
@@ -80,4 +84,55 @@ def test_only_results_of_a_changed_pack_or_changed_waivers_are_redone(store_url,
     assert recheck(store, check_pool).stale == 0
     with store.reading() as db:
         assert db.scalars(select(ResultChange)).all() == []
+    store.close()
+
+
+def _history(page: str) -> list[tuple[str, str, str, str, str]]:
+    """The history table's lines: (class, version, verdict, errors, warnings), top to bottom."""
+    rows = re.findall(r'<tr class="state (\w+)" data-version="(\d+)">.*?</td>\s*<td>.*?</td>\s*<td><a [^>]*>v\d+</a></td>'
+                      r'<td>([^<]*)</td>\s*<td class="num">([^<]*)</td><td class="num">([^<]*)</td>', page, re.S)
+    return [tuple(r) for r in rows]
+
+
+def test_the_village_page_shows_its_versions_as_first_stored_and_each_recheck_change(store_url, check_pool, tmp_path):
+    app = make_app(store_url, tmp_path, check_pool)
+    store = app.extensions["cek_store"]
+    with store.writing() as db, db.begin():
+        db.get(Setting, "as_of").value = "2012-12-20"
+    fas = app.test_client()
+    login(fas, "fas_rilau")
+    for _ in range(2):
+        assert "tidak disimpan" not in upload(fas, TERTUNDA).get_data(as_text=True)
+    assert recheck(store, check_pool, as_of=dt.date(2013, 2, 1)).changed == 1  # GOV-01 due: pending -> fail on version 2
+    code = _latest(store, TERTUNDA.name).code
+
+    page = fas.get(f"/desa/{code}").get_data(as_text=True)
+    assert "Riwayat versi dan status" in page
+    unmet = "BELUM MEMENUHI syarat"
+    assert _history(page) == [("recheck", "2", unmet, "2 → 3", "0"),  # newest first
+                              ("submitted", "2", unmet, "2", "0"),  # as first stored, not the re-checked 3 errors
+                              ("submitted", "1", unmet, "2", "0")]
+    assert page.count("Dikirim oleh fas_rilau") == 2 and page.count(TERTUNDA.name) >= 2
+    recheck_row = page[page.index('<tr class="state recheck"'):page.index('<tr class="state submitted"')]
+    assert "Diperiksa ulang per 1 Februari 2013 (sebelumnya per 20 Desember 2012)" in recheck_row
+    moves = re.findall(r'<li class="move" data-rule="([^"]+)" data-subject="[^"]*" data-before="(\w*)" data-after="(\w*)">([^<]*)</li>', recheck_row)
+    gov = [m for m in moves if m[0] == "GOV-01"]
+    assert [m[1:3] for m in gov] == [("pending", "fail")] and "APB Desa ditetapkan untuk tahun rencana" in gov[0][3]
+    assert "menunggu → gagal" in gov[0][3]
+
+    english = fas.get(f"/desa/{code}?lang=en").get_data(as_text=True)
+    assert "Version history and states" in english and "Submitted by fas_rilau" in english
+    assert [line[:2] for line in _history(english)] == [("recheck", "2"), ("submitted", "2"), ("submitted", "1")]
+    assert "Re-checked as of 1 February 2013 (before: as of 20 December 2012)" in english and "pending → fail" in english
+
+    api = fas.get(f"/api/desa/{code}/versi").get_json()  # the API serves the same rows
+    assert [v["version"] for v in api["versions"]] == [2, 1]
+    assert [(r["version"], r["errors_before"], r["errors_after"]) for r in api["rechecks"]] == [(2, 2, 3)]
+    assert recheck(store, check_pool, as_of=dt.date(2012, 12, 20)).changed == 1  # and back: a second change of version 2
+    assert _history(fas.get(f"/desa/{code}?lang=id").get_data(as_text=True)) == [
+        ("recheck", "2", unmet, "3 → 2", "0"), ("recheck", "2", unmet, "2 → 3", "0"),
+        ("submitted", "2", unmet, "2", "0"), ("submitted", "1", unmet, "2", "0")]  # still as first stored: before the first change
+    other = app.test_client()
+    login(other, "fas_kindang")
+    assert other.get(f"/desa/{code}").status_code == 404 and other.get(f"/desa/{code}?versi=1&lang=en").status_code == 404
     store.close()

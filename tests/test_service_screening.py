@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from click.testing import CliRunner
 from servicekit import AS_OF, ROOT, check_pool, pg_server, principal, sample_files, seeded, store_url  # noqa: F401
@@ -27,7 +28,9 @@ def _roster_without(code: str) -> bytes:
 def test_rounds_from_a_roster_and_from_the_store_compared_with_the_previous(store_url, check_pool, tmp_path):
     store = seeded(store_url)
     as_of = dt.date.fromisoformat(AS_OF)
+    assert screening_rounds.latest(store, None) is None  # no round: nothing for the dashboard to show
     first = screening_rounds.from_roster(store, check_pool, ROSTER.name, ROSTER.read_bytes(), as_of, "admin")
+    assert screening_rounds.latest(store, None) == screening_rounds.Latest(first, as_of, ROSTER.name, None, 0, 0, 0)
     row, report, previous, previous_id = screening_rounds.load(store, first, "id")
     assert previous is None and row.source == ROSTER.name
     expected = json.loads(CliRunner().invoke(main, ["screen", str(ROSTER), "--as-of", AS_OF, "--format", "json"]).output)
@@ -42,6 +45,11 @@ def test_rounds_from_a_roster_and_from_the_store_compared_with_the_previous(stor
     assert [(old.kode, new.verdict) for old, new in compared.dropped_out] == [(wajib, "BUKAN_PARTISIPAN")]
     unmet = [v.kode for v in report.villages if v.verdict == "BELUM_MEMENUHI"]
     assert unmet and [v.kode for v in compared.still_unmet] == unmet and all(v.unmet for v in compared.still_unmet)
+    assert screening_rounds.latest(store, None) == screening_rounds.Latest(second, as_of, "daftar_baru.csv", first, 0, 1, len(unmet))
+    elsewhere = frozenset({wajib.rsplit(".", 1)[0]})  # the dropped village's kecamatan, and one without it
+    assert screening_rounds.latest(store, elsewhere).dropped_out == 1
+    assert screening_rounds.latest(store, elsewhere).still_unmet == sum(v.kode.startswith(min(elsewhere) + ".") for v in compared.still_unmet)
+    assert screening_rounds.latest(store, frozenset({"99.99.99"})) == screening_rounds.Latest(second, as_of, "daftar_baru.csv", first, 0, 0, 0)
 
     submit_many(store, check_pool, principal(store, "fas_rilau"), [(p.name, p.read_bytes()) for p in sample_files()], "id")
     third = screening_rounds.from_store(store, check_pool, "admin")
@@ -53,6 +61,10 @@ def test_rounds_from_a_roster_and_from_the_store_compared_with_the_previous(stor
     assert {old.kode for old, new in compared.dropped_out if new is None} == {
         v.kode for v in before.villages if v.verdict == "WAJIB" and v.kode not in {s.kode for s in stored.villages}}
     assert [r.id for r in screening_rounds.rounds(store)] == [third, second, first]
+    latest = screening_rounds.latest(store, None)
+    assert (latest.round, latest.source, latest.previous) == (third, "", second)
+    assert (latest.became_wajib, latest.dropped_out, latest.still_unmet) == (
+        len(compared.became_wajib), len(compared.dropped_out), len(compared.still_unmet))
     store.close()
 
 
@@ -62,11 +74,14 @@ def test_the_pages_and_the_api_show_a_round_within_the_scope_and_its_comparison(
     app = make_app(f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, check_pool)
     supervisor = app.test_client()
     login(supervisor, "supervisor")
+    assert 'id="latest-round"' not in supervisor.get("/").get_data(as_text=True)  # no round yet: no box
     token = csrf(supervisor.get("/penyaringan").get_data(as_text=True))
     with open(ROSTER, "rb") as handle:
         sent = supervisor.post("/penyaringan", data={"roster": (handle, ROSTER.name), "tanggal": AS_OF, "csrf_token": token},
                                content_type="multipart/form-data")
     assert sent.status_code == 302 and sent.headers["Location"].endswith("/penyaringan/1")
+    overview = supervisor.get("/").get_data(as_text=True)
+    assert 'id="latest-round" data-round="1"' in overview and "belum ada putaran sebelumnya" in overview and 'id="round-became"' not in overview
     bad = supervisor.post("/penyaringan", data={"roster": (__import__("io").BytesIO(b"foo;bar\n1;2\n"), "rusak.csv"), "csrf_token": token},
                           content_type="multipart/form-data")
     assert bad.status_code == 400 and 'id="error"' in bad.get_data(as_text=True)
@@ -84,3 +99,17 @@ def test_the_pages_and_the_api_show_a_round_within_the_scope_and_its_comparison(
     assert all(v["kode"].startswith(RILAU + ".") for v in api["screening"]["villages"]) and len(api["screening"]["villages"]) == 9
     assert all(k.startswith(RILAU + ".") for k in api["compared_with"]["dropped_out"])
     assert fas.get("/api/penyaringan/99").status_code == 404
+
+    for client in (supervisor, fas):  # the dashboard's box: the same comparison, counted within each one's scope
+        compared = client.get("/api/penyaringan/2").get_json()["compared_with"]
+        counts = [len(compared[k]) for k in ("became_wajib", "dropped_out", "still_unmet")]
+        for lang, words in (("id", "Dibandingkan dengan putaran #1"), ("en", "Compared with round #1")):
+            overview = client.get(f"/?lang={lang}").get_data(as_text=True)
+            box = overview[overview.index('<div class="box" id="latest-round" data-round="2">'):]
+            box = box[:box.index("</div>")]
+            assert words in box and 'href="/penyaringan/2"' in box
+            shown = [int(re.search(rf'id="round-{k}">(\d+)<', box).group(1)) for k in ("became", "dropped", "still")]
+            assert shown == counts
+        if client is supervisor:
+            whole = counts
+    assert counts[1] < whole[1] and counts[1] == len(api["compared_with"]["dropped_out"])  # the facilitator: Rilau Ale's villages only

@@ -105,7 +105,3 @@ def filtered(db: Session, scope: frozenset[str] | None, filters: Filters, limit:
 
 def results(rows: Iterable[tuple[Subject, Submission]], lang: str) -> list[DossierResult]:
     return [DossierResult.model_validate_json(submission.result(lang)) for _, submission in rows]
-
-
-def versions(db: Session, code: str) -> list[Submission]:
-    return list(db.scalars(select(Submission).where(Submission.code == code).order_by(Submission.version.desc())))

@@ -5,12 +5,14 @@ Indonesian and English), or starts from the store: the latest version of every v
 result already holds its verdict and eligibility findings (kept current by the re-checks), so no
 roster is retyped. The comparison with the previous round names the villages that became WAJIB,
 those that dropped out (WAJIB before, not now or not screened now) and those still not meeting the
-requirements, with what is still unmet.
+requirements, with what is still unmet. The dashboard shows that comparison of the latest round,
+counted within the user's scope (`latest`); a stored round never changes, so that is worked out once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import tempfile
 from dataclasses import dataclass
@@ -107,11 +109,15 @@ def _add(db, as_of, by, source, sha, report_id: ScreenReport, report_en: ScreenR
     return row.id
 
 
+def _kecamatan_of(kode: str) -> str:
+    return kode.rsplit(".", 1)[0]
+
+
 def in_scope(report: ScreenReport, scope: frozenset[str] | None) -> ScreenReport:
     """The villages of a round within a scope of kecamatan codes (their code's first three parts)."""
     if scope is None:
         return report
-    villages = [v for v in report.villages if v.kode.rsplit(".", 1)[0] in scope]
+    villages = [v for v in report.villages if _kecamatan_of(v.kode) in scope]
     return report.model_copy(update={"villages": villages, "kecamatan": _counts(villages), "bad_rows": []})
 
 
@@ -135,10 +141,11 @@ def compare(current: ScreenReport, previous: ScreenReport | None, previous_id: i
 def load(store: Store, round_id: int, lang: str) -> tuple[ScreeningRound, ScreenReport, ScreenReport | None, int | None] | None:
     """A round, its report, and the previous round's report (None for the first)."""
     with store.reading() as db:
-        row = db.get(ScreeningRound, round_id, options=[undefer(ScreeningRound.report_id), undefer(ScreeningRound.report_en)])
+        report = undefer(ScreeningRound.report_en if lang == "en" else ScreeningRound.report_id)  # the asked language only
+        row = db.get(ScreeningRound, round_id, options=[report])
         if row is None:
             return None
-        previous = db.scalars(select(ScreeningRound).options(undefer(ScreeningRound.report_id), undefer(ScreeningRound.report_en))
+        previous = db.scalars(select(ScreeningRound).options(report)
                               .where(ScreeningRound.id < round_id).order_by(ScreeningRound.id.desc()).limit(1)).first()
         current = ScreenReport.model_validate_json(row.report(lang))
         before = ScreenReport.model_validate_json(previous.report(lang)) if previous else None
@@ -148,3 +155,45 @@ def load(store: Store, round_id: int, lang: str) -> tuple[ScreeningRound, Screen
 def rounds(store: Store) -> list[ScreeningRound]:
     with store.reading() as db:
         return list(db.scalars(select(ScreeningRound).order_by(ScreeningRound.id.desc())))
+
+
+@dataclass(frozen=True)
+class Latest:
+    """The latest round and, counted within a scope, how it compares with the previous one (None: the first round)."""
+
+    round: int
+    as_of: dt.date
+    source: str
+    previous: int | None
+    became_wajib: int
+    dropped_out: int
+    still_unmet: int
+
+
+def latest(store: Store, scope: frozenset[str] | None) -> Latest | None:
+    """The latest round compared with the previous one within the scope; None when there is no round yet."""
+    with store.reading() as db:
+        row = db.execute(select(ScreeningRound.id, ScreeningRound.as_of, ScreeningRound.source)
+                         .order_by(ScreeningRound.id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    previous, per_kecamatan = _compared(store, row.id)
+    counted = [c for k, c in per_kecamatan.items() if scope is None or k in scope]
+    return Latest(row.id, row.as_of, row.source, previous, *(sum(c[i] for c in counted) for i in range(3)))
+
+
+@functools.lru_cache(maxsize=8)
+def _compared(store: Store, round_id: int) -> tuple[int | None, dict[str, tuple[int, int, int]]]:
+    """The previous round and, per kecamatan, the villages that became WAJIB, dropped out and are still unmet.
+
+    Read once per round: a stored round never changes. A village's comparison depends on that village
+    alone, so these counts summed over a scope are those of the two rounds `in_scope` compared."""
+    _, report, previous, previous_id = load(store, round_id, "id")
+    if previous is None:
+        return None, {}
+    compared = compare(report, previous, previous_id)
+    counts: dict[str, list[int]] = {}
+    for i, villages in enumerate((compared.became_wajib, [old for old, _ in compared.dropped_out], compared.still_unmet)):
+        for v in villages:
+            counts.setdefault(_kecamatan_of(v.kode), [0, 0, 0])[i] += 1
+    return previous_id, {k: tuple(c) for k, c in counts.items()}

@@ -9,14 +9,13 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from flask import Blueprint, Response, abort, g, request
-from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
 from ... import i18n
-from .. import queries, screening_rounds
+from .. import history, queries, screening_rounds
 from ..access import ANY, PUBLIC, allow, scoped_subject
 from ..openapi import DESCRIPTION
-from ..store import ResultChange, Subject, Submission
+from ..store import Subject, Submission
 from ..submissions import Accepted, submit_many
 from .common import address, lang, pool, store
 
@@ -71,19 +70,19 @@ def versions(code: str):
     """The versions of a dossier, newest first, and what each re-check changed."""
     with store().reading() as db:
         scoped_subject(db, code)  # 404 outside the scope
-        changes = db.scalars(select(ResultChange).where(ResultChange.code == code).order_by(ResultChange.id)).all()
-        numbers = {s.id: s.version for s in queries.versions(db, code)}
-        return {"code": code, "versions": [
-            {"version": s.version, "submitted_at": s.submitted_at.isoformat(), "file": s.filename, "sha256": s.blob_sha256,
-             "as_of": s.as_of.isoformat(), "pack": s.pack, "verdict": s.verdict, "errors": s.errors, "warnings": s.warnings}
-            for s in queries.versions(db, code)
-        ], "rechecks": [
-            {"version": numbers.get(c.submission_id), "at": c.at.isoformat(), "as_of_before": c.as_of_before.isoformat(),
-             "as_of_after": c.as_of_after.isoformat(), "pack_before": c.pack_before, "pack_after": c.pack_after,
-             "verdict_before": c.verdict_before, "verdict_after": c.verdict_after, "errors_before": c.errors_before,
-             "errors_after": c.errors_after, "appeared": c.appeared, "gone": c.gone}
-            for c in changes
-        ]}
+        found = history.of(db, code)
+    numbers = {s.id: s.version for s in found.versions}
+    return {"code": code, "versions": [
+        {"version": s.version, "submitted_at": s.submitted_at.isoformat(), "file": s.filename, "sha256": s.blob_sha256,
+         "as_of": s.as_of.isoformat(), "pack": s.pack, "verdict": s.verdict, "errors": s.errors, "warnings": s.warnings}
+        for s in found.versions
+    ], "rechecks": [
+        {"version": numbers.get(c.submission_id), "at": c.at.isoformat(), "as_of_before": c.as_of_before.isoformat(),
+         "as_of_after": c.as_of_after.isoformat(), "pack_before": c.pack_before, "pack_after": c.pack_after,
+         "verdict_before": c.verdict_before, "verdict_after": c.verdict_after, "errors_before": c.errors_before,
+         "errors_after": c.errors_after, "appeared": c.appeared, "gone": c.gone}
+        for c in found.changes
+    ]}
 
 
 @blueprint.post("/kirim")

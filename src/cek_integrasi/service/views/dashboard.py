@@ -10,7 +10,7 @@ from sqlalchemy.orm import undefer
 
 from ...reports.diffing import compare
 from ...evaluation.results import DossierResult
-from .. import news, progress, queries, waiver_files
+from .. import history, news, progress, queries, screening_rounds, waiver_files
 from ..access import ANY, allow, require_scope, scoped_subject
 from ..reports import MIME, rendered, report_of, with_weekly_sheet
 from ..store import Blob, Kecamatan, Submission, utcnow
@@ -32,7 +32,8 @@ def overview():
         weeks = weekly_progress().weekly(db, g.user.scope, utcnow().date())
         since = session.get("since")
         changed = news.since(db, g.user.scope, dt.datetime.fromisoformat(since)) if since else None
-    return page("svc_overview.html.j2", rows=rows, filters=filters, matches=matches, progress=weeks, news=changed,
+    latest_round = screening_rounds.latest(store(), g.user.scope)
+    return page("svc_overview.html.j2", rows=rows, filters=filters, matches=matches, progress=weeks, news=changed, latest_round=latest_round,
                 names={r.kode: r.nama for r in rows}, verdicts=queries.VERDICTS, severities=queries.SEVERITIES)
 
 
@@ -51,18 +52,18 @@ def kecamatan(kode: str):
 def dossier(code: str):
     with store().reading() as db:
         subject = scoped_subject(db, code)
-        history = queries.versions(db, code)
+        found = history.of(db, code)  # the versions and the re-check changes: scoped by the subject above
         wanted = request.args.get("versi", type=int) or subject.versions
-        current = next((s for s in history if s.version == wanted), None) or abort(404)
-        previous = next((s for s in history if s.version == wanted - 1), None)
+        current = next((s for s in found.versions if s.version == wanted), None) or abort(404)
+        previous = next((s for s in found.versions if s.version == wanted - 1), None)
         place = db.get(Kecamatan, subject.kecamatan)
         result = DossierResult.model_validate_json(current.result(lang()))
         before = DossierResult.model_validate_json(previous.result(lang())) if previous is not None else None
     changes = None
     if before is not None:
         changes = compare(f"v{previous.version}", [before], f"v{current.version}", [result])
-    return page("svc_dossier.html.j2", subject=subject, current=current, result=result, history=history,
-                changes=changes, place=place)
+    return page("svc_dossier.html.j2", subject=subject, current=current, result=result, history=history.states(found, packs(), lang()),
+                changes=changes, place=place, places={(f.rule, f.subject): f.place for f in result.findings if f.place})
 
 
 @blueprint.get("/berkas/<int:submission_id>")
