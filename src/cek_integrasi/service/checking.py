@@ -10,7 +10,8 @@ Other users' pages never wait for a check: they are served by other threads.
 
 from __future__ import annotations
 
-import functools
+import dataclasses
+import datetime as dt
 import logging
 import multiprocessing
 import os
@@ -20,7 +21,6 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
@@ -28,7 +28,7 @@ import orjson
 from .. import i18n
 from ..evaluation import workers
 from ..evaluation.evaluate import Checker
-from ..evaluation.results import DossierResult, InputProblem
+from ..evaluation.results import InputProblem
 from ..evaluation.waivers import WaiverSet
 from ..evaluation.workers import Outcome
 from ..packs.facts import Context, VillageSummary
@@ -38,20 +38,44 @@ log = logging.getLogger("cek_integrasi.service")
 LANGUAGES = i18n.LANGUAGES  # every result is stored in each of them
 
 
-@dataclass
+@dataclasses.dataclass
+class ResultColumns:
+    """What the store keeps of a result beside its text: the dossier, the verdict and counts, the pack, each finding.
+
+    Worked out in the worker, which holds the result anyway, so that the service never parses it again."""
+
+    code: str
+    kind: str
+    name: str
+    kecamatan: str  # its name
+    kabupaten: str
+    pack: str  # the id of the pack that judged it
+    verdict: str | None
+    errors: int  # findings of severity error failed or not assessable
+    warnings: int
+    findings: list[tuple[str, str, str, str]]  # (rule, subject, state, severity)
+    village: dict | None  # the village summary a kecamatan dossier's checks read, dates as ISO text
+
+    @classmethod
+    def of(cls, result: dict, village: VillageSummary | None) -> "ResultColumns":
+        findings = [(f["rule"], f["subject"], f["state"], f["severity"]) for f in result["findings"]]
+        failed = [severity for _, _, state, severity in findings if state in ("fail", "error")]
+        summary = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in dataclasses.asdict(village).items()} if village else None
+        return cls(result["code"], result["kind"], result["name"], result["kecamatan"], result["kabupaten"], result["pack"],
+                   result["verdict"], failed.count("error"), failed.count("warning"), findings, summary)
+
+
+@dataclasses.dataclass
 class Checked:
     """A file checked (its result in every stored language), or the problems that stopped it (in the asked language)."""
 
     outcome: Outcome | None = None
     results: dict[str, str] | None = None  # language -> the result as JSON
+    columns: ResultColumns | None = None
     problems: list[InputProblem] | None = None
     deferred_kecamatan: str | None = None
     timed_out: bool = False
     crashed: bool = False  # its worker died twice on it (memory cap, engine crash)
-
-    @functools.cached_property
-    def result(self) -> DossierResult:
-        return self.outcome.result
 
 
 def _start(packs: list[RulePack], forced: bool, memory_mb: int, parent: int) -> None:
@@ -87,17 +111,15 @@ def check_files(paths: list[Path], names: list[str], ctx: Context, villages: dic
         elif outcome.deferred:
             checked.append(Checked(deferred_kecamatan=outcome.kecamatan))
         else:
-            results = {language: _named(text, name) for language, text in {lang: outcome.result_json, **(outcome.translations or {})}.items()}
+            results, columns = {}, None
+            for language, text in {lang: outcome.result_json, **(outcome.translations or {})}.items():
+                result = orjson.loads(text)
+                result["file"] = name  # the name the user uploaded, not the place in the temporary folder
+                results[language] = orjson.dumps(result).decode()
+                columns = columns or ResultColumns.of(result, outcome.village)
             outcome.result_json = results[lang]
-            checked.append(Checked(outcome=outcome, results=results))
+            checked.append(Checked(outcome=outcome, results=results, columns=columns))
     return checked
-
-
-def _named(result_json: str, name: str) -> str:
-    """A result's JSON naming the file as uploaded, not its place in the temporary folder."""
-    result = orjson.loads(result_json)
-    result["file"] = name
-    return orjson.dumps(result).decode()
 
 
 class CheckPool:

@@ -18,7 +18,7 @@ import threading
 from collections import defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..evaluation.waivers import WaiverSet
@@ -26,7 +26,7 @@ from ..packs.facts import Context
 from . import waiver_files
 from .checking import Checked, CheckPool
 from .store import AuditEntry, Blob, ResultChange, Store, StoredFinding, Subject, Submission
-from .submissions import options, result_record, stored_findings, village_summaries
+from .submissions import options, result_record, village_summaries
 
 log = logging.getLogger("cek_integrasi.service")
 BATCH = 100  # dossiers per task sent to a worker, and per transaction
@@ -120,31 +120,33 @@ def _update(db: Session, done: list[tuple[_Due, Checked]], ctx: Context, pool: C
     for finding in db.execute(select(StoredFinding.submission_id, StoredFinding.rule, StoredFinding.subject, StoredFinding.state,
                                      StoredFinding.severity).where(StoredFinding.submission_id.in_(ids))):
         stored[finding.submission_id].add(tuple(finding)[1:])
-    submissions = {s.id: s for s in db.scalars(select(Submission).where(Submission.id.in_(ids)).with_for_update())}
-    changed = 0
+    before = {row.id: row for row in db.execute(
+        select(Submission.id, Submission.code, Submission.kecamatan, Submission.as_of, Submission.pack, Submission.verdict,
+               Submission.errors, Submission.warnings).where(Submission.id.in_(ids)).with_for_update())}
+    changed, updates, replaced = 0, [], []
     for item, checked in done:
-        submission, result = submissions[item.submission_id], checked.result
+        old_row, columns = before[item.submission_id], checked.columns
         record = result_record(pool, checked, waiver_digests)
-        rows = {(f.rule, f.subject, f.state, f.severity) for f in result.findings}
-        old, new = {row[:3] for row in stored[submission.id]}, {row[:3] for row in rows}
-        if old != new or (submission.verdict, submission.errors, submission.warnings) != (record["verdict"], record["errors"], record["warnings"]):
+        rows = set(columns.findings)
+        old, new = {row[:3] for row in stored[old_row.id]}, {row[:3] for row in rows}
+        if old != new or (old_row.verdict, old_row.errors, old_row.warnings) != (record["verdict"], record["errors"], record["warnings"]):
             changed += 1
             db.add(ResultChange(
-                submission_id=submission.id, code=submission.code, kecamatan=submission.kecamatan,
-                as_of_before=submission.as_of, as_of_after=ctx.as_of, pack_before=submission.pack, pack_after=record["pack"],
-                verdict_before=submission.verdict, verdict_after=record["verdict"],
-                errors_before=submission.errors, errors_after=record["errors"],
-                warnings_before=submission.warnings, warnings_after=record["warnings"],
+                submission_id=old_row.id, code=old_row.code, kecamatan=old_row.kecamatan,
+                as_of_before=old_row.as_of, as_of_after=ctx.as_of, pack_before=old_row.pack, pack_after=record["pack"],
+                verdict_before=old_row.verdict, verdict_after=record["verdict"],
+                errors_before=old_row.errors, errors_after=record["errors"],
+                warnings_before=old_row.warnings, warnings_after=record["warnings"],
                 appeared=[list(f) for f in sorted(new - old)], gone=[list(f) for f in sorted(old - new)],
             ))
-        if rows != stored[submission.id]:
-            db.execute(delete(StoredFinding).where(StoredFinding.submission_id == submission.id))
-            for finding in stored_findings(result):
-                finding.submission_id = submission.id
-                db.add(finding)
-        submission.as_of = ctx.as_of
-        for key, value in record.items():
-            setattr(submission, key, value)
+        if rows != stored[old_row.id]:
+            replaced.append((old_row.id, columns))
+        updates.append(dict(id=old_row.id, as_of=ctx.as_of, **record))
+    if replaced:
+        db.execute(delete(StoredFinding).where(StoredFinding.submission_id.in_([sid for sid, _ in replaced])))
+        db.execute(insert(StoredFinding), [dict(submission_id=sid, rule=rule, subject=subject, state=state, severity=severity)
+                                           for sid, columns in replaced for rule, subject, state, severity in columns.findings])
+    db.execute(update(Submission), updates)  # by primary key, in one statement per batch
     return changed
 
 

@@ -18,12 +18,11 @@ from sqlalchemy.exc import IntegrityError
 from .. import i18n
 from ..packs.facts import Context, VillageSummary
 from ..reports.check_output import render_input_problem
-from ..evaluation.results import DossierResult
 from ..evaluation.run import DOSSIER_SUFFIXES
 from ..evaluation.waivers import WaiverSet
 from . import waiver_files
 from .access import Principal
-from .checking import Checked, CheckPool
+from .checking import Checked, CheckPool, ResultColumns
 from .store import AuditEntry, Blob, Kecamatan, Setting, Store, StoredFinding, Subject, Submission
 
 ACCEPTED = DOSSIER_SUFFIXES  # what `check` reads below a folder
@@ -47,7 +46,7 @@ class Refused:
     messages: list[str]
 
 
-def kecamatan_of(result: DossierResult) -> str:
+def kecamatan_of(result: ResultColumns) -> str:
     return result.code if result.kind == "kecamatan" else result.code.rsplit(".", 1)[0]
 
 
@@ -87,28 +86,17 @@ def check_with_store(store: Store, pool: CheckPool, filename: str, data: bytes, 
 
 def result_record(pool: CheckPool, checked: Checked, waiver_digests: dict[str, str]) -> dict:
     """The columns of a checked result, as a submission or a re-check stores them (`waiver_digests`: waiver_files.digests)."""
-    result = checked.result
-    village = checked.outcome.village
-    pack = pool.pack(result.pack)
-    errors, warnings = counts(result)
+    columns = checked.columns
+    pack = pool.pack(columns.pack)
     return dict(
-        verdict=result.verdict, errors=errors, warnings=warnings, pack=f"{result.pack} {pack.version}", pack_digest=pack.digest,
-        waivers_digest=waiver_digests.get(result.code, waiver_files.NONE), result_id=checked.results["id"], result_en=checked.results["en"],
-        village={k: v.isoformat() if isinstance(v, dt.date) else v for k, v in dataclasses.asdict(village).items()} if village else None,
+        verdict=columns.verdict, errors=columns.errors, warnings=columns.warnings, pack=f"{pack.id} {pack.version}",
+        pack_digest=pack.digest, waivers_digest=waiver_digests.get(columns.code, waiver_files.NONE),
+        result_id=checked.results["id"], result_en=checked.results["en"], village=columns.village,
     )
 
 
-def counts(result: DossierResult) -> tuple[int, int]:
-    """The errors and warnings a result has (failed or not assessable)."""
-    found = {"error": 0, "warning": 0}
-    for finding in result.findings:
-        if finding.state in ("fail", "error") and finding.severity in found:
-            found[finding.severity] += 1
-    return found["error"], found["warning"]
-
-
-def stored_findings(result: DossierResult) -> list[StoredFinding]:
-    return [StoredFinding(rule=f.rule, severity=f.severity, state=f.state, subject=f.subject) for f in result.findings]
+def stored_findings(columns: ResultColumns) -> list[StoredFinding]:
+    return [StoredFinding(rule=rule, subject=subject, state=state, severity=severity) for rule, subject, state, severity in columns.findings]
 
 
 def submit_many(store: Store, pool: CheckPool, user: Principal, files: list[tuple[str, bytes]], lang: str, address: str = "") -> list[Accepted | Refused]:
@@ -144,7 +132,7 @@ def submit(store: Store, pool: CheckPool, user: Principal, filename: str, data: 
         return Refused(filename, [i18n.text("svc.crashed", lang, memory=pool.memory_mb)])
     if checked.problems:
         return Refused(filename, [render_input_problem(p, lang) for p in checked.problems])
-    result = checked.result
+    result = checked.columns
     kecamatan = kecamatan_of(result)
     if not user.may_submit(kecamatan):
         return Refused(filename, [i18n.text("svc.not_your_kecamatan", lang, kecamatan=f"{result.kecamatan} ({kecamatan})")])
@@ -158,7 +146,7 @@ def submit(store: Store, pool: CheckPool, user: Principal, filename: str, data: 
     raise AssertionError("unreachable")
 
 
-def _store(store: Store, user: Principal, kecamatan: str, address: str, filename: str, data: bytes, result: DossierResult,
+def _store(store: Store, user: Principal, kecamatan: str, address: str, filename: str, data: bytes, result: ResultColumns,
            ctx: Context, record: dict) -> Accepted:
     sha = hashlib.sha256(data).hexdigest()
     with store.writing() as db, db.begin():
