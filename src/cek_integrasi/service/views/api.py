@@ -10,7 +10,6 @@ from dataclasses import asdict
 
 from flask import Blueprint, Response, abort, g, request
 from sqlalchemy import select
-from werkzeug.utils import secure_filename
 
 from ... import i18n
 from .. import queries, screening_rounds
@@ -18,7 +17,7 @@ from ..access import ANY, PUBLIC, allow, scoped_subject
 from ..openapi import DESCRIPTION
 from ..store import ResultChange, Subject, Submission
 from ..submissions import Accepted, submit_many
-from .common import address, lang, pool, store
+from .common import address, lang, pool, store, upload_name
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -93,7 +92,7 @@ def submit():
     files = [f for f in request.files.getlist("dossier") if f.filename]
     if not files:
         return {"error": i18n.text("web.no_file", lang())}, 400
-    uploaded = [(secure_filename(f.filename) or "dossier", f.read()) for f in files]
+    uploaded = [(upload_name(f, "dossier"), f.read()) for f in files]
     outcomes = submit_many(store(), pool(), g.user, uploaded, lang(), address())
     body = [{"file": o.filename, "accepted": True, "code": o.code, "version": o.version, "verdict": o.verdict,
              "errors": o.errors, "warnings": o.warnings} if isinstance(o, Accepted)
