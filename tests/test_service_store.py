@@ -11,6 +11,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from click.testing import CliRunner
+from openpyxl import load_workbook
 from servicekit import (  # noqa: F401
     AS_OF, KINDANG, RILAU, ROOT, check_pool, csrf, login, make_app, pg_server, principal, sample_files, seeded, store_url, upload,
 )
@@ -112,6 +113,9 @@ def test_names_as_long_as_the_model_allows_are_stored_and_shown(store_url, check
     assert nama in client.get(f"/kecamatan/{RILAU}").get_data(as_text=True)
     page = client.get("/desa/73.02.05.2012").get_data(as_text=True)
     assert nama in page and f'data-subject="ba:{ba}"' in page
+    assert nama in client.get(f"/laporan/kecamatan/{RILAU}.html").get_data(as_text=True)
+    book = load_workbook(io.BytesIO(client.get(f"/laporan/kecamatan/{RILAU}.xlsx").data))
+    assert f"{kecamatan} ({RILAU})" in [cell.value for cell in book.worksheets[-1][1]]  # the weekly sheet's column of the kecamatan
     store = app.extensions["cek_store"]
     with store.reading() as db:
         assert db.get(Subject, "73.02.05.2012").name == nama
