@@ -4,19 +4,26 @@ one transaction per submission, the audit log, backup and restore."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from click.testing import CliRunner
-from servicekit import AS_OF, KINDANG, RILAU, ROOT, check_pool, pg_server, principal, sample_files, seeded, store_url  # noqa: F401
+from openpyxl import load_workbook
+from servicekit import (  # noqa: F401
+    AS_OF, KINDANG, RILAU, ROOT, check_pool, csrf, login, make_app, pg_server, principal, sample_files, seeded, store_url, upload,
+)
 from sqlalchemy import func, inspect, select, text
 
 from cek_integrasi.cli import main
 from cek_integrasi.service import submissions
-from cek_integrasi.service.store import AuditEntry, Blob, Store, StoredFinding, Subject, Submission, WaiverFile
+from cek_integrasi.service.store import AuditEntry, Base, Blob, Store, StoredFinding, Subject, Submission, WaiverFile
 from cek_integrasi.service.submissions import Accepted, Refused, submit_many
 
 VILLAGE = sample_files()[5]  # 05_batu_lappa_banyak_masalah.yaml
+ROSTER = ROOT / "samples" / "roster_kabupaten_bulukumba.csv"
 
 
 def counts(store: Store) -> dict[str, int]:
@@ -35,9 +42,140 @@ def test_migrations_make_every_table_and_run_again_harmlessly(store_url):
     store.close()
     store = Store(store_url)  # a second start migrates nothing
     with store.engine.connect() as connection:
-        assert connection.scalar(text("select version_num from alembic_version")) == "0007"
+        assert connection.scalar(text("select version_num from alembic_version")) == "0008"
         tables = set(inspect(connection).get_table_names())
+        made = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(made, Base.metadata) == []  # the migrations make the tables of store.py, column types too
     assert {"users", "sessions", "kecamatan", "blobs", "subjects", "submissions", "findings", "audit", "settings", "waiver_files", "result_changes", "api_tokens", "waiver_requests", "screening_rounds"} <= tables
+    store.close()
+
+
+def rows(store: Store) -> dict[str, list]:
+    """Every row of every table, as the database gives them back."""
+    with store.engine.connect() as connection:
+        return {name: sorted(map(tuple, connection.execute(select(table))), key=repr) for name, table in Base.metadata.tables.items()}
+
+
+def test_upgrading_a_store_of_revision_0007_keeps_its_data(store_url, check_pool, monkeypatch):
+    """A store in use before the 0008 migration (wider name columns): every row the same after it, on
+    SQLite too, where a column is changed by copying its table (its foreign keys must not be checked
+    half-way, nor cascade deletes)."""
+    from cek_integrasi.service import store as store_module
+    from cek_integrasi.service import waiver_files, waiver_requests
+
+    at_0007 = store_module.migrate
+    monkeypatch.setattr(store_module, "migrate", lambda engine: at_0007(engine, "0007"))
+    store = seeded(store_url)
+    example = ROOT / "docs" / "examples" / "pengecualian_rilau_ale.yaml"
+    assert waiver_files.add(store, check_pool.packs, example.name, example.read_bytes(), "admin", "", "id") == []
+    fas = principal(store, "fas_rilau")
+    assert all(isinstance(o, Accepted) for o in submit_many(store, check_pool, fas, [(p.name, p.read_bytes()) for p in sample_files()], "id"))
+    waiver_requests.request(store, check_pool.packs, fas, "BA-01", "73.02.05.2012", "ba-musrenbangdes-rkp-2012", "Camat berhalangan")
+    with store.engine.connect() as connection:
+        assert connection.scalar(text("select version_num from alembic_version")) == "0007"
+    before = rows(store)
+    assert all(before[t] for t in ("kecamatan", "subjects", "submissions", "findings", "audit", "waiver_requests", "waiver_files"))
+    store.close()
+    monkeypatch.undo()
+    store = Store(store_url)
+    with store.engine.connect() as connection:
+        assert connection.scalar(text("select version_num from alembic_version")) == "0008"
+        if store.sqlite:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # enforced again after the migration
+    assert rows(store) == before
+    store.close()
+
+
+def long_text(word: str) -> str:
+    """Text of exactly 500 characters, the longest `Teks` of the dossier model."""
+    return (word * 500)[:499] + "X"
+
+
+def test_names_as_long_as_the_model_allows_are_stored_and_shown(store_url, check_pool, tmp_path):
+    """A village, its kecamatan and kabupaten named with 500 characters, a Berita Acara with an id of 500:
+    accepted, stored and on the dashboard (PostgreSQL enforces column lengths, SQLite does not)."""
+    nama, kecamatan, kabupaten, ba = (long_text(w) for w in ("Batu Lappa ", "Rilau Alé ", "Bulukumba ", "ba-musrenbangdes-"))
+    text = VILLAGE.read_text("utf-8")
+    for old, new in (("nama: Batu Lappa\n", f"nama: {nama}\n"), ("kecamatan: Rilau Ale\n", f"kecamatan: {kecamatan}\n"),
+                     ("kabupaten: Bulukumba\n", f"kabupaten: {kabupaten}\n")):
+        assert old in text
+        text = text.replace(old, new, 1)
+    assert "ba-musrenbangdes-rkp-2012" in text
+    village = tmp_path / VILLAGE.name
+    village.write_text(text.replace("ba-musrenbangdes-rkp-2012", ba), "utf-8")
+    app = make_app(store_url, tmp_path, check_pool)
+    client = app.test_client()
+    login(client, "fas_rilau")
+    sent = upload(client, village)
+    assert sent.status_code == 200 and "tidak disimpan" not in sent.get_data(as_text=True)
+    overview = client.get("/").get_data(as_text=True)
+    assert kecamatan in overview and kabupaten in overview
+    assert nama in client.get(f"/kecamatan/{RILAU}").get_data(as_text=True)
+    page = client.get("/desa/73.02.05.2012").get_data(as_text=True)
+    assert nama in page and f'data-subject="ba:{ba}"' in page
+    assert nama in client.get(f"/laporan/kecamatan/{RILAU}.html").get_data(as_text=True)
+    book = load_workbook(io.BytesIO(client.get(f"/laporan/kecamatan/{RILAU}.xlsx").data))
+    assert f"{kecamatan} ({RILAU})" in [cell.value for cell in book.worksheets[-1][1]]  # the weekly sheet's column of the kecamatan
+    store = app.extensions["cek_store"]
+    with store.reading() as db:
+        assert db.get(Subject, "73.02.05.2012").name == nama
+        assert f"ba:{ba}" in db.scalars(select(StoredFinding.subject)).all()
+    store.close()
+
+
+def post_form(client, page: str, data: dict):
+    """A form of `page` sent as a browser sends it, with its CSRF token."""
+    return client.post(page, data={**data, "csrf_token": csrf(client.get(page).get_data(as_text=True))})
+
+
+def test_what_users_write_into_bounded_columns_fits_or_is_refused_in_words(store_url, check_pool, tmp_path):
+    """Uploaded files' names cut to 255 characters keeping their suffix, the longest token label in the
+    audit, and longer text than a column holds refused with a message (PostgreSQL enforces lengths)."""
+    from cek_integrasi.service import tokens
+    from cek_integrasi.service.store import Kecamatan, ScreeningRound, WaiverRequest
+
+    app = make_app(store_url, tmp_path, check_pool)
+    store = app.extensions["cek_store"]
+    label = "sistem-" + "s" * 57
+    token = tokens.issue(store, label, "facilitator", [RILAU], "admin")
+    sent_as = "desa_" + "x" * 300 + ".yaml"
+    sent = app.test_client().post("/api/kirim", headers={"Authorization": f"Bearer {token}"}, content_type="multipart/form-data",
+                                  data={"dossier": (io.BytesIO(VILLAGE.read_bytes()), sent_as)})
+    assert sent.status_code == 200, sent.get_data(as_text=True)
+    [outcome] = sent.get_json()["outcomes"]
+    kept = sent_as[:250] + ".yaml"
+    assert outcome["accepted"] and outcome["file"] == kept and len(kept) == 255
+    with store.reading() as db:
+        assert db.scalars(select(Submission.filename)).one() == kept
+        assert db.scalars(select(AuditEntry.user).where(AuditEntry.action == "submitted")).one() == "token:" + label
+
+    admin = app.test_client()
+    login(admin, "admin")
+    nama, kabupaten = long_text("Kindang "), long_text("Bulukumba ")
+    assert post_form(admin, "/admin/kecamatan", {"kode": KINDANG, "nama": nama, "kabupaten": kabupaten}).status_code == 302
+    for place in ({"nama": nama + "X", "kabupaten": kabupaten}, {"nama": nama, "kabupaten": kabupaten + "X"}, {"nama": "Kindang", "kode": "7" * 33}):
+        refused = post_form(admin, "/admin/kecamatan", {"kode": KINDANG, **place})
+        assert refused.status_code == 400 and "paling panjang 500 karakter" in refused.get_data(as_text=True)
+    refused = post_form(admin, "/admin/pengguna", {"name": "andi", "role": "facilitator", "password": "rahasia-andi", "kecamatan": "7" * 33})
+    assert refused.status_code == 400 and "Kode kecamatan paling panjang 32 karakter" in refused.get_data(as_text=True)
+    with open(ROSTER, "rb") as handle:
+        roster_as = "daftar_" + "d" * 300 + ".csv"
+        token = csrf(admin.get("/penyaringan").get_data(as_text=True))
+        screened = admin.post("/penyaringan", data={"roster": (handle, roster_as), "tanggal": AS_OF, "csrf_token": token},
+                              content_type="multipart/form-data")
+    assert screened.status_code == 302, screened.get_data(as_text=True)
+
+    fas = app.test_client()
+    login(fas, "fas_rilau")
+    document = long_text("ba-musrenbangdes-")
+    waiver = {"aturan": "BA-01", "kode": "73.02.05.2012", "alasan": "Camat berhalangan"}
+    assert post_form(fas, "/pengecualian", {**waiver, "dokumen": document}).status_code == 302
+    refused = post_form(fas, "/pengecualian", {**waiver, "dokumen": document + "X"})
+    assert refused.status_code == 400 and "nama dokumen paling banyak 500" in refused.get_data(as_text=True)
+    with store.reading() as db:
+        assert (db.get(Kecamatan, KINDANG).nama, db.get(Kecamatan, KINDANG).kabupaten) == (nama, kabupaten)
+        assert db.scalars(select(WaiverRequest.document)).one() == document
+        assert db.scalars(select(ScreeningRound.source)).one() == roster_as[:251] + ".csv"
     store.close()
 
 

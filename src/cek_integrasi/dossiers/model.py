@@ -27,6 +27,7 @@ KODE_DIGITS = re.compile(r"^\d{10}$", re.ASCII)
 KODE_KECAMATAN = re.compile(r"^\d{2}\.\d{2}\.\d{2}$", re.ASCII)
 TAHUN_MASUK_AKAL = (1990, 2100)  # years a date of this planning cycle can have (as Tahun)
 JUMLAH_TERBESAR = 10**15  # Rupiah: far above any village budget, far below what the rules engine holds (2^63)
+TEKS_TERPANJANG = 500  # characters of a name, id or other text (the service's store keeps as many)
 
 
 
@@ -67,7 +68,7 @@ def _empty_list(**field: Any) -> Any:
     return Field(default_factory=list, json_schema_extra={"default": []}, **field)
 
 
-Teks = Annotated[str, Field(min_length=1, max_length=500)]
+Teks = Annotated[str, Field(min_length=1, max_length=TEKS_TERPANJANG)]
 Tahun = Annotated[int, Field(ge=1990, le=2100)]
 Tanggal = Annotated[dt.date, BeforeValidator(_parse_tanggal)]
 YaTidak = Annotated[

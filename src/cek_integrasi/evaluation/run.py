@@ -8,12 +8,13 @@ batches are still being checked, and only counts are kept, so a national run fit
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import stat
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +99,34 @@ def combined(packs: list[RulePack]) -> dict[str, str]:
     }
 
 
+def pack_header(packs: list[RulePack], ctx: Context, lang: str) -> dict[str, Any]:
+    """The head of a report: the tool and its version, the packs that judged, the options, the language."""
+    return {
+        "tool": "cek-integrasi",
+        "version": __version__,
+        "rule_pack": combined(packs),
+        "rule_packs": [{"id": p.id, "version": p.version, "sha256": p.digest, "years": p.years} for p in packs],
+        "as_of": ctx.as_of.isoformat(),
+        "before": ctx.before,
+        "complete": ctx.complete,
+        "lang": lang,
+    }
+
+
+def waiver_statuses(waivers: WaiverSet, used: Mapping[tuple[str, int], int], as_of: dt.date) -> list[WaiverStatus]:
+    """Every waiver with what became of it on `as_of`: applied, unused, expired or not yet valid.
+
+    `used`: the findings each waiver covered, by (file, index)."""
+    out = []
+    for loaded in waivers.waivers:
+        findings = used.get((loaded.file, loaded.index), 0)
+        status = loaded.status_on(as_of)
+        if status == "live":
+            status = "applied" if findings else "unused"
+        out.append(WaiverStatus(file=loaded.file, index=loaded.index, status=status, findings=findings, **loaded.waiver.model_dump()))
+    return out
+
+
 class Run:
     """A checking run. Iterate `results()` once; `header()` before, `footer()` after."""
 
@@ -117,18 +146,7 @@ class Run:
         self.on_file_done: Callable[[int], None] = lambda _count: None  # progress: called once per file
 
     def header(self) -> dict[str, Any]:
-        return {
-            "tool": "cek-integrasi",
-            "version": __version__,
-            "rule_pack": combined(self.packs),
-            "rule_packs": [
-                {"id": p.id, "version": p.version, "sha256": p.digest, "years": p.years} for p in self.packs
-            ],
-            "as_of": self.ctx.as_of.isoformat(),
-            "before": self.ctx.before,
-            "complete": self.ctx.complete,
-            "lang": self.lang,
-        }
+        return pack_header(self.packs, self.ctx, self.lang)
 
     def results(self) -> Iterator[DossierResult]:
         """Every dossier's result, as models."""
@@ -182,7 +200,7 @@ class Run:
     def footer(self) -> dict[str, Any]:
         return {
             "input_errors": self.problems,
-            "waivers": self.waiver_statuses(),
+            "waivers": waiver_statuses(self.waivers, self.waived, self.ctx.as_of),
             "waiver_files": self.waivers.files,
             "summary": Summary(
                 dossiers=self.dossiers,
@@ -191,15 +209,4 @@ class Run:
                 unreadable=self.unreadable,
             ),
         }
-
-    def waiver_statuses(self) -> list[WaiverStatus]:
-        """Every waiver with what became of it: applied, unused, expired or not yet valid."""
-        out = []
-        for loaded in self.waivers.waivers:
-            used = self.waived[(loaded.file, loaded.index)]
-            status = loaded.status_on(self.ctx.as_of)
-            if status == "live":
-                status = "applied" if used else "unused"
-            out.append(WaiverStatus(file=loaded.file, index=loaded.index, status=status, findings=used, **loaded.waiver.model_dump()))
-        return out
 

@@ -21,7 +21,7 @@ from flask import abort, current_app, g, jsonify, redirect, request, session, ur
 from sqlalchemy import delete, select
 
 from .. import i18n
-from .store import LoginSession, Subject, User, utcnow
+from .store import TOKEN_PREFIX, LoginSession, Subject, User, utcnow
 
 PUBLIC = "public"
 ANY = ("admin", "supervisor", "facilitator")
@@ -93,7 +93,7 @@ def token_principal() -> Principal | None:
     if not header.startswith("Bearer "):
         return None
     row = find(current_app.extensions["cek_store"], header[len("Bearer "):].strip())
-    return Principal(None, f"token:{row.label}", row.role, frozenset(row.kecamatan)) if row else None
+    return Principal(None, TOKEN_PREFIX + row.label, row.role, frozenset(row.kecamatan)) if row else None
 
 
 def current_principal() -> Principal | None:

@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .store import ROLES, AuditEntry, User, UserKecamatan, utcnow
+from .store import KODE, NAME, ROLES, AuditEntry, User, UserKecamatan, utcnow
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -46,10 +46,12 @@ def verify(user: User | None, password: str) -> bool:
 def add_user(session: Session, name: str, role: str, password: str, kecamatan: list[str], by: str) -> User:
     """A new account, in the caller's transaction, with an audit entry."""
     name = name.strip()
-    if not name or len(name) > 64 or any(c.isspace() for c in name):
+    if not name or len(name) > NAME or any(c.isspace() for c in name):
         raise AccountError("bad_name")
     if role not in ROLES:
         raise AccountError("bad_role")
+    if any(len(k) > KODE for k in kecamatan):
+        raise AccountError("bad_kecamatan")
     if role == "facilitator" and not kecamatan:
         raise AccountError("needs_kecamatan")
     if session.scalar(select(User).where(User.name == name)):

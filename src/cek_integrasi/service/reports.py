@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .. import __version__, i18n
+from .. import i18n
 from ..packs.facts import Context
 from ..reports.html_report import render_html
-from ..evaluation.results import SEVERITIES, DossierResult, Report, Summary, WaiverStatus
+from ..evaluation.results import SEVERITIES, DossierResult, Report, Summary
 from ..packs.rulepack import RulePack
-from ..evaluation.run import combined
+from ..evaluation.run import pack_header, waiver_statuses
 from ..evaluation.waivers import WaiverSet
 from ..reports.xlsx_report import report_workbook
 
@@ -22,21 +22,11 @@ def report_of(dossiers: list[DossierResult], packs: list[RulePack], ctx: Context
     dossiers = sorted(dossiers, key=lambda d: (d.kind != "desa", d.code))
     counts = Counter(f.severity for d in dossiers for f in d.findings if not f.waiver)
     used = Counter((f.waiver.file, f.waiver.index) for d in dossiers for f in d.findings if f.waiver)
-    statuses = []
-    for loaded in waivers.waivers:
-        status = loaded.status_on(ctx.as_of)
-        if status == "live":
-            status = "applied" if used[(loaded.file, loaded.index)] else "unused"
-        statuses.append(WaiverStatus(file=loaded.file, index=loaded.index, status=status,
-                                     findings=used[(loaded.file, loaded.index)], **loaded.waiver.model_dump()))
     return Report(
-        version=__version__,
-        rule_pack=combined(packs),
-        rule_packs=[{"id": p.id, "version": p.version, "sha256": p.digest, "years": p.years} for p in packs],
-        as_of=ctx.as_of.isoformat(), before=None, complete=ctx.complete, lang=lang,
-        dossiers=dossiers, input_errors=[], waivers=statuses, waiver_files=waivers.files,
+        **pack_header(packs, ctx, lang),
+        dossiers=dossiers, input_errors=[], waivers=waiver_statuses(waivers, used, ctx.as_of), waiver_files=waivers.files,
         summary=Summary(dossiers=len(dossiers), findings={s: counts[s] for s in SEVERITIES},
-                        waived=sum(1 for d in dossiers for f in d.findings if f.waiver), unreadable=0),
+                        waived=sum(used.values()), unreadable=0),
     )
 
 

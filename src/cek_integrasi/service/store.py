@@ -26,8 +26,15 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
+from ..dossiers.model import TEKS_TERPANJANG
+
 ROLES = ("admin", "supervisor", "facilitator")
 SQLITE_NAME = "cek-integrasi.sqlite3"
+TEKS = TEKS_TERPANJANG  # the longest text of a dossier: names of villages, kecamatan, kabupaten, documents' ids
+NAME = 64  # the longest name of an account or label of an API token
+TOKEN_PREFIX = "token:"  # who an API token acts as: this and its label
+FILE_NAME = 255  # the longest name of an uploaded file, as a file system allows (views.common.upload_name)
+KODE = 32  # the longest kecamatan code an admin may give
 
 
 def utcnow() -> dt.datetime:
@@ -41,7 +48,7 @@ class Base(DeclarativeBase):
 class User(Base):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME), unique=True)
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -60,7 +67,7 @@ class UserKecamatan(Base):
 
     __tablename__ = "user_kecamatan"
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    kode: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kode: Mapped[str] = mapped_column(String(KODE), primary_key=True)
 
 
 class LoginSession(Base):
@@ -80,20 +87,20 @@ class ApiToken(Base):
 
     __tablename__ = "api_tokens"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    label: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(NAME))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[str] = mapped_column(String(16))
     kecamatan: Mapped[list] = mapped_column(JSON, default=list)
-    created_by: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(NAME))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class Kecamatan(Base):
     __tablename__ = "kecamatan"
-    kode: Mapped[str] = mapped_column(String(32), primary_key=True)
-    nama: Mapped[str] = mapped_column(String(200))
-    kabupaten: Mapped[str] = mapped_column(String(200), default="")
+    kode: Mapped[str] = mapped_column(String(KODE), primary_key=True)
+    nama: Mapped[str] = mapped_column(String(TEKS))
+    kabupaten: Mapped[str] = mapped_column(String(TEKS), default="")
 
 
 class Blob(Base):
@@ -111,7 +118,7 @@ class Subject(Base):
     __tablename__ = "subjects"
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(TEKS))
     kecamatan: Mapped[str] = mapped_column(String(32), index=True)
     versions: Mapped[int] = mapped_column(Integer, default=0)
     latest_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # no foreign key: the two tables point at each other
@@ -129,7 +136,7 @@ class Submission(Base):
     code: Mapped[str] = mapped_column(ForeignKey("subjects.code"), index=True)
     version: Mapped[int] = mapped_column(Integer)
     kecamatan: Mapped[str] = mapped_column(String(32), index=True)
-    filename: Mapped[str] = mapped_column(String(255))
+    filename: Mapped[str] = mapped_column(String(FILE_NAME))
     blob_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     submitted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -159,7 +166,7 @@ class StoredFinding(Base):
     rule: Mapped[str] = mapped_column(String(32), index=True)
     severity: Mapped[str] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(16))
-    subject: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(Text)  # a kind and a dossier's own text: 'ba:' and a Berita Acara's id, 'tahap:' and a code
 
 
 class ResultChange(Base):
@@ -189,7 +196,7 @@ class AuditEntry(Base):
     __tablename__ = "audit"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    user: Mapped[str] = mapped_column(String(64))
+    user: Mapped[str] = mapped_column(String(NAME + len(TOKEN_PREFIX)))  # an account's name, or TOKEN_PREFIX and a token's label
     action: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text, default="")
     address: Mapped[str] = mapped_column(String(64), default="")
@@ -200,9 +207,9 @@ class WaiverFile(Base):
 
     __tablename__ = "waiver_files"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(FILE_NAME))
     blob_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
-    uploaded_by: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[str] = mapped_column(String(NAME))
     uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -217,12 +224,12 @@ class WaiverRequest(Base):
     rule: Mapped[str] = mapped_column(String(16))
     code: Mapped[str] = mapped_column(String(32), index=True)
     kecamatan: Mapped[str] = mapped_column(String(32), index=True)
-    document: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    document: Mapped[str | None] = mapped_column(String(TEKS), nullable=True)  # a Berita Acara's id, a stage's code
     reason: Mapped[str] = mapped_column(Text)
-    requested_by: Mapped[str] = mapped_column(String(64))
+    requested_by: Mapped[str] = mapped_column(String(NAME))
     requested_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending, approved, rejected
-    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(String(NAME), nullable=True)
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     valid_from: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     expires: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # the last day it applies
@@ -235,9 +242,9 @@ class ScreeningRound(Base):
     __tablename__ = "screening_rounds"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     as_of: Mapped[dt.date] = mapped_column(Date)
-    created_by: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(NAME))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    source: Mapped[str] = mapped_column(String(255))  # the roster's file name, or "" for the store's villages
+    source: Mapped[str] = mapped_column(String(FILE_NAME))  # the roster's file name, or "" for the store's villages
     roster_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), nullable=True)
     report_id: Mapped[str] = mapped_column(Text, deferred=True)  # the ScreenReport (JSON) in Indonesian
     report_en: Mapped[str] = mapped_column(Text, deferred=True)
@@ -281,16 +288,34 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the database to the latest schema with the Alembic migrations of this package."""
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the database to the latest schema (or `revision`) with the Alembic migrations of this package.
+
+    On SQLite a migration changes a column by copying its table and dropping the old one: with foreign
+    keys enforced, that drop would fail for a table others refer to (or cascade deletes), so they are
+    off while the migrations run (as SQLite's own procedure for schema changes says) and every foreign
+    key is checked before the changes are committed.
+    """
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # outside a transaction: inside one it does nothing
+            connection.commit()
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").all()):
+                    raise RuntimeError(f"the migration broke foreign keys: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 class Store:

@@ -11,7 +11,7 @@ import secrets
 
 from sqlalchemy import select
 
-from .store import ROLES, ApiToken, AuditEntry, Store, utcnow
+from .store import NAME, ROLES, ApiToken, AuditEntry, Store, utcnow
 
 PREFIX = "cek_"
 
@@ -27,7 +27,7 @@ def token_hash(token: str) -> str:
 def issue(store: Store, label: str, role: str, kecamatan: list[str], by: str, address: str = "") -> str:
     """A new token (returned once, never stored in clear)."""
     label = label.strip()
-    if not label or len(label) > 64:
+    if not label or len(label) > NAME:
         raise TokenError("token_label_needed")
     if role not in ROLES:
         raise TokenError("bad_role")

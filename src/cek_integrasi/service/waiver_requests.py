@@ -17,7 +17,7 @@ from sqlalchemy import select
 from ..evaluation.waivers import KODE, LoadedWaiver, Waiver
 from ..packs.rulepack import RulePack
 from .access import Principal
-from .store import AuditEntry, Store, WaiverRequest, utcnow
+from .store import TEKS, AuditEntry, Store, WaiverRequest, utcnow
 
 SOURCE = "layanan"  # the "file" of these waivers in reports: the service's own record
 
@@ -40,7 +40,7 @@ def request(store: Store, packs: list[RulePack], user: Principal, rule: str, cod
         raise RequestError("waiver_bad_code")
     if not user.may_submit(kecamatan_of(code)):
         raise RequestError("waiver_not_yours")
-    if not reason or len(reason) > 2000 or (document and len(document) > 200):
+    if not reason or len(reason) > 2000 or (document and len(document) > TEKS):
         raise RequestError("waiver_reason_needed")
     with store.writing() as db, db.begin():
         row = WaiverRequest(rule=rule, code=code, kecamatan=kecamatan_of(code), document=document, reason=reason, requested_by=user.name)

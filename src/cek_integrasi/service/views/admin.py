@@ -6,14 +6,13 @@ import datetime as dt
 
 from flask import Blueprint, abort, g, redirect, request, url_for
 from sqlalchemy import select
-from werkzeug.utils import secure_filename
 
 from ... import i18n
 from .. import tokens, waiver_files
 from ..access import allow
 from ..accounts import AccountError, add_user
-from ..store import ROLES, ApiToken, AuditEntry, Kecamatan, Setting, User, WaiverFile
-from .common import address, lang, packs, page, store
+from ..store import KODE, ROLES, TEKS, ApiToken, AuditEntry, Kecamatan, Setting, User, WaiverFile
+from .common import address, lang, packs, page, store, upload_name
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -55,12 +54,12 @@ def places():
 @blueprint.post("/kecamatan")
 @allow("admin")
 def add_place():
-    kode, nama = request.form.get("kode", "").strip(), request.form.get("nama", "").strip()
-    if not kode or not nama or len(kode) > 32:
+    kode, nama, kabupaten = (request.form.get(field, "").strip() for field in ("kode", "nama", "kabupaten"))
+    if not kode or not nama or len(kode) > KODE or len(nama) > TEKS or len(kabupaten) > TEKS:
         return page("svc_places.html.j2", 400, places=[], error=i18n.text("svc.bad_place", lang()))
     with store().writing() as db, db.begin():
         place = db.get(Kecamatan, kode) or Kecamatan(kode=kode, nama=nama)
-        place.nama, place.kabupaten = nama, request.form.get("kabupaten", "").strip()
+        place.nama, place.kabupaten = nama, kabupaten
         db.add(place)
         db.add(AuditEntry(user=g.user.name, action="kecamatan_saved", detail=f"{kode} {nama}", address=address()))
     return redirect(url_for("admin.places"))
@@ -112,7 +111,7 @@ def add_waivers():
     upload = request.files.get("waivers")
     if upload is None or not upload.filename:
         return _waivers_page(400, errors=[i18n.text("web.no_file", lang())])
-    name = secure_filename(upload.filename) or "pengecualian.yaml"
+    name = upload_name(upload, "pengecualian.yaml")
     errors = waiver_files.add(store(), packs(), name, upload.read(), g.user.name, address(), lang())
     if errors:
         return _waivers_page(400, errors=errors, refused=name)

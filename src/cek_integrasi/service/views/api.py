@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from flask import Blueprint, Response, abort, g, request
-from werkzeug.utils import secure_filename
 
 from ... import i18n
 from .. import history, queries, screening_rounds
@@ -17,7 +16,7 @@ from ..access import ANY, PUBLIC, allow, scoped_subject
 from ..openapi import DESCRIPTION
 from ..store import Subject, Submission
 from ..submissions import Accepted, submit_many
-from .common import address, lang, pool, store
+from .common import address, lang, pool, store, upload_name
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -92,7 +91,7 @@ def submit():
     files = [f for f in request.files.getlist("dossier") if f.filename]
     if not files:
         return {"error": i18n.text("web.no_file", lang())}, 400
-    uploaded = [(secure_filename(f.filename) or "dossier", f.read()) for f in files]
+    uploaded = [(upload_name(f, "dossier"), f.read()) for f in files]
     outcomes = submit_many(store(), pool(), g.user, uploaded, lang(), address())
     body = [{"file": o.filename, "accepted": True, "code": o.code, "version": o.version, "verdict": o.verdict,
              "errors": o.errors, "warnings": o.warnings} if isinstance(o, Accepted)

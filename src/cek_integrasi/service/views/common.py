@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from flask import current_app, render_template, request
+from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
 
 from ..app import current_lang
 from ..checking import CheckPool
 from ..progress import WeeklyCache
-from ..store import Store
+from ..store import FILE_NAME, Store
 
 
 def store() -> Store:
@@ -41,3 +45,15 @@ def address() -> str:
 
 def throttle():
     return current_app.extensions["cek_throttle"]
+
+
+def upload_name(upload: FileStorage, default: str) -> str:
+    """An uploaded file's name as the service keeps it: made safe (secure_filename), `default` if
+    nothing is left, cut to FILE_NAME characters keeping its suffix (the file is written under this
+    name for its check, and a file system takes no longer one)."""
+    name = secure_filename(upload.filename or "") or default
+    if len(name) <= FILE_NAME:
+        return name
+    suffix = PurePath(name).suffix
+    suffix = suffix if len(suffix) <= 16 else ""  # a dot far from the end is no suffix
+    return name[:FILE_NAME - len(suffix)] + suffix

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, abort, g, redirect, request, url_for
-from werkzeug.utils import secure_filename
 
 from ... import i18n
 from .. import screening_rounds
 from ..access import ANY, allow
 from ..submissions import options
-from .common import address, lang, page, pool, store
+from .common import address, lang, page, pool, store, upload_name
 
 blueprint = Blueprint("screening", __name__)
 
@@ -39,7 +38,7 @@ def new_round():
         as_of = dt.date.fromisoformat(request.form.get("tanggal") or options(store()).as_of.isoformat())
     except ValueError:
         return _page(400, error=i18n.text("svc.screening_bad_date", lang()))
-    name = secure_filename(upload.filename) or "daftar.csv"
+    name = upload_name(upload, "daftar.csv")
     try:
         round_id = screening_rounds.from_roster(store(), pool(), name, upload.read(), as_of, g.user.name, address(), lang())
     except screening_rounds.RosterRefused as refused:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, g, request
-from werkzeug.utils import secure_filename
 
 from ... import i18n
 from ..access import allow
 from ..submissions import ACCEPTED, MAX_FILES, submit_many
-from .common import address, lang, page, pool, store
+from .common import address, lang, page, pool, store, upload_name
 
 blueprint = Blueprint("submit", __name__)
 
@@ -24,7 +23,7 @@ def upload():
     if len(files) > MAX_FILES:
         error = i18n.text("web.too_many_files", lang(), count=len(files), max_files=MAX_FILES)
         return page("svc_submit.html.j2", 413, accepted=ACCEPTED, error=error)
-    uploaded = [(secure_filename(f.filename) or "dossier", f.read()) for f in files]
+    uploaded = [(upload_name(f, "dossier"), f.read()) for f in files]
     outcomes = submit_many(store(), pool(), g.user, uploaded, lang(), address())
     refused = any(not hasattr(o, "version") for o in outcomes)
     return page("svc_submit.html.j2", 422 if refused and len(outcomes) == 1 else 200, accepted=ACCEPTED, outcomes=outcomes)
