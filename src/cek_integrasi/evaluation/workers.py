@@ -110,9 +110,9 @@ def use(langs: tuple[str, ...], waivers: WaiverSet) -> None:
         checker.waivers = waivers
 
 
-def checker(pack_id: str, lang: str) -> Checker:
-    """In a configured worker: its checker of a pack, writing in `lang`."""
-    return _checkers[pack_id].in_language(lang)
+def checkers(lang: str) -> dict[str, Checker]:
+    """In a configured worker: its checker of each pack, writing in `lang`, by pack id."""
+    return {pack_id: checker.in_language(lang) for pack_id, checker in _checkers.items()}
 
 
 def _start_worker(packs: list[RulePack], lang: str, waivers: WaiverSet, forced: bool, memory_mb: int, parent: int) -> None:
@@ -138,7 +138,7 @@ def watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
-def _run_batch(task, *args):
+def run_batch(task, *args):
     """In a worker: run a batch task without the cycle collector, which would otherwise scan the
     batch's objects over and over (a third of the time). They are freed by reference counting as
     usual; the collector runs once after the batch for anything left in a cycle."""
@@ -279,7 +279,7 @@ class WorkerPool:
         def fill() -> None:
             while batches and len(flight) < self.jobs * 2:
                 batch = batches.popleft()
-                flight.append((batch, executor.submit(_run_batch, self.task, [p for _, p in batch], *extra([i for i, _ in batch]))))
+                flight.append((batch, executor.submit(run_batch, self.task, [p for _, p in batch], *extra([i for i, _ in batch]))))
 
         try:
             fill()
@@ -306,7 +306,7 @@ class WorkerPool:
         try:
             for index, path in batch:
                 try:
-                    outcome = executor.submit(_run_batch, self.task, [path], *extra([index])).result()[0]
+                    outcome = executor.submit(run_batch, self.task, [path], *extra([index])).result()[0]
                 except BrokenProcessPool:
                     executor.shutdown(cancel_futures=True)
                     executor = self._executor(1)
@@ -323,7 +323,7 @@ class WorkerPool:
         """A file that killed its worker twice: every rule `error`, from the file loaded in a worker
         (never in this process: it may be the file that exhausts memory), or None if that dies too."""
         try:
-            return executor.submit(_run_batch, _crashed_batch, [path], None, None).result()[0]
+            return executor.submit(run_batch, _crashed_batch, [path], None, None).result()[0]
         except BrokenProcessPool:
             return None
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import logging
 import multiprocessing
 import os
@@ -27,7 +28,6 @@ import orjson
 
 from .. import i18n
 from ..evaluation import workers
-from ..evaluation.evaluate import Checker
 from ..evaluation.results import InputProblem
 from ..evaluation.waivers import WaiverSet
 from ..evaluation.workers import Outcome
@@ -81,6 +81,7 @@ class Checked:
 def _start(packs: list[RulePack], forced: bool, memory_mb: int, parent: int) -> None:
     workers.watch_parent(parent)  # a killed server leaves no worker behind
     workers.configure(packs, LANGUAGES, WaiverSet(), forced)
+    gc.freeze()  # what the worker inherited and built lives as long as it: never scanned for cycles again
     if memory_mb:
         try:
             with open("/proc/self/status") as status:
@@ -91,11 +92,6 @@ def _start(packs: list[RulePack], forced: bool, memory_mb: int, parent: int) -> 
             pass
 
 
-def checkers(lang: str) -> dict[str, Checker]:
-    """In a worker: its checkers of each pack, writing in this language."""
-    return {pack.id: workers.checker(pack.id, lang) for pack in workers._packs}
-
-
 def check_files(paths: list[Path], names: list[str], ctx: Context, villages: dict[str, VillageSummary] | None, lang: str,
                 waivers: WaiverSet) -> list[Checked]:
     """In a worker: check files with the pipeline of `check`, each result in every stored language, named as uploaded.
@@ -103,7 +99,7 @@ def check_files(paths: list[Path], names: list[str], ctx: Context, villages: dic
     Input problems are in `lang`."""
     workers.use((lang, *(other for other in LANGUAGES if other != lang)), waivers)
     checked = []
-    for outcome, name in zip(workers.check_batch(paths, ctx, villages), names):
+    for outcome, name in zip(workers.run_batch(workers.check_batch, paths, ctx, villages), names):
         for problem in outcome.problems or []:
             problem.file = name
         if outcome.problems:
@@ -192,7 +188,7 @@ class CheckPool:
         raise AssertionError("unreachable")
 
     def call(self, task, *args):
-        """Run `task(*args)` in a worker (it finds the checkers in `checkers()`), bounded by the time limit.
+        """Run `task(*args)` in a worker (it finds the checkers in `workers.checkers()`), bounded by the time limit.
 
         TimeoutError when it takes longer (the pool is rebuilt)."""
         with self._slots:

@@ -94,7 +94,8 @@ def recheck(store: Store, pool: CheckPool, as_of: dt.date | None = None, by: str
 
 
 def _checked(store: Store, pool: CheckPool, due: list[_Due], ctx: Context, waivers: WaiverSet, of_kecamatan: bool):
-    """(batch, its Checked) for batches of `due`, in order, with a few batches in flight: one per worker and one waiting."""
+    """(batch, its Checked) for batches of `due`, in order, with a few batches in flight: one per worker and one being
+    prepared for each (its files read from the store and written for the worker) meanwhile."""
 
     def check(batch: list[_Due]) -> list[Checked]:
         with store.reading() as db:  # one batch's bytes at a time, not the whole store's
@@ -104,9 +105,9 @@ def _checked(store: Store, pool: CheckPool, due: list[_Due], ctx: Context, waive
 
     batches = deque(due[i : i + BATCH] for i in range(0, len(due), BATCH))
     flight: deque = deque()
-    with ThreadPoolExecutor(pool.jobs) as threads:  # each thread waits on one worker process
+    with ThreadPoolExecutor(2 * pool.jobs) as threads:  # the pool lets `jobs` of them into a worker at a time
         while batches or flight:
-            while batches and len(flight) < pool.jobs + 1:
+            while batches and len(flight) < 2 * pool.jobs:
                 batch = batches.popleft()
                 flight.append((batch, threads.submit(check, batch)))
             batch, future = flight.popleft()

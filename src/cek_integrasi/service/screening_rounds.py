@@ -23,10 +23,11 @@ from sqlalchemy.orm import undefer
 
 from .. import __version__
 from ..errors import InputError
+from ..evaluation.workers import checkers
 from ..evaluation.results import DossierResult
 from ..reports.check_output import render_problem
 from ..screening.roster import FAMILY, VERDICT_RULE, KecamatanCount, ScreenFinding, ScreenReport, ScreenedVillage, screen
-from .checking import CheckPool, checkers
+from .checking import CheckPool
 from .store import AuditEntry, Blob, ScreeningRound, Store, Subject, Submission
 
 SCREENING_PACK = "pti"  # the eligibility rules (ELG) the roster's columns feed
