@@ -69,24 +69,31 @@ def test_the_dashboard_and_the_xlsx_report_show_the_weeks(check_pool, tmp_path):
     assert sheet.max_row == 1 + progress.MAX_WEEKS  # the store's weeks of 2012 lie beyond the last 60 weeks: these show the latest state
 
 
-def test_the_kept_weekly_progress_follows_every_new_version_and_recheck(store_url, check_pool):
+def test_the_kept_weekly_progress_is_the_computed_one_after_every_new_version_and_recheck(store_url, check_pool, monkeypatch):
     store = seeded(store_url)
+    today = dt.date.today()  # the overview's day: the weeks before are kept, this week counted afresh
+    with store.reading() as db:
+        assert progress.WeeklyCache().weekly(db, None, today) == progress.Progress([], {})
+    _fill(store, check_pool)  # versions and re-checks dated in the past (the service dates them when they happen)
     cache = progress.WeeklyCache(size=2)
-    today = dt.date(2012, 12, 31)
-    with store.reading() as db:
-        empty = cache.weekly(db, None, today)
-        assert empty.weeks == [] and cache.weekly(db, None, today) is empty  # kept while nothing changed
-    _fill(store, check_pool)
-    with store.reading() as db:
-        filled = cache.weekly(db, None, today)
-        assert filled == progress.weekly(db, None, today) and filled.rows[None][-1].villages == 3
-        assert cache.weekly(db, frozenset({RILAU}), today).rows[RILAU][-1].villages == 3
+    computed = []
+    monkeypatch.setattr(progress, "weekly", lambda *args, original=progress.weekly: computed.append(args[1:]) or original(*args))
+
+    def both(scope=None):
+        with store.reading() as db:
+            return cache.weekly(db, scope, today), progress.weekly(db, scope, today)
+
+    kept, fresh = both()
+    assert kept == fresh and kept.rows[None][-1].villages == 3 and len(kept.weeks) == progress.MAX_WEEKS
+    kept, fresh = both(frozenset({RILAU}))
+    assert kept == fresh and kept.rows[RILAU][-1].villages == 3
     fas = principal(store, "fas_rilau")
     submit_many(store, check_pool, fas, [("02.yaml", (RILAU_ALE / "02_bulo_lohe_kaur_kosong.yaml").read_bytes())], "id")
-    with store.reading() as db:
-        assert cache.weekly(db, None, today).rows[None][-1].villages == 3  # submitted now, after the last week's end
-        assert cache.weekly(db, None, dt.date.today()).rows[None][-1].villages == 4
+    kept, fresh = both()
+    assert kept == fresh and kept.rows[None][-1].villages == 4
     recheck(store, check_pool, as_of=dt.date(2014, 3, 1))
-    with store.reading() as db:
-        assert cache.weekly(db, None, dt.date.today()) == progress.weekly(db, None, dt.date.today())
+    kept, fresh = both()
+    assert kept == fresh
+    # the weeks gone by were worked out once per scope: later visits counted this week only
+    assert [scope for scope, day in computed if day != today] == [None, frozenset({RILAU})]
     store.close()

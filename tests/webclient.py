@@ -1,38 +1,59 @@
 """A small HTTP client for a running service (a subprocess): cookies, the CSRF token, multipart uploads.
 
-Used by the kill test and by bench/service.py; standard library only.
+Used by the kill test and by bench/service.py; standard library only. Like a browser it keeps its
+connection open between requests (HTTP/1.1 keep-alive) and opens a new one when the server closed it.
 """
 
 from __future__ import annotations
 
-import http.cookiejar
+import http.client
+import http.cookies
 import re
 import socket
 import subprocess
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 class Browser:
     def __init__(self, base: str, timeout: float = 60):
         self.base, self.timeout = base, timeout
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect)
+        address = urllib.parse.urlsplit(base)
+        self.host, self.port = address.hostname, address.port
+        self.cookies: dict[str, str] = {}
+        self.connection: http.client.HTTPConnection | None = None
 
     def request(self, path: str, data: bytes | None = None, headers: dict | None = None) -> tuple[int, bytes]:
-        req = urllib.request.Request(self.base + path, data=data, headers=headers or {})
-        try:
-            with self.opener.open(req, timeout=self.timeout) as response:
-                return response.status, response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read()
+        """Status and body of one request (redirects are not followed); cookies set by the answer are kept."""
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        for attempt in (1, 2):
+            fresh = self.connection is None
+            if fresh:
+                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            try:
+                self.connection.request("POST" if data is not None else "GET", path, body=data, headers=headers)
+                response = self.connection.getresponse()
+                body = response.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.close()
+                if fresh or attempt == 2:  # not a kept connection the server had closed meanwhile
+                    raise
+                continue
+            for header in response.headers.get_all("Set-Cookie") or []:
+                for name, morsel in http.cookies.SimpleCookie(header).items():
+                    self.cookies[name] = morsel.value
+            if response.will_close:
+                self.close()
+            return response.status, body
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
 
     def token(self, path: str) -> str:
         return re.search(rb'name="csrf_token" value="([^"]+)"', self.request(path)[1]).group(1).decode()

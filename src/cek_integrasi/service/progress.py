@@ -99,12 +99,32 @@ def weekly(db: Session, scope: frozenset[str] | None, today: dt.date) -> Progres
     return Progress(weeks, rows)
 
 
-class WeeklyCache:
-    """The weekly progress of recent scopes and days, kept until the store changes.
+def this_week(db: Session, scope: frozenset[str] | None, monday: dt.date) -> dict[str | None, Week]:
+    """The week of `monday` as it stands now, per kecamatan and for the whole scope (None): each village at
+    its latest version with its current result, which is what `weekly` finds for the week not over yet."""
+    query = (select(Submission.kecamatan, Submission.verdict, Submission.errors, func.count())
+             .select_from(Subject).join(Submission, Submission.id == Subject.latest_id).where(Subject.kind == "desa")
+             .group_by(Submission.kecamatan, Submission.verdict, Submission.errors))
+    if scope is not None:
+        query = query.where(Subject.kecamatan.in_(sorted(scope)))
+    weeks: dict[str | None, Week] = {None: Week(monday, None)}
+    for kecamatan, verdict, errors, villages in db.execute(query):
+        for key in (None, kecamatan):
+            week = weeks.setdefault(key, Week(monday, key))
+            week.villages += villages
+            week.without_errors += villages if errors == 0 else 0
+            week.verdicts[verdict or "-"] += villages
+    return weeks
 
-    `weekly` reads every version in scope; the overview shows it on each visit. What it reads changes
-    only with a new version or a re-check's recorded change (both new rows, see `recheck._update`), so
-    the highest ids of the two tables tell whether a kept answer still holds."""
+
+class WeeklyCache:
+    """The weekly progress for the overview, whose weeks gone by are worked out once per scope and week.
+
+    `weekly` reads every version in scope, and the store changes with every upload. But an upload or
+    a re-check is stored with the time it happens: it changes only the week not over yet, which
+    `this_week` counts from the latest versions alone. The weeks before are kept (for the 64 latest
+    scopes) until a new week begins; they would change only if a version or a re-check were dated in
+    the past, which the service never does (`server restore` runs with the server stopped)."""
 
     def __init__(self, size: int = 64):
         self.size = size
@@ -112,18 +132,26 @@ class WeeklyCache:
         self._lock = threading.Lock()
 
     def weekly(self, db: Session, scope: frozenset[str] | None, today: dt.date) -> Progress:
-        generation = tuple(db.execute(select(func.max(Submission.id), select(func.max(ResultChange.id)).scalar_subquery())).one())
-        key = (scope, today, generation)
+        monday = _monday(today)
+        key = (scope, monday)
         with self._lock:
-            if key in self._kept:
+            past = self._kept.get(key)
+            if past is not None:
                 self._kept.move_to_end(key)
-                return self._kept[key]
-        progress = weekly(db, scope, today)
-        with self._lock:
-            self._kept[key] = progress
-            while len(self._kept) > self.size:
-                self._kept.popitem(last=False)
-        return progress
+        if past is None:
+            past = weekly(db, scope, monday - dt.timedelta(days=1))
+            with self._lock:
+                self._kept[key] = past
+                while len(self._kept) > self.size:
+                    self._kept.popitem(last=False)
+        now = this_week(db, scope, monday)
+        if not past.weeks and now[None].villages == 0:
+            return Progress([], {})
+        weeks = (past.weeks + [monday])[-MAX_WEEKS:]
+        dropped = len(past.weeks) + 1 - len(weeks)
+        rows = {k: past.rows.get(k, [Week(w, k) for w in past.weeks])[dropped:] + [now.get(k, Week(monday, k))]
+                for k in {*past.rows, *now}}
+        return Progress(weeks, rows)
 
 
 def table(progress: Progress, names: dict[str, str]) -> tuple[list[str], list[list]]:
