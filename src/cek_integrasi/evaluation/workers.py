@@ -175,10 +175,12 @@ def file_sha256(path: Path) -> str | None:
         return None
 
 
-def check_batch(paths: list[Path], ctx: Context, villages: dict[str, VillageSummary] | None) -> list[Outcome]:
+def check_batch(paths: list[Path], ctx: Context, villages: dict[str, VillageSummary] | None,
+                names: list[str] | None = None) -> list[Outcome]:
     """In a worker: read and check a batch of files, in one pass of the engine.
 
     Without `villages` (the first pass) kecamatan dossiers are deferred: they need every village.
+    `names`: what the results call each file instead of its path (the service: the name as uploaded).
     """
     outcomes: list[Outcome | None] = [None] * len(paths)
     groups: dict[str, list[tuple[int, Document, Dossier]]] = {}  # pack id -> the batch's dossiers it judges
@@ -208,7 +210,10 @@ def check_batch(paths: list[Path], ctx: Context, villages: dict[str, VillageSumm
                 continue
             village = None
             if not isinstance(dossier, KecamatanDossier):
-                village = summary(dossier, recorded_stages(dossier.tahapan), str(paths[i]))
+                village = summary(dossier, recorded_stages(dossier.tahapan), names[i] if names else str(paths[i]))
+            if names:
+                for written in result.values():
+                    written.file = names[i]
             outcomes[i] = _outcome(result, village)
     return outcomes
 

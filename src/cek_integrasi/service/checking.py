@@ -99,7 +99,7 @@ def check_files(paths: list[Path], names: list[str], ctx: Context, villages: dic
     Input problems are in `lang`."""
     workers.use((lang, *(other for other in LANGUAGES if other != lang)), waivers)
     checked = []
-    for outcome, name in zip(workers.run_batch(workers.check_batch, paths, ctx, villages), names):
+    for outcome, name in zip(workers.run_batch(workers.check_batch, paths, ctx, villages, names), names):
         for problem in outcome.problems or []:
             problem.file = name
         if outcome.problems:
@@ -107,13 +107,8 @@ def check_files(paths: list[Path], names: list[str], ctx: Context, villages: dic
         elif outcome.deferred:
             checked.append(Checked(deferred_kecamatan=outcome.kecamatan))
         else:
-            results, columns = {}, None
-            for language, text in {lang: outcome.result_json, **(outcome.translations or {})}.items():
-                result = orjson.loads(text)
-                result["file"] = name  # the name the user uploaded, not the place in the temporary folder
-                results[language] = orjson.dumps(result).decode()
-                columns = columns or ResultColumns.of(result, outcome.village)
-            outcome.result_json = results[lang]
+            results = {lang: outcome.result_json, **(outcome.translations or {})}
+            columns = ResultColumns.of(orjson.loads(outcome.result_json), outcome.village)
             checked.append(Checked(outcome=outcome, results=results, columns=columns))
     return checked
 
