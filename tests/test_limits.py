@@ -251,3 +251,15 @@ def test_excel_error_values_as_names_are_refused_naming_the_cell(tmp_path, fille
         workbook_reading.read_workbook(tmp_path / "galat.xlsx", _edited(filled_workbook, broken))
     assert caught.value.where.shown("id") == "Sheet Penandatangan, baris 3, kolom Nama"
     assert f"nilai kesalahan Excel '{error}'" in caught.value.describe()
+
+
+@pytest.mark.parametrize("sample", ["rilau_ale/01_bonto_bangun_lengkap.yaml", "workbooks/rilau_ale/01_bonto_bangun_lengkap.xlsx"])
+def test_a_file_read_from_memory_is_the_file_read_from_disk_and_held_to_the_same_size(sample):
+    """The service checks uploads from memory: the same dossier, the same limits, named as uploaded."""
+    path = Path(__file__).parents[1] / "samples" / sample
+    from_disk = load_dossier(path)
+    from_memory = load_dossier(Path("dikirim" + path.suffix), raw=path.read_bytes())
+    assert from_memory[1] == from_disk[1] and str(from_memory[0].path) == "dikirim" + path.suffix
+    with pytest.raises(InputError) as refused:
+        load_dossier(Path("besar" + path.suffix), raw=b" " * (reading.MAX_BYTES + 1))
+    assert refused.value.code == "file_terlalu_besar"

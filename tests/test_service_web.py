@@ -176,11 +176,11 @@ def test_admin_reads_the_audit_log(app):
     assert page.count('data-action="submitted"') >= len(sample_files()) and "fas_rilau" in page
 
 
-def stalling_check(paths: list[Path], names, ctx, villages, lang, waivers):
+def stalling_check(files: list[tuple[str, bytes]], ctx, villages, lang, waivers):
     """A check that never ends for a file asking for it (a crafted file), the real one otherwise."""
-    if any(b"# tidur" in path.read_bytes() for path in paths):
+    if any(b"# tidur" in data for _, data in files):
         time.sleep(600)
-    return check_files(paths, names, ctx, villages, lang, waivers)
+    return check_files(files, ctx, villages, lang, waivers)
 
 
 def test_a_stalled_check_holds_up_nobody_and_is_stopped(pack, tmp_path):
@@ -209,11 +209,11 @@ def test_a_stalled_check_holds_up_nobody_and_is_stopped(pack, tmp_path):
         pool.close()
 
 
-def hungry_check(paths: list[Path], names, ctx, villages, lang, waivers):
+def hungry_check(files: list[tuple[str, bytes]], ctx, villages, lang, waivers):
     """A check that wants far more memory than its worker may have, for a file asking for it."""
-    if any(b"# lapar" in path.read_bytes() for path in paths):
+    if any(b"# lapar" in data for _, data in files):
         hoard = bytearray(2 * 1024**3)  # noqa: F841  refused by the worker's address-space cap
-    return check_files(paths, names, ctx, villages, lang, waivers)
+    return check_files(files, ctx, villages, lang, waivers)
 
 
 def test_a_file_that_eats_memory_fails_in_its_worker_alone(pack, tmp_path):

@@ -188,7 +188,7 @@ from cek_integrasi.packs.facts import Context
 from cek_integrasi.packs.rulepack import load_pack
 from cek_integrasi.service.checking import CheckPool
 
-def sleepy(paths, names, ctx, villages, lang, waivers):
+def sleepy(files, ctx, villages, lang, waivers):
     time.sleep(120)
 
 pool = CheckPool(load_pack(), jobs=1, timeout=300, task=sleepy)

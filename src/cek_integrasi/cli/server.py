@@ -106,7 +106,7 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, jobs, check_tim
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     url = _url(data, database)
     _logging(data)
-    uploads = data / "uploads"  # files waiting for their check; what a killed server left there goes now
+    uploads = data / "uploads"  # rosters waiting for their screening; what a killed server left there goes now
     shutil.rmtree(uploads, ignore_errors=True)
     uploads.mkdir()
     pool = CheckPool(packs, jobs, check_timeout, forced=pack_id is not None, upload_root=uploads)  # workers start before the threads

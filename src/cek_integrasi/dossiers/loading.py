@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from .. import i18n
 from ..errors import InputError
 from .model import DesaDossier, Dossier, KecamatanDossier
-from .reading import Document, join, read_again_carefully, read_bytes, read_document
+from .reading import Document, join, read_again_carefully, read_bytes, read_document, within_size
 
 WORKBOOK_SUFFIXES = (".xlsx",)
 
@@ -53,23 +53,25 @@ class InvalidDossier(InputError):
         self.problems = problems
 
 
-def read_any(path: Path, stages: Mapping[str, Any] | None = None) -> Document:
-    """A YAML, JSON or workbook (.xlsx) file as plain data (`stages`: the pack's, for their labels in a workbook)."""
+def read_any(path: Path, stages: Mapping[str, Any] | None = None, raw: bytes | None = None) -> Document:
+    """A YAML, JSON or workbook (.xlsx) file as plain data (`stages`: the pack's, for their labels in a workbook).
+
+    `raw`: the file's bytes when they are already in memory; `path` then only names the file."""
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         from .workbook_reading import read_workbook  # openpyxl only when a workbook is read
 
         labels = {code: stage.label for code, stage in stages.items()} if isinstance(stages, Mapping) else None
-        return read_workbook(path, read_bytes(path), labels)
-    return read_document(path)
+        return read_workbook(path, read_bytes(path) if raw is None else within_size(path, raw), labels)
+    return read_document(path, raw)
 
 
-def load_dossier(path: Path, stages: Collection[str] | None = None) -> tuple[Document, Dossier]:
+def load_dossier(path: Path, stages: Collection[str] | None = None, raw: bytes | None = None) -> tuple[Document, Dossier]:
     """Read and validate one dossier file; raise InputError (or InvalidDossier) if it is not one.
 
     `stages` are the stage codes the pack knows; given as the pack's stages by code, a workbook's
-    Tahap column may also hold their labels.
+    Tahap column may also hold their labels. `raw`: the file's bytes when they are already in memory.
     """
-    doc = read_any(path, stages)
+    doc = read_any(path, stages, raw)
     if not isinstance(doc.data, dict):
         raise InputError(path, "", "bukan_dossier", line=1)
     kind = doc.data.get("jenis")

@@ -158,6 +158,13 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
+def within_size(path: Path, raw: bytes) -> bytes:
+    """Bytes already in memory (the service's uploads), held to the size limit of a file read from disk."""
+    if len(raw) > MAX_BYTES:
+        raise InputError(path, "", "file_terlalu_besar", mb=round(len(raw) / 1048576, 1), max_mb=MAX_BYTES // 1048576)
+    return raw
+
+
 def open_regular(path: Path) -> BinaryIO:
     """`path` opened for reading if it is a regular file (a link is followed), else InputError."""
     try:
@@ -176,10 +183,12 @@ def open_regular(path: Path) -> BinaryIO:
     return os.fdopen(fd, "rb")
 
 
-def read_document(path: Path) -> Document:
-    """Read `path` (YAML or JSON) or raise InputError naming the file and the place."""
+def read_document(path: Path, raw: bytes | None = None) -> Document:
+    """Read `path` (YAML or JSON) or raise InputError naming the file and the place.
+
+    `raw`: the file's bytes when they are already in memory; `path` then only names the file."""
     suffix = path.suffix.lower()
-    raw = read_bytes(path)  # first: a folder that cannot be opened is reported as such, whatever its name
+    raw = read_bytes(path) if raw is None else within_size(path, raw)  # first: a folder that cannot be opened is reported as such
     if suffix not in YAML_SUFFIXES + JSON_SUFFIXES:
         raise InputError(path, "", "format_tidak_dikenal", suffix=suffix or "(tanpa akhiran)")
     try:

@@ -150,9 +150,9 @@ def run_batch(task, *args):
         gc.collect()
 
 
-def problems_of(error: Exception, path: Path, lang: str) -> list[InputProblem]:
-    """An input error (or a defect of ours) as the input problems a report lists."""
-    digest = file_sha256(path)
+def problems_of(error: Exception, path: Path, lang: str, raw: bytes | None = None) -> list[InputProblem]:
+    """An input error (or a defect of ours) as the input problems a report lists (`raw`: the file's bytes, if in memory)."""
+    digest = hashlib.sha256(raw).hexdigest() if raw is not None else file_sha256(path)
     if isinstance(error, InputError):
         return [
             InputProblem(file=str(p.path), sha256=digest, line=p.line, place=i18n.place(p.where, lang), message=p.describe(lang))
@@ -176,21 +176,22 @@ def file_sha256(path: Path) -> str | None:
 
 
 def check_batch(paths: list[Path], ctx: Context, villages: dict[str, VillageSummary] | None,
-                names: list[str] | None = None) -> list[Outcome]:
+                contents: list[bytes] | None = None) -> list[Outcome]:
     """In a worker: read and check a batch of files, in one pass of the engine.
 
     Without `villages` (the first pass) kecamatan dossiers are deferred: they need every village.
-    `names`: what the results call each file instead of its path (the service: the name as uploaded).
+    `contents`: the files' bytes, already in memory (the service's uploads); `paths` then only name them.
     """
     outcomes: list[Outcome | None] = [None] * len(paths)
     groups: dict[str, list[tuple[int, Document, Dossier]]] = {}  # pack id -> the batch's dossiers it judges
     stages = all_stages(_packs)
     for i, path in enumerate(paths):
+        raw = contents[i] if contents else None
         try:
-            doc, dossier = load_dossier(path, stages)
+            doc, dossier = load_dossier(path, stages, raw)
             pack = choose_pack(_packs, _forced, doc, dossier, ctx.before)
         except Exception as error:  # InputError, MemoryError or a defect of ours: reported, never a traceback
-            outcomes[i] = Outcome(problems=problems_of(error, path, _langs[0]))
+            outcomes[i] = Outcome(problems=problems_of(error, path, _langs[0], raw))
             continue
         if isinstance(dossier, KecamatanDossier) and villages is None:
             outcomes[i] = Outcome(deferred=True, kecamatan=dossier.kode)
@@ -206,14 +207,11 @@ def check_batch(paths: list[Path], ctx: Context, villages: dict[str, VillageSumm
             results = [error] * len(items)
         for (i, doc, dossier), result in zip(group, results):
             if isinstance(result, Exception):
-                outcomes[i] = Outcome(problems=problems_of(result, paths[i], _langs[0]))
+                outcomes[i] = Outcome(problems=problems_of(result, paths[i], _langs[0], contents[i] if contents else None))
                 continue
             village = None
             if not isinstance(dossier, KecamatanDossier):
-                village = summary(dossier, recorded_stages(dossier.tahapan), names[i] if names else str(paths[i]))
-            if names:
-                for written in result.values():
-                    written.file = names[i]
+                village = summary(dossier, recorded_stages(dossier.tahapan), str(paths[i]))
             outcomes[i] = _outcome(result, village)
     return outcomes
 

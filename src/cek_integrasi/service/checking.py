@@ -17,7 +17,6 @@ import logging
 import multiprocessing
 import os
 import resource
-import tempfile
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -92,14 +91,14 @@ def _start(packs: list[RulePack], forced: bool, memory_mb: int, parent: int) -> 
             pass
 
 
-def check_files(paths: list[Path], names: list[str], ctx: Context, villages: dict[str, VillageSummary] | None, lang: str,
+def check_files(files: list[tuple[str, bytes]], ctx: Context, villages: dict[str, VillageSummary] | None, lang: str,
                 waivers: WaiverSet) -> list[Checked]:
-    """In a worker: check files with the pipeline of `check`, each result in every stored language, named as uploaded.
-
-    Input problems are in `lang`."""
+    """In a worker: check files (name as uploaded, bytes) with the pipeline of `check`, read from memory,
+    each result in every stored language. Input problems are in `lang`."""
     workers.use((lang, *(other for other in LANGUAGES if other != lang)), waivers)
+    names = [name for name, _ in files]
     checked = []
-    for outcome, name in zip(workers.run_batch(workers.check_batch, paths, ctx, villages, names), names):
+    for outcome, name in zip(workers.run_batch(workers.check_batch, [Path(n) for n in names], ctx, villages, [d for _, d in files]), names):
         for problem in outcome.problems or []:
             problem.file = name
         if outcome.problems:
@@ -123,7 +122,7 @@ class CheckPool:
     def __init__(self, packs: list[RulePack] | RulePack, jobs: int = 2, timeout: float = 20.0, memory_mb: int = 1024,
                  forced: bool = False, task=check_files, upload_root: Path | None = None):
         self.packs = packs if isinstance(packs, list) else [packs]
-        self.upload_root = upload_root  # where each file waits for its check (default: the system's temporary folder)
+        self.upload_root = upload_root  # where an uploaded roster waits for its screening (default: the system's temporary folder)
         self.forced, self.jobs, self.timeout, self.memory_mb, self.task = forced, max(1, jobs), timeout, memory_mb, task
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(self.jobs)  # a file waits here, so its time limit counts only its own check
@@ -144,32 +143,25 @@ class CheckPool:
 
         A batch that outlasts the time limit or kills its worker is checked again file by file, so
         that only the file at fault is reported as timed out or crashed."""
-        with tempfile.TemporaryDirectory(prefix="cek-integrasi-", dir=self.upload_root) as folder:
-            paths = []
-            for i, (name, data) in enumerate(files):  # a folder each: two villages may send files of one name
-                path = Path(folder) / str(i) / name
-                path.parent.mkdir()
-                path.write_bytes(data)
-                paths.append(path)
-            names = [name for name, _ in files]
-            checked = self._run(paths, names, ctx, villages, lang, waivers or WaiverSet())
-            if isinstance(checked, list):
-                return checked
-            if len(files) == 1:
-                return [checked]
-            return [self._one(path, name, ctx, villages, lang, waivers or WaiverSet()) for path, name in zip(paths, names)]
+        waivers = waivers or WaiverSet()
+        checked = self._run(files, ctx, villages, lang, waivers)
+        if isinstance(checked, list):
+            return checked
+        if len(files) == 1:
+            return [checked]
+        return [self._one(file, ctx, villages, lang, waivers) for file in files]
 
-    def _one(self, path: Path, name: str, ctx: Context, villages, lang: str, waivers: WaiverSet) -> Checked:
-        checked = self._run([path], [name], ctx, villages, lang, waivers)
+    def _one(self, file: tuple[str, bytes], ctx: Context, villages, lang: str, waivers: WaiverSet) -> Checked:
+        checked = self._run([file], ctx, villages, lang, waivers)
         return checked[0] if isinstance(checked, list) else checked
 
-    def _run(self, paths: list[Path], names: list[str], ctx: Context, villages, lang: str, waivers: WaiverSet) -> list[Checked] | Checked:
+    def _run(self, files: list[tuple[str, bytes]], ctx: Context, villages, lang: str, waivers: WaiverSet) -> list[Checked] | Checked:
         """The task's result for these files, or one Checked saying it timed out or crashed."""
         for attempt in (1, 2):
             try:
                 with self._slots:
                     executor = self._executor
-                    return executor.submit(self.task, paths, names, ctx, villages, lang, waivers).result(timeout=self.timeout)
+                    return executor.submit(self.task, files, ctx, villages, lang, waivers).result(timeout=self.timeout)
             except FutureTimeout:
                 self._replace(executor, kill=True)
                 return Checked(timed_out=True)
@@ -178,7 +170,7 @@ class CheckPool:
                 if attempt == 2:
                     return Checked(crashed=True)
             except Exception:  # MemoryError under the cap, or a defect of ours: these files only
-                log.exception("checking %s failed in its worker", ", ".join(names))
+                log.exception("checking %s failed in its worker", ", ".join(name for name, _ in files))
                 return Checked(crashed=True)
         raise AssertionError("unreachable")
 
