@@ -63,7 +63,8 @@ def test_the_dashboard_and_the_xlsx_report_show_the_weeks(check_pool, tmp_path):
     assert '<td class="num">3</td><td class="num">1</td><td class="num share">33</td>' in last
     book = openpyxl.load_workbook(io.BytesIO(client.get("/laporan/kabupaten.xlsx").data))
     sheet = book["Kepatuhan mingguan"]
-    assert [c.value for c in sheet[1]][:4] == ["Minggu mulai", "Desa", "Tanpa kesalahan", "Persentase tanpa kesalahan"]
+    assert [c.value for c in sheet[1]][:7] == ["Minggu mulai", "Desa", "Tanpa kesalahan", "Persentase tanpa kesalahan",
+                                               "WAJIB integrasi", "BELUM MEMENUHI syarat", "BUKAN peserta PNPM-MPd"]
     final = [c.value for c in sheet[sheet.max_row]]
     assert final[1:4] == [3, 1, 1 / 3] and sheet.cell(sheet.max_row, 4).number_format == "0.0%"
     assert sheet.max_row == 1 + progress.MAX_WEEKS  # the store's weeks of 2012 lie beyond the last 60 weeks: these show the latest state

@@ -236,8 +236,9 @@ def test_a_batch_with_a_stalled_file_costs_only_that_file(pack, tmp_path):
     try:
         files = [(VILLAGE.name, VILLAGE.read_bytes()), ("tidur.yaml", VILLAGE.read_bytes() + b"\n# tidur\n"), (COMPLETE.name, COMPLETE.read_bytes())]
         first, stalled, last = pool.check_many(files, Context(as_of=dt.date(2014, 3, 1)), "id")
-        assert stalled.timed_out and stalled.outcome is None
-        assert first.outcome.result.file == VILLAGE.name and last.outcome.result.file == COMPLETE.name  # checked again one by one
+        assert stalled.timed_out and stalled.columns is None
+        named = [json.loads(checked.results[lang])["file"] for checked in (first, last) for lang in ("id", "en")]
+        assert named == [VILLAGE.name] * 2 + [COMPLETE.name] * 2  # checked again one by one, named as sent
         assert first.columns.code == "73.02.05.2012" and first.columns.errors > 0
         assert set(first.results) == {"id", "en"} and first.results["id"] != first.results["en"]
     finally:

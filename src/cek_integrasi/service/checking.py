@@ -29,7 +29,6 @@ from .. import i18n
 from ..evaluation import workers
 from ..evaluation.results import InputProblem
 from ..evaluation.waivers import WaiverSet
-from ..evaluation.workers import Outcome
 from ..packs.facts import Context, VillageSummary
 from ..packs.rulepack import RulePack
 
@@ -68,7 +67,6 @@ class ResultColumns:
 class Checked:
     """A file checked (its result in every stored language), or the problems that stopped it (in the asked language)."""
 
-    outcome: Outcome | None = None
     results: dict[str, str] | None = None  # language -> the result as JSON
     columns: ResultColumns | None = None
     problems: list[InputProblem] | None = None
@@ -108,7 +106,7 @@ def check_files(files: list[tuple[str, bytes]], ctx: Context, villages: dict[str
         else:
             results = {lang: outcome.result_json, **(outcome.translations or {})}
             columns = ResultColumns.of(orjson.loads(outcome.result_json), outcome.village)
-            checked.append(Checked(outcome=outcome, results=results, columns=columns))
+            checked.append(Checked(results=results, columns=columns))
     return checked
 
 

@@ -78,14 +78,15 @@ def recheck(store: Store, pool: CheckPool, as_of: dt.date | None = None, by: str
         for batch, checked in _checked(store, pool, group, ctx, waivers, of_kecamatan):
             done = []
             for item, one in zip(batch, checked):
-                if one.outcome is None:
+                if one.columns is None:
                     log.warning("re-check of %s (%s) failed: %s", item.code, item.filename, one)
                     summary.failed.append(item.code)
                 else:
                     done.append((item, one))
-            with store.writing() as db, db.begin():
-                summary.changed += _update(db, done, ctx, pool, waiver_digests)
-            summary.rechecked += len(done)
+            if done:
+                with store.writing() as db, db.begin():
+                    summary.changed += _update(db, done, ctx, pool, waiver_digests)
+                summary.rechecked += len(done)
     if due:
         with store.writing() as db, db.begin():
             db.add(AuditEntry(user=by, action="rechecked", detail=(
@@ -95,7 +96,7 @@ def recheck(store: Store, pool: CheckPool, as_of: dt.date | None = None, by: str
 
 def _checked(store: Store, pool: CheckPool, due: list[_Due], ctx: Context, waivers: WaiverSet, of_kecamatan: bool):
     """(batch, its Checked) for batches of `due`, in order, with a few batches in flight: one per worker and one being
-    prepared for each (its files read from the store and written for the worker) meanwhile."""
+    prepared for each (its files' bytes read from the store) meanwhile."""
 
     def check(batch: list[_Due]) -> list[Checked]:
         with store.reading() as db:  # one batch's bytes at a time, not the whole store's

@@ -12,6 +12,7 @@ from ..packs.rulepack import RulePack
 from ..evaluation.run import pack_header, waiver_statuses
 from ..evaluation.waivers import WaiverSet
 from ..reports.xlsx_report import report_workbook
+from .queries import VERDICTS
 
 MIME = {"html": "text/html; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -45,7 +46,8 @@ def with_weekly_sheet(workbook: bytes, weekly: tuple[list[str], list[list]], lan
     sheet = book.create_sheet(i18n.text("svc.progress_sheet", lang))
     header, rows = weekly
     fixed = {"week", "villages", "without_errors", "share"}
-    sheet.append([i18n.text(f"svc.progress_{h}", lang) if h in fixed else h for h in header])
+    sheet.append([i18n.text(f"svc.progress_{h}", lang) if h in fixed else i18n.text(f"verdict.{h}", lang) if h in VERDICTS else h
+                  for h in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
