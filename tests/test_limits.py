@@ -254,12 +254,18 @@ def test_excel_error_values_as_names_are_refused_naming_the_cell(tmp_path, fille
 
 
 @pytest.mark.parametrize("sample", ["rilau_ale/01_bonto_bangun_lengkap.yaml", "workbooks/rilau_ale/01_bonto_bangun_lengkap.xlsx"])
-def test_a_file_read_from_memory_is_the_file_read_from_disk_and_held_to_the_same_size(sample):
-    """The service checks uploads from memory: the same dossier, the same limits, named as uploaded."""
+def test_a_file_read_from_memory_is_the_file_read_from_disk_and_held_to_the_same_size(sample, tmp_path):
+    """The service checks uploads from memory: the same dossier, the same limits and messages, named as uploaded."""
     path = Path(__file__).parents[1] / "samples" / sample
     from_disk = load_dossier(path)
     from_memory = load_dossier(Path("dikirim" + path.suffix), raw=path.read_bytes())
     assert from_memory[1] == from_disk[1] and str(from_memory[0].path) == "dikirim" + path.suffix
-    with pytest.raises(InputError) as refused:
-        load_dossier(Path("besar" + path.suffix), raw=b" " * (reading.MAX_BYTES + 1))
-    assert refused.value.code == "file_terlalu_besar"
+    big = tmp_path / ("besar" + path.suffix)
+    with open(big, "wb") as handle:
+        handle.truncate(reading.MAX_BYTES + 1)  # sparse: as large as the limit allows, plus one byte
+    refused = []
+    for raw in (None, b" " * (reading.MAX_BYTES + 1)):
+        with pytest.raises(InputError) as error:
+            load_dossier(big, raw=raw)
+        refused.append((error.value.code, error.value.describe("id")))
+    assert refused[0] == refused[1] and refused[0][0] == "file_terlalu_besar"

@@ -113,3 +113,20 @@ def test_the_pages_and_the_api_show_a_round_within_the_scope_and_its_comparison(
         if client is supervisor:
             whole = counts
     assert counts[1] < whole[1] and counts[1] == len(api["compared_with"]["dropped_out"])  # the facilitator: Rilau Ale's villages only
+
+
+def test_a_screening_in_a_worker_never_uses_the_waivers_of_the_worker_s_last_check(monkeypatch):
+    """Rosters are screened with the worker's checkers: without the waivers the last upload's check was given."""
+    from cek_integrasi.evaluation import workers
+    from cek_integrasi.evaluation.waivers import LoadedWaiver, Waiver, WaiverSet
+    from cek_integrasi.packs.rulepack import load_packs
+
+    for name in ("_checkers", "_packs", "_langs", "_forced"):
+        monkeypatch.setattr(workers, name, getattr(workers, name))  # this process's worker state comes back afterwards
+    waiver = Waiver(aturan="ELG-01", kode="73.02.05.2012", alasan="uji", disetujui_oleh="admin", tanggal="2014-01-01",
+                    berlaku_sampai="2014-12-31")
+    given = WaiverSet(waivers=[LoadedWaiver(waiver, "w.yaml", 0)])
+    workers.configure(load_packs(), ("id", "en"), given, False)
+    screening = workers.checkers("en")
+    assert {c.lang for c in screening.values()} == {"en"} and all(not c.waivers.waivers for c in screening.values())
+    assert all(c.waivers is given for c in workers._checkers.values())  # the checks' own checkers keep theirs

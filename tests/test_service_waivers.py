@@ -125,3 +125,32 @@ def test_a_waiver_makes_stale_only_the_result_of_the_dossier_it_names(store_url,
     assert (summary.stale, summary.rechecked, summary.changed) == (1, 1, 1)  # the other villages' results still hold
     assert all(f["state"] == "waived" for f in _elg01(store, code))
     store.close()
+
+
+def test_a_waiver_file_replaced_by_a_reordered_copy_stales_the_dossiers_it_names(store_url, check_pool):
+    """A waived finding names its waiver's file and place: a new file with the same waivers elsewhere must be
+    re-checked, or the reports would count the live waivers as unused."""
+    import yaml
+
+    from cek_integrasi.service import waiver_files
+    from cek_integrasi.service.store import WaiverFile
+    from servicekit import ROOT
+
+    store = seeded(store_url)
+    example = ROOT / "docs" / "examples" / "pengecualian_rilau_ale.yaml"
+    assert waiver_files.add(store, check_pool.packs, example.name, example.read_bytes(), "admin", "", "id") == []
+    fas = principal(store, "fas_rilau")
+    submit_many(store, check_pool, fas, [(p.name, p.read_bytes()) for p in sample_files()], "id")
+    assert recheck(store, check_pool).stale == 0
+    waivers = yaml.safe_load(example.read_text("utf-8"))
+    waivers["pengecualian"].reverse()
+    assert waiver_files.add(store, check_pool.packs, "pengecualian_baru.yaml", yaml.safe_dump(waivers, allow_unicode=True).encode(),
+                            "admin", "", "id") == []
+    with store.reading() as db:
+        old = db.scalars(select(WaiverFile.id).where(WaiverFile.name == example.name)).one()
+    waiver_files.deactivate(store, old, "admin", "")
+    named = {w["kode"] for w in waivers["pengecualian"]}
+    assert recheck(store, check_pool).stale == len(named) == 2
+    notes = [f["waiver"] for code in named for f in json.loads(_latest(store, code).result_id)["findings"] if f["waiver"]]
+    assert notes and all(n["file"] == "pengecualian_baru.yaml" for n in notes)  # ELG-03 of 2007 (BA-11's has expired)
+    store.close()

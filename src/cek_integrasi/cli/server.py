@@ -84,7 +84,8 @@ def _logging(data: Path) -> None:
 @click.option("--demo", is_flag=True, help="A throwaway store filled with the samples and one account per role.")
 @click.option("--max-upload-mb", type=click.IntRange(1, 100), default=10, show_default=True, help="Largest upload (all files of one form).")
 @click.option("--jobs", type=click.IntRange(1, 16), default=2, show_default=True, help="Worker processes checking uploads.")
-@click.option("--check-timeout", type=click.FloatRange(1, 600), default=20, show_default=True, help="Seconds one file may take to check.")
+@click.option("--check-timeout", type=click.FloatRange(1, 600), default=20, show_default=True,
+              help="Seconds one file may take to check (a re-check's batch of files: a twentieth more per further file).")
 @click.option("--secure-cookies", is_flag=True, help="Send the session cookie over HTTPS only (behind a TLS reverse proxy).")
 @click.option("--no-daily-recheck", is_flag=True, help="Do not re-check stale results at start and after each midnight.")
 @pack_option
@@ -166,7 +167,8 @@ def restore(data, database, source) -> None:
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Re-check as on this date instead of the kabupaten's date (today unless an admin fixed one).")
 @click.option("--jobs", type=click.IntRange(1, 16), default=2, show_default=True, help="Worker processes checking the files.")
-@click.option("--check-timeout", type=click.FloatRange(1, 600), default=60, show_default=True, help="Seconds one file may take to check.")
+@click.option("--check-timeout", type=click.FloatRange(1, 600), default=60, show_default=True,
+              help="Seconds one file may take to check (a batch of files: a twentieth more per further file).")
 @pack_option
 def recheck(data, database, as_of, jobs, check_timeout, pack_id) -> None:
     """Re-check the latest version of every dossier whose result is stale (older date, changed pack or waivers)."""

@@ -153,15 +153,16 @@ def read_bytes(path: Path) -> bytes:
         if size <= MAX_BYTES:
             data = handle.read(MAX_BYTES + 1)
             size = max(size, len(data))
+    return within_size(path, data if size <= MAX_BYTES else b"", size)
+
+
+def within_size(path: Path, raw: bytes, size: int | None = None) -> bytes:
+    """`raw` if its file keeps within the size limit (`size`: the file's, when not all of it was read), else InputError.
+
+    Bytes already in memory (the service's uploads) are held to the same limit as a file read from disk."""
+    size = len(raw) if size is None else size
     if size > MAX_BYTES:
         raise InputError(path, "", "file_terlalu_besar", mb=round(size / 1048576, 1), max_mb=MAX_BYTES // 1048576)
-    return data
-
-
-def within_size(path: Path, raw: bytes) -> bytes:
-    """Bytes already in memory (the service's uploads), held to the size limit of a file read from disk."""
-    if len(raw) > MAX_BYTES:
-        raise InputError(path, "", "file_terlalu_besar", mb=round(len(raw) / 1048576, 1), max_mb=MAX_BYTES // 1048576)
     return raw
 
 

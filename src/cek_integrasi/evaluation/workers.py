@@ -111,8 +111,12 @@ def use(langs: tuple[str, ...], waivers: WaiverSet) -> None:
 
 
 def checkers(lang: str) -> dict[str, Checker]:
-    """In a configured worker: its checker of each pack, writing in `lang`, by pack id."""
-    return {pack_id: checker.in_language(lang) for pack_id, checker in _checkers.items()}
+    """In a configured worker: its checker of each pack, writing in `lang`, by pack id, with no waivers
+    (whatever the last check was given)."""
+    out = {pack_id: checker.in_language(lang) for pack_id, checker in _checkers.items()}
+    for checker in out.values():
+        checker.waivers = WaiverSet()
+    return out
 
 
 def _start_worker(packs: list[RulePack], lang: str, waivers: WaiverSet, forced: bool, memory_mb: int, parent: int) -> None:
@@ -207,7 +211,7 @@ def check_batch(paths: list[Path], ctx: Context, villages: dict[str, VillageSumm
             results = [error] * len(items)
         for (i, doc, dossier), result in zip(group, results):
             if isinstance(result, Exception):
-                outcomes[i] = Outcome(problems=problems_of(result, paths[i], _langs[0], contents[i] if contents else None))
+                outcomes[i] = Outcome(problems=problems_of(result, paths[i], _langs[0], doc.raw))
                 continue
             village = None
             if not isinstance(dossier, KecamatanDossier):

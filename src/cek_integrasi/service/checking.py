@@ -97,8 +97,6 @@ def check_files(files: list[tuple[str, bytes]], ctx: Context, villages: dict[str
     names = [name for name, _ in files]
     checked = []
     for outcome, name in zip(workers.run_batch(workers.check_batch, [Path(n) for n in names], ctx, villages, [d for _, d in files]), names):
-        for problem in outcome.problems or []:
-            problem.file = name
         if outcome.problems:
             checked.append(Checked(problems=outcome.problems))
         elif outcome.deferred:
@@ -149,6 +147,11 @@ class CheckPool:
             return [checked]
         return [self._one(file, ctx, villages, lang, waivers) for file in files]
 
+    def budget(self, files: int) -> float:
+        """Seconds a task of `files` files may take: the time limit of one file, and a twentieth of it for each
+        further file (a re-check's batch of 100 gets six times one file's limit before it is split up)."""
+        return self.timeout * (1 + (files - 1) / 20)
+
     def _one(self, file: tuple[str, bytes], ctx: Context, villages, lang: str, waivers: WaiverSet) -> Checked:
         checked = self._run([file], ctx, villages, lang, waivers)
         return checked[0] if isinstance(checked, list) else checked
@@ -159,7 +162,7 @@ class CheckPool:
             try:
                 with self._slots:
                     executor = self._executor
-                    return executor.submit(self.task, files, ctx, villages, lang, waivers).result(timeout=self.timeout)
+                    return executor.submit(self.task, files, ctx, villages, lang, waivers).result(timeout=self.budget(len(files)))
             except FutureTimeout:
                 self._replace(executor, kill=True)
                 return Checked(timed_out=True)

@@ -19,9 +19,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .queries import VERDICTS
-from .store import ResultChange, Subject, Submission
+from .store import ResultChange, Subject, Submission, utcnow
 
 MAX_WEEKS = 60
+SETTLED = dt.timedelta(minutes=1)  # after a week began, when what was stored in the week before is committed
 
 
 @dataclass
@@ -124,7 +125,8 @@ class WeeklyCache:
     a re-check is stored with the time it happens: it changes only the week not over yet, which
     `this_week` counts from the latest versions alone. The weeks before are kept (for the 64 latest
     scopes) until a new week begins; they would change only if a version or a re-check were dated in
-    the past, which the service never does (`server restore` runs with the server stopped)."""
+    the past, which the service never does (`server restore` runs with the server stopped). In the
+    first minute of a week they are not kept: a change dated just before midnight may not be committed yet."""
 
     def __init__(self, size: int = 64):
         self.size = size
@@ -140,10 +142,11 @@ class WeeklyCache:
                 self._kept.move_to_end(key)
         if past is None:
             past = weekly(db, scope, monday - dt.timedelta(days=1))
-            with self._lock:
-                self._kept[key] = past
-                while len(self._kept) > self.size:
-                    self._kept.popitem(last=False)
+            if utcnow() >= dt.datetime.combine(monday, dt.time()) + SETTLED:
+                with self._lock:
+                    self._kept[key] = past
+                    while len(self._kept) > self.size:
+                        self._kept.popitem(last=False)
         now = this_week(db, scope, monday)
         if not past.weeks and now[None].villages == 0:
             return Progress([], {})

@@ -60,12 +60,13 @@ def active(store: Store, packs: list[RulePack]) -> WaiverSet:
 
 
 def digests(waivers: WaiverSet) -> dict[str, str]:
-    """What each dossier's result depends on of the waivers, by dossier code: the waivers naming that code.
+    """What each dossier's result depends on of the waivers, by dossier code: the waivers naming that code,
+    with the file and the place in it that each result records (a waived finding names them).
 
     A change of them makes that dossier's result stale, and no other's; a code no waiver names has `NONE`."""
     texts: dict[str, list[str]] = {}
     for loaded in waivers.waivers:
-        texts.setdefault(loaded.waiver.kode, []).append(loaded.waiver.model_dump_json())
+        texts.setdefault(loaded.waiver.kode, []).append(f"{loaded.file}#{loaded.index}:{loaded.waiver.model_dump_json()}")
     return {code: hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest() for code, lines in texts.items()}
 
 

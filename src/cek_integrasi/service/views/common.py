@@ -23,7 +23,7 @@ def pool() -> CheckPool:
 
 
 def weekly_progress() -> WeeklyCache:
-    """The weekly progress of the app's store, kept between visits until the store changes."""
+    """The weekly progress of the app's store: the weeks gone by kept between visits (progress.WeeklyCache)."""
     return current_app.extensions["cek_progress"]
 
 
@@ -49,8 +49,8 @@ def throttle():
 
 def upload_name(upload: FileStorage, default: str) -> str:
     """An uploaded file's name as the service keeps it: made safe (secure_filename), `default` if
-    nothing is left, cut to FILE_NAME characters keeping its suffix (the file is written under this
-    name for its check, and a file system takes no longer one)."""
+    nothing is left, cut to FILE_NAME characters keeping its suffix (a roster or a waiver file is
+    written under this name to be read, and a file system takes no longer one)."""
     name = secure_filename(upload.filename or "") or default
     if len(name) <= FILE_NAME:
         return name
