@@ -10,7 +10,6 @@ import logging
 import re
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
