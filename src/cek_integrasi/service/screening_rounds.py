@@ -153,6 +153,18 @@ def load(store: Store, round_id: int, lang: str) -> tuple[ScreeningRound, Screen
         return row, current, before, previous.id if previous else None
 
 
+def scoped(store: Store, round_id: int, lang: str, scope: frozenset[str] | None
+           ) -> tuple[ScreeningRound, ScreenReport, Comparison | None] | None:
+    """A round's report within a scope and its comparison with the previous round's within the same scope
+    (None for the first round); None when there is no such round."""
+    loaded = load(store, round_id, lang)
+    if loaded is None:
+        return None
+    row, report, previous, previous_id = loaded
+    report = in_scope(report, scope)
+    return row, report, compare(report, in_scope(previous, scope), previous_id) if previous else None
+
+
 def rounds(store: Store) -> list[ScreeningRound]:
     with store.reading() as db:
         return list(db.scalars(select(ScreeningRound).order_by(ScreeningRound.id.desc())))

@@ -104,14 +104,11 @@ def submit():
 @allow(*ANY)
 def screening_round(round_id: int):
     """A screening round (as `screen --format json` writes it, within the scope) and its comparison with the previous one."""
-    loaded = screening_rounds.load(store(), round_id, lang()) or abort(404)
-    row, report, previous, previous_id = loaded
-    report = screening_rounds.in_scope(report, g.user.scope)
+    row, report, compared = screening_rounds.scoped(store(), round_id, lang(), g.user.scope) or abort(404)
     body = {"round": row.id, "as_of": row.as_of.isoformat(), "source": row.source or "store", "created_by": row.created_by,
             "screening": report.model_dump(mode="json")}
-    if previous is not None:
-        compared = screening_rounds.compare(report, screening_rounds.in_scope(previous, g.user.scope), previous_id)
-        body["compared_with"] = {"round": previous_id, "became_wajib": [v.kode for v in compared.became_wajib],
+    if compared is not None:
+        body["compared_with"] = {"round": compared.previous, "became_wajib": [v.kode for v in compared.became_wajib],
                                  "dropped_out": [old.kode for old, _ in compared.dropped_out],
                                  "still_unmet": [v.kode for v in compared.still_unmet]}
     return body

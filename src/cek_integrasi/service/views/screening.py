@@ -51,9 +51,5 @@ def new_round():
 @blueprint.get("/penyaringan/<int:round_id>")
 @allow(*ANY)
 def one_round(round_id: int):
-    loaded = screening_rounds.load(store(), round_id, lang()) or abort(404)
-    row, report, previous, previous_id = loaded
-    report = screening_rounds.in_scope(report, g.user.scope)
-    previous = screening_rounds.in_scope(previous, g.user.scope) if previous else None
-    return page("svc_screening_round.html.j2", round=row, report=report,
-                compared=screening_rounds.compare(report, previous, previous_id) if previous else None)
+    row, report, compared = screening_rounds.scoped(store(), round_id, lang(), g.user.scope) or abort(404)
+    return page("svc_screening_round.html.j2", round=row, report=report, compared=compared)
