@@ -150,10 +150,8 @@ def read_bytes(path: Path) -> bytes:
     """
     with open_regular(path) as handle:
         size = os.fstat(handle.fileno()).st_size
-        if size <= MAX_BYTES:
-            data = handle.read(MAX_BYTES + 1)
-            size = max(size, len(data))
-    return within_size(path, data if size <= MAX_BYTES else b"", size)
+        data = handle.read(MAX_BYTES + 1) if size <= MAX_BYTES else b""
+    return within_size(path, data, max(size, len(data)))
 
 
 def within_size(path: Path, raw: bytes, size: int | None = None) -> bytes:

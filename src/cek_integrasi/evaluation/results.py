@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 State = Literal["pass", "fail", "pending", "waived", "not_applicable", "error"]
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+UNMET: tuple[State, ...] = ("fail", "error")  # a finding still to be mended: failed, or not assessable
 
 
 class _Report(BaseModel):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..evaluation.results import DossierResult, Report
+from ..evaluation.results import UNMET, DossierResult, Report
 
 JUDGED = ("pass", "fail", "waived", "error")
 INTEGRATION_PACK = "pti"  # a report whose dossiers this pack judged is titled for PNPM-MPd integration
@@ -87,7 +87,7 @@ class Compliance:
 
 
 def figures(result: DossierResult) -> DossierFigures:
-    failed = [f for f in result.findings if f.state in ("fail", "error")]
+    failed = [f for f in result.findings if f.state in UNMET]
     return DossierFigures(
         result=result,
         errors=sum(1 for f in failed if f.severity == "error"),
@@ -103,7 +103,7 @@ def summarize(report: Report, top: int = 10) -> Compliance:
     by_kecamatan: dict[str, KecamatanFigures] = {}
     for d in dossiers:
         by_kecamatan.setdefault(d.result.kecamatan, KecamatanFigures(d.result.kecamatan)).dossiers.append(d)
-    failed = [(r, f) for r in report.dossiers for f in r.findings if f.state in ("fail", "error")]
+    failed = [(r, f) for r in report.dossiers for f in r.findings if f.state in UNMET]
     counts = Counter(f.rule for _, f in failed)
     first = {f.rule: f for _, f in failed}
     frequent = [

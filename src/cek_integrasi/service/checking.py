@@ -27,7 +27,7 @@ import orjson
 
 from .. import i18n
 from ..evaluation import workers
-from ..evaluation.results import InputProblem
+from ..evaluation.results import UNMET, InputProblem
 from ..evaluation.waivers import WaiverSet
 from ..packs.facts import Context, VillageSummary
 from ..packs.rulepack import RulePack
@@ -57,7 +57,7 @@ class ResultColumns:
     @classmethod
     def of(cls, result: dict, village: VillageSummary | None) -> "ResultColumns":
         findings = [(f["rule"], f["subject"], f["state"], f["severity"]) for f in result["findings"]]
-        failed = [severity for _, _, state, severity in findings if state in ("fail", "error")]
+        failed = [severity for _, _, state, severity in findings if state in UNMET]
         summary = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in dataclasses.asdict(village).items()} if village else None
         return cls(result["code"], result["kind"], result["name"], result["kecamatan"], result["kabupaten"], result["pack"],
                    result["verdict"], failed.count("error"), failed.count("warning"), findings, summary)

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
 from .. import i18n
-from ..evaluation.results import DossierResult
+from ..evaluation.results import UNMET, DossierResult
 from . import queries
 from .store import ResultChange, Subject, Submission, User, UserKecamatan, WaiverRequest
 
@@ -51,7 +51,7 @@ def since(db: Session, scope: frozenset[str] | None, when: dt.datetime) -> News:
         decided = decided.where(WaiverRequest.kecamatan.in_(sorted(scope)))
     new_errors = []
     for change, name in db.execute(changes.order_by(ResultChange.id)):
-        rules = sorted({rule for rule, _subject, state in change.appeared if state in ("fail", "error")})
+        rules = sorted({rule for rule, _subject, state in change.appeared if state in UNMET})
         if rules:
             new_errors.append(NewErrors(change.code, name, rules, change.at))
     return News(when, new_errors, list(db.scalars(decided.order_by(WaiverRequest.decided_at))))
@@ -76,7 +76,7 @@ def open_findings_workbook(db: Session, scope: frozenset[str] | None, lang: str,
     sheets: dict[str, list[list]] = defaultdict(list)
     for subject, submission in rows:
         result = DossierResult.model_validate_json(submission.result(lang))
-        open_ = [f for f in result.findings if f.state in ("fail", "error") and not f.waiver]
+        open_ = [f for f in result.findings if f.state in UNMET and not f.waiver]
         owners = by_kecamatan.get(subject.kecamatan) or [t("svc.no_facilitator")]
         for owner in owners:
             if only and owner != only:

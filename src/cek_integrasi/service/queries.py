@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
-from ..evaluation.results import DossierResult
+from ..evaluation.results import UNMET, DossierResult
 from .store import Kecamatan, StoredFinding, Subject, Submission
 
 VERDICTS = ("WAJIB", "BELUM_MEMENUHI", "BUKAN_PARTISIPAN")
@@ -94,7 +94,7 @@ def filtered(db: Session, scope: frozenset[str] | None, filters: Filters, limit:
     if filters.verdict:
         query = query.where(Submission.verdict == filters.verdict)
     if filters.rule or filters.severity:  # a correlated EXISTS: the findings of each candidate only, by index
-        finding = select(StoredFinding.id).where(StoredFinding.submission_id == Submission.id, StoredFinding.state.in_(("fail", "error")))
+        finding = select(StoredFinding.id).where(StoredFinding.submission_id == Submission.id, StoredFinding.state.in_(UNMET))
         if filters.rule:
             finding = finding.where(StoredFinding.rule == filters.rule)
         if filters.severity:

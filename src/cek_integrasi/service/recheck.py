@@ -22,6 +22,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..evaluation.waivers import WaiverSet
+from ..evaluation.workers import BATCH  # dossiers per task sent to a worker, as check sends them; and per transaction
 from ..packs.facts import Context
 from . import waiver_files
 from .checking import Checked, CheckPool
@@ -29,7 +30,6 @@ from .store import AuditEntry, Blob, ResultChange, Store, StoredFinding, Subject
 from .submissions import options, result_record, village_summaries
 
 log = logging.getLogger("cek_integrasi.service")
-BATCH = 100  # dossiers per task sent to a worker, and per transaction
 
 
 @dataclasses.dataclass

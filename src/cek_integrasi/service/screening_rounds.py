@@ -24,7 +24,7 @@ from sqlalchemy.orm import undefer
 from .. import __version__
 from ..errors import InputError
 from ..evaluation.workers import checkers
-from ..evaluation.results import DossierResult
+from ..evaluation.results import UNMET, DossierResult
 from ..reports.check_output import render_problem
 from ..screening.roster import FAMILY, VERDICT_RULE, KecamatanCount, ScreenFinding, ScreenReport, ScreenedVillage, screen
 from .checking import CheckPool
@@ -79,7 +79,7 @@ def from_store(store: Store, pool: CheckPool, by: str, address: str = "") -> int
             result = DossierResult.model_validate_json(submission.result(lang))
             if result.verdict is None:
                 continue
-            own = [f for f in result.findings if f.rule.startswith(FAMILY + "-") and f.rule != VERDICT_RULE and f.state in ("fail", "error")]
+            own = [f for f in result.findings if f.rule.startswith(FAMILY + "-") and f.rule != VERDICT_RULE and f.state in UNMET]
             as_finding = lambda f: ScreenFinding(rule=f.rule, severity=f.severity, title=f.title, message=f.message,  # noqa: E731
                                                  reference=f.reference, remediation=f.remediation)
             villages.append(ScreenedVillage(row=number, kode=result.code, nama=result.name, kecamatan=result.kecamatan, verdict=result.verdict,
