@@ -80,7 +80,8 @@ def build(data: Path, files: list[Path]) -> None:
                 db.add(Blob(sha256=sha, size=len(data_v), data=data_v))
                 copy = Submission(
                     code=first.code, version=version, kecamatan=first.kecamatan, filename=first.filename, blob_sha256=sha,
-                    user_id=first.user_id, as_of=first.as_of, pack=first.pack, verdict=first.verdict, errors=first.errors,
+                    user_id=first.user_id, as_of=first.as_of, pack=first.pack, pack_digest=first.pack_digest,
+                    waivers_digest=first.waivers_digest, verdict=first.verdict, errors=first.errors,
                     warnings=first.warnings, result_id=first.result_id, result_en=first.result_en, village=first.village,
                     findings=[StoredFinding(rule=f.rule, severity=f.severity, state=f.state, subject=f.subject) for f in findings],
                 )
