@@ -18,10 +18,10 @@ import secrets
 from dataclasses import dataclass
 
 from flask import abort, current_app, g, jsonify, redirect, request, session, url_for
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from .. import i18n
-from .store import TOKEN_PREFIX, LoginSession, Subject, User, utcnow
+from .store import TOKEN_PREFIX, LoginSession, Subject, User, UserKecamatan, utcnow
 
 PUBLIC = "public"
 ANY = ("admin", "supervisor", "facilitator")
@@ -96,20 +96,26 @@ def token_principal() -> Principal | None:
     return Principal(None, TOKEN_PREFIX + row.label, row.role, frozenset(row.kecamatan)) if row else None
 
 
+# the signed-in user of a session token's hash, a row per kecamatan of theirs (one row with None: none);
+# built once and read on a plain connection: it runs before every request
+_SIGNED_IN = (
+    select(User.id, User.name, User.role, LoginSession.expires_at, UserKecamatan.kode)
+    .join(LoginSession, LoginSession.user_id == User.id)
+    .outerjoin(UserKecamatan, UserKecamatan.user_id == User.id)
+    .where(LoginSession.token_hash == bindparam("token_hash"))
+)
+
+
 def current_principal() -> Principal | None:
     token = session.get("sid")
     if not token:
         return None
-    store = current_app.extensions["cek_store"]
-    with store.reading() as db:
-        row = db.execute(
-            select(User, LoginSession.expires_at).join(LoginSession, LoginSession.user_id == User.id)
-            .where(LoginSession.token_hash == _token_hash(token))
-        ).first()
-        if row is None or row[1] < utcnow():
-            return None
-        user = row[0]
-        return Principal(user.id, user.name, user.role, frozenset(user.kecamatan))
+    with current_app.extensions["cek_store"].connect() as connection:
+        rows = connection.execute(_SIGNED_IN, {"token_hash": _token_hash(token)}).all()
+    if not rows or rows[0].expires_at < utcnow():
+        return None
+    first = rows[0]
+    return Principal(first.id, first.name, first.role, frozenset(row.kode for row in rows if row.kode is not None))
 
 
 def guard():

@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .. import __version__, i18n
 from ..packs.rulepack import RulePack
-from .access import guard
+from .access import SESSION_HOURS, guard
 from .accounts import Throttle
 from .checking import CheckPool
 from .progress import WeeklyCache
@@ -57,7 +57,8 @@ def create_app(packs: list[RulePack] | RulePack, settings: Settings, pool: Check
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.secure_cookies,
-        PERMANENT_SESSION_LIFETIME=12 * 3600,
+        PERMANENT_SESSION_LIFETIME=SESSION_HOURS * 3600,
+        SESSION_REFRESH_EACH_REQUEST=False,  # the cookie ends with the login it carries: nothing to re-sign on every page
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the login session
     )
     store = Store(settings.database)

@@ -23,7 +23,7 @@ from sqlalchemy import (
     create_engine,
     event,
 )
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
 from ..dossiers.model import TEKS_TERPANJANG
@@ -342,6 +342,11 @@ class Store:
 
     def reading(self) -> Session:
         return self._read()
+
+    def connect(self) -> Connection:
+        """A plain connection for reading column rows where a session's object bookkeeping costs more than
+        the query (what runs on every request)."""
+        return self.engine.connect()
 
     def writing(self) -> Session:
         """A session whose `begin()` is one transaction: use `with store.writing() as s, s.begin():`."""
