@@ -14,12 +14,13 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from sqlalchemy import select
+from sqlalchemy import Connection, Row, bindparam, select
 from sqlalchemy.orm import Session, undefer
 
 from .. import i18n
 from ..evaluation.results import UNMET, DossierResult
 from . import queries
+from .queries import run_scoped, scoped_statements
 from .store import ResultChange, Subject, Submission, User, UserKecamatan, WaiverRequest
 
 
@@ -35,26 +36,33 @@ class NewErrors:
 class News:
     since: dt.datetime
     new_errors: list[NewErrors]
-    decided: list[WaiverRequest]
+    decided: list[Row]  # id, rule, code, status, decided_by and note of each waiver request decided
 
     @property
     def any(self) -> bool:
         return bool(self.new_errors or self.decided)
 
 
-def since(db: Session, scope: frozenset[str] | None, when: dt.datetime) -> News:
+_CHANGES = scoped_statements(
+    select(ResultChange.code, ResultChange.at, ResultChange.appeared, Subject.name)
+    .join(Subject, Subject.code == ResultChange.code).where(ResultChange.at > bindparam("when")).order_by(ResultChange.id),
+    ResultChange.kecamatan,
+)
+_DECIDED = scoped_statements(
+    select(WaiverRequest.id, WaiverRequest.rule, WaiverRequest.code, WaiverRequest.status, WaiverRequest.decided_by, WaiverRequest.note)
+    .where(WaiverRequest.decided_at > bindparam("when")).order_by(WaiverRequest.decided_at),
+    WaiverRequest.kecamatan,
+)
+
+
+def since(db: Session | Connection, scope: frozenset[str] | None, when: dt.datetime) -> News:
     """The errors re-checks made appear and the waiver requests decided after `when`, within the scope."""
-    changes = select(ResultChange, Subject.name).join(Subject, Subject.code == ResultChange.code).where(ResultChange.at > when)
-    decided = select(WaiverRequest).where(WaiverRequest.decided_at > when)
-    if scope is not None:
-        changes = changes.where(ResultChange.kecamatan.in_(sorted(scope)))
-        decided = decided.where(WaiverRequest.kecamatan.in_(sorted(scope)))
     new_errors = []
-    for change, name in db.execute(changes.order_by(ResultChange.id)):
+    for change in run_scoped(db, _CHANGES, scope, when=when):
         rules = sorted({rule for rule, _subject, state in change.appeared if state in UNMET})
         if rules:
-            new_errors.append(NewErrors(change.code, name, rules, change.at))
-    return News(when, new_errors, list(db.scalars(decided.order_by(WaiverRequest.decided_at))))
+            new_errors.append(NewErrors(change.code, change.name, rules, change.at))
+    return News(when, new_errors, run_scoped(db, _DECIDED, scope, when=when).all())
 
 
 def facilitators(db: Session) -> dict[str, list[str]]:

@@ -15,10 +15,10 @@ import threading
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
-from .queries import VERDICTS
+from .queries import VERDICTS, scoped_statements, run_scoped
 from .store import ResultChange, Subject, Submission, utcnow
 
 MAX_WEEKS = 60
@@ -52,7 +52,7 @@ def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def weekly(db: Session, scope: frozenset[str] | None, today: dt.date) -> Progress:
+def weekly(db: Session | Connection, scope: frozenset[str] | None, today: dt.date) -> Progress:
     """The compliance of the villages in scope, week by week up to the week of `today`."""
     query = (select(Submission.id, Submission.code, Submission.kecamatan, Submission.submitted_at, Submission.errors, Submission.verdict)
              .join(Subject, Subject.code == Submission.code).where(Subject.kind == "desa"))
@@ -100,16 +100,19 @@ def weekly(db: Session, scope: frozenset[str] | None, today: dt.date) -> Progres
     return Progress(weeks, rows)
 
 
-def this_week(db: Session, scope: frozenset[str] | None, monday: dt.date) -> dict[str | None, Week]:
+_THIS_WEEK = scoped_statements(
+    select(Submission.kecamatan, Submission.verdict, Submission.errors, func.count())
+    .select_from(Subject).join(Submission, Submission.id == Subject.latest_id).where(Subject.kind == "desa")
+    .group_by(Submission.kecamatan, Submission.verdict, Submission.errors),
+    Subject.kecamatan,
+)
+
+
+def this_week(db: Session | Connection, scope: frozenset[str] | None, monday: dt.date) -> dict[str | None, Week]:
     """The week of `monday` as it stands now, per kecamatan and for the whole scope (None): each village at
     its latest version with its current result, which is what `weekly` finds for the week not over yet."""
-    query = (select(Submission.kecamatan, Submission.verdict, Submission.errors, func.count())
-             .select_from(Subject).join(Submission, Submission.id == Subject.latest_id).where(Subject.kind == "desa")
-             .group_by(Submission.kecamatan, Submission.verdict, Submission.errors))
-    if scope is not None:
-        query = query.where(Subject.kecamatan.in_(sorted(scope)))
     weeks: dict[str | None, Week] = {None: Week(monday, None)}
-    for kecamatan, verdict, errors, villages in db.execute(query):
+    for kecamatan, verdict, errors, villages in run_scoped(db, _THIS_WEEK, scope):
         for key in (None, kecamatan):
             week = weeks.setdefault(key, Week(monday, key))
             week.villages += villages
@@ -133,7 +136,7 @@ class WeeklyCache:
         self._kept: OrderedDict[tuple, Progress] = OrderedDict()
         self._lock = threading.Lock()
 
-    def weekly(self, db: Session, scope: frozenset[str] | None, today: dt.date) -> Progress:
+    def weekly(self, db: Session | Connection, scope: frozenset[str] | None, today: dt.date) -> Progress:
         monday = _monday(today)
         key = (scope, monday)
         with self._lock:

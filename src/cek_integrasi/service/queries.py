@@ -5,10 +5,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Connection, Result, Row, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..evaluation.results import UNMET, DossierResult
@@ -56,51 +58,74 @@ def _in_scope(query: Select, column, scope: frozenset[str] | None) -> Select:
     return query if scope is None else query.where(column.in_(sorted(scope)))
 
 
+def run_scoped(db: Session | Connection, built: dict[bool, Select], scope: frozenset[str] | None, **params) -> Result:
+    """Run the statement of `built` for a scope: the one limited by the expanding parameter `scope`, or the
+    unlimited one (None: every kecamatan). Statements built once cost less than building them per page."""
+    if scope is not None:
+        params["scope"] = sorted(scope)
+    return db.execute(built[scope is not None], params)
+
+
+def scoped_statements(query: Select, column) -> dict[bool, Select]:
+    """A statement unlimited (False) and limited to the kecamatan of the parameter `scope` (True)."""
+    return {False: query, True: query.where(column.in_(bindparam("scope", expanding=True)))}
+
+
 def latest(scope: frozenset[str] | None) -> Select:
     """(Subject, Submission) of every dossier in scope, at its latest version."""
     query = select(Subject, Submission).join(Submission, Submission.id == Subject.latest_id)
     return _in_scope(query, Subject.kecamatan, scope)
 
 
-def kecamatan_rows(db: Session, scope: frozenset[str] | None) -> list[KecamatanRow]:
-    """Each kecamatan in scope with its villages counted at their latest version."""
-    desa = Subject.kind == "desa"
-    query = (
-        select(
-            Kecamatan.kode, Kecamatan.nama, Kecamatan.kabupaten,
-            func.count(Subject.code).filter(desa),
-            func.count(Subject.code).filter(desa, Submission.errors == 0),
-            func.coalesce(func.sum(Submission.errors), 0), func.coalesce(func.sum(Submission.warnings), 0),
-        )
-        .select_from(Kecamatan)
-        .outerjoin(Subject, Subject.kecamatan == Kecamatan.kode)
-        .outerjoin(Submission, Submission.id == Subject.latest_id)
-        .group_by(Kecamatan.kode, Kecamatan.nama, Kecamatan.kabupaten)
-        .order_by(Kecamatan.kabupaten, Kecamatan.nama)
+_DESA = Subject.kind == "desa"
+_KECAMATAN_ROWS = scoped_statements(
+    select(
+        Kecamatan.kode, Kecamatan.nama, Kecamatan.kabupaten,
+        func.count(Subject.code).filter(_DESA),
+        func.count(Subject.code).filter(_DESA, Submission.errors == 0),
+        func.coalesce(func.sum(Submission.errors), 0), func.coalesce(func.sum(Submission.warnings), 0),
     )
-    return [KecamatanRow(*row) for row in db.execute(_in_scope(query, Kecamatan.kode, scope))]
+    .select_from(Kecamatan)
+    .outerjoin(Subject, Subject.kecamatan == Kecamatan.kode)
+    .outerjoin(Submission, Submission.id == Subject.latest_id)
+    .group_by(Kecamatan.kode, Kecamatan.nama, Kecamatan.kabupaten)
+    .order_by(Kecamatan.kabupaten, Kecamatan.nama),
+    Kecamatan.kode,
+)
 
 
-def filtered(db: Session, scope: frozenset[str] | None, filters: Filters, limit: int = 500) -> list[Row]:
-    """The latest dossiers in scope that match the filters, by kecamatan and code: the columns a list shows."""
+def kecamatan_rows(db: Session | Connection, scope: frozenset[str] | None) -> list[KecamatanRow]:
+    """Each kecamatan in scope with its villages counted at their latest version."""
+    return [KecamatanRow(*row) for row in run_scoped(db, _KECAMATAN_ROWS, scope)]
+
+
+@functools.cache
+def _filtered(kecamatan: bool, verdict: bool, rule: bool, severity: bool) -> dict[bool, Select]:
+    """The statement of `filtered` for the filters given (their values are parameters), built once per combination."""
     query = (
         select(Subject.code, Subject.name, Subject.kind, Submission.verdict, Submission.errors, Submission.warnings,
                Submission.version, Submission.submitted_at)
         .join(Submission, Submission.id == Subject.latest_id)
     )
-    query = _in_scope(query, Subject.kecamatan, scope)
-    if filters.kecamatan:
-        query = query.where(Subject.kecamatan == filters.kecamatan)
-    if filters.verdict:
-        query = query.where(Submission.verdict == filters.verdict)
-    if filters.rule or filters.severity:  # a correlated EXISTS: the findings of each candidate only, by index
+    if kecamatan:
+        query = query.where(Subject.kecamatan == bindparam("kecamatan"))
+    if verdict:
+        query = query.where(Submission.verdict == bindparam("verdict"))
+    if rule or severity:  # a correlated EXISTS: the findings of each candidate only, by index
         finding = select(StoredFinding.id).where(StoredFinding.submission_id == Submission.id, StoredFinding.state.in_(UNMET))
-        if filters.rule:
-            finding = finding.where(StoredFinding.rule == filters.rule)
-        if filters.severity:
-            finding = finding.where(StoredFinding.severity == filters.severity)
+        if rule:
+            finding = finding.where(StoredFinding.rule == bindparam("rule"))
+        if severity:
+            finding = finding.where(StoredFinding.severity == bindparam("severity"))
         query = query.where(finding.exists())
-    return list(db.execute(query.order_by(Subject.kecamatan, Subject.code).limit(limit)))
+    return scoped_statements(query.order_by(Subject.kecamatan, Subject.code).limit(bindparam("limit")), Subject.kecamatan)
+
+
+def filtered(db: Session | Connection, scope: frozenset[str] | None, filters: Filters, limit: int = 500) -> list[Row]:
+    """The latest dossiers in scope that match the filters, by kecamatan and code: the columns a list shows."""
+    given = {name: value for name, value in dataclasses.asdict(filters).items() if value}
+    built = _filtered(*(name in given for name in ("kecamatan", "verdict", "rule", "severity")))
+    return list(run_scoped(db, built, scope, limit=limit, **given))
 
 
 def results(rows: Iterable[tuple[Subject, Submission]], lang: str) -> list[DossierResult]:

@@ -26,7 +26,7 @@ def overview():
     filters = queries.Filters.of(request.args)
     if filters.kecamatan:
         require_scope(filters.kecamatan)
-    with store().reading() as db:
+    with store().connect() as db:
         rows = queries.kecamatan_rows(db, g.user.scope)
         matches = queries.filtered(db, g.user.scope, filters) if filters.any else None
         weeks = weekly_progress().weekly(db, g.user.scope, utcnow().date())
@@ -41,8 +41,8 @@ def overview():
 @allow(*ANY)
 def kecamatan(kode: str):
     require_scope(kode)
-    with store().reading() as db:
-        place = db.get(Kecamatan, kode) or abort(404)
+    with store().connect() as db:
+        place = db.execute(select(Kecamatan.kode, Kecamatan.nama, Kecamatan.kabupaten).where(Kecamatan.kode == kode)).first() or abort(404)
         rows = queries.filtered(db, frozenset([kode]), queries.Filters(), limit=5000)
     return page("svc_kecamatan.html.j2", place=place, rows=rows)
 
