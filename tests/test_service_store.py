@@ -3,6 +3,7 @@ one transaction per submission, the audit log, backup and restore."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -18,7 +19,9 @@ from servicekit import (  # noqa: F401
 from sqlalchemy import func, inspect, select, text
 
 from cek_integrasi.cli import main
-from cek_integrasi.service import submissions
+from cek_integrasi.evaluation.results import UNMET
+from cek_integrasi.service import queries, submissions
+from cek_integrasi.service.checking import ResultColumns
 from cek_integrasi.service.store import AuditEntry, Base, Blob, Store, StoredFinding, Subject, Submission, WaiverFile
 from cek_integrasi.service.submissions import Accepted, Refused, submit_many
 
@@ -250,10 +253,13 @@ def test_a_submission_that_fails_half_way_leaves_nothing_behind(store_url, check
     submit_many(store, check_pool, fas, [(VILLAGE.name, VILLAGE.read_bytes())], "id")
     before = counts(store)
 
-    def broken_audit(**_):  # the last write of the transaction fails
-        raise RuntimeError("disk full")
+    def failing_insert(table):  # the last write of the transaction, the audit entry, fails
+        if table is AuditEntry:
+            raise RuntimeError("disk full")
+        return plain_insert(table)
 
-    monkeypatch.setattr(submissions, "AuditEntry", broken_audit)
+    plain_insert = submissions.insert
+    monkeypatch.setattr(submissions, "insert", failing_insert)
     changed = VILLAGE.read_bytes() + b"\n# versi baru\n"
     with pytest.raises(RuntimeError):
         submit_many(store, check_pool, fas, [(VILLAGE.name, changed)], "id")
@@ -261,6 +267,53 @@ def test_a_submission_that_fails_half_way_leaves_nothing_behind(store_url, check
     with store.reading() as db:
         assert db.get(Blob, hashlib.sha256(changed).hexdigest()) is None
         assert db.scalar(select(Subject.versions).where(Subject.code == "73.02.05.2012")) == 1
+    store.close()
+
+
+def test_the_dashboard_queries_give_the_rows_of_each_scope_and_filter(store_url, check_pool):
+    """The statements built once (scope and filter values as parameters) on each database: every scope
+    and filter combination gives what a reading of the stored rows gives."""
+    store = seeded(store_url)
+    submit_many(store, check_pool, principal(store, "admin"), [(p.name, p.read_bytes()) for p in sample_files()], "id")
+    with store.reading() as db:
+        latest = db.execute(queries.latest(None).order_by(Subject.kecamatan, Subject.code)).all()
+        unmet = {(f.submission_id, f.rule, f.severity) for f in db.scalars(select(StoredFinding).where(StoredFinding.state.in_(UNMET)))}
+    assert {subject.kecamatan for subject, _ in latest} == {RILAU}  # the samples: one kecamatan
+    wajib = [sub.id for _, sub in latest if sub.verdict == "WAJIB"]
+    rule, severity = next((r, v) for s, r, v in sorted(unmet) if s in wajib and v == "warning")  # of some WAJIB villages only
+    cases = [(None, queries.Filters()), (frozenset([RILAU]), queries.Filters(severity="error")), (frozenset([KINDANG]), queries.Filters()),
+             (frozenset(), queries.Filters()), (None, queries.Filters(kecamatan=RILAU, verdict="WAJIB", rule=rule, severity=severity)),
+             (None, queries.Filters(rule="BA-04")), (None, queries.Filters(verdict="BUKAN_PARTISIPAN"))]
+    def wanted(subject, submission, scope, filters) -> bool:
+        finding = not (filters.rule or filters.severity) or any(
+            s == submission.id and filters.rule in (None, rule) and filters.severity in (None, severity) for s, rule, severity in unmet)
+        return ((scope is None or subject.kecamatan in scope) and filters.kecamatan in (None, subject.kecamatan)
+                and filters.verdict in (None, submission.verdict) and finding)
+
+    with store.connect() as db:
+        for scope, filters in cases:
+            expected = [subject.code for subject, submission in latest if wanted(subject, submission, scope, filters)]
+            assert [row.code for row in queries.filtered(db, scope, filters)] == expected, (scope, filters)
+        assert queries.filtered(db, None, queries.Filters(), limit=2) == queries.filtered(db, None, queries.Filters())[:2]
+        whole, rilau, none = (queries.kecamatan_rows(db, scope) for scope in (None, frozenset([RILAU]), frozenset()))
+        villages = [s for s, _ in latest if s.kind == "desa"]
+        assert whole == rilau and none == [] and [r.kode for r in whole] == [RILAU]
+        assert (whole[0].villages, whole[0].compliant) == (len(villages), sum(1 for s, sub in latest if s.kind == "desa" and sub.errors == 0))
+    store.close()
+
+
+def test_findings_are_stored_per_result_and_a_result_without_any_adds_no_row(store_url, check_pool):
+    store = seeded(store_url)
+    submit_many(store, check_pool, principal(store, "fas_rilau"), [(VILLAGE.name, VILLAGE.read_bytes())], "id")
+    with store.reading() as db:
+        submission_id = db.scalar(select(Submission.id))
+    before = counts(store)["findings"]
+    bare = ResultColumns("73.02.05.2012", "desa", "Desa", "Rilau Ale", "Bulukumba", "pti", None, 0, 0, [], None)
+    found = dataclasses.replace(bare, findings=[("ELG-01", "desa", "fail", "error"), ("ELG-02", "desa", "pass", "error")])
+    with store.writing() as db, db.begin():
+        submissions.insert_findings(db, [(submission_id, bare)])  # an empty list would insert a row of defaults
+        submissions.insert_findings(db, [(submission_id, found), (submission_id, bare)])
+    assert counts(store)["findings"] == before + 2
     store.close()
 
 

@@ -18,7 +18,7 @@ import threading
 from collections import defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from ..evaluation.waivers import WaiverSet
@@ -27,7 +27,7 @@ from ..packs.facts import Context
 from . import waiver_files
 from .checking import Checked, CheckPool
 from .store import AuditEntry, Blob, ResultChange, Store, StoredFinding, Subject, Submission
-from .submissions import options, result_record, village_summaries
+from .submissions import insert_findings, options, result_record, village_summaries
 
 log = logging.getLogger("cek_integrasi.service")
 
@@ -149,8 +149,7 @@ def _update(db: Session, done: list[tuple[_Due, Checked]], ctx: Context, pool: C
         updates.append(dict(id=old_row.id, as_of=ctx.as_of, **record))
     if replaced:
         db.execute(delete(StoredFinding).where(StoredFinding.submission_id.in_([sid for sid, _ in replaced])))
-        db.execute(insert(StoredFinding), [dict(submission_id=sid, rule=rule, subject=subject, state=state, severity=severity)
-                                           for sid, columns in replaced for rule, subject, state, severity in columns.findings])
+        insert_findings(db, replaced)
     db.execute(update(Submission), updates)  # by primary key, in one statement per batch
     return changed
 

@@ -12,8 +12,9 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from .. import i18n
 from ..packs.facts import Context, VillageSummary
@@ -95,8 +96,13 @@ def result_record(pool: CheckPool, checked: Checked, waiver_digests: dict[str, s
     )
 
 
-def stored_findings(columns: ResultColumns) -> list[StoredFinding]:
-    return [StoredFinding(rule=rule, subject=subject, state=state, severity=severity) for rule, subject, state, severity in columns.findings]
+def insert_findings(db: Session, results: Iterable[tuple[int, ResultColumns]]) -> None:
+    """Store the findings of each (submission id, result) as rows, in one statement (none when there is none:
+    an empty list would insert a row of defaults)."""
+    rows = [dict(submission_id=submission_id, rule=rule, subject=subject, state=state, severity=severity)
+            for submission_id, columns in results for rule, subject, state, severity in columns.findings]
+    if rows:
+        db.execute(insert(StoredFinding), rows)
 
 
 def submit_many(store: Store, pool: CheckPool, user: Principal, files: list[tuple[str, bytes]], lang: str, address: str = "") -> list[Accepted | Refused]:
@@ -148,26 +154,25 @@ def submit(store: Store, pool: CheckPool, user: Principal, filename: str, data: 
 
 def _store(store: Store, user: Principal, kecamatan: str, address: str, filename: str, data: bytes, result: ResultColumns,
            ctx: Context, record: dict) -> Accepted:
+    """The new version in one transaction, written with plain statements (an upload's rows are known:
+    the session's object bookkeeping cost more than the writing)."""
     sha = hashlib.sha256(data).hexdigest()
     with store.writing() as db, db.begin():
-        if db.get(Blob, sha) is None:
-            db.add(Blob(sha256=sha, size=len(data), data=data))
-        if db.get(Kecamatan, kecamatan) is None:
-            db.add(Kecamatan(kode=kecamatan, nama=result.kecamatan, kabupaten=result.kabupaten))
-        subject = db.get(Subject, result.code, with_for_update=True)
-        if subject is None:
-            subject = Subject(code=result.code, kind=result.kind, name=result.name, kecamatan=kecamatan, versions=0)
-            db.add(subject)
-            db.flush()
-        subject.versions += 1
-        subject.name = result.name
-        submission = Submission(
-            code=result.code, version=subject.versions, kecamatan=kecamatan, filename=filename, blob_sha256=sha,
-            user_id=user.id, as_of=ctx.as_of, findings=stored_findings(result), **record,
+        if db.scalar(select(Blob.sha256).where(Blob.sha256 == sha)) is None:
+            db.execute(insert(Blob).values(sha256=sha, size=len(data), data=data))
+        if db.scalar(select(Kecamatan.kode).where(Kecamatan.kode == kecamatan)) is None:
+            db.execute(insert(Kecamatan).values(kode=kecamatan, nama=result.kecamatan, kabupaten=result.kabupaten))
+        versions = db.scalar(select(Subject.versions).where(Subject.code == result.code).with_for_update())
+        if versions is None:
+            db.execute(insert(Subject).values(code=result.code, kind=result.kind, name=result.name, kecamatan=kecamatan, versions=0))
+            versions = 0
+        version = versions + 1
+        submission_id = db.scalar(
+            insert(Submission).values(code=result.code, version=version, kecamatan=kecamatan, filename=filename, blob_sha256=sha,
+                                      user_id=user.id, as_of=ctx.as_of, **record).returning(Submission.id)
         )
-        db.add(submission)
-        db.flush()
-        subject.latest_id = submission.id
-        db.add(AuditEntry(user=user.name, action="submitted", address=address,
-                          detail=f"{result.code} v{subject.versions} {filename} sha256:{sha}"))
-    return Accepted(filename, result.code, result.name, subject.versions, result.verdict, record["errors"], record["warnings"])
+        insert_findings(db, [(submission_id, result)])
+        db.execute(update(Subject).where(Subject.code == result.code).values(versions=version, name=result.name, latest_id=submission_id))
+        db.execute(insert(AuditEntry).values(user=user.name, action="submitted", address=address,
+                                             detail=f"{result.code} v{version} {filename} sha256:{sha}"))
+    return Accepted(filename, result.code, result.name, version, result.verdict, record["errors"], record["warnings"])
