@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import gc
 import logging
 import logging.handlers
 import shutil
@@ -84,13 +85,15 @@ def _logging(data: Path) -> None:
 @click.option("--demo", is_flag=True, help="A throwaway store filled with the samples and one account per role.")
 @click.option("--max-upload-mb", type=click.IntRange(1, 100), default=10, show_default=True, help="Largest upload (all files of one form).")
 @click.option("--jobs", type=click.IntRange(1, 16), default=2, show_default=True, help="Worker processes checking uploads.")
+@click.option("--threads", type=click.IntRange(2, 64), default=4, show_default=True,
+              help="Requests served at once (the others wait their turn).")
 @click.option("--check-timeout", type=click.FloatRange(1, 600), default=20, show_default=True,
               help="Seconds one file may take to check (a re-check's batch of files: a twentieth more per further file).")
 @click.option("--secure-cookies", is_flag=True, help="Send the session cookie over HTTPS only (behind a TLS reverse proxy).")
 @click.option("--no-daily-recheck", is_flag=True, help="Do not re-check stale results at start and after each midnight.")
 @pack_option
 @click.pass_context
-def server(ctx, data, database, host, port, demo, max_upload_mb, jobs, check_timeout, secure_cookies, no_daily_recheck, pack_id) -> None:
+def server(ctx, data, database, host, port, demo, max_upload_mb, jobs, threads, check_timeout, secure_cookies, no_daily_recheck, pack_id) -> None:
     """Start the kabupaten service: facilitators submit, supervisors follow, in a browser."""
     if ctx.invoked_subcommand is not None:
         return
@@ -130,8 +133,9 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, jobs, check_tim
         start_daily(app.extensions["cek_store"], pool)
     if host not in ("127.0.0.1", "localhost", "::1"):
         _say("open_network", host=host)
+    gc.freeze()  # the packs, the app and the store's metadata live as long as the server: never scanned for cycles again
     _say("listening", host=host, port=str(port))  # a port, not a number to group as 18.771
-    serve(app, host=host, port=port, threads=8, max_request_body_size=(max_upload_mb + 1) * 1024 * 1024, _quiet=True)
+    serve(app, host=host, port=port, threads=threads, max_request_body_size=(max_upload_mb + 1) * 1024 * 1024, _quiet=True)
 
 
 @server.command()
