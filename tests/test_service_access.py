@@ -196,6 +196,28 @@ def test_session_cookie_is_httponly_samesite_and_logout_ends_the_session(app):
     assert replay.get("/").status_code == 302  # the old cookie is worth nothing after sign-out
 
 
+def test_a_login_past_its_end_is_signed_out_and_a_user_of_two_kecamatan_sees_both(app):
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from cek_integrasi.service.accounts import add_user
+    from cek_integrasi.service.store import LoginSession, User
+
+    store = app.extensions["cek_store"]
+    with store.writing() as db, db.begin():
+        add_user(db, "supervisor_dua", "supervisor", PASSWORD, ["73.02.05", KINDANG], by="test")
+    client = app.test_client()
+    login(client, "supervisor_dua")
+    assert {k["kode"] for k in client.get("/api/kecamatan").get_json()["kecamatan"]} == {"73.02.05", KINDANG}
+    assert client.get(f"/kecamatan/{KINDANG}").status_code == 200 and client.get("/kecamatan/73.02.05").status_code == 200
+    with store.writing() as db, db.begin():
+        user_id = db.query(User.id).filter_by(name="supervisor_dua").scalar()
+        db.execute(update(LoginSession).where(LoginSession.user_id == user_id).values(expires_at=dt.datetime(2020, 1, 1)))
+    assert client.get("/").status_code == 302  # the cookie still signed, the login in the store ended
+    assert client.get("/api/kecamatan").status_code == 401
+
+
 def test_failed_logins_lock_the_account(app):
     from cek_integrasi.service.accounts import add_user
 

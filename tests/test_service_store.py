@@ -267,6 +267,7 @@ def test_a_submission_that_fails_half_way_leaves_nothing_behind(store_url, check
     with store.reading() as db:
         assert db.get(Blob, hashlib.sha256(changed).hexdigest()) is None
         assert db.scalar(select(Subject.versions).where(Subject.code == "73.02.05.2012")) == 1
+        assert db.get(Subject, "73.02.05.2012").latest.version == 1
     store.close()
 
 
@@ -283,10 +284,11 @@ def test_the_dashboard_queries_give_the_rows_of_each_scope_and_filter(store_url,
     rule, severity = next((r, v) for s, r, v in sorted(unmet) if s in wajib and v == "warning")  # of some WAJIB villages only
     cases = [(None, queries.Filters()), (frozenset([RILAU]), queries.Filters(severity="error")), (frozenset([KINDANG]), queries.Filters()),
              (frozenset(), queries.Filters()), (None, queries.Filters(kecamatan=RILAU, verdict="WAJIB", rule=rule, severity=severity)),
-             (None, queries.Filters(rule="BA-04")), (None, queries.Filters(verdict="BUKAN_PARTISIPAN"))]
+             (None, queries.Filters(rule="BA-04")), (None, queries.Filters(verdict="BUKAN_PARTISIPAN")),
+             (None, queries.Filters(kecamatan=KINDANG)), (frozenset([KINDANG, RILAU]), queries.Filters(verdict="WAJIB"))]
     def wanted(subject, submission, scope, filters) -> bool:
         finding = not (filters.rule or filters.severity) or any(
-            s == submission.id and filters.rule in (None, rule) and filters.severity in (None, severity) for s, rule, severity in unmet)
+            s == submission.id and filters.rule in (None, r) and filters.severity in (None, v) for s, r, v in unmet)
         return ((scope is None or subject.kecamatan in scope) and filters.kecamatan in (None, subject.kecamatan)
                 and filters.verdict in (None, submission.verdict) and finding)
 
@@ -311,7 +313,7 @@ def test_findings_are_stored_per_result_and_a_result_without_any_adds_no_row(sto
     bare = ResultColumns("73.02.05.2012", "desa", "Desa", "Rilau Ale", "Bulukumba", "pti", None, 0, 0, [], None)
     found = dataclasses.replace(bare, findings=[("ELG-01", "desa", "fail", "error"), ("ELG-02", "desa", "pass", "error")])
     with store.writing() as db, db.begin():
-        submissions.insert_findings(db, [(submission_id, bare)])  # an empty list would insert a row of defaults
+        submissions.insert_findings(db, [(submission_id, bare)])  # an empty list would run INSERT ... DEFAULT VALUES and fail
         submissions.insert_findings(db, [(submission_id, found), (submission_id, bare)])
     assert counts(store)["findings"] == before + 2
     store.close()

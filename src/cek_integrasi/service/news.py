@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session, undefer
 from .. import i18n
 from ..evaluation.results import UNMET, DossierResult
 from . import queries
-from .queries import run_scoped, scoped_statements
 from .store import ResultChange, Subject, Submission, User, UserKecamatan, WaiverRequest
 
 
@@ -43,12 +42,12 @@ class News:
         return bool(self.new_errors or self.decided)
 
 
-_CHANGES = scoped_statements(
+_CHANGES = queries.scoped_statements(
     select(ResultChange.code, ResultChange.at, ResultChange.appeared, Subject.name)
     .join(Subject, Subject.code == ResultChange.code).where(ResultChange.at > bindparam("when")).order_by(ResultChange.id),
     ResultChange.kecamatan,
 )
-_DECIDED = scoped_statements(
+_DECIDED = queries.scoped_statements(
     select(WaiverRequest.id, WaiverRequest.rule, WaiverRequest.code, WaiverRequest.status, WaiverRequest.decided_by, WaiverRequest.note)
     .where(WaiverRequest.decided_at > bindparam("when")).order_by(WaiverRequest.decided_at),
     WaiverRequest.kecamatan,
@@ -58,11 +57,11 @@ _DECIDED = scoped_statements(
 def since(db: Session | Connection, scope: frozenset[str] | None, when: dt.datetime) -> News:
     """The errors re-checks made appear and the waiver requests decided after `when`, within the scope."""
     new_errors = []
-    for change in run_scoped(db, _CHANGES, scope, when=when):
+    for change in queries.run_scoped(db, _CHANGES, scope, when=when):
         rules = sorted({rule for rule, _subject, state in change.appeared if state in UNMET})
         if rules:
             new_errors.append(NewErrors(change.code, change.name, rules, change.at))
-    return News(when, new_errors, run_scoped(db, _DECIDED, scope, when=when).all())
+    return News(when, new_errors, queries.run_scoped(db, _DECIDED, scope, when=when).all())
 
 
 def facilitators(db: Session) -> dict[str, list[str]]:

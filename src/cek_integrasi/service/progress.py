@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
-from .queries import VERDICTS, scoped_statements, run_scoped
+from .queries import VERDICTS, run_scoped, scoped_statements
 from .store import ResultChange, Subject, Submission, utcnow
 
 MAX_WEEKS = 60

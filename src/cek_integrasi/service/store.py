@@ -319,7 +319,8 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
 
 class Store:
-    """The database: `reading()` for pages, `writing()` for changes (one transaction each).
+    """The database: `reading()` for pages, `connect()` for the column rows every page reads, `writing()` for
+    changes (one transaction each).
 
     On SQLite a change takes the write lock when it begins (BEGIN IMMEDIATE), so two changes never
     read the same version number; pages read a snapshot and never wait. On PostgreSQL a change

@@ -97,8 +97,8 @@ def result_record(pool: CheckPool, checked: Checked, waiver_digests: dict[str, s
 
 
 def insert_findings(db: Session, results: Iterable[tuple[int, ResultColumns]]) -> None:
-    """Store the findings of each (submission id, result) as rows, in one statement (none when there is none:
-    an empty list would insert a row of defaults)."""
+    """Store the findings of each (submission id, result) as rows, in one statement; none when there is none
+    (an empty list would run INSERT ... DEFAULT VALUES, which fails: a finding needs its submission)."""
     rows = [dict(submission_id=submission_id, rule=rule, subject=subject, state=state, severity=severity)
             for submission_id, columns in results for rule, subject, state, severity in columns.findings]
     if rows:
@@ -167,10 +167,10 @@ def _store(store: Store, user: Principal, kecamatan: str, address: str, filename
             db.execute(insert(Subject).values(code=result.code, kind=result.kind, name=result.name, kecamatan=kecamatan, versions=0))
             versions = 0
         version = versions + 1
-        submission_id = db.scalar(
+        submission_id = db.execute(  # the new row's key without RETURNING, which SQLite has only since 3.35
             insert(Submission).values(code=result.code, version=version, kecamatan=kecamatan, filename=filename, blob_sha256=sha,
-                                      user_id=user.id, as_of=ctx.as_of, **record).returning(Submission.id)
-        )
+                                      user_id=user.id, as_of=ctx.as_of, **record)
+        ).inserted_primary_key[0]
         insert_findings(db, [(submission_id, result)])
         db.execute(update(Subject).where(Subject.code == result.code).values(versions=version, name=result.name, latest_id=submission_id))
         db.execute(insert(AuditEntry).values(user=user.name, action="submitted", address=address,
