@@ -187,7 +187,7 @@ def latest(store: Store, scope: frozenset[str] | None) -> Latest | None:
     """The latest round compared with the previous one within the scope; None when there is no round yet."""
     with store.connect() as connection:
         row = connection.execute(select(ScreeningRound.id, ScreeningRound.as_of, ScreeningRound.source)
-                         .order_by(ScreeningRound.id.desc()).limit(1)).first()
+                                 .order_by(ScreeningRound.id.desc()).limit(1)).first()
     if row is None:
         return None
     previous, per_kecamatan = _compared(store, row.id)
