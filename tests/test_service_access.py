@@ -62,8 +62,18 @@ def app(pack, check_pool, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def fresh_throttle(app):
-    """The per-address throttle starts empty in each test (the test client always comes from 127.0.0.1)."""
-    app.extensions["cek_throttle"]._failures.clear()
+    """The per-address throttle starts empty in each test (the test client always comes from 127.0.0.1):
+    the failed logins of earlier tests are made older than the throttle looks back."""
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from cek_integrasi.service.accounts import FAILED_LOGIN, LOCK_MINUTES
+    from cek_integrasi.service.store import AuditEntry, utcnow
+
+    with app.extensions["cek_store"].writing() as db, db.begin():
+        db.execute(update(AuditEntry).where(AuditEntry.action == FAILED_LOGIN)
+                   .values(at=utcnow() - dt.timedelta(minutes=LOCK_MINUTES + 1)))
 
 
 def _kindang_submission(app) -> int:

@@ -1,19 +1,17 @@
 """Accounts: argon2 password hashes, creating users, and login throttling.
 
 After `MAX_FAILURES` wrong passwords an account is locked for `LOCK_MINUTES`; an address that keeps
-failing (whatever names it tries) is slowed down the same way, in memory.
+failing (whatever names it tries) is slowed down the same way, counted from the audit log's failed
+logins, so every server process and a restart see the same count.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
-from collections import defaultdict, deque
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .store import KODE, NAME, ROLES, AuditEntry, User, UserKecamatan, utcnow
@@ -62,23 +60,17 @@ def add_user(session: Session, name: str, role: str, password: str, kecamatan: l
     return user
 
 
-class Throttle:
-    """Failed logins per address, in memory: `MAX_FAILURES * 2` in `LOCK_MINUTES` stop that address."""
+FAILED_LOGIN = "login_failed"  # the audit action of a wrong name or password
 
-    def __init__(self):
-        self._failures: dict[str, deque] = defaultdict(deque)
-        self._lock = threading.Lock()
 
-    def blocked(self, address: str) -> bool:
-        with self._lock:
-            failures = self._failures[address]
-            while failures and failures[0] < time.monotonic() - LOCK_MINUTES * 60:
-                failures.popleft()
-            return len(failures) >= MAX_FAILURES * 2
-
-    def failed(self, address: str) -> None:
-        with self._lock:
-            self._failures[address].append(time.monotonic())
+def address_blocked(session: Session, address: str) -> bool:
+    """Whether an address failed `MAX_FAILURES * 2` logins within the last `LOCK_MINUTES` (audit log)."""
+    failures = session.scalar(
+        select(func.count()).select_from(AuditEntry)
+        .where(AuditEntry.action == FAILED_LOGIN, AuditEntry.address == address,
+               AuditEntry.at > utcnow() - dt.timedelta(minutes=LOCK_MINUTES))
+    )
+    return failures >= MAX_FAILURES * 2
 
 
 def locked(user: User | None) -> bool:

@@ -15,7 +15,6 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from .. import __version__, i18n
 from ..packs.rulepack import RulePack
 from .access import SESSION_HOURS, guard
-from .accounts import Throttle
 from .checking import CheckPool
 from .progress import WeeklyCache
 from .store import Store
@@ -67,7 +66,6 @@ def create_app(packs: list[RulePack] | RulePack, settings: Settings, pool: Check
     app.extensions["cek_pool"] = pool
     app.extensions["cek_packs"] = pool.packs  # the packs the uploads are checked with
     app.extensions["cek_settings"] = settings
-    app.extensions["cek_throttle"] = Throttle()
     app.extensions["cek_progress"] = WeeklyCache()
     csrf = CSRFProtect(app)
 

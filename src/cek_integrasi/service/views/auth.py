@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from ... import i18n
 from ..access import ANY, PUBLIC, allow, end_other_sessions, end_session, start_session
-from ..accounts import AccountError, hash_password, locked, record_failure, verify
+from ..accounts import FAILED_LOGIN, AccountError, address_blocked, hash_password, locked, record_failure, verify
 from ..store import AuditEntry, User, utcnow
-from .common import address, lang, page, store, throttle
+from .common import address, lang, page, store
 
 blueprint = Blueprint("auth", __name__)
 
@@ -33,18 +33,17 @@ def login():
     if request.method == "GET":
         return page("svc_login.html.j2", next=request.args.get("next", ""))
     name, password = request.form.get("name", "").strip(), request.form.get("password", "")
-    if throttle().blocked(address()):
-        return page("svc_login.html.j2", 429, error=i18n.text("svc.throttled", lang()), next="")
     with store().writing() as db, db.begin():
+        if address_blocked(db, address()):
+            return page("svc_login.html.j2", 429, error=i18n.text("svc.throttled", lang()), next="")
         user = db.scalar(select(User).where(User.name == name))
         if locked(user):
             db.add(AuditEntry(user=name, action="login_locked", address=address()))
             return page("svc_login.html.j2", 429, error=i18n.text("svc.throttled", lang()), next="")
         if not verify(user, password):
-            throttle().failed(address())
             if user is not None:
                 record_failure(user)
-            db.add(AuditEntry(user=name[:64], action="login_failed", address=address()))
+            db.add(AuditEntry(user=name[:64], action=FAILED_LOGIN, address=address()))
             return page("svc_login.html.j2", 401, error=i18n.text("svc.bad_login", lang()), next="")
         user.failed_logins, user.locked_until = 0, None
         start_session(db, user)

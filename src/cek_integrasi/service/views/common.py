@@ -43,10 +43,6 @@ def address() -> str:
     return request.remote_addr or ""
 
 
-def throttle():
-    return current_app.extensions["cek_throttle"]
-
-
 def upload_name(upload: FileStorage, default: str) -> str:
     """An uploaded file's name as the service keeps it: made safe (secure_filename), `default` if
     nothing is left, cut to FILE_NAME characters keeping its suffix (a roster or a waiver file is
