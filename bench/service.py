@@ -1,11 +1,13 @@
 """Load test of the kabupaten service (not a test: run it by hand), from this machine to 127.0.0.1 only.
 
-    .venv/bin/python bench/service.py              # the load test
-    .venv/bin/python bench/service.py --national   # instead: a kabupaten's dashboard in a store of 80,000 villages
+    .venv/bin/python bench/service.py                  # the load test, on `server --processes 2`
+    .venv/bin/python bench/service.py --processes 1    # the same on one server process
+    .venv/bin/python bench/service.py --national       # instead: a kabupaten's dashboard in a store of 80,000 villages
 
 Builds a store of 300 generated villages (with their kecamatan dossiers) holding 5 versions each
 (the first checked through the service's own code, the four later ones copies of it with changed
-bytes), starts `cek-integrasi server` on it, then 20 concurrent clients send 1,000 requests in all,
+bytes), starts `cek-integrasi server --jobs 2 --processes 2` on it (one server process per core of the
+2-core machine it was measured on), then 20 concurrent clients send 1,000 requests in all,
 a fifth of them uploads of one dossier (checked at once) and the rest dashboard pages: the
 kabupaten overview, a filtered overview, a kecamatan and a village. Prints p50/p95 latency per
 kind, throughput and errors, and writes bench/service_results.json. Bounded: 1,000 requests, a
@@ -209,9 +211,9 @@ def kabupaten_pages(port: int, kecamatan: list[str]) -> dict:
                                              for kind, v in timings.items()}}
 
 
-def serve(data: Path):
+def serve(data: Path, processes: int):
     port = free_port()
-    server = subprocess.Popen([str(CLI), "server", "--data", str(data), "--port", str(port), "--jobs", "2"],
+    server = subprocess.Popen([str(CLI), "server", "--data", str(data), "--port", str(port), "--jobs", "2", "--processes", str(processes)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     wait_for(port, server)
     return port, server
@@ -224,6 +226,7 @@ def stop(server) -> None:
 
 def main() -> None:
     national = "--national" in sys.argv[1:]
+    processes = int(sys.argv[sys.argv.index("--processes") + 1]) if "--processes" in sys.argv else 2
     files = generated()
     with tempfile.TemporaryDirectory(prefix="cek-integrasi-bench-") as folder:
         data = Path(folder)
@@ -237,7 +240,7 @@ def main() -> None:
         store.close()
         result = json.loads((HERE / "service_results.json").read_text()) if national else {}
         if not national:
-            port, server = serve(data)
+            port, server = serve(data, processes)
             try:
                 result = load(port, files, codes, kecamatan)
             finally:
@@ -249,12 +252,12 @@ def main() -> None:
                 add_user(db, "kabupaten", "supervisor", PASSWORD, first, by="bench")
             store.close()
             grow(data, len(codes))
-            port, server = serve(data)
+            port, server = serve(data, processes)
             try:
                 result["national"] = {"villages": NATIONAL, "kabupaten_kecamatan": len(first), **kabupaten_pages(port, first)}
             finally:
                 stop(server)
-    machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0], "load_average_after": os.getloadavg()}
+    machine = {"server_processes": processes, "cpus": os.cpu_count(), "python": sys.version.split()[0], "load_average_after": os.getloadavg()}
     if national:
         result["national"]["machine"] = machine
     else:

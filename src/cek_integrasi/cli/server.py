@@ -6,6 +6,7 @@ import atexit
 import gc
 import logging
 import logging.handlers
+import os
 import shutil
 import signal
 import sys
@@ -63,17 +64,73 @@ def _store_failed(error: Exception) -> None:
     _fail("store_failed", reason=str(getattr(error, "orig", None) or error).strip().splitlines()[0])
 
 
-def _logging(data: Path) -> None:
+def _logging(data: Path, process: int = 0) -> None:
+    """The service's log to stderr and to logs/service.log; a further server process (`process` > 0) writes its own
+    file, service-2.log and so on (one rotating file has one writer)."""
     folder = data / "logs"
     folder.mkdir(parents=True, exist_ok=True)
     form = logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+    name = f"service-{process + 1}.log" if process else "service.log"
     handlers = [logging.StreamHandler(sys.stderr),
-                logging.handlers.RotatingFileHandler(folder / "service.log", maxBytes=10_000_000, backupCount=5, encoding="utf-8")]
+                logging.handlers.RotatingFileHandler(folder / name, maxBytes=10_000_000, backupCount=5, encoding="utf-8")]
     log = logging.getLogger("cek_integrasi.service")
     log.setLevel(logging.INFO)
+    for inherited in list(log.handlers):
+        log.removeHandler(inherited)
+        inherited.close()
     for handler in handlers:
         handler.setFormatter(form)
         log.addHandler(handler)
+
+
+def _port_failed(host: str, port: int, error: OSError) -> None:
+    _fail("port_failed", host=host, port=str(port), reason=error.strerror or str(error))
+
+
+def _listening(host: str, port: int, first: bool):
+    """A socket on the port that the server processes share (server_processes.listening_socket)."""
+    from .server_processes import listening_socket
+
+    try:
+        return listening_socket(host, port, first)
+    except OSError as error:
+        _port_failed(host, port, error)
+
+
+def _prepare(url: str, packs, jobs: int, check_timeout: float, forced: bool, demo: Path | None) -> None:
+    """The store migrated once, and the demo's samples put in it (`demo`: its folder), before the server processes start."""
+    from ..service.checking import CheckPool
+    from ..service.store import Store
+
+    try:
+        store = Store(url)
+    except SQLAlchemyError as error:
+        _store_failed(error)
+    try:
+        if demo:
+            pool = CheckPool(packs, jobs, check_timeout, forced=forced)
+            try:
+                _fill_demo(store, pool, demo)
+            finally:
+                pool.close()
+    finally:
+        store.close()
+
+
+def _remove_demo(data: Path, owner: int) -> None:
+    """The demo's throwaway store removed when its server stops; by the process that made it (further server
+    processes inherit this exit hook)."""
+    if os.getpid() == owner:
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def _fill_demo(store, pool, data: Path) -> None:
+    from ..service.demo import fill
+
+    passwords = fill(store, pool)
+    _say("demo_store", data=data)
+    for name, password in passwords.items():
+        click.echo(f"  {name:20} {password}", err=True)
 
 
 @main.group(invoke_without_command=True)
@@ -87,32 +144,49 @@ def _logging(data: Path) -> None:
 @click.option("--jobs", type=click.IntRange(1, 16), default=2, show_default=True, help="Worker processes checking uploads.")
 @click.option("--threads", type=click.IntRange(2, 64), default=4, show_default=True,
               help="Requests served at once (the others wait their turn).")
+@click.option("--processes", type=click.IntRange(1, 16), default=1, show_default=True,
+              help="Server processes sharing the port, one per processor core to use (Linux and macOS); --jobs is shared among them.")
 @click.option("--check-timeout", type=click.FloatRange(1, 600), default=20, show_default=True,
               help="Seconds one file may take to check (a re-check's batch of files: a twentieth more per further file).")
 @click.option("--secure-cookies", is_flag=True, help="Send the session cookie over HTTPS only (behind a TLS reverse proxy).")
 @click.option("--no-daily-recheck", is_flag=True, help="Do not re-check stale results at start and after each midnight.")
 @pack_option
 @click.pass_context
-def server(ctx, data, database, host, port, demo, max_upload_mb, jobs, threads, check_timeout, secure_cookies, no_daily_recheck, pack_id) -> None:
+def server(ctx, data, database, host, port, demo, max_upload_mb, jobs, threads, processes, check_timeout, secure_cookies, no_daily_recheck, pack_id) -> None:
     """Start the kabupaten service: facilitators submit, supervisors follow, in a browser."""
     if ctx.invoked_subcommand is not None:
         return
-    from waitress import serve
+    from waitress import create_server
 
     from ..service.app import Settings, create_app
     from ..service.checking import CheckPool
+    from . import server_processes
 
+    if processes > 1 and not server_processes.supported():
+        _fail("processes_unsupported")
     packs = _load_packs(pack_id)
     if demo:  # a throwaway store, removed when the server stops (Ctrl+C or SIGTERM)
         data = Path(tempfile.mkdtemp(prefix="cek-integrasi-demo-"))
         database = None
-        atexit.register(shutil.rmtree, data, ignore_errors=True)
+        atexit.register(_remove_demo, data, os.getpid())
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     url = _url(data, database)
     _logging(data)
     uploads = data / "uploads"  # rosters waiting for their screening; what a killed server left there goes now
     shutil.rmtree(uploads, ignore_errors=True)
     uploads.mkdir()
+    jobs = max(1, jobs // processes)  # in each process
+    listening = dict(host=host, port=port)
+    process = 0
+    if processes > 1:
+        _prepare(url, packs, jobs, check_timeout, pack_id is not None, data if demo else None)
+        first = _listening(host, port, first=True)  # taken here, before the others start: a taken port is said once
+        process = server_processes.fork_servers(processes)
+        if process:
+            first.close()  # the first process's socket: each process accepts on its own
+            _logging(data, process)
+            first = _listening(host, port, first=False)
+        listening = dict(sockets=[first])
     pool = CheckPool(packs, jobs, check_timeout, forced=pack_id is not None, upload_root=uploads)  # workers start before the threads
     try:
         app = create_app(packs, Settings(data=data, database=url, max_upload_mb=max_upload_mb, jobs=jobs,
@@ -120,22 +194,23 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, jobs, threads, 
     except SQLAlchemyError as error:
         pool.close()
         _store_failed(error)
-    if demo:
-        from ..service.demo import fill
-
-        passwords = fill(app.extensions["cek_store"], pool)
-        _say("demo_store", data=data)
-        for name, password in passwords.items():
-            click.echo(f"  {name:20} {password}", err=True)
-    if not no_daily_recheck:
+    try:  # listening from here on; requests wait until it runs
+        serving = create_server(app, **listening, threads=threads, max_request_body_size=(max_upload_mb + 1) * 1024 * 1024)
+    except OSError as error:  # the one process's port taken
+        pool.close()
+        _port_failed(host, port, error)
+    if demo and processes == 1:
+        _fill_demo(app.extensions["cek_store"], pool, data)
+    if not no_daily_recheck and process == 0:  # one re-check for the store, whatever the processes
         from ..service.recheck import start_daily
 
         start_daily(app.extensions["cek_store"], pool)
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if process == 0 and host not in ("127.0.0.1", "localhost", "::1"):
         _say("open_network", host=host)
     gc.freeze()  # the packs, the app and the store's metadata live as long as the server: never scanned for cycles again
-    _say("listening", host=host, port=str(port))  # a port, not a number to group as 18.771
-    serve(app, host=host, port=port, threads=threads, max_request_body_size=(max_upload_mb + 1) * 1024 * 1024, _quiet=True)
+    if process == 0:
+        _say("listening", host=host, port=str(port))  # a port, not a number to group as 18.771
+    serving.run()
 
 
 @server.command()
