@@ -7,12 +7,12 @@ import datetime as dt
 import io
 
 import openpyxl
-from servicekit import RILAU, SAMPLES, check_pool, login, make_app, pg_server, principal, seeded, store_url  # noqa: F401
+from servicekit import KINDANG, RILAU, SAMPLES, check_pool, login, make_app, pg_server, principal, seeded, store_url  # noqa: F401
 from sqlalchemy import update
 
 from cek_integrasi.service import progress
 from cek_integrasi.service.recheck import recheck
-from cek_integrasi.service.store import ResultChange, Setting, Submission
+from cek_integrasi.service.store import ResultChange, Setting, Submission, utcnow
 from cek_integrasi.service.submissions import submit_many
 
 RILAU_ALE = SAMPLES / "rilau_ale"
@@ -72,7 +72,7 @@ def test_the_dashboard_and_the_xlsx_report_show_the_weeks(check_pool, tmp_path):
 
 def test_the_kept_weekly_progress_is_the_computed_one_after_every_new_version_and_recheck(store_url, check_pool, monkeypatch):
     store = seeded(store_url)
-    today = dt.date.today()  # the overview's day: the weeks before are kept, this week counted afresh
+    today = utcnow().date()  # the overview's day (the store's times are UTC): the weeks before are kept, this week counted afresh
     with store.reading() as db:
         assert progress.WeeklyCache().weekly(db, None, today) == progress.Progress([], {})
     _fill(store, check_pool)  # versions and re-checks dated in the past (the service dates them when they happen)
@@ -97,4 +97,8 @@ def test_the_kept_weekly_progress_is_the_computed_one_after_every_new_version_an
     assert kept == fresh
     # the weeks gone by were worked out once per scope: later visits counted this week only
     assert [scope for scope, day in computed if day != today] == [None, frozenset({RILAU})]
+    both(frozenset({KINDANG}))  # a third scope in a cache of two: the one used least recently (Rilau) goes
+    both()
+    both(frozenset({RILAU}))
+    assert [scope for scope, day in computed if day != today] == [None, frozenset({RILAU}), frozenset({KINDANG}), frozenset({RILAU})]
     store.close()

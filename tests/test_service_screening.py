@@ -25,12 +25,17 @@ def _roster_without(code: str) -> bytes:
     return ("\n".join(changed) + "\n").encode("utf-8")
 
 
+def latest_round(store, scope):
+    with store.connect() as db:
+        return screening_rounds.latest(db, store, scope)
+
+
 def test_rounds_from_a_roster_and_from_the_store_compared_with_the_previous(store_url, check_pool, tmp_path):
     store = seeded(store_url)
     as_of = dt.date.fromisoformat(AS_OF)
-    assert screening_rounds.latest(store, None) is None  # no round: nothing for the dashboard to show
+    assert latest_round(store, None) is None  # no round: nothing for the dashboard to show
     first = screening_rounds.from_roster(store, check_pool, ROSTER.name, ROSTER.read_bytes(), as_of, "admin")
-    assert screening_rounds.latest(store, None) == screening_rounds.Latest(first, as_of, ROSTER.name, None, 0, 0, 0)
+    assert latest_round(store, None) == screening_rounds.Latest(first, as_of, ROSTER.name, None, 0, 0, 0)
     row, report, previous, previous_id = screening_rounds.load(store, first, "id")
     assert previous is None and row.source == ROSTER.name
     expected = json.loads(CliRunner().invoke(main, ["screen", str(ROSTER), "--as-of", AS_OF, "--format", "json"]).output)
@@ -45,11 +50,11 @@ def test_rounds_from_a_roster_and_from_the_store_compared_with_the_previous(stor
     assert [(old.kode, new.verdict) for old, new in compared.dropped_out] == [(wajib, "BUKAN_PARTISIPAN")]
     unmet = [v.kode for v in report.villages if v.verdict == "BELUM_MEMENUHI"]
     assert unmet and [v.kode for v in compared.still_unmet] == unmet and all(v.unmet for v in compared.still_unmet)
-    assert screening_rounds.latest(store, None) == screening_rounds.Latest(second, as_of, "daftar_baru.csv", first, 0, 1, len(unmet))
+    assert latest_round(store, None) == screening_rounds.Latest(second, as_of, "daftar_baru.csv", first, 0, 1, len(unmet))
     elsewhere = frozenset({wajib.rsplit(".", 1)[0]})  # the dropped village's kecamatan, and one without it
-    assert screening_rounds.latest(store, elsewhere).dropped_out == 1
-    assert screening_rounds.latest(store, elsewhere).still_unmet == sum(v.kode.startswith(min(elsewhere) + ".") for v in compared.still_unmet)
-    assert screening_rounds.latest(store, frozenset({"99.99.99"})) == screening_rounds.Latest(second, as_of, "daftar_baru.csv", first, 0, 0, 0)
+    assert latest_round(store, elsewhere).dropped_out == 1
+    assert latest_round(store, elsewhere).still_unmet == sum(v.kode.startswith(min(elsewhere) + ".") for v in compared.still_unmet)
+    assert latest_round(store, frozenset({"99.99.99"})) == screening_rounds.Latest(second, as_of, "daftar_baru.csv", first, 0, 0, 0)
 
     submit_many(store, check_pool, principal(store, "fas_rilau"), [(p.name, p.read_bytes()) for p in sample_files()], "id")
     third = screening_rounds.from_store(store, check_pool, "admin")
@@ -61,7 +66,7 @@ def test_rounds_from_a_roster_and_from_the_store_compared_with_the_previous(stor
     assert {old.kode for old, new in compared.dropped_out if new is None} == {
         v.kode for v in before.villages if v.verdict == "WAJIB" and v.kode not in {s.kode for s in stored.villages}}
     assert [r.id for r in screening_rounds.rounds(store)] == [third, second, first]
-    latest = screening_rounds.latest(store, None)
+    latest = latest_round(store, None)
     assert (latest.round, latest.source, latest.previous) == (third, "", second)
     assert (latest.became_wajib, latest.dropped_out, latest.still_unmet) == (
         len(compared.became_wajib), len(compared.dropped_out), len(compared.still_unmet))

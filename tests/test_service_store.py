@@ -286,6 +286,7 @@ def test_the_dashboard_queries_give_the_rows_of_each_scope_and_filter(store_url,
              (frozenset(), queries.Filters()), (None, queries.Filters(kecamatan=RILAU, verdict="WAJIB", rule=rule, severity=severity)),
              (None, queries.Filters(rule="BA-04")), (None, queries.Filters(verdict="BUKAN_PARTISIPAN")),
              (None, queries.Filters(kecamatan=KINDANG)), (frozenset([KINDANG, RILAU]), queries.Filters(verdict="WAJIB"))]
+
     def wanted(subject, submission, scope, filters) -> bool:
         finding = not (filters.rule or filters.severity) or any(
             s == submission.id and filters.rule in (None, r) and filters.severity in (None, v) for s, r, v in unmet)
@@ -298,9 +299,9 @@ def test_the_dashboard_queries_give_the_rows_of_each_scope_and_filter(store_url,
             assert [row.code for row in queries.filtered(db, scope, filters)] == expected, (scope, filters)
         assert queries.filtered(db, None, queries.Filters(), limit=2) == queries.filtered(db, None, queries.Filters())[:2]
         whole, rilau, none = (queries.kecamatan_rows(db, scope) for scope in (None, frozenset([RILAU]), frozenset()))
-        villages = [s for s, _ in latest if s.kind == "desa"]
+        villages = [submission for subject, submission in latest if subject.kind == "desa"]
         assert whole == rilau and none == [] and [r.kode for r in whole] == [RILAU]
-        assert (whole[0].villages, whole[0].compliant) == (len(villages), sum(1 for s, sub in latest if s.kind == "desa" and sub.errors == 0))
+        assert (whole[0].villages, whole[0].compliant) == (len(villages), sum(v.errors == 0 for v in villages))
     store.close()
 
 

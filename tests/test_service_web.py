@@ -242,3 +242,15 @@ def test_a_batch_with_a_stalled_file_costs_only_that_file(pack, tmp_path):
         assert set(first.results) == {"id", "en"} and first.results["id"] != first.results["en"]
     finally:
         pool.close()
+
+
+def test_a_batch_with_a_file_that_kills_its_worker_costs_only_that_file(pack, tmp_path):
+    pool = CheckPool(pack, jobs=1, timeout=60, memory_mb=200, task=hungry_check)
+    try:
+        files = [(VILLAGE.name, VILLAGE.read_bytes()), ("lapar.yaml", VILLAGE.read_bytes() + b"\n# lapar\n"), (COMPLETE.name, COMPLETE.read_bytes())]
+        first, hungry, last = pool.check_many(files, Context(as_of=dt.date(2014, 3, 1)), "id")
+        assert hungry.crashed and hungry.columns is None and not hungry.timed_out
+        assert [json.loads(checked.results["id"])["file"] for checked in (first, last)] == [VILLAGE.name, COMPLETE.name]
+        assert not first.crashed and not last.crashed and first.columns.code == "73.02.05.2012"
+    finally:
+        pool.close()

@@ -348,6 +348,11 @@ def kode_desa_before(value: object) -> object:
     return check_kode_desa(value) if isinstance(value, str) else value  # other types: the str check names them
 
 
+def kode_kecamatan_of(kode: str) -> str:
+    """The kecamatan code (PP.KK.CC) of a desa code, or of a kecamatan's own."""
+    return kode if kode.count(".") == 2 else kode.rsplit(".", 1)[0]
+
+
 def check_kode_desa(value: str) -> str:
     """A Kemendagri desa code PP.KK.CC.2DDD (a kelurahan, 1DDD, is out of scope), normalised.
 

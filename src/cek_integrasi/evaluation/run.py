@@ -20,6 +20,7 @@ from typing import Any
 
 from .. import __version__, i18n
 from ..packs.facts import Context, VillageSummary
+from ..dossiers.model import kode_kecamatan_of
 from ..dossiers.reading import JSON_SUFFIXES, YAML_SUFFIXES
 from .results import SEVERITIES, DossierResult, InputProblem, Summary, WaiverStatus
 from ..packs.rulepack import RulePack
@@ -165,7 +166,7 @@ class Run:
                 deferred[index] = outcome.kecamatan
                 self._once(outcome.kecamatan, self.files[index])
             if outcome.village and self._once(outcome.village.kode, self.files[index]):
-                by_kecamatan.setdefault(outcome.village.kode.rsplit(".", 1)[0], {})[outcome.village.kode] = outcome.village
+                by_kecamatan.setdefault(kode_kecamatan_of(outcome.village.kode), {})[outcome.village.kode] = outcome.village
             yield from self._take(outcome)
 
         def villages_of(batch: list[int]) -> tuple:

@@ -94,9 +94,8 @@ def check_files(files: list[tuple[str, bytes]], ctx: Context, villages: dict[str
     """In a worker: check files (name as uploaded, bytes) with the pipeline of `check`, read from memory,
     each result in every stored language. Input problems are in `lang`."""
     workers.use((lang, *(other for other in LANGUAGES if other != lang)), waivers)
-    names = [name for name, _ in files]
     checked = []
-    for outcome, name in zip(workers.run_batch(workers.check_batch, [Path(n) for n in names], ctx, villages, [d for _, d in files]), names):
+    for outcome in workers.run_batch(workers.check_batch, [Path(name) for name, _ in files], ctx, villages, [data for _, data in files]):
         if outcome.problems:
             checked.append(Checked(problems=outcome.problems))
         elif outcome.deferred:

@@ -70,10 +70,9 @@ def states(history: History, packs: list[RulePack], lang: str) -> list[State]:
         verdict, errors, warnings = ((stored.verdict_before, stored.errors_before, stored.warnings_before) if stored
                                      else (s.verdict, s.errors, s.warnings))
         lines.append(State(s.submitted_at, s, verdict, errors, warnings, sender=history.senders.get(s.id)))
-    for c in history.changes:
-        if c.submission_id in by_id:
-            lines.append(State(c.at, by_id[c.submission_id], c.verdict_after, c.errors_after, c.warnings_after,
-                               change=c, moves=_moves(c, packs, lang)))
+    for c in history.changes:  # of the same dossier's versions (history.of)
+        lines.append(State(c.at, by_id[c.submission_id], c.verdict_after, c.errors_after, c.warnings_after,
+                           change=c, moves=_moves(c, packs, lang)))
     lines.sort(key=lambda line: (line.at, line.change is not None, line.change.id if line.change else 0), reverse=True)
     return lines
 

@@ -18,10 +18,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import undefer
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session, undefer
 
 from .. import __version__
+from ..dossiers.model import kode_kecamatan_of
 from ..errors import InputError
 from ..evaluation.workers import checkers
 from ..evaluation.results import UNMET, DossierResult
@@ -110,15 +111,11 @@ def _add(db, as_of, by, source, sha, report_id: ScreenReport, report_en: ScreenR
     return row.id
 
 
-def _kecamatan_of(kode: str) -> str:
-    return kode.rsplit(".", 1)[0]
-
-
 def in_scope(report: ScreenReport, scope: frozenset[str] | None) -> ScreenReport:
     """The villages of a round within a scope of kecamatan codes (their code's first three parts)."""
     if scope is None:
         return report
-    villages = [v for v in report.villages if _kecamatan_of(v.kode) in scope]
+    villages = [v for v in report.villages if kode_kecamatan_of(v.kode) in scope]
     return report.model_copy(update={"villages": villages, "kecamatan": _counts(villages), "bad_rows": []})
 
 
@@ -183,11 +180,11 @@ class Latest:
     still_unmet: int
 
 
-def latest(store: Store, scope: frozenset[str] | None) -> Latest | None:
-    """The latest round compared with the previous one within the scope; None when there is no round yet."""
-    with store.connect() as connection:
-        row = connection.execute(select(ScreeningRound.id, ScreeningRound.as_of, ScreeningRound.source)
-                                 .order_by(ScreeningRound.id.desc()).limit(1)).first()
+def latest(db: Session | Connection, store: Store, scope: frozenset[str] | None) -> Latest | None:
+    """The latest round of the store (read on `db`) compared with the previous one within the scope; None when
+    there is no round yet."""
+    row = db.execute(select(ScreeningRound.id, ScreeningRound.as_of, ScreeningRound.source)
+                     .order_by(ScreeningRound.id.desc()).limit(1)).first()
     if row is None:
         return None
     previous, per_kecamatan = _compared(store, row.id)
@@ -208,5 +205,5 @@ def _compared(store: Store, round_id: int) -> tuple[int | None, dict[str, tuple[
     counts: dict[str, list[int]] = {}
     for i, villages in enumerate((compared.became_wajib, [old for old, _ in compared.dropped_out], compared.still_unmet)):
         for v in villages:
-            counts.setdefault(_kecamatan_of(v.kode), [0, 0, 0])[i] += 1
+            counts.setdefault(kode_kecamatan_of(v.kode), [0, 0, 0])[i] += 1
     return previous_id, {k: tuple(c) for k, c in counts.items()}

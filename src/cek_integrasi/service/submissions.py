@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import i18n
+from ..dossiers.model import kode_kecamatan_of
 from ..packs.facts import Context, VillageSummary
 from ..reports.check_output import render_input_problem
 from ..evaluation.run import DOSSIER_SUFFIXES
@@ -45,10 +46,6 @@ class Accepted:
 class Refused:
     filename: str
     messages: list[str]
-
-
-def kecamatan_of(result: ResultColumns) -> str:
-    return result.code if result.kind == "kecamatan" else result.code.rsplit(".", 1)[0]
 
 
 def options(store: Store) -> Context:
@@ -139,7 +136,7 @@ def submit(store: Store, pool: CheckPool, user: Principal, filename: str, data: 
     if checked.problems:
         return Refused(filename, [render_input_problem(p, lang) for p in checked.problems])
     result = checked.columns
-    kecamatan = kecamatan_of(result)
+    kecamatan = kode_kecamatan_of(result.code)
     if not user.may_submit(kecamatan):
         return Refused(filename, [i18n.text("svc.not_your_kecamatan", lang, kecamatan=f"{result.kecamatan} ({kecamatan})")])
     record = result_record(pool, checked, waiver_files.digests(waivers))

@@ -14,6 +14,7 @@ import re
 
 from sqlalchemy import select
 
+from ..dossiers.model import kode_kecamatan_of
 from ..evaluation.waivers import KODE, LoadedWaiver, Waiver
 from ..packs.rulepack import RulePack
 from .access import Principal
@@ -26,10 +27,6 @@ class RequestError(ValueError):
     """A request or decision that cannot be taken; its text is a catalogue key (svc.<key>)."""
 
 
-def kecamatan_of(code: str) -> str:
-    return code if code.count(".") == 2 else code.rsplit(".", 1)[0]
-
-
 def request(store: Store, packs: list[RulePack], user: Principal, rule: str, code: str, document: str | None, reason: str,
             address: str = "") -> int:
     """Record a pending request; its id."""
@@ -38,12 +35,12 @@ def request(store: Store, packs: list[RulePack], user: Principal, rule: str, cod
         raise RequestError("waiver_unknown_rule")
     if not re.match(KODE, code):
         raise RequestError("waiver_bad_code")
-    if not user.may_submit(kecamatan_of(code)):
+    if not user.may_submit(kode_kecamatan_of(code)):
         raise RequestError("waiver_not_yours")
     if not reason or len(reason) > 2000 or (document and len(document) > TEKS):
         raise RequestError("waiver_reason_needed")
     with store.writing() as db, db.begin():
-        row = WaiverRequest(rule=rule, code=code, kecamatan=kecamatan_of(code), document=document, reason=reason, requested_by=user.name)
+        row = WaiverRequest(rule=rule, code=code, kecamatan=kode_kecamatan_of(code), document=document, reason=reason, requested_by=user.name)
         db.add(row)
         db.add(AuditEntry(user=user.name, action="waiver_requested", detail=f"{rule} {code} {document or ''}".strip(), address=address))
         db.flush()

@@ -32,7 +32,7 @@ def overview():
         weeks = weekly_progress().weekly(db, g.user.scope, utcnow().date())
         since = session.get("since")
         changed = news.since(db, g.user.scope, dt.datetime.fromisoformat(since)) if since else None
-    latest_round = screening_rounds.latest(store(), g.user.scope)
+        latest_round = screening_rounds.latest(db, store(), g.user.scope)
     return page("svc_overview.html.j2", rows=rows, filters=filters, matches=matches, progress=weeks, news=changed, latest_round=latest_round,
                 names={r.kode: r.nama for r in rows}, verdicts=queries.VERDICTS, severities=queries.SEVERITIES)
 
