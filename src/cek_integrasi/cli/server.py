@@ -180,13 +180,13 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, jobs, threads, 
     process = 0
     if processes > 1:
         _prepare(url, packs, jobs, check_timeout, pack_id is not None, data if demo else None)
-        first = _listening(host, port, first=True)  # taken here, before the others start: a taken port is said once
+        sock = _listening(host, port, first=True)  # taken here, before the others start: a taken port is said once
         process = server_processes.fork_servers(processes)
         if process:
-            first.close()  # the first process's socket: each process accepts on its own
+            sock.close()  # the first process's socket: each process accepts on its own
             _logging(data, process)
-            first = _listening(host, port, first=False)
-        listening = dict(sockets=[first])
+            sock = _listening(host, port, first=False)
+        listening = dict(sockets=[sock])
     pool = CheckPool(packs, jobs, check_timeout, forced=pack_id is not None, upload_root=uploads)  # workers start before the threads
     try:
         app = create_app(packs, Settings(data=data, database=url, max_upload_mb=max_upload_mb, jobs=jobs,
