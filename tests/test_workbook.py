@@ -171,6 +171,26 @@ def test_dates_typed_as_text_are_read_day_first(tmp_path, stages, typed, read):
     assert load_dossier(book, stages)[1].tahapan[0].tanggal.isoformat() == read
 
 
+def test_a_plan_set_by_the_wrong_instrument_is_offered_read_and_judged(tmp_path):
+    """An RPJM Desa set by an SK Kepala Desa is a fact to judge (EST-01), not a refused choice."""
+    template = tmp_path / "desa.xlsx"
+    run("template", "desa", "-o", template)
+    lists = openpyxl.load_workbook(template)
+    assert "RPJM-Desa" in _listed(lists, lists["SK Kepala Desa"], "D2")
+    assert "Tim Penyusun RPJM-Desa" in _listed(lists, lists["Perdes"], "D2")
+    book = openpyxl.load_workbook(ROOT / "samples" / "workbooks" / "uu_desa" / "01_bonto_marannu_lengkap.xlsx")
+    for column, value in zip("ABCD", ["sk-rpjm", "141/01/2016", "04/04/2016", "RPJM-Desa"]):
+        book["SK Kepala Desa"][f"{column}2"] = value
+    row = next(r for r in book["Desa"].iter_rows() if r[0].value == "RPJM-Desa ditetapkan dengan (id Perdes)")
+    row[1].value = "sk-rpjm"
+    out = tmp_path / "rpjm_sk.xlsx"
+    book.save(out)
+    result = run("check", out, "--as-of", "2018-03-01", "--format", "json")
+    assert result.exit_code == 1, result.output
+    est01 = next(f for f in json.loads(result.output)["dossiers"][0]["findings"] if f["rule"] == "EST-01")
+    assert "SK Kepala Desa nomor 141/01/2016" in est01["message"]
+
+
 def test_labels_and_codes_are_both_read_as_codes(tmp_path, stages):
     book = openpyxl.load_workbook(ROOT / "samples" / "workbooks" / "rilau_ale" / "01_bonto_bangun_lengkap.xlsx")
     assert book["Penandatangan"]["C2"].value == "Kepala Desa" and book["Tahapan"]["A2"].value == "MAD Sosialisasi"

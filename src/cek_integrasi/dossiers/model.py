@@ -175,7 +175,9 @@ class PeraturanDesa(_Strict):
     id: Teks
     nomor: Teks | None = None
     tanggal: Tanggal | None = None
-    perihal: Literal["rpjm_desa", "rkp_desa", "apb_desa", "lainnya"]
+    perihal: Literal["rpjm_desa", "rkp_desa", "tim_penyusun_rpjm_desa", "tim_penyusun_rkp_desa", "apb_desa", "lainnya"] = Field(
+        description="Yang ditetapkan Perdes ini; rencana atau tim yang ditetapkan dengan dokumen yang keliru dicatat apa adanya (aturan EST menilainya)."
+    )
     forum: Literal["rapat_bpd", "lainnya"] | None = Field(None, description="Forum yang mengesahkan Perdes.")
 
 
@@ -185,7 +187,9 @@ class KeputusanKepalaDesa(_Strict):
     id: Teks
     nomor: Teks | None = None
     tanggal: Tanggal | None = None
-    perihal: Literal["rkp_desa", "tim_penyusun_rpjm_desa", "tim_penyusun_rkp_desa", "apb_desa", "lainnya"]
+    perihal: Literal["rpjm_desa", "rkp_desa", "tim_penyusun_rpjm_desa", "tim_penyusun_rkp_desa", "apb_desa", "lainnya"] = Field(
+        description="Yang ditetapkan SK ini; rencana yang ditetapkan dengan dokumen yang keliru dicatat apa adanya (aturan EST menilainya)."
+    )
 
 
 class TimPenyusun(_Strict):
