@@ -3,8 +3,9 @@
 `identity` folds what does not make a different person: Unicode compatibility forms (NFKC:
 full-width letters, NFC against NFD), invisible and control characters (zero-width space, soft
 hyphen, bidi marks, ...), a letter of another script that looks like a Latin letter (a Cyrillic
-`А` counts as `A`), case and spacing. `oddities` names what in a name looks forged or mistyped
-(BA-14): invisible characters, letters of more than one script, look-alike letters.
+`А` counts as `A`), an unusual Latin letter that looks like a plain one (the dotless `ı` counts as
+`i`, the Latin alpha `ɑ` as `a`), case and spacing. `oddities` names what in a name looks forged or
+mistyped (BA-14): invisible characters, letters of more than one script, look-alike letters.
 
 Scripts and look-alike letters come from the Unicode data of confusable_homoglyphs
 (confusables.txt and Scripts.txt of Unicode TR39/UAX 24), not from a hand-made table.
@@ -36,13 +37,32 @@ def _latin_twin(char: str) -> str | None:
     A plain ASCII twin is preferred, of the letter itself or else of its other case (the Cyrillic
     в looks like a small capital ʙ, its capital В like B), so that case folding cannot undo it.
     """
-    if not char.isalpha() or _script(char) in SCRIPTLESS | {"LATIN"}:
+    if not char.isalpha() or char.isascii() or _script(char) in SCRIPTLESS:
         return None
+    if _script(char) == "LATIN":
+        return _plain_latin_twin(char)
     own = _twins(char)
     for candidate, swap in [(t, False) for t in own] + [(t, True) for t in _twins(char.swapcase())]:
         if candidate.isascii():
             return candidate.swapcase() if swap else candidate
     return own[0] if own else None
+
+
+def _plain_latin_twin(char: str) -> str | None:
+    """The plain letter an unusual Latin letter looks like, as the confusables data lists it (ı -> i, ɡ -> g).
+
+    Only a letter without a decomposition and a single ASCII twin counts: accented letters (é, ç),
+    full-width letters (NFKC folds them) and ligatures (æ) are ordinary. A capital the data leaves
+    out is judged by its small letter (Ɑ as ɑ, so A).
+    """
+    if unicodedata.decomposition(char):
+        return None
+    for candidate in dict.fromkeys([char, char.lower()]):
+        found = confusables.is_confusable(candidate, preferred_aliases=[])
+        for twin in (h["c"] for h in found[0]["homoglyphs"]) if found else ():
+            if len(twin) == 1 and twin.isascii() and twin.isalpha():
+                return twin if candidate == char else twin.upper()
+    return None
 
 
 def _twins(char: str) -> list[str]:
@@ -76,7 +96,7 @@ def identity(name: str | None) -> str:
 
 @dataclass(frozen=True)
 class Oddity:
-    """One character that makes a name doubtful: `kind` is invisible, lookalike or script."""
+    """One character that makes a name doubtful: `kind` is invisible, lookalike, variant or script."""
 
     kind: str
     char: str
@@ -90,7 +110,7 @@ def oddities(name: str | None) -> tuple[Oddity, ...]:
     """What in a name looks forged or mistyped; empty for an ordinary name (accents and NFD included).
 
     invisible: a character no reader sees; lookalike: a letter of another script that looks like a
-    Latin letter; script: the name's letters come from more than one script (each letter outside
+    Latin letter; variant: an unusual Latin letter that looks like a plain one (ı); script: the name's letters come from more than one script (each letter outside
     the script of most of them is named).
     """
     if _plain(name or ""):
@@ -101,7 +121,7 @@ def oddities(name: str | None) -> tuple[Oddity, ...]:
         if invisible(char):
             found.setdefault(char, Oddity("invisible", char))
         elif _latin_twin(char):
-            found.setdefault(char, Oddity("lookalike", char))
+            found.setdefault(char, Oddity("variant" if _script(char) == "LATIN" else "lookalike", char))
     scripts = [_script(c) for c in text if c.isalpha() and _script(c) not in SCRIPTLESS]
     if len(set(scripts)) > 1:
         main = max(set(scripts), key=scripts.count)
