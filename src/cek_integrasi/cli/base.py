@@ -115,10 +115,14 @@ def main() -> None:
     """Check village planning dossiers against the Panduan Teknis Integrasi (PNPM-MPd into Musrenbang)."""
 
 
+DOSSIER_PATHS = click.Path(path_type=Path, readable=False)
+"""Files and folders to check: one that cannot be read is reported with the others checked, not refused by click."""
+
+
 def run_options(command):
     """The options shared by `check` and `report`: what to check, as of when, with which waivers."""
     options = [
-        click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path)),
+        click.argument("paths", nargs=-1, required=True, type=DOSSIER_PATHS),
         lang_option,
         click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="Judge the dossiers as of this date (default: today)."),
         click.option("--before", metavar="STAGE", help="Pre-check before a forum, e.g. musrenbangdes_rkp: every step it needs must be in place."),

@@ -21,8 +21,8 @@ from ..terminal import column_widths
 from ..evaluation.waivers import WaiverSet
 from ..evaluation.workers import WorkerPool, validate_batch
 from .base import (
-    EXIT_FINDINGS, EXIT_INPUT, SEVERITY_ORDER, _fail, _load_packs, _run, csv_separator_option, find_files, jobs_option,
-    lang_option, main, output_format, output_option, pack_option, quiet_option, run_options,
+    DOSSIER_PATHS, EXIT_FINDINGS, EXIT_INPUT, SEVERITY_ORDER, _fail, _load_packs, _run, csv_separator_option, find_files,
+    jobs_option, lang_option, main, output_format, output_option, pack_option, quiet_option, run_options,
 )
 from .progress import progress, wanted
 
@@ -60,11 +60,18 @@ def check(ctx, fmt, output, csv_separator, fail_on, **run) -> None:
             _write(output, chunks, lang)
     if output is not None and not quiet:
         click.echo(terminal(i18n.text("output.written_check", lang, path=output, dossiers=checking.dossiers)), err=True)
+        _name_unread(len(checking.problems), output, lang)
     if checking.problems:
         sys.exit(EXIT_INPUT)
     threshold = SEVERITY_ORDER.index(fail_on)
     if any(checking.severities[s] for s in SEVERITY_ORDER[threshold:]):
         sys.exit(EXIT_FINDINGS)
+
+
+def _name_unread(unreadable: int, output: Path, lang: str) -> None:
+    """Beside "FILE written": how many files could not be read, so a written file does not hide them."""
+    if unreadable:
+        click.echo(terminal(i18n.text("ui.unread_listed", lang, unreadable=unreadable, path=output)), err=True)
 
 
 def _chunks(fmt: str, parts: Parts, separator: str, bom: bool) -> Iterable[str | bytes]:
@@ -141,12 +148,13 @@ def report(ctx, fmt, output, csv_separator, brief, letterhead, place, acknowledg
     _write(output, _report_bytes(fmt, result, csv_separator, signing), lang)
     if not quiet:
         click.echo(terminal(i18n.text("ui.written", lang, path=output, dossiers=result.summary.dossiers)), err=True)
+        _name_unread(len(result.input_errors), output, lang)
     if result.input_errors:
         sys.exit(EXIT_INPUT)
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=DOSSIER_PATHS)
 @lang_option
 @jobs_option
 @pack_option

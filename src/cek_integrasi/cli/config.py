@@ -58,9 +58,16 @@ def places(cwd: Path | None = None) -> list[Path]:
 
 
 def find(cwd: Path | None = None) -> Config:
-    """The first configuration file found, read; an empty Config when there is none."""
+    """The first configuration file found, read; an empty Config when there is none.
+
+    A place that cannot be looked at (a folder on its way may not be entered) is a ConfigError:
+    whether it holds a file is unknown, and a file silently passed over would surprise."""
     for path in places(cwd):
-        if path.is_file():
+        try:
+            found = path.is_file()
+        except OSError:
+            raise ConfigError(path, None, "", ("unreadable", {})) from None
+        if found:
             return read(path)
     return Config()
 
@@ -69,9 +76,11 @@ _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def read(path: Path) -> Config:
-    """Read one file; ConfigError with the line for broken TOML or text that is not UTF-8."""
+    """Read one file; ConfigError with the line for broken TOML or text that is not UTF-8, or for a file that may not be read."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
+    except OSError:
+        raise ConfigError(path, None, "", ("unreadable", {})) from None
     except UnicodeDecodeError as error:
         raise ConfigError(path, None, "", f"utf-8:{error.start}") from None
     try:

@@ -164,6 +164,15 @@ def within_size(path: Path, raw: bytes, size: int | None = None) -> bytes:
     return raw
 
 
+def is_folder(path: Path) -> bool:
+    """Whether `path` is a folder; False when it cannot even be looked at (a folder on its way may
+    not be entered), so that opening it reports the file as unreadable instead of raising."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 def open_regular(path: Path) -> BinaryIO:
     """`path` opened for reading if it is a regular file (a link is followed), else InputError."""
     try:
@@ -171,7 +180,7 @@ def open_regular(path: Path) -> BinaryIO:
     except FileNotFoundError:
         raise InputError(path, "", "file_tidak_ada") from None
     except PermissionError:
-        raise InputError(path, "", "folder_tidak_bisa_dibaca" if path.is_dir() else "file_tidak_bisa_dibaca") from None
+        raise InputError(path, "", "folder_tidak_bisa_dibaca" if is_folder(path) else "file_tidak_bisa_dibaca") from None
     except OSError as exc:
         raise InputError(path, "", "file_tidak_bisa_dibuka", detail=exc.strerror or str(exc)) from None
     mode = os.fstat(fd).st_mode

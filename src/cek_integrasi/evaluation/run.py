@@ -21,7 +21,7 @@ from typing import Any
 from .. import __version__, i18n
 from ..packs.facts import Context, VillageSummary
 from ..dossiers.model import kode_kecamatan_of
-from ..dossiers.reading import JSON_SUFFIXES, YAML_SUFFIXES
+from ..dossiers.reading import JSON_SUFFIXES, YAML_SUFFIXES, is_folder
 from .results import SEVERITIES, DossierResult, InputProblem, Summary, WaiverStatus
 from ..packs.rulepack import RulePack
 from .waivers import WaiverSet
@@ -40,7 +40,7 @@ def dossier_files(paths: Iterable[Path], skipped: list[Path] | None = None) -> l
     """
     out: list[Path] = []
     for path in paths:
-        out += _files_under(path, skipped if skipped is not None else []) if path.is_dir() else [path]
+        out += _files_under(path, skipped if skipped is not None else []) if is_folder(path) else [path]
     return list(dict.fromkeys(out))
 
 

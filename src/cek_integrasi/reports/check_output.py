@@ -159,10 +159,15 @@ def table_chunks(parts: Parts) -> Iterator[str]:
     yield terminal("\n".join(out)) + "\n"
 
 
+def input_place(problem, lang: str) -> str:
+    """Where in its file an input problem is: "baris N, place", or "" for the file as a whole."""
+    line = problem.line and i18n.text("ui.line", lang, line=problem.line)
+    return ", ".join(str(x) for x in (line, problem.place) if x)
+
+
 def render_input_problem(problem, lang: str) -> str:
     """An input problem of a report as one line: file: line N, place: message."""
-    line = problem.line and i18n.text("ui.line", lang, line=problem.line)
-    place = ", ".join(str(x) for x in (line, problem.place) if x)
+    place = input_place(problem, lang)
     return terminal(f"{problem.file}: {place + ': ' if place else ''}{problem.message}")
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 
 from .. import i18n
 from ..outputs import defuse
-from .check_output import Parts, _message, _place, _severity
+from .check_output import Parts, _message, _place, _severity, input_place
 
 BOM = "\ufeff"
 SEPARATORS = (";", ",")
@@ -41,7 +41,9 @@ def csv_text(headers: list[str], rows: Iterable[Iterable[object]], separator: st
 
 
 def findings_csv(parts: Parts, separator: str = DEFAULT_SEPARATOR, bom: bool = True) -> Iterator[str]:
-    """Every finding of a run as one CSV row (file, village, rule, place, message, reference, what to do)."""
+    """Every finding of a run as one CSV row (file, village, rule, place, message, reference, what to do),
+    then every file that could not be checked (unreadable, invalid) as a row of its own, so that a
+    spreadsheet of the findings never hides a file that was not read."""
     lang = parts.header["lang"]
     keys = ("col_file", "col_code", "col_village", "col_rule", "col_severity", "col_place", "col_message",
             "col_reference", "col_remediation")
@@ -52,5 +54,8 @@ def findings_csv(parts: Parts, separator: str = DEFAULT_SEPARATOR, bom: bool = T
             for f in result.findings:
                 yield [result.file, result.code, result.name, f.rule, _severity(f, lang), _place(f, lang),
                        _message(f, lang), f.reference, f.remediation]
+        not_checked = i18n.text("ui.not_checked", lang)
+        for problem in parts.footer()["input_errors"]:
+            yield [problem.file, "", "", "", not_checked, input_place(problem, lang), problem.message, "", ""]
 
     yield from csv_chunks(headers, rows(), separator, bom)

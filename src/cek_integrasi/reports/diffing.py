@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from ..dossiers.reading import open_regular
 from ..errors import InputError
 from ..evaluation.results import DossierResult, Finding, Report
 
@@ -41,10 +42,10 @@ class ReportDiff(BaseModel):
 
 def read_report(path: Path) -> Report:
     """A JSON report written by `check --format json`, or InputError naming the file."""
+    with open_regular(path) as handle:  # missing, unreadable or not a regular file: InputError
+        raw = handle.read()
     try:
-        return Report.model_validate_json(path.read_bytes())
-    except FileNotFoundError:
-        raise InputError(path, "", "file_tidak_ada") from None
+        return Report.model_validate_json(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

@@ -27,7 +27,7 @@ from ..errors import InputError
 from ..evaluation.evaluate import Checker
 from ..packs.facts import Context
 from ..dossiers.model import DesaDossier, check_kode_desa
-from ..dossiers.reading import Document
+from ..dossiers.reading import Document, open_regular
 
 FAMILY = "ELG"
 VERDICT_RULE = "ELG-00"
@@ -129,10 +129,8 @@ def _header(name: object) -> str:
 def read_roster(path: Path) -> tuple[list[_Row], bytes]:
     """Rows of a CSV or XLSX roster with canonical column names; InputError for an unreadable file."""
     suffix = path.suffix.lower()
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "", "file_tidak_ada") from None
+    with open_regular(path) as handle:  # missing, unreadable or not a regular file: InputError
+        raw = handle.read()
     if suffix == ".csv":
         table = _csv_rows(path, raw)
     elif suffix in (".xlsx", ".xlsm"):
