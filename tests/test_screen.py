@@ -74,6 +74,60 @@ def test_csv_output_defuses_formulas(tmp_path):
     assert rows[0][:3] == ["Baris", "Kode", "Desa"] and ["'=1+2"] == [r[2] for r in rows if "1+2" in r[2]]
 
 
+FORMULA_NAMES = ['=HYPERLINK("http://x","klik")', "+62 Bonto", "-Dusun Satu", "@SUM(A1)", "  =1+1", "\t-2+3", " @cmd"]
+
+
+def test_a_roster_excel_wrote_with_formula_like_names_is_screened_and_every_cell_defused(tmp_path):
+    """Names and kecamatan starting with = + - @ (also after spaces or a tab), saved by Excel as CSV
+    (`;`, the Windows code page): every village is screened (exit 0) and no output cell is a formula."""
+    lines = ROSTER_CSV.read_text("utf-8").splitlines()
+    rows = [next(csv.reader([line])) for line in lines[: len(FORMULA_NAMES) + 1]]
+    for row, name in zip(rows[1:], FORMULA_NAMES):
+        row[1], row[2] = name, name.strip() + " Kec"
+    text = io.StringIO()
+    csv.writer(text, delimiter=";", lineterminator="\r\n").writerows(rows)
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(text.getvalue().encode("cp1252"))
+    out_csv, out_xlsx = tmp_path / "hasil.csv", tmp_path / "hasil.xlsx"
+    assert run("screen", roster, "-o", out_csv, *AS_OF).exit_code == 0
+    assert run("screen", roster, "-o", out_xlsx, *AS_OF).exit_code == 0
+    written = list(csv.reader(io.StringIO(out_csv.read_text("utf-8-sig")), delimiter=";"))
+    assert len(written) == len(FORMULA_NAMES) + 1
+    cells = [cell for row in written for cell in row]
+    assert [c for c in cells if c.lstrip()[:1] in ("=", "+", "-", "@")] == []
+    assert {r[2] for r in written[1:]} == {"'" + name.strip() for name in FORMULA_NAMES}
+    book = openpyxl.load_workbook(out_xlsx)
+    values = [c for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert [c.coordinate for c in values if c.data_type == "f"] == []
+    assert {name.strip() for name in FORMULA_NAMES} <= {c.value for c in values}
+
+
+def test_an_excel_error_value_where_a_name_was_is_a_row_not_screened(tmp_path):
+    """Excel runs a name typed as -Dusun Satu and saves #NAME?: that is no village's name."""
+    lines = ROSTER_CSV.read_text("utf-8").splitlines()
+    rows = [next(csv.reader([line])) for line in lines[:4]]
+    rows[1][1] = "#NAME?"
+    rows[2][3] = "#N/A"  # peserta_pnpm
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\r\n").writerows(rows)
+    roster = tmp_path / "roster.csv"
+    roster.write_text(text.getvalue(), "utf-8")
+    result = run("screen", roster, "--format", "json", *AS_OF)
+    assert result.exit_code == 2
+    report = json.loads(result.output)
+    assert [v["row"] for v in report["villages"]] == [4]
+    assert [(p["row"], p["value"]) for p in report["bad_rows"]] == [(2, "#NAME?"), (3, "#N/A")]  # one problem per cell
+    assert all("nilai kesalahan Excel" in p["message"] for p in report["bad_rows"])
+
+
+@pytest.mark.parametrize("value", ["  =1+1", "\u00a0+62", " \t-2", "\r\n@x", "=1", "\t=1"])
+def test_a_formula_after_spaces_is_defused_in_csv(value):
+    from cek_integrasi.reports.csv_output import csv_text
+
+    [_, row] = list(csv.reader(io.StringIO(csv_text(["a"], [[value]], bom=False)), delimiter=";"))
+    assert row == ["'" + value]
+
+
 def test_xlsx_output_has_villages_counts_and_bad_rows(tmp_path):
     out = tmp_path / "hasil.xlsx"
     assert run("screen", BROKEN, "--format", "xlsx", "-o", out, *AS_OF).exit_code == 2  # written, with bad rows

@@ -16,6 +16,12 @@ from pathlib import Path
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def looks_like_formula(value: object) -> bool:
+    """A text a spreadsheet may run as a formula: one starting with = + - @ (or a tab or CR), also
+    after spaces (a spreadsheet that trims the spaces of a cell it imports would run `  =1+1`)."""
+    return isinstance(value, str) and (value.startswith(FORMULA_STARTS) or value.lstrip().startswith(FORMULA_STARTS))
+
+
 class OutputError(Exception):
     """The output file is one of the inputs and must not be written."""
 
@@ -73,6 +79,6 @@ def _mode_for(output: Path) -> int:
 
 def defuse(value: object) -> object:
     """A text cell that a spreadsheet would run as a formula, made plain text (CSV: a leading ')."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if looks_like_formula(value):
         return "'" + value
     return value

@@ -25,7 +25,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import escaping
-from .outputs import FORMULA_STARTS
+from .outputs import looks_like_formula
 
 PORTRAIT_WIDTH = 100  # column width units that fit across an A4 portrait page at 100%
 MAX_WIDTH = 60  # wider text wraps
@@ -192,7 +192,7 @@ class _CellMaker:
         if isinstance(value, Styled):
             value, look = value.value, value.look
         value = escaping.cell(value)  # a control character from a name shown as <U+XXXX>
-        formula_like = isinstance(value, str) and value.startswith(FORMULA_STARTS)
+        formula_like = looks_like_formula(value)
         key = (look, isinstance(value, dt.date), column in self.wrap or (look is not None and LOOKS[look].wrap), grid)
         if key == (None, False, False, False) and not formula_like:
             return value

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..escaping import cell_stripped
-from ..outputs import FORMULA_STARTS
+from ..outputs import looks_like_formula
 from ..xlsx_layout import lay_out
 from .workbook_layout import (
     GUIDE,
@@ -167,7 +167,7 @@ def _items(data: dict, sheet: Sheet) -> list[dict]:
 
 def _as_text(cell) -> None:
     """A text a spreadsheet would run as a formula (a name starting with =) stays text."""
-    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+    if looks_like_formula(cell.value):
         cell.data_type = "s"
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from openpyxl import load_workbook
+from openpyxl.cell.cell import ERROR_CODES
 from pydantic import BaseModel, ConfigDict
 from pydantic_core import PydanticCustomError
 
@@ -205,8 +206,12 @@ def _problems(row: _Row, lang: str, year: int) -> tuple[dict, list[RowProblem]]:
         value = cells.get(column, "")
         problems.append(RowProblem(row=row.number, column=row.names.get(column, column), value=value, message=i18n.text(f"roster.{key}", lang, value=value, **context)))
 
+    errors = [column for column, value in cells.items() if value in ERROR_CODES]  # Excel ran a name typed as -Dusun or =...
+    for column in errors:
+        problem(column, "excel_error")
+    cells = {column: value for column, value in cells.items() if column not in errors}  # each judged once
     for column in REQUIRED:
-        if not cells.get(column):
+        if column not in errors and not cells.get(column):
             problem(column, "empty")
     if cells.get("kode"):
         try:
