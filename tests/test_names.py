@@ -2,7 +2,8 @@
 
 Property tests generate a Latin name and disguise it the ways a forger or a careless clerk would
 (invisible characters, NFD, full-width letters, look-alike letters of another script, unusual
-Latin letters that look like plain ones, case and spacing): the disguise is the same person, and every disguise a reader cannot see is flagged.
+Latin letters that look like plain ones, case and spacing): the disguise is the same person, and
+every disguise a reader cannot see is flagged.
 """
 
 from __future__ import annotations

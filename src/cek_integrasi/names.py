@@ -110,8 +110,9 @@ def oddities(name: str | None) -> tuple[Oddity, ...]:
     """What in a name looks forged or mistyped; empty for an ordinary name (accents and NFD included).
 
     invisible: a character no reader sees; lookalike: a letter of another script that looks like a
-    Latin letter; variant: an unusual Latin letter that looks like a plain one (ı); script: the name's letters come from more than one script (each letter outside
-    the script of most of them is named).
+    Latin letter; variant: an unusual Latin letter that looks like a plain one (ı); script: the
+    name's letters come from more than one script (each letter outside the script of most of them
+    is named).
     """
     if _plain(name or ""):
         return ()

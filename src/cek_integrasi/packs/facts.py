@@ -230,7 +230,8 @@ CATALOGUE: dict[str, dict[str, FactSpec]] = {
             I,
             "Signatories who signed whose name holds an invisible or control character (zero-width space, ...), "
             "a letter of another script that looks like a Latin letter (a Cyrillic A), an unusual Latin letter "
-            "that looks like a plain one (a dotless i), or letters of more than one script. Accents, NFD and full-width letters are not doubtful. (Names are compared as one person "
+            "that looks like a plain one (a dotless i), or letters of more than one script. Accents, NFD and "
+            "full-width letters are not doubtful. (Names are compared as one person "
             "whatever their Unicode form, invisible characters, look-alike letters, case and spacing.)",
         ),
     },
