@@ -1,8 +1,8 @@
 """Named facts: the vocabulary rule conditions are written in, and what they are computed on.
 
 Each *subject* (a village, a kecamatan, one Berita Acara, one held forum, one step of the cycle,
-one RKP activity, one Tim Penyusun, one Perdes, one village of a kecamatan) becomes one engine fact carrying
-the named facts of its kind. Counting distinct people and comparing dates happen in Python,
+one RKP activity, one Tim Penyusun, one Perdes, one village of a kecamatan) becomes one engine
+fact carrying the named facts of its kind. Counting distinct people and comparing dates happen in Python,
 exactly, because the engine must not do cross-fact comparisons (see ENGINEERING notes); every
 such fact is declared in CATALOGUE with its meaning, and docs/facts.md is generated from it.
 The builders are in subjects.py, desa_facts.py and kecamatan_facts.py.
