@@ -13,6 +13,8 @@ A case file in tests/rule_cases/ holds
         complete: false
         expect: {ELG-03: fail, ELG-00: fail}   # rule ID -> state
         message: {ELG-03: "ditemukan 1"}       # rule ID -> text its finding must contain
+        severity: {ELG-03: error}              # rule ID -> the severity of each of its findings
+        paths: {BA-11: ["berita_acara[0]"]}    # rule ID -> the paths of its findings, in order
 """
 
 from __future__ import annotations

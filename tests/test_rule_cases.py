@@ -22,6 +22,10 @@ def test_rule_case(checkers, case_id, case, base):
     for rule, text in (case.get("message") or {}).items():
         messages = [f.message for f in result.findings if f.rule == rule]
         assert any(text in m for m in messages), (rule, text, messages)
+    for rule, severity in (case.get("severity") or {}).items():
+        assert {f.severity for f in result.findings if f.rule == rule} == {severity}, rule
+    for rule, paths in (case.get("paths") or {}).items():
+        assert [f.path for f in result.findings if f.rule == rule] == paths, rule
     failing = {f.rule for f in result.findings if f.state in ("fail", "pending")}
     assert failing == {r for r, s in result.results.items() if s in ("fail", "pending")}
 

@@ -62,6 +62,22 @@ def test_each_pack_judging_uploads_offers_its_own_templates(tmp_path):
     assert "Peserta PNPM-MPd" not in rows and "Tanggal pelantikan Kepala Desa (UU 6/2014)" in rows
 
 
+def test_the_page_says_what_the_workbook_must_record_in_full(tmp_path):
+    """Beside the templates, in the reader's language, the facts a rule reads that are often left out."""
+    from cek_integrasi.packs.rulepack import load_pack
+
+    app = create_app([load_pack("pti"), load_pack("uu-desa")], upload_root=str(tmp_path))
+    app.config["TESTING"] = True
+    page = app.test_client().get("/").get_data(as_text=True)
+    asks = page[page.index('id="template-asks"'):]
+    assert "Yang harus dicatat lengkap di buku kerja" in page
+    assert "Sheet Tahapan, kolom Peserta: Musdes: Pemerintah Desa, BPD (penyelenggara), unsur masyarakat" in asks
+    assert "Sheet Perdes, kolom Forum: Perdes RPJM Desa, RKP Desa dan APB Desa (UU 6/2014)" in asks
+    english = app.test_client().get("/?lang=en").get_data(as_text=True)
+    assert "What the workbook must record in full" in english
+    assert "Sheet Perdes, column Forum: Perdes on the RPJM Desa, RKP Desa and APB Desa (UU 6/2014)" in english
+
+
 def test_the_chosen_forum_and_date_are_kept_after_an_upload_error(client, tmp_path):
     other = tmp_path / "catatan.txt"
     other.write_text("x", "utf-8")

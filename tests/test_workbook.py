@@ -162,6 +162,30 @@ def test_a_uu_desa_template_lists_that_packs_stages(tmp_path):
     assert "Peserta PNPM-MPd" in rows and "Tanggal pelantikan Kepala Desa (UU 6/2014)" not in rows
 
 
+def test_the_template_asks_explicitly_for_the_participants_and_the_perdes_forum(tmp_path):
+    """The facts a rule reads that are often left out (uu-desa MDS-02, MRD-07, EST-02): the
+    Petunjuk sheet names them and the cell itself asks for them when it is selected in Excel."""
+    out = tmp_path / "uu.xlsx"
+    assert run("template", "desa", "--pack", "uu-desa", "-o", out).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    guide = [r[0] for r in book["Petunjuk"].iter_rows(values_only=True) if r[0]]
+    peserta = next(line for line in guide if line.startswith("Sheet Tahapan, kolom Peserta: "))
+    assert "BPD (penyelenggara)" in peserta and "lainnya dibaca tidak hadir" in peserta
+    forum = next(line for line in guide if line.startswith("Sheet Perdes, kolom Forum: "))
+    assert "pilih Rapat BPD bila rancangannya dibahas dan disepakati bersama BPD" in forum
+
+    def prompt(sheet, cell):
+        return next(v for v in book[sheet].data_validations.dataValidation if cell in v.sqref and v.showInputMessage).prompt
+
+    headers = [c.value for c in book["Tahapan"][1]]
+    letter = openpyxl.utils.get_column_letter(headers.index("Peserta") + 1)
+    asked = prompt("Tahapan", f"{letter}2")
+    assert asked.startswith("Musdes: Pemerintah Desa, BPD (penyelenggara), unsur masyarakat;")
+    assert asked.endswith("Satu atau lebih, dipisah ';': Pemerintah desa; BPD; Unsur masyarakat")  # within Excel's 255
+    assert prompt("Perdes", "E2") == forum.removeprefix("Sheet Perdes, kolom Forum: ")
+    assert _listed(book, book["Perdes"], "E2") == ["Rapat BPD", "Lainnya"]  # the list itself is kept
+
+
 @pytest.mark.parametrize("typed,read", [
     ("12/02/2013", "2013-02-12"), ("12-02-2013", "2013-02-12"), ("12.2.2013", "2013-02-12"), ("12 Februari 2013", "2013-02-12"),
     ("12 Feb 2013", "2013-02-12"), ("3 agt 2013", "2013-08-03"), ("1 Okt. 2013", "2013-10-01"), ("2013-02-12", "2013-02-12"),

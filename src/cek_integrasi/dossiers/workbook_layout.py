@@ -26,6 +26,7 @@ class Column:
     kind: Literal["text", "int", "money", "date", "bool", "list", "choice", "choices"] = "text"
     choices: tuple[str, ...] = ()  # codes; the workbook shows their labels
     later: bool = False  # added after the first templates (UU 6/2014 fields): a workbook without it reads it as empty
+    ask: str = ""  # catalogue key of what the workbook asks for explicitly here: a fact often left out that a rule reads
 
 
 @dataclass(frozen=True)
@@ -103,13 +104,13 @@ def desa_sheets(stages: tuple[str, ...]) -> tuple[Sheet, ...]:
             Column("Fasilitator", "fasilitator", "choices", _choices(M.Tahap, "fasilitator")),
             Column("Alat kaji", "alat_kaji", "choices", _choices(M.Tahap, "alat_kaji")),
             Column("Agenda", "agenda", "choices", _choices(M.Tahap, "agenda")),
-            Column("Peserta", "peserta", "choices", _choices(M.Tahap, "peserta"), later=True),
+            Column("Peserta", "peserta", "choices", _choices(M.Tahap, "peserta"), later=True, ask="workbook.ask_peserta"),
         ), target="tahapan", note="Tahap yang sudah dilaksanakan; beberapa pilihan dipisah ';'."),
         *_berita_acara_sheets(M.BeritaAcara),
         Sheet("Perdes", (
             Column("Id", "id"), Column("Nomor", "nomor"), Column("Tanggal", "tanggal", "date"),
             Column("Perihal", "perihal", "choice", _choices(M.PeraturanDesa, "perihal")),
-            Column("Forum", "forum", "choice", _choices(M.PeraturanDesa, "forum")),
+            Column("Forum", "forum", "choice", _choices(M.PeraturanDesa, "forum"), ask="workbook.ask_forum_perdes"),
         ), target="peraturan_desa"),
         Sheet("SK Kepala Desa", (
             Column("Id", "id"), Column("Nomor", "nomor"), Column("Tanggal", "tanggal", "date"),
@@ -174,6 +175,14 @@ def kecamatan_sheets(stages: tuple[str, ...]) -> tuple[Sheet, ...]:
 
 def sheets_for(kind: str, stages: tuple[str, ...]) -> tuple[Sheet, ...]:
     return desa_sheets(stages) if kind == "desa" else kecamatan_sheets(stages)
+
+
+def asked(kind: str, lang: str = i18n.DEFAULT) -> list[str]:
+    """What a workbook of this kind asks for explicitly, one line per column: 'Sheet Perdes, kolom Forum: ...'."""
+    return [
+        i18n.text("workbook.ask_line", lang, sheet=sheet.name, column=column.header, ask=i18n.text(column.ask, lang))
+        for sheet in sheets_for(kind, ()) for column in sheet.columns if column.ask
+    ]
 
 
 DATES = "Tanggal: tulis sebagai tanggal, hari dulu: 12/02/2013, 12-02-2013, 12 Februari 2013, 12 Feb 2013 atau 2013-02-12."

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .. import i18n
 from ..escaping import cell_stripped
 from ..outputs import looks_like_formula
 from ..xlsx_layout import lay_out
@@ -24,6 +25,7 @@ from .workbook_layout import (
     YES_NO,
     Column,
     Sheet,
+    asked,
     label_of,
     sheets_for,
 )
@@ -54,6 +56,9 @@ def write_workbook(
     for sheet in sheets_for(kind, tuple(stages)):
         if sheet.note:
             guide.append([f"{sheet.name}: {sheet.note}"])
+    guide.append([])
+    for line in asked(kind):
+        guide.append([line])
     guide.append([])
     guide.append([KIND_CELL, kind])
     lay_out(guide, header_row=None)  # the long instructions wrap
@@ -130,19 +135,22 @@ def _write_table(ws, sheet: Sheet, data: dict | None, lists: _Lists) -> None:
 
 
 def _format(ws, cells: str, column: Column, lists: _Lists) -> None:
-    """Drop-down lists (marked yellow) for choices and yes/no, a prompt for several choices, formats for dates and money."""
+    """Drop-down lists (marked yellow) for choices and yes/no, a prompt for several choices and for
+    what the column asks for explicitly (`Column.ask`), formats for dates and money."""
     validation = None
+    ask = f"{i18n.text(column.ask)} " if column.ask else ""
     if column.kind in ("bool", "choice"):
         validation = DataValidation(
             type="list", formula1=lists.formula(column), allow_blank=True,
             showErrorMessage=True, errorStyle="warning", errorTitle="Bukan pilihan",
             error=f"Pilih salah satu isi daftar untuk kolom {column.header}.",
+            showInputMessage=bool(ask), promptTitle=column.header[:32] if ask else None, prompt=ask.strip()[:255] or None,
         )
     elif column.kind == "choices":
         listed = "; ".join(lists.labels(column))
         validation = DataValidation(
             allow_blank=True, showInputMessage=True, promptTitle=column.header[:32],
-            prompt=f"Satu atau lebih, dipisah ';': {listed}"[:255],
+            prompt=f"{ask}Satu atau lebih, dipisah ';': {listed}"[:255],
         )
     if validation is not None:
         ws.add_data_validation(validation)

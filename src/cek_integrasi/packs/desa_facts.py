@@ -257,7 +257,7 @@ def _without_channel(dossier: DesaDossier) -> list:
 
 
 def others(dossier: DesaDossier, stages: Recorded) -> list[Subject]:
-    """RKP-Desa activities and Tim Penyusun."""
+    """RKP-Desa activities, Tim Penyusun and Perdes."""
     out = []
     if dossier.rkp_desa:
         table = {same_text(name) for name in dossier.rpjm_desa.kegiatan} if dossier.rpjm_desa else set()
@@ -271,7 +271,19 @@ def others(dossier: DesaDossier, stages: Recorded) -> list[Subject]:
             }
             details = {"nama": act.nama, "jumlah": Rupiah(act.jumlah or 0)}  # the amount in messages: "Rp 120.000.000"
             out.append(Subject("kegiatan", f"kegiatan:{i}", f"rkp_desa.kegiatan[{i}]", facts, details))
-    return out + _tim_penyusun(dossier, stages)
+    return out + _tim_penyusun(dossier, stages) + _perdes(dossier)
+
+
+def _perdes(dossier: DesaDossier) -> list[Subject]:
+    """Every Perdes with what it is about and whether it was agreed with the BPD (its forum)."""
+    return [
+        Subject(
+            "perdes", f"perdes:{perdes.id}", f"peraturan_desa[{i}]",
+            {"perihal": perdes.perihal, "forum_rapat_bpd": perdes.forum == "rapat_bpd"},
+            {"perdes": _ref(perdes), "forum": perdes.forum},
+        )
+        for i, perdes in enumerate(dossier.peraturan_desa)
+    ]
 
 
 def _tim_penyusun(dossier: DesaDossier, stages: Recorded) -> list[Subject]:

@@ -1,8 +1,8 @@
 """Named facts: the vocabulary rule conditions are written in, and what they are computed on.
 
 Each *subject* (a village, a kecamatan, one Berita Acara, one held forum, one step of the cycle,
-one RKP activity, one Tim Penyusun, one village of a kecamatan) becomes one engine fact carrying
-the named facts of its kind. Counting distinct people and comparing dates happen in Python,
+one RKP activity, one Tim Penyusun, one Perdes, one village of a kecamatan) becomes one engine
+fact carrying the named facts of its kind. Counting distinct people and comparing dates happen in Python,
 exactly, because the engine must not do cross-fact comparisons (see ENGINEERING notes); every
 such fact is declared in CATALOGUE with its meaning, and docs/facts.md is generated from it.
 The builders are in subjects.py, desa_facts.py and kecamatan_facts.py.
@@ -242,6 +242,15 @@ CATALOGUE: dict[str, dict[str, FactSpec]] = {
         "fasilitator_pemerintah_desa": FactSpec(B, "The village government (pemerintah_desa) is among its facilitators."),
         "fasilitator_setrawan_kecamatan": FactSpec(B, "The Setrawan Kecamatan is among its facilitators."),
         "fasilitator_bkad": FactSpec(B, "BKAD is among its facilitators."),
+        "peserta_pemerintah_desa": FactSpec(B, "The village government (pemerintah_desa) is among its participants (peserta)."),
+        "peserta_bpd": FactSpec(B, "The BPD is among its participants."),
+        "peserta_unsur_masyarakat": FactSpec(B, "Elements of the community (unsur_masyarakat) are among its participants."),
+    },
+    "perdes": {
+        "perihal": FactSpec(S, "What a Peraturan Desa of peraturan_desa is about: rpjm_desa, rkp_desa, apb_desa or lainnya."),
+        "forum_rapat_bpd": FactSpec(
+            B, "Its forum is recorded as rapat_bpd: discussed and agreed with the BPD (false when lainnya or not recorded)."
+        ),
     },
     "kegiatan": {
         "jumlah": FactSpec(I, "Amount of the RKP-Desa activity in Rupiah; 0 when not written."),
@@ -352,12 +361,6 @@ CATALOGUE["desa"].update({
     "musdes_rkp_diadakan": FactSpec(B, "The stage musdes_rkp (the Musyawarah Desa that prepares the RKP Desa) is recorded."),
     "musdes_rkp_tepat_waktu": FactSpec(B, "It is dated no later than 30 June of the year before the plan year."),
     "musdes_tenggat_lewat": FactSpec(B, "The as-of date is after that 30 June."),
-    "musdes_rkp_peserta_lengkap": FactSpec(
-        B, "Its participants (peserta) include pemerintah_desa, bpd and unsur_masyarakat."
-    ),
-    "musrenbangdes_rkp_peserta_lengkap": FactSpec(
-        B, "The participants of the Musrenbangdes on the RKP Desa include bpd and unsur_masyarakat."
-    ),
     "pelantikan_tercatat": FactSpec(B, "The inauguration date of the Kepala Desa (kepala_desa_pelantikan) is recorded."),
     "rpjm_tiga_bulan_pelantikan": FactSpec(
         B,

@@ -63,10 +63,10 @@ def subjects_of(
 
 
 def forums(dossier: Dossier, stages: Recorded) -> list[Subject]:
-    """Every recorded stage as a forum: whether its Berita Acara exists and who facilitated it."""
+    """Every recorded stage as a forum: whether its Berita Acara exists, who facilitated it and who took part."""
     out = []
     for code, (i, record) in stages.items():
-        by = set(record.fasilitator)
+        by, present = set(record.fasilitator), set(record.peserta)
         facts = {
             "kode": code,
             "berita_acara_ada": any(ba.forum == code for ba in dossier.berita_acara),
@@ -74,8 +74,12 @@ def forums(dossier: Dossier, stages: Recorded) -> list[Subject]:
             "fasilitator_pemerintah_desa": "pemerintah_desa" in by,
             "fasilitator_setrawan_kecamatan": "setrawan_kecamatan" in by,
             "fasilitator_bkad": "bkad" in by,
+            "peserta_pemerintah_desa": "pemerintah_desa" in present,
+            "peserta_bpd": "bpd" in present,
+            "peserta_unsur_masyarakat": "unsur_masyarakat" in present,
         }
-        out.append(Subject("forum", f"forum:{code}", f"tahapan[{i}]", facts, {"fasilitator": record.fasilitator}))
+        details = {"fasilitator": record.fasilitator, "peserta": record.peserta}
+        out.append(Subject("forum", f"forum:{code}", f"tahapan[{i}]", facts, details))
     return out
 
 

@@ -1,7 +1,8 @@
 """Facts of a village dossier that the UU 6/2014 pack (rules/uu-desa) reads: deadlines of the
-planning year, the Kepala Desa's yearly reports, the participants of the forums, the village
-apparatus's Kasi posts. Every dossier carries them (the facts of a subject kind are one
-vocabulary); the PTI pack simply does not test them.
+planning year, the Kepala Desa's yearly reports, the village apparatus's Kasi posts. Every dossier
+carries them (the facts of a subject kind are one vocabulary); the PTI pack simply does not test
+them. Who took part in a forum is a fact of that forum (subjects.py), each Perdes a subject of its
+own (desa_facts.py).
 """
 
 from __future__ import annotations
@@ -22,11 +23,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _participants(stages: Recorded, code: str) -> set[str]:
-    record = stages.get(code, (None, None))[1]
-    return set(record.peserta) if record else set()
 
 
 def _kasi(dossier: DesaDossier) -> dict[str, list]:
@@ -77,8 +73,6 @@ def facts(
         "musdes_rkp_diadakan": musdes is not None,
         "musdes_rkp_tepat_waktu": bool(musdes and musdes.tanggal <= musdes_due),
         "musdes_tenggat_lewat": ctx.as_of > musdes_due,
-        "musdes_rkp_peserta_lengkap": {"pemerintah_desa", "bpd", "unsur_masyarakat"} <= _participants(stages, "musdes_rkp"),
-        "musrenbangdes_rkp_peserta_lengkap": {"bpd", "unsur_masyarakat"} <= _participants(stages, "musrenbangdes_rkp"),
         "pelantikan_tercatat": inaugurated is not None,
         "rpjm_tiga_bulan_pelantikan": bool(inaugurated and rpjm_date and inaugurated <= rpjm_date <= rpjm_deadline),
         "pelantikan_tiga_bulan_lewat": bool(rpjm_deadline and ctx.as_of > rpjm_deadline),
@@ -94,8 +88,6 @@ def facts(
         "batas_rkp": rkp_due,
         "batas_musdes": musdes_due,
         "musdes_tanggal": musdes.tanggal if musdes else None,
-        "musdes_peserta": sorted(_participants(stages, "musdes_rkp")),
-        "musrenbangdes_peserta": sorted(_participants(stages, "musrenbangdes_rkp")),
         "pelantikan": inaugurated,
         "batas_rpjm": rpjm_deadline,
         "laporan_tahun": report_year,

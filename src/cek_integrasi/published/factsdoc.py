@@ -12,6 +12,7 @@ SUBJECTS = {
     "forum": "One recorded stage, the earliest-dated entry of each stage code (path: tahapan[i]).",
     "kegiatan": "One RKP-Desa activity (path: rkp_desa.kegiatan[i]).",
     "tim_penyusun": "The Tim Penyusun of one plan, when the team or its forming stage is recorded.",
+    "perdes": "One Peraturan Desa of peraturan_desa (path: peraturan_desa[i]).",
     "instrumen": "One establishing document checked against the step it follows or precedes (path: the document).",
     "tahap": "One step of the cycle that applies to the dossier (rules/pti/stages.yaml; path: tahapan[i], or tahapan when not recorded).",
     "kecamatan": "The kecamatan as a whole: its Musrenbang Kecamatan (one per kecamatan dossier).",

@@ -35,6 +35,7 @@ from ..evaluation.waivers import WaiverSet, load_waivers
 from .guard import allowed_names, host_allowed, origin_allowed
 from .jobs import Checks, Upload
 from ..reports.xlsx_report import report_workbook
+from ..dossiers.workbook_layout import asked
 
 ACCEPTED = DOSSIER_SUFFIXES  # what `check` reads below a folder
 KEEP = 20  # uploads kept in memory for the language switch and downloads
@@ -130,8 +131,9 @@ def create_app(
         stages = [(code, stage.label[lang()]) for code, stage in stages_known.items()]
         day = (as_of or dt.date.today()).isoformat()
         templates = [(pack.id, kind, pack.years) for pack in packs for kind in TEMPLATE_KINDS if kind in pack.kinds]
+        asks = [line for kind in dict.fromkeys(kind for _, kind, _ in templates) for line in asked(kind, lang())]
         return page("web_index.html.j2", stages=stages, max_mb=max_upload_mb, today=day, chosen=chosen or "", error=error,
-                    templates=templates)
+                    templates=templates, asks=asks)
 
     @app.get("/")
     def index():
