@@ -236,6 +236,29 @@ class WaiverRequest(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+class Evidence(Base):
+    """A scan or photo attached to a document of a dossier (dossiers/documents.py), kept as a blob.
+
+    It belongs to the document's key and fingerprint, not to one version: every version whose document
+    states the same facts shows it. A removed one stays, with who removed it, for the audit."""
+
+    __tablename__ = "evidence"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(ForeignKey("subjects.code"), index=True)
+    kecamatan: Mapped[str] = mapped_column(String(32), index=True)
+    document: Mapped[str] = mapped_column(String(TEKS + 8))  # 'ba:' and a Berita Acara's id, 'kantor', ...
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    blob_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    thumbnail_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), nullable=True)  # of an image
+    media_type: Mapped[str] = mapped_column(String(32))
+    filename: Mapped[str] = mapped_column(String(FILE_NAME))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by: Mapped[str] = mapped_column(String(NAME + len(TOKEN_PREFIX)))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    removed_by: Mapped[str | None] = mapped_column(String(NAME + len(TOKEN_PREFIX)), nullable=True)
+    removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
 class ScreeningRound(Base):
     """A screening of the kabupaten's villages on a date: of an uploaded roster, or of the store's latest villages."""
 

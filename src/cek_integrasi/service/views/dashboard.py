@@ -8,14 +8,15 @@ from flask import Blueprint, Response, abort, g, request, session
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from ...reports.diffing import compare
+from ...errors import InputError
 from ...evaluation.results import DossierResult
-from .. import history, news, progress, queries, screening_rounds, waiver_files
+from ...reports.diffing import compare
+from .. import evidence, history, news, progress, queries, screening_rounds, waiver_files
 from ..access import ANY, allow, require_scope, scoped_subject
 from ..reports import MIME, rendered, report_of, with_weekly_sheet
 from ..store import Blob, Kecamatan, Submission, utcnow
 from ..submissions import options
-from .common import lang, packs, page, store, weekly_progress
+from .common import lang, packs, page, settings, store, weekly_progress
 
 blueprint = Blueprint("dashboard", __name__)
 
@@ -59,11 +60,23 @@ def dossier(code: str):
         place = db.get(Kecamatan, subject.kecamatan)
         result = DossierResult.model_validate_json(current.result(lang()))
         before = DossierResult.model_validate_json(previous.result(lang())) if previous is not None else None
+        documents, unreadable = _documents(db, current)
+        attached = evidence.shown(db, code, documents)
     changes = None
     if before is not None:
         changes = compare(f"v{previous.version}", [before], f"v{current.version}", [result])
     return page("svc_dossier.html.j2", subject=subject, current=current, result=result, history=history.states(found, packs(), lang()),
-                changes=changes, place=place, places={(f.rule, f.subject): f.place for f in result.findings if f.place})
+                changes=changes, place=place, places={(f.rule, f.subject): f.place for f in result.findings if f.place},
+                documents=documents, unreadable=unreadable, attached=attached, max_evidence_mb=settings().max_evidence_mb,
+                may_attach=g.user.may_submit(subject.kecamatan) and current.version == subject.versions)
+
+
+def _documents(db, submission: Submission):
+    """The documents of a version, and why not where its file no longer reads (a pack's steps changed)."""
+    try:
+        return evidence.documents_of(db, packs(), submission), None
+    except InputError as error:
+        return [], error.describe(lang())
 
 
 @blueprint.get("/berkas/<int:submission_id>")
