@@ -33,9 +33,12 @@ ROUTES = {
     "api.submit": {"facilitator", "admin"}, "api.screening_round": set(ANY),
     "evidence.attach": {"facilitator", "admin"}, "evidence.download": set(ANY), "evidence.thumbnail": set(ANY),
     "evidence.remove": {"facilitator", "admin"},
+    "review.submit_for_review": {"facilitator", "admin"}, "review.send_back": {"supervisor", "admin"}, "review.accept": {"supervisor", "admin"},
+    "review.judge": {"supervisor", "admin"}, "review.note": set(ANY),
 }
 SCOPED = {"dashboard.kecamatan", "dashboard.dossier", "dashboard.original", "dashboard.report_kecamatan", "api.dossier", "api.versions",
-          "evidence.attach", "evidence.download", "evidence.thumbnail", "evidence.remove"}
+          "evidence.attach", "evidence.download", "evidence.thumbnail", "evidence.remove",
+          "review.submit_for_review", "review.send_back", "review.accept", "review.judge", "review.note"}
 BINARY = {"dashboard.original", "evidence.download", "evidence.thumbnail"}  # their body is the file, not a page naming Kindang
 ROLE = {"admin": "admin", "supervisor": "supervisor", "supervisor_rilau": "supervisor", "fas_rilau": "facilitator", "fas_kindang": "facilitator"}
 WAIVERS = ROOT / "docs" / "examples" / "pengecualian_rilau_ale.yaml"

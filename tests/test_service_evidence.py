@@ -57,7 +57,7 @@ def rows(app) -> list[Evidence]:
 
 def evidence_cells(html: str) -> dict[str, str]:
     """The evidence cell of each document row of the village page, by document key."""
-    return dict(re.findall(r'<tr class="document" data-document="([^"]+)">(.*?)</tr>', html, re.S))
+    return dict(re.findall(r'<tr class="document" data-document="([^"]+)"[^>]*>(.*?)</tr>', html, re.S))
 
 
 def test_documents_of_a_village_have_keys_and_fingerprints_that_follow_their_facts(tmp_path):

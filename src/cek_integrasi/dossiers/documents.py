@@ -27,6 +27,7 @@ KECAMATAN_PARTS = {"spc": "surat_penetapan_camat"}
 class DocumentFacts:
     key: str  # 'ba:BA-RKP-2014', 'kantor', ...
     kind: str  # 'ba', 'perdes', 'sk', 'kantor', 'aparatur', 'bpd', 'spc'
+    about: str  # what a listed document is about: a Perdes' or SK's perihal, a Berita Acara's forum; '' for a part
     name: str  # the dossier's own id of a listed document, '' for a part
     fingerprint: str
 
@@ -41,9 +42,10 @@ def fingerprint(facts) -> str:
 def documents(dossier: Dossier) -> list[DocumentFacts]:
     """The documents of a dossier in the order a reader meets them: its parts, then each listed document."""
     parts = VILLAGE_PARTS if isinstance(dossier, DesaDossier) else KECAMATAN_PARTS
-    found = [DocumentFacts(key, key, "", fingerprint(getattr(dossier, field))) for key, field in parts.items()
+    found = [DocumentFacts(key, key, "", "", fingerprint(getattr(dossier, field))) for key, field in parts.items()
              if getattr(dossier, field) not in (None, [])]
     for kind, section in LISTED.items():
         for entry in getattr(dossier, section, []):
-            found.append(DocumentFacts(f"{kind}:{entry.id}", kind, entry.id, fingerprint(entry)))
+            about = getattr(entry, "perihal", None) or getattr(entry, "forum", "")
+            found.append(DocumentFacts(f"{kind}:{entry.id}", kind, about, entry.id, fingerprint(entry)))
     return found

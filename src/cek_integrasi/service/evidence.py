@@ -10,12 +10,15 @@ removing are one transaction each, with a line in the audit log.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
+from collections.abc import Iterable
 from pathlib import Path, PurePath
 
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import i18n
@@ -23,7 +26,7 @@ from ..dossiers.documents import DocumentFacts, documents
 from ..dossiers.loading import load_dossier
 from ..packs.choosing import all_stages
 from .access import Principal
-from .store import AuditEntry, Blob, Evidence, Store, Submission, utcnow
+from .store import AuditEntry, Blob, Evidence, Store, Submission, VersionDocuments, utcnow
 
 # a kind of file: its media type and the name endings it may have
 KINDS = {"pdf": ("application/pdf", (".pdf",)), "png": ("image/png", (".png",)), "jpeg": ("image/jpeg", (".jpg", ".jpeg"))}
@@ -75,17 +78,32 @@ def thumbnail(filename: str, data: bytes) -> bytes:
     return out.getvalue()
 
 
-def documents_of(db: Session, packs, submission: Submission) -> list[DocumentFacts]:
-    """The documents of a stored version, read again from its file as uploaded."""
-    data = db.scalar(select(Blob.data).where(Blob.sha256 == submission.blob_sha256))
+def documents_of(store: Store, packs, submission: Submission) -> list[DocumentFacts]:
+    """The documents of a stored version: read from its file as uploaded the first time, kept from then on."""
+    with store.reading() as db:
+        kept = db.get(VersionDocuments, submission.id)
+        if kept is not None:
+            return [DocumentFacts(*row) for row in kept.documents]
+        data = db.scalar(select(Blob.data).where(Blob.sha256 == submission.blob_sha256))
     _doc, dossier = load_dossier(Path(submission.filename), all_stages(packs), data)
-    return documents(dossier)
+    found = documents(dossier)
+    try:
+        with store.writing() as db, db.begin():
+            db.add(VersionDocuments(submission_id=submission.id, documents=[list(dataclasses.astuple(d)) for d in found]))
+    except IntegrityError:  # another request kept them first: the same documents
+        pass
+    return found
 
 
 def shown(db: Session, code: str, docs: list[DocumentFacts]) -> dict[str, list[Evidence]]:
     """The evidence of each document of a version (by key), oldest first; removed evidence is not shown."""
-    wanted = {(d.key, d.fingerprint) for d in docs}
     rows = db.scalars(select(Evidence).where(Evidence.code == code, Evidence.removed_at.is_(None)).order_by(Evidence.id))
+    return matching(rows, docs)
+
+
+def matching(rows: Iterable[Evidence], docs: list[DocumentFacts]) -> dict[str, list[Evidence]]:
+    """Of these evidence rows (of one dossier, oldest first), those of each document (by key) as the version states it."""
+    wanted = {(d.key, d.fingerprint) for d in docs}
     found: dict[str, list[Evidence]] = {d.key: [] for d in docs}
     for row in rows:
         if (row.document, row.fingerprint) in wanted:

@@ -259,6 +259,67 @@ class Evidence(Base):
     removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
+class VersionDocuments(Base):
+    """The documents of a version (dossiers/documents.py), read from its file the first time they are asked for."""
+
+    __tablename__ = "version_documents"
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True)
+    documents: Mapped[list] = mapped_column(JSON)  # [key, kind, about, name, fingerprint] of each
+
+
+class ReviewStep(Base):
+    """A step of a dossier's review: its status before and after, who took it and when, the note.
+
+    A dossier's review status is the status after its last step if that step was taken on its latest
+    version, else draf (review.py): a new version starts its review again without a row written."""
+
+    __tablename__ = "review_steps"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(ForeignKey("subjects.code"), index=True)
+    kecamatan: Mapped[str] = mapped_column(String(32), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    status_before: Mapped[str] = mapped_column(String(16))
+    status_after: Mapped[str] = mapped_column(String(16))
+    by: Mapped[str] = mapped_column(String(NAME + len(TOKEN_PREFIX)))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class DocumentReview(Base):
+    """A reviewer's judgement of a document against its evidence: it matches (sesuai) or not (tidak_sesuai, with a note).
+
+    Like evidence it belongs to the document's key and fingerprint: a new version whose document states the
+    same facts keeps it. `evidence_seen`: the newest evidence of the document the reviewer saw."""
+
+    __tablename__ = "document_reviews"
+    __table_args__ = (UniqueConstraint("code", "document", "fingerprint"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(ForeignKey("subjects.code"), index=True)
+    kecamatan: Mapped[str] = mapped_column(String(32), index=True)
+    document: Mapped[str] = mapped_column(String(TEKS + 8))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    verdict: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    evidence_seen: Mapped[int] = mapped_column(Integer)
+    by: Mapped[str] = mapped_column(String(NAME + len(TOKEN_PREFIX)))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class FindingNote(Base):
+    """A note on a finding of a dossier (its rule and subject), written on a version; shown while the finding stays."""
+
+    __tablename__ = "finding_notes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(ForeignKey("subjects.code"), index=True)
+    kecamatan: Mapped[str] = mapped_column(String(32), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    rule: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(NAME + len(TOKEN_PREFIX)))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class ScreeningRound(Base):
     """A screening of the kabupaten's villages on a date: of an uploaded roster, or of the store's latest villages."""
 

@@ -32,7 +32,8 @@ def attach(code: str):
         subject = scoped_subject(db, code)
         if not g.user.may_submit(subject.kecamatan):
             abort(403)
-        docs = evidence.documents_of(db, packs(), subject.latest)
+        latest = subject.latest
+    docs = evidence.documents_of(store(), packs(), latest)
     document = next((d for d in docs if d.key == request.form.get("dokumen")), None)
     upload = request.files.get("bukti")
     try:
@@ -45,9 +46,9 @@ def attach(code: str):
         kind = evidence.inspect(name, data, max_mb)
         evidence.attach(store(), g.user, subject.code, subject.kecamatan, document, name, data, kind, address())
     except evidence.Refusal as refusal:
-        flash(refusal.message(lang()), "error")
+        flash(refusal.message(lang()), "bukti-error")
         return _back(code)
-    flash(i18n.text("evidence.kept", lang(), name=name), "ok")
+    flash(i18n.text("evidence.kept", lang(), name=name), "bukti-ok")
     return _back(code)
 
 
@@ -96,5 +97,5 @@ def remove(evidence_id: int):
     if not g.user.may_submit(row.kecamatan):
         abort(403)
     evidence.remove(store(), g.user, row, address())
-    flash(i18n.text("evidence.removed", lang(), name=row.filename), "ok")
+    flash(i18n.text("evidence.removed", lang(), name=row.filename), "bukti-ok")
     return _back(row.code)
