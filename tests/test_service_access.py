@@ -33,12 +33,12 @@ ROUTES = {
     "api.submit": {"facilitator", "admin"}, "api.screening_round": set(ANY),
     "evidence.attach": {"facilitator", "admin"}, "evidence.download": set(ANY), "evidence.thumbnail": set(ANY),
     "evidence.remove": {"facilitator", "admin"},
-    "review.submit_for_review": {"facilitator", "admin"}, "review.send_back": {"supervisor", "admin"}, "review.accept": {"supervisor", "admin"},
+    "review.submit_for_review": {"facilitator", "admin"}, "review.decide": {"supervisor", "admin"},
     "review.judge": {"supervisor", "admin"}, "review.note": set(ANY),
 }
 SCOPED = {"dashboard.kecamatan", "dashboard.dossier", "dashboard.original", "dashboard.report_kecamatan", "api.dossier", "api.versions",
           "evidence.attach", "evidence.download", "evidence.thumbnail", "evidence.remove",
-          "review.submit_for_review", "review.send_back", "review.accept", "review.judge", "review.note"}
+          "review.submit_for_review", "review.decide", "review.judge", "review.note"}
 BINARY = {"dashboard.original", "evidence.download", "evidence.thumbnail"}  # their body is the file, not a page naming Kindang
 ROLE = {"admin": "admin", "supervisor": "supervisor", "supervisor_rilau": "supervisor", "fas_rilau": "facilitator", "fas_kindang": "facilitator"}
 WAIVERS = ROOT / "docs" / "examples" / "pengecualian_rilau_ale.yaml"
@@ -106,7 +106,8 @@ def _url(app, rule) -> str:
     values = {"code": KINDANG, "kode": KINDANG, "fmt": "html", "submission_id": _kindang_submission(app)}
     return rule.rule.replace("<int:submission_id>", str(values["submission_id"])).replace("<code>", KINDANG) \
         .replace("<kode>", KINDANG).replace("<fmt>", "html").replace("<int:file_id>", "1") \
-        .replace("<int:evidence_id>", "2" if rule.endpoint == "evidence.remove" else "1").replace("<int:token_id>", "1").replace("<int:request_id>", "1").replace("<int:round_id>", "1")
+        .replace("<int:evidence_id>", "2" if rule.endpoint == "evidence.remove" else "1") \
+        .replace("<any(kembalikan, terima):action>", "terima").replace("<int:token_id>", "1").replace("<int:request_id>", "1").replace("<int:round_id>", "1")
 
 
 def test_every_route_declares_its_roles_and_is_in_this_table(app):

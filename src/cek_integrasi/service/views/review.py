@@ -50,16 +50,11 @@ def submit_for_review(code: str):
     return _move(code, "ajukan")
 
 
-@blueprint.post("/desa/<code>/kembalikan")
+@blueprint.post("/desa/<code>/<any(kembalikan, terima):action>")
 @allow("supervisor", "admin")
-def send_back(code: str):
-    return _move(code, "kembalikan")
-
-
-@blueprint.post("/desa/<code>/terima")
-@allow("supervisor", "admin")
-def accept(code: str):
-    return _move(code, "terima")
+def decide(code: str, action: str):
+    """Return the dossier with a note, or accept it."""
+    return _move(code, action)
 
 
 @blueprint.post("/desa/<code>/dokumen")

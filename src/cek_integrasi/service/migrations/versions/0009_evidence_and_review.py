@@ -56,7 +56,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['code'], ['subjects.code'], ),
     sa.PrimaryKeyConstraint('id')
     )
-    for column in ('code', 'kecamatan', 'at'):
+    for column in ('code', 'kecamatan'):
         op.create_index(op.f(f'ix_review_steps_{column}'), 'review_steps', [column], unique=False)
     op.create_table('document_reviews',
     sa.Column('id', sa.Integer(), nullable=False),
