@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from .. import i18n
 from ..dossiers.documents import DocumentFacts, documents
 from ..dossiers.loading import load_dossier
+from ..errors import InputError
 from ..packs.choosing import all_stages
 from .access import Principal
 from .store import AuditEntry, Blob, Evidence, Store, Submission, VersionDocuments, utcnow
@@ -43,7 +44,8 @@ class Refusal(Exception):
         self.key, self.context = key, context
 
     def message(self, lang: str) -> str:
-        return i18n.text(f"evidence.{self.key}", lang, **self.context)
+        context = {k: v.describe(lang) if isinstance(v, InputError) else v for k, v in self.context.items()}
+        return i18n.text(f"evidence.{self.key}", lang, **context)
 
 
 def sniff(data: bytes) -> str | None:
@@ -79,7 +81,8 @@ def thumbnail(filename: str, data: bytes) -> bytes:
 
 
 def documents_of(store: Store, packs, submission: Submission) -> list[DocumentFacts]:
-    """The documents of a stored version: read from its file as uploaded the first time, kept from then on."""
+    """The documents of a stored version: read from its file as uploaded the first time, kept from then on
+    (InputError where the file no longer reads with these packs' steps)."""
     with store.reading() as db:
         kept = db.get(VersionDocuments, submission.id)
         if kept is not None:
@@ -108,6 +111,18 @@ def matching(rows: Iterable[Evidence], docs: list[DocumentFacts]) -> dict[str, l
     for row in rows:
         if (row.document, row.fingerprint) in wanted:
             found[row.document].append(row)
+    return found
+
+
+def latest_document(store: Store, packs, submission: Submission, key: str | None) -> DocumentFacts:
+    """The document of that key in a dossier's latest version, or Refusal."""
+    try:
+        docs = documents_of(store, packs, submission)
+    except InputError as error:
+        raise Refusal("unreadable", reason=error) from None
+    found = next((d for d in docs if d.key == key), None)
+    if found is None:
+        raise Refusal("unknown_document")
     return found
 
 

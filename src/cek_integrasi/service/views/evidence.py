@@ -33,12 +33,9 @@ def attach(code: str):
         if not g.user.may_submit(subject.kecamatan):
             abort(403)
         latest = subject.latest
-    docs = evidence.documents_of(store(), packs(), latest)
-    document = next((d for d in docs if d.key == request.form.get("dokumen")), None)
     upload = request.files.get("bukti")
     try:
-        if document is None:
-            raise evidence.Refusal("unknown_document")
+        document = evidence.latest_document(store(), packs(), latest, request.form.get("dokumen"))
         if upload is None or not upload.filename:
             raise evidence.Refusal("no_file")
         name = upload_name(upload, "bukti")

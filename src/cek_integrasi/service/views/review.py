@@ -26,8 +26,8 @@ def _done(code: str, key: str, **context):
     return redirect(url_for("dashboard.dossier", code=code) + "#tinjauan")
 
 
-def _refused(code: str, error: review.ReviewError):
-    flash(i18n.text(f"review.{error}", lang()), "tinjauan-error")
+def _refused(code: str, message: str):
+    flash(message, "tinjauan-error")
     return redirect(url_for("dashboard.dossier", code=code) + "#tinjauan")
 
 
@@ -40,7 +40,7 @@ def _move(code: str, action: str):
     try:
         status = review.move(store(), g.user, code, action, _version(), request.form.get("catatan"), address())
     except review.ReviewError as error:
-        return _refused(code, error)
+        return _refused(code, i18n.text(f"review.{error}", lang()))
     return _done(code, "moved", status=i18n.text(f"review.status_{status}", lang()))
 
 
@@ -61,15 +61,14 @@ def decide(code: str, action: str):
 @allow("supervisor", "admin")
 def judge(code: str):
     """A document of the latest version matched to its evidence, found not to match, or left unreviewed."""
-    docs = evidence.documents_of(store(), packs(), _subject(code)[1])
-    document = next((d for d in docs if d.key == request.form.get("dokumen")), None)
-    verdict = request.form.get("putusan") or None
+    latest = _subject(code)[1]
     try:
-        if document is None:
-            raise review.ReviewError("unknown_document")
-        review.judge(store(), g.user, code, _version(), document, verdict, request.form.get("catatan"), address())
+        document = evidence.latest_document(store(), packs(), latest, request.form.get("dokumen"))
+        review.judge(store(), g.user, code, _version(), document, request.form.get("putusan") or None, request.form.get("catatan"), address())
     except review.ReviewError as error:
-        return _refused(code, error)
+        return _refused(code, i18n.text(f"review.{error}", lang()))
+    except evidence.Refusal as refusal:
+        return _refused(code, refusal.message(lang()))
     return _done(code, "judged")
 
 
@@ -82,5 +81,5 @@ def note(code: str):
         review.add_note(store(), g.user, code, _version(), request.form.get("aturan", "").strip(), request.form.get("subjek", ""),
                         request.form.get("catatan"), address())
     except review.ReviewError as error:
-        return _refused(code, error)
+        return _refused(code, i18n.text(f"review.{error}", lang()))
     return _done(code, "noted")
