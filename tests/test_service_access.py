@@ -33,9 +33,10 @@ ROUTES = {
     "api.submit": {"facilitator", "admin"}, "api.screening_round": set(ANY),
     "evidence.attach": {"facilitator", "admin"}, "evidence.download": set(ANY), "evidence.thumbnail": set(ANY),
     "evidence.remove": {"facilitator", "admin"},
+    "forms.edit": {"facilitator", "admin"}, "forms.new": {"facilitator", "admin"},
 }
 SCOPED = {"dashboard.kecamatan", "dashboard.dossier", "dashboard.original", "dashboard.report_kecamatan", "api.dossier", "api.versions",
-          "evidence.attach", "evidence.download", "evidence.thumbnail", "evidence.remove"}
+          "evidence.attach", "evidence.download", "evidence.thumbnail", "evidence.remove", "forms.edit"}
 BINARY = {"dashboard.original", "evidence.download", "evidence.thumbnail"}  # their body is the file, not a page naming Kindang
 ROLE = {"admin": "admin", "supervisor": "supervisor", "supervisor_rilau": "supervisor", "fas_rilau": "facilitator", "fas_kindang": "facilitator"}
 WAIVERS = ROOT / "docs" / "examples" / "pengecualian_rilau_ale.yaml"
