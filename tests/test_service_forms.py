@@ -140,7 +140,7 @@ def test_a_fact_changed_and_saved_is_version_2_with_that_change_in_what_changed(
     client = signed_in(app, "fas_rilau")
     fields = posted(client.get(EDIT).get_data(as_text=True))
     answer = save(client, changed(fields, s4_r0_c3="ya"))  # the Kepala Desa signed the Berita Acara of the Musrenbangdes
-    assert answer.status_code == 302 and answer.headers["Location"] == f"/desa/{CODE}"
+    assert answer.status_code == 302 and answer.headers["Location"] == f"/desa/{CODE}#changes"
     first, second = stored(app)
     assert second.version == 2 and second.filename == f"formulir_{CODE}.xlsx"
     before, after = facts(app, first), facts(app, second)

@@ -49,7 +49,7 @@ def edit(code: str):
         return _page(409, form=form, **context)
     if form.written() == stored.written():
         return _page(form=form, unchanged=True, **context)
-    return _save(form, f"formulir_{code}.xlsx", context)
+    return _save(form, f"formulir_{code}.xlsx", context, "#changes")  # the village page, at what changed
 
 
 @blueprint.route("/desa/baru", methods=["GET", "POST"])
@@ -104,11 +104,12 @@ def _with_rows(form: DossierForm, context: dict):
     return _page(form=form, opened=index, **context)
 
 
-def _save(form: DossierForm, filename: str, context: dict):
-    """The form's workbook checked and stored by submissions.submit, or shown again with its messages beside the fields."""
+def _save(form: DossierForm, filename: str, context: dict, fragment: str = ""):
+    """The form's workbook checked and stored by submissions.submit (then its village page), or the form again
+    with the messages beside the fields."""
     outcome = submit(store(), pool(), g.user, filename, form.workbook(), lang(), address())
     if isinstance(outcome, Accepted):
-        return redirect(f"/desa/{outcome.code}")
+        return redirect(f"/desa/{outcome.code}{fragment}")
     form.show_problems(outcome.problems, [] if outcome.problems else outcome.messages)
     return _page(422, form=form, **context)
 
