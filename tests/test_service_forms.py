@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from servicekit import SAMPLES, check_pool, csrf, login, make_app, pg_server, sample_files, store_url, upload  # noqa: F401
+from servicekit import SAMPLES, check_pool, csrf, pg_server, sample_files, signed_in, store_url, upload, village_app  # noqa: F401
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
@@ -83,17 +83,7 @@ def changed(fields: MultiDict, **values) -> MultiDict:
 
 @pytest.fixture
 def app(store_url, check_pool, tmp_path):
-    app = make_app(store_url, tmp_path, check_pool)
-    client = app.test_client()
-    login(client, "fas_rilau")
-    assert "tidak disimpan" not in upload(client, VILLAGE).get_data(as_text=True)
-    return app
-
-
-def signed_in(app, name: str):
-    client = app.test_client()
-    assert login(client, name).status_code == 302
-    return client
+    return village_app(store_url, tmp_path, check_pool, VILLAGE)
 
 
 def stored(app, code: str = CODE) -> list[Submission]:

@@ -128,8 +128,9 @@ class DossierForm:
             if sheet.is_table:
                 count = min(max(posted.get(f"{part.anchor}-rows", 0, type=int), 0), MAX_ITEMS + 1)
                 for r in range(count):
-                    if f"{part.anchor}-r{r}-hapus" not in posted:
-                        form._add_row(part, [_posted(posted, f"{part.anchor}-r{r}-c{j}", c) for j, c in enumerate(sheet.columns)])
+                    names = [f"{part.anchor}-r{r}-c{j}" for j in range(len(sheet.columns))]
+                    if f"{part.anchor}-r{r}-hapus" not in posted and any(name in posted for name in names):  # a row not posted is none
+                        form._add_row(part, [_posted(posted, name, c) for name, c in zip(names, sheet.columns)])
             else:
                 picked = [(j, c) for j, c in enumerate(sheet.columns) if c.field not in omit or f"{part.anchor}-c{j}" in posted]
                 part.columns = tuple(c for _, c in picked)
@@ -183,7 +184,7 @@ class DossierForm:
                     row.place = Place(part.sheet.name, number)
                     for cell in row.cells:
                         cell.place = Place(part.sheet.name, number, column=cell.column.header)
-                else:
+                else:  # a record sheet: its one row of the form is a row of the sheet per field
                     for offset, cell in enumerate(row.cells):
                         cell.place = Place(part.sheet.name, number + offset, label=cell.column.header)
             sheets.append(Filled(part.sheet, part.columns, [[cell.typed for cell in row.cells] for row in rows]))
