@@ -1,6 +1,6 @@
 """Writing a dossier workbook: an empty template to fill (drop-down lists of labels kept on a hidden
-sheet, Excel's own message for a value not in the list, date and money formats), or a dossier
-written back as a workbook (`convert`)."""
+sheet, Excel's own message for a value not in the list, date and money formats), a dossier
+written back as a workbook (`convert`), or the cells typed in the service's form (service/dossier_form.py)."""
 
 from __future__ import annotations
 
