@@ -35,10 +35,11 @@ ROUTES = {
     "evidence.remove": {"facilitator", "admin"},
     "review.submit_for_review": {"facilitator", "admin"}, "review.decide": {"supervisor", "admin"},
     "review.judge": {"supervisor", "admin"}, "review.note": set(ANY),
+    "forms.edit": {"facilitator", "admin"}, "forms.new": {"facilitator", "admin"},
 }
 SCOPED = {"dashboard.kecamatan", "dashboard.dossier", "dashboard.original", "dashboard.report_kecamatan", "api.dossier", "api.versions",
           "evidence.attach", "evidence.download", "evidence.thumbnail", "evidence.remove",
-          "review.submit_for_review", "review.decide", "review.judge", "review.note"}
+          "review.submit_for_review", "review.decide", "review.judge", "review.note", "forms.edit"}
 BINARY = {"dashboard.original", "evidence.download", "evidence.thumbnail"}  # their body is the file, not a page naming Kindang
 ROLE = {"admin": "admin", "supervisor": "supervisor", "supervisor_rilau": "supervisor", "fas_rilau": "facilitator", "fas_kindang": "facilitator"}
 WAIVERS = ROOT / "docs" / "examples" / "pengecualian_rilau_ale.yaml"

@@ -9,7 +9,7 @@ import re
 
 import pytest
 from PIL import Image
-from servicekit import RILAU, ROOT, check_pool, csrf, login, make_app, pg_server, sample_files, store_url, upload  # noqa: F401
+from servicekit import RILAU, ROOT, check_pool, csrf, pg_server, sample_files, signed_in, store_url, upload, village_app  # noqa: F401
 from sqlalchemy import func, select
 
 from cek_integrasi.dossiers.documents import documents
@@ -30,17 +30,7 @@ def image(kind: str = "PNG", size=(800, 600)) -> bytes:
 
 @pytest.fixture
 def app(store_url, check_pool, tmp_path):
-    app = make_app(store_url, tmp_path, check_pool, max_evidence_mb=1)
-    client = app.test_client()
-    login(client, "fas_rilau")
-    assert "tidak disimpan" not in upload(client, VILLAGE).get_data(as_text=True)
-    return app
-
-
-def signed_in(app, name: str):
-    client = app.test_client()
-    assert login(client, name).status_code == 302
-    return client
+    return village_app(store_url, tmp_path, check_pool, VILLAGE, max_evidence_mb=1)
 
 
 def attach(client, document: str, name: str, data: bytes, code: str = CODE):

@@ -120,6 +120,10 @@ class RulePack:
     def years(self) -> str:
         return f"{self.plan_years[0]}-{self.plan_years[1]}"
 
+    def stage_labels(self, kind: str) -> dict[str, dict[str, str]]:
+        """The steps of a dossier kind with their labels by language, as a workbook of this pack writes them."""
+        return {code: stage.label for code, stage in self.plan.stages.items() if stage.level == kind}
+
 
 def _schema_validator(ref: str | None = None) -> jsonschema.Draft202012Validator:
     schema = json.loads((SCHEMAS_DIR / "rules.schema.json").read_text("utf-8"))

@@ -71,11 +71,11 @@ def create_app(packs: list[RulePack] | RulePack, settings: Settings, pool: Check
     app.before_request(_upload_limit)  # before the CSRF check, which reads the form
     csrf = CSRFProtect(app)
 
-    from .views import about, admin, api, auth, dashboard, evidence, review, screening, submit, waivers
+    from .views import about, admin, api, auth, dashboard, evidence, forms, review, screening, submit, waivers
 
     csrf.exempt(api.blueprint)  # access.guard checks the CSRF token of API changes made with a login session
 
-    for module in (auth, dashboard, evidence, review, submit, waivers, screening, admin, about, api):
+    for module in (auth, dashboard, evidence, forms, review, submit, waivers, screening, admin, about, api):
         app.register_blueprint(module.blueprint)
 
     app.before_request(_start_timer)
