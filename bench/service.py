@@ -9,7 +9,8 @@ Builds a store of 300 generated villages (with their kecamatan dossiers) holding
 bytes), starts `cek-integrasi server --jobs 2 --processes 2` on it (one server process per core of the
 2-core machine it was measured on), then 20 concurrent clients send 1,000 requests in all,
 a fifth of them uploads of one dossier (checked at once) and the rest dashboard pages: the
-kabupaten overview, a filtered overview, a kecamatan and a village. Prints p50/p95 latency per
+kabupaten overview, a filtered overview, a kecamatan and a village, and evidence: a scan (PDF, 300 KB) or a
+photo's thumbnail attached to the Berita Acara of a third of the villages. Prints p50/p95 latency per
 kind, throughput and errors, and writes bench/service_results.json. Bounded: 1,000 requests, a
 timeout of 60 s per request.
 
@@ -45,7 +46,7 @@ from cek_integrasi.packs.rulepack import load_packs  # noqa: E402
 from cek_integrasi.service.access import Principal  # noqa: E402
 from cek_integrasi.service.accounts import add_user  # noqa: E402
 from cek_integrasi.service.checking import CheckPool  # noqa: E402
-from cek_integrasi.service.store import Blob, Kecamatan, Store, StoredFinding, Subject, Submission, User, database_url  # noqa: E402
+from cek_integrasi.service.store import Blob, Evidence, Kecamatan, Store, StoredFinding, Subject, Submission, User, database_url  # noqa: E402
 from cek_integrasi.service.submissions import submit_many  # noqa: E402
 
 VILLAGES, VERSIONS, CLIENTS, REQUESTS, UPLOAD_SHARE = 300, 5, 20, 1000, 0.2
@@ -69,8 +70,9 @@ def build(data: Path, files: list[Path]) -> None:
     pool = CheckPool(load_packs(), jobs=2, timeout=60)
     started = time.perf_counter()
     submit_many(store, pool, Principal(admin.id, "bench", "admin", frozenset()), [(p.name, p.read_bytes()) for p in files], "id")
-    pool.close()
     print(f"  {len(files)} dossiers checked into the store in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    attach_evidence(store, pool, Principal(admin.id, "bench", "admin", frozenset()))
+    pool.close()
     with store.writing() as db, db.begin():
         for first in db.query(Submission).all():
             data_v1 = db.get(Blob, first.blob_sha256).data
@@ -93,12 +95,40 @@ def build(data: Path, files: list[Path]) -> None:
     store.close()
 
 
+SCAN = b"%PDF-1.4\n" + bytes(random.Random(2).getrandbits(8) for _ in range(300_000)) + b"\n%%EOF\n"
+
+
+def photo() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.effect_noise((1600, 1200), 40).convert("RGB").save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def attach_evidence(store: Store, pool: CheckPool, admin: Principal) -> None:
+    """A scan and a photo on the first Berita Acara of every third village (the evidence the load downloads)."""
+    from cek_integrasi.service import evidence
+
+    image = photo()
+    with store.reading() as db:
+        villages = [s for s in db.query(Subject).filter_by(kind="desa").order_by(Subject.code)][::3]
+        latest = {s.code: s.latest for s in villages}
+    for subject in villages:
+        ba = next((d for d in evidence.documents_of(store, pool.packs, latest[subject.code]) if d.kind == "ba"), None)
+        if ba is not None:
+            evidence.attach(store, admin, subject.code, subject.kecamatan, ba, "ba.pdf", SCAN, "pdf")
+            evidence.attach(store, admin, subject.code, subject.kecamatan, ba, "ba.jpg", image, "jpeg")
+
+
 def percentile(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def load(port: int, files: list[Path], codes: list[str], kecamatan: list[str]) -> dict:
+def load(port: int, files: list[Path], codes: list[str], kecamatan: list[str], evidence: list[tuple[int, str]]) -> dict:
     rng = random.Random(1)
     villages = [p for p in files if "kecamatan" not in p.name]
     plan = []
@@ -107,9 +137,11 @@ def load(port: int, files: list[Path], codes: list[str], kecamatan: list[str]) -
             path = rng.choice(villages)
             plan.append(("upload", (path.name, path.read_bytes() + f"\n# bench {n}\n".encode())))
         else:
-            kind = rng.choice(["overview", "filtered", "kecamatan", "village"])
+            kind = rng.choice(["overview", "filtered", "kecamatan", "village", "evidence"])
+            evidence_id, media = rng.choice(evidence)
             path = {"overview": "/", "filtered": "/?tingkat=error&status=WAJIB", "kecamatan": f"/kecamatan/{rng.choice(kecamatan)}",
-                    "village": f"/desa/{rng.choice(codes)}"}[kind]
+                    "village": f"/desa/{rng.choice(codes)}",
+                    "evidence": f"/bukti/{evidence_id}" + ("/kecil" if media.startswith("image/") else "")}[kind]
             plan.append((kind, path))
     timings: dict[str, list[float]] = {}
     errors: list[str] = []
@@ -144,7 +176,7 @@ def load(port: int, files: list[Path], codes: list[str], kecamatan: list[str]) -
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
-    dashboard = [t for kind, values in timings.items() if kind != "upload" for t in values]
+    dashboard = [t for kind, values in timings.items() if kind not in ("upload", "evidence") for t in values]
     return {
         "requests": REQUESTS, "clients": CLIENTS, "seconds": round(wall, 2), "throughput_rps": round(REQUESTS / wall, 1),
         "errors": len(errors), "error_samples": errors[:5],
@@ -237,12 +269,13 @@ def main() -> None:
             codes = [s.code for s in db.query(Subject).filter_by(kind="desa")]
             kecamatan = sorted({s.kecamatan for s in db.query(Subject)})
             stored = db.query(Submission).count()
+            evidence = [(e.id, e.media_type) for e in db.query(Evidence)]
         store.close()
         result = json.loads((HERE / "service_results.json").read_text()) if national else {}
         if not national:
             port, server = serve(data, processes)
             try:
-                result = load(port, files, codes, kecamatan)
+                result = load(port, files, codes, kecamatan, evidence)
             finally:
                 stop(server)
         else:

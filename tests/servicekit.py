@@ -80,6 +80,22 @@ def make_app(url: str, data: Path, pool: CheckPool, **settings):
     return app
 
 
+def village_app(url: str, data: Path, pool: CheckPool, village: Path, **settings):
+    """The app of make_app with one village dossier submitted by the facilitator of Rilau Ale."""
+    app = make_app(url, data, pool, **settings)
+    client = app.test_client()
+    login(client, "fas_rilau")
+    assert "tidak disimpan" not in upload(client, village).get_data(as_text=True)
+    return app
+
+
+def signed_in(app, name: str):
+    """A test client of `app` signed in as `name`."""
+    client = app.test_client()
+    assert login(client, name).status_code == 302
+    return client
+
+
 def csrf(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 

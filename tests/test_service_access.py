@@ -7,7 +7,11 @@ sign-out, password change, CSRF, cookies.
 
 from __future__ import annotations
 
+import io
+import re
+
 import pytest
+from PIL import Image
 from servicekit import KINDANG, PASSWORD, ROOT, SAMPLES, check_pool, csrf, login, make_app, sample_files, upload  # noqa: F401
 
 from cek_integrasi.service.access import ANY, PUBLIC
@@ -27,11 +31,22 @@ ROUTES = {
     "admin.api_tokens": {"admin"}, "admin.issue_token": {"admin"}, "admin.revoke_token": {"admin"},
     "api.openapi": {PUBLIC}, "api.kecamatan": set(ANY), "api.villages": set(ANY), "api.dossier": set(ANY), "api.versions": set(ANY),
     "api.submit": {"facilitator", "admin"}, "api.screening_round": set(ANY),
+    "evidence.attach": {"facilitator", "admin"}, "evidence.download": set(ANY), "evidence.thumbnail": set(ANY),
+    "evidence.remove": {"facilitator", "admin"},
+    "review.submit_for_review": {"facilitator", "admin"}, "review.decide": {"supervisor", "admin"},
+    "review.judge": {"supervisor", "admin"}, "review.note": set(ANY),
+    "forms.edit": {"facilitator", "admin"}, "forms.new": {"facilitator", "admin"},
 }
-SCOPED = {"dashboard.kecamatan", "dashboard.dossier", "dashboard.original", "dashboard.report_kecamatan", "api.dossier", "api.versions"}
+SCOPED = {"dashboard.kecamatan", "dashboard.dossier", "dashboard.original", "dashboard.report_kecamatan", "api.dossier", "api.versions",
+          "evidence.attach", "evidence.download", "evidence.thumbnail", "evidence.remove",
+          "review.submit_for_review", "review.decide", "review.judge", "review.note", "forms.edit"}
+BINARY = {"dashboard.original", "evidence.download", "evidence.thumbnail"}  # their body is the file, not a page naming Kindang
 ROLE = {"admin": "admin", "supervisor": "supervisor", "supervisor_rilau": "supervisor", "fas_rilau": "facilitator", "fas_kindang": "facilitator"}
 WAIVERS = ROOT / "docs" / "examples" / "pengecualian_rilau_ale.yaml"
 SEES_KINDANG = {"admin", "supervisor", "fas_kindang"}
+PNG = io.BytesIO()
+Image.new("RGB", (40, 30)).save(PNG, "PNG")
+PNG = PNG.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +69,11 @@ def app(pack, check_pool, tmp_path_factory):
     form = csrf(kindang.get("/pengecualian").get_data(as_text=True))
     assert kindang.post("/pengecualian", data={"aturan": "MRK-02", "kode": KINDANG, "alasan": "Rapat kecamatan_kindang diulang",
                                                 "csrf_token": form}).status_code == 302  # request 1, of Kindang
+    document = re.search(r'data-document="([^"]+)"', kindang.get(f"/desa/{KINDANG}").get_data(as_text=True)).group(1)
+    for name in ("bukti.png", "bukti_lagi.png"):  # evidence 1 (viewed) and 2 (removed) of the Kindang kecamatan dossier
+        assert kindang.post(f"/desa/{KINDANG}/bukti", data={"dokumen": document, "bukti": (io.BytesIO(PNG), name), "csrf_token": form},
+                            content_type="multipart/form-data").status_code == 302
+    assert 'data-evidence="2"' in kindang.get(f"/desa/{KINDANG}").get_data(as_text=True)
     from cek_integrasi.service import screening_rounds
 
     screening_rounds.from_store(app.extensions["cek_store"], check_pool, "admin")  # round 1
@@ -86,7 +106,9 @@ def _kindang_submission(app) -> int:
 def _url(app, rule) -> str:
     values = {"code": KINDANG, "kode": KINDANG, "fmt": "html", "submission_id": _kindang_submission(app)}
     return rule.rule.replace("<int:submission_id>", str(values["submission_id"])).replace("<code>", KINDANG) \
-        .replace("<kode>", KINDANG).replace("<fmt>", "html").replace("<int:file_id>", "1").replace("<int:token_id>", "1").replace("<int:request_id>", "1").replace("<int:round_id>", "1")
+        .replace("<kode>", KINDANG).replace("<fmt>", "html").replace("<int:file_id>", "1") \
+        .replace("<int:evidence_id>", "2" if rule.endpoint == "evidence.remove" else "1") \
+        .replace("<any(kembalikan, terima):action>", "terima").replace("<int:token_id>", "1").replace("<int:request_id>", "1").replace("<int:round_id>", "1")
 
 
 def test_every_route_declares_its_roles_and_is_in_this_table(app):
@@ -115,7 +137,7 @@ def _expect(app, account, rule, method, response, url) -> None:
     else:
         assert response.status_code not in (401, 403, 404), where
         if method == "GET" and rule.endpoint in SCOPED:
-            assert response.status_code == 200 and (KINDANG in body or "Kindang" in body or rule.endpoint == "dashboard.original"), where
+            assert response.status_code == 200 and (KINDANG in body or "Kindang" in body or rule.endpoint in BINARY), where
     if account not in SEES_KINDANG:
         assert "Kindang" not in body and "kecamatan_kindang" not in body, where
         assert response.status_code == 302 or KINDANG not in body, where  # a redirect repeats its own URL

@@ -227,3 +227,82 @@ def test_a_recheck_shows_in_the_village_history(chromium, demo):
     page.click("#switch-lang")
     page.wait_for_selector("text=Re-checked as of 20 December 2012")
     page.context.close()
+
+
+BONTO_BANGUN = "73.02.05.2004"
+
+
+def _required(page) -> list[str]:
+    return [row.get_attribute("data-document") for row in page.query_selector_all("#evidence tr.document") if "wajib bukti" in row.inner_text()]
+
+
+def _attach(page, document: str, path: Path) -> None:
+    row = f'#evidence tr.document[data-document="{document}"]'
+    page.set_input_files(f"{row} input[name=bukti]", str(path))
+    page.click(f"{row} form.attach button")
+    page.wait_for_selector(f'{row} .evidence')
+
+
+def _judge(page, document: str, verdict: str, note: str = "") -> None:
+    row = f'#evidence tr.document[data-document="{document}"]'
+    page.select_option(f"{row} select[name=putusan]", verdict)
+    page.fill(f"{row} form.judge input[name=catatan]", note)
+    page.click(f"{row} form.judge button")
+    page.wait_for_selector(f'{row} .judged')
+
+
+def test_evidence_is_attached_reviewed_returned_and_accepted(chromium, demo, tmp_path):
+    from PIL import Image
+
+    photo, scan = tmp_path / "ba_tanda_tangan.png", tmp_path / "pindaian.pdf"
+    Image.new("RGB", (1200, 900), (200, 180, 120)).save(photo)
+    scan.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    fas = signed_in(chromium, demo, "fasilitator")
+    fas.goto(f"{demo.url}/desa/{BONTO_BANGUN}")
+    needed = _required(fas)
+    assert needed and needed[0].startswith("ba:")
+    _attach(fas, needed[0], photo)
+    thumbnail = fas.wait_for_selector(f'#evidence tr[data-document="{needed[0]}"] img')
+    assert fas.evaluate("(img) => img.complete && img.naturalWidth", thumbnail) == 240  # a thumbnail the server made
+    for document in needed[1:]:
+        _attach(fas, document, scan)
+    fas.click("#move-ajukan button")
+    fas.wait_for_selector('#review-status[data-status="diajukan"]')
+
+    supervisor = signed_in(chromium, demo, "supervisor")
+    supervisor.goto(f"{demo.url}/desa/{BONTO_BANGUN}")
+    assert [el.get_attribute("data-state") for el in supervisor.query_selector_all("#evidence tr.document") if el.get_attribute("data-document") in needed] \
+        == ["bukti_ada"] * len(needed)
+    _judge(supervisor, needed[0], "tidak_sesuai", "Tanda tangan Kepala Desa tidak terbaca")
+    assert supervisor.get_attribute(f'#evidence tr[data-document="{needed[0]}"]', "data-state") == "tidak_sesuai"
+    supervisor.fill("#move-kembalikan textarea", "Pindai ulang Berita Acara dengan tanda tangan yang jelas")
+    supervisor.click("#move-kembalikan button")
+    supervisor.wait_for_selector('#review-status[data-status="dikembalikan"]')
+
+    fas.context.close()
+    fas = signed_in(chromium, demo, "fasilitator")  # the next sign-in: told, and it is in the open work
+    returned = fas.wait_for_selector(f'.news-returned[data-code="{BONTO_BANGUN}"]')
+    assert "Pindai ulang Berita Acara" in returned.inner_text()
+    fas.click(f'#review-work .waiting[data-code="{BONTO_BANGUN}"] a')
+    fas.wait_for_selector("#review-steps")
+    _attach(fas, needed[0], photo)
+    fas.click("#move-ajukan button")
+    fas.wait_for_selector('#review-status[data-status="diajukan"]')
+
+    supervisor.goto(f"{demo.url}/desa/{BONTO_BANGUN}")
+    for document in needed:
+        _judge(supervisor, document, "sesuai")
+    states = {el.get_attribute("data-document"): el.get_attribute("data-state") for el in supervisor.query_selector_all("#evidence tr.document")}
+    assert all(states[d] == "terverifikasi" for d in needed)
+    shot(supervisor, "layanan_tinjauan.png")
+    supervisor.click("#move-terima button")
+    supervisor.wait_for_selector('#review-status[data-status="diterima"]')
+    steps = [el.get_attribute("data-after") for el in supervisor.query_selector_all("#review-steps li")]
+    assert steps == ["diterima", "ditinjau", "diajukan", "dikembalikan", "ditinjau", "diajukan"]
+    assert supervisor.query_selector("#move-terima") is None and supervisor.query_selector("form.judge") is None
+
+    fas_kindang = signed_in(chromium, demo, "fasilitator_kindang")
+    evidence_id = supervisor.get_attribute(f'#evidence tr[data-document="{needed[0]}"] .evidence', "data-evidence")
+    assert fas_kindang.goto(f"{demo.url}/bukti/{evidence_id}").status == 404
+    for page in (fas, supervisor, fas_kindang):
+        page.context.close()

@@ -141,6 +141,8 @@ def _fill_demo(store, pool, data: Path) -> None:
 @click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True)
 @click.option("--demo", is_flag=True, help="A throwaway store filled with the samples and one account per role.")
 @click.option("--max-upload-mb", type=click.IntRange(1, 100), default=10, show_default=True, help="Largest upload (all files of one form).")
+@click.option("--max-evidence-mb", type=click.IntRange(1, 100), default=10, show_default=True,
+              help="Largest evidence file (a scan or photo of a document).")
 @click.option("--jobs", type=click.IntRange(1, 16), default=2, show_default=True, help="Worker processes checking uploads.")
 @click.option("--threads", type=click.IntRange(2, 64), default=4, show_default=True,
               help="Requests served at once (the others wait their turn).")
@@ -152,7 +154,7 @@ def _fill_demo(store, pool, data: Path) -> None:
 @click.option("--no-daily-recheck", is_flag=True, help="Do not re-check stale results at start and after each midnight.")
 @pack_option
 @click.pass_context
-def server(ctx, data, database, host, port, demo, max_upload_mb, jobs, threads, processes, check_timeout, secure_cookies, no_daily_recheck, pack_id) -> None:
+def server(ctx, data, database, host, port, demo, max_upload_mb, max_evidence_mb, jobs, threads, processes, check_timeout, secure_cookies, no_daily_recheck, pack_id) -> None:
     """Start the kabupaten service: facilitators submit, supervisors follow, in a browser."""
     if ctx.invoked_subcommand is not None:
         return
@@ -189,13 +191,13 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, jobs, threads, 
         listening = dict(sockets=[sock])
     pool = CheckPool(packs, jobs, check_timeout, forced=pack_id is not None, upload_root=uploads)  # workers start before the threads
     try:
-        app = create_app(packs, Settings(data=data, database=url, max_upload_mb=max_upload_mb, jobs=jobs,
+        app = create_app(packs, Settings(data=data, database=url, max_upload_mb=max_upload_mb, max_evidence_mb=max_evidence_mb, jobs=jobs,
                                         check_timeout=check_timeout, secure_cookies=secure_cookies), pool)
     except SQLAlchemyError as error:
         pool.close()
         _store_failed(error)
     try:  # listening from here on; requests wait until it runs
-        serving = create_server(app, **listening, threads=threads, max_request_body_size=(max_upload_mb + 1) * 1024 * 1024)
+        serving = create_server(app, **listening, threads=threads, max_request_body_size=(max(max_upload_mb, max_evidence_mb) + 1) * 1024 * 1024)
     except OSError as error:  # the one process's port taken
         pool.close()
         _port_failed(host, port, error)

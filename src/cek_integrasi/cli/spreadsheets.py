@@ -86,8 +86,7 @@ def template(kind, output, lang, pack_id) -> None:
     if output.exists():
         _fail(i18n.text("ui.output_exists", lang, path=output))
     pack = _load(pack_id)
-    stages = {code: stage.label for code, stage in pack.plan.stages.items() if stage.level == kind}
-    _write_or_print(output, write_workbook(kind, stages, omit=pack.template_omits.get(kind, ())), lang)
+    _write_or_print(output, write_workbook(kind, pack.stage_labels(kind), omit=pack.template_omits.get(kind, ())), lang)
     click.echo(terminal(i18n.text("ui.template_written", lang, path=output)), err=True)
 
 
@@ -115,8 +114,7 @@ def convert(source, output, lang, pack_id) -> None:
     data = dossier.model_dump(mode="json", exclude_none=True)
     suffix = output.suffix.lower()
     if suffix == ".xlsx":
-        stages = {code: stage.label for code, stage in pack.plan.stages.items() if stage.level == dossier.jenis}
-        payload = write_workbook(dossier.jenis, stages, data)
+        payload = write_workbook(dossier.jenis, pack.stage_labels(dossier.jenis), data)
     elif suffix == ".json":
         payload = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     elif suffix in (".yaml", ".yml"):

@@ -1,11 +1,12 @@
 """Writing a dossier workbook: an empty template to fill (drop-down lists of labels kept on a hidden
-sheet, Excel's own message for a value not in the list, date and money formats), or a dossier
-written back as a workbook (`convert`)."""
+sheet, Excel's own message for a value not in the list, date and money formats), a dossier
+written back as a workbook (`convert`), or the cells typed in the service's form (service/dossier_form.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
@@ -37,6 +38,17 @@ MONEY_FORMAT = '"Rp "#,##0'
 BOLD = Font(name="Calibri", bold=True)  # named: unnamed bold prints in a serif face in LibreOffice
 MAX_ROWS = 200  # rows of a table sheet that get drop-down lists in the template
 
+@dataclass(frozen=True)
+class Filled:
+    """What one sheet holds: the columns written (a record sheet: its rows) and the cells, a row per
+    item of a table, one row of a value per column for a record sheet. A cell is a value as
+    `_to_cell` gives it, or a text as typed (the service's form), which the reader reads like a cell typed in Excel."""
+
+    sheet: Sheet
+    columns: tuple[Column, ...]
+    rows: list[list[Any]]
+
+
 def write_workbook(
     kind: str, stages: dict[str, dict[str, str]], data: dict | None = None, omit: tuple[str, ...] = ()
 ) -> bytes:
@@ -46,6 +58,25 @@ def write_workbook(
     `omit` the record rows a template of the pack leaves out (pack.yaml `template_omits`; a row that
     `data` fills is always written).
     """
+    return write_filled(kind, stages, filled(kind, stages, data, omit))
+
+
+def filled(kind: str, stages: dict[str, dict[str, str]], data: dict | None = None, omit: tuple[str, ...] = ()) -> list[Filled]:
+    """Each sheet's cells for `data` (None: empty), codes as their labels, dates as dates (write_workbook's arguments)."""
+    data = data or {}
+    sheets = []
+    for sheet in sheets_for(kind, tuple(stages)):
+        if sheet.is_table:
+            rows = [[_to_cell(item.get(c.field), c, stages) for c in sheet.columns] for item in _items(data, sheet)]
+            sheets.append(Filled(sheet, sheet.columns, rows))
+        else:
+            columns = tuple(c for c in sheet.columns if c.field not in omit or _get(data, c.field) is not None)
+            sheets.append(Filled(sheet, columns, [[_to_cell(_get(data, c.field), c, stages) for c in columns]]))
+    return sheets
+
+
+def write_filled(kind: str, stages: dict[str, dict[str, str]], sheets: list[Filled]) -> bytes:
+    """The workbook of a dossier kind holding these sheets' cells (`filled`), with the template's lists and formats."""
     book = Workbook()
     guide = book.active
     guide.title = GUIDE
@@ -63,13 +94,13 @@ def write_workbook(
     guide.append([KIND_CELL, kind])
     lay_out(guide, header_row=None)  # the long instructions wrap
     lists = _Lists(book, stages)
-    for sheet in sheets_for(kind, tuple(stages)):
-        ws = book.create_sheet(sheet.name)
-        if sheet.is_table:
-            _write_table(ws, sheet, data, lists)
+    for sheet in sheets:
+        ws = book.create_sheet(sheet.sheet.name)
+        if sheet.sheet.is_table:
+            _write_table(ws, sheet, lists)
             lay_out(ws, filter_rows=max(MAX_ROWS, ws.max_row - 1))
         else:
-            _write_record(ws, sheet, data, lists, omit)
+            _write_record(ws, sheet, lists)
             lay_out(ws)
     lay_out(lists.sheet, header_row=None)  # hidden, but printed like the others if shown
     book.move_sheet(LISTS, offset=len(book.sheetnames))
@@ -103,28 +134,27 @@ class _Lists:
         return self.ranges[labels]
 
 
-def _write_record(ws, sheet: Sheet, data: dict | None, lists: _Lists, omit: tuple[str, ...]) -> None:
+def _write_record(ws, sheet: Filled, lists: _Lists) -> None:
     ws.append(["Kolom", "Nilai"])
     for cell in ws[1]:
         cell.font, cell.fill = BOLD, HEADER_FILL
-    columns = [c for c in sheet.columns if c.field not in omit or _get(data or {}, c.field) is not None]
-    for row, column in enumerate(columns, start=2):
+    for row, (column, value) in enumerate(zip(sheet.columns, sheet.rows[0]), start=2):
         ws.cell(row=row, column=1, value=column.header).font = BOLD
-        cell = ws.cell(row=row, column=2, value=_to_cell(_get(data or {}, column.field), column, lists.stages))
+        cell = ws.cell(row=row, column=2, value=cell_stripped(value))
         _as_text(cell)
         _format(ws, cell.coordinate, column, lists)
     ws.column_dimensions["A"].width = 42
     ws.column_dimensions["B"].width = 40
 
 
-def _write_table(ws, sheet: Sheet, data: dict | None, lists: _Lists) -> None:
+def _write_table(ws, sheet: Filled, lists: _Lists) -> None:
     ws.append([c.header for c in sheet.columns])
     for cell in ws[1]:
         cell.font, cell.fill = BOLD, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True)
     ws.freeze_panes = "A2"
-    for item in _items(data or {}, sheet):
-        ws.append([_to_cell(item.get(c.field), c, lists.stages) for c in sheet.columns])
+    for row in sheet.rows:
+        ws.append([cell_stripped(value) for value in row])
         for cell in ws[ws.max_row]:
             _as_text(cell)
     for index, column in enumerate(sheet.columns, start=1):
@@ -180,9 +210,7 @@ def _as_text(cell) -> None:
 
 
 def _to_cell(value: Any, column: Column, stage_labels: dict[str, dict[str, str]]) -> Any:
-    """A dossier value as a cell (codes as their labels): text without the characters a workbook cannot hold."""
-    if isinstance(value, str):
-        value = cell_stripped(value)
+    """A dossier value as a cell (codes as their labels; written without the characters a workbook cannot hold)."""
     if value is None:
         return None
     if column.kind == "bool":

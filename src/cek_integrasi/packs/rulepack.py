@@ -73,6 +73,18 @@ class Rule:
         return bool(self.requires)
 
 
+@dataclass(frozen=True)
+class EvidenceNeed:
+    """A kind of document whose facts a reviewer matches to its evidence (pack.yaml `evidence`)."""
+
+    document: str  # a kind of dossiers/documents.py: ba, perdes, sk, kantor, aparatur, bpd, spc
+    about: tuple[str, ...]  # only documents about these (a Perdes' or SK's perihal, a Berita Acara's forum); (): all
+    reference: str
+
+    def covers(self, kind: str, about: str) -> bool:
+        return kind == self.document and (not self.about or about in self.about)
+
+
 @dataclass
 class RulePack:
     """A loaded, checked rule pack."""
@@ -88,6 +100,11 @@ class RulePack:
     kinds: tuple[str, ...] = ("desa", "kecamatan")
     requires: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> fields it needs (pack.yaml dossier_requires)
     template_omits: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> record rows its template leaves out
+    evidence: tuple[EvidenceNeed, ...] = ()
+
+    def evidence_need(self, kind: str, about: str) -> EvidenceNeed | None:
+        """What the pack says of a document's evidence (None: not required)."""
+        return next((need for need in self.evidence if need.covers(kind, about)), None)
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -102,6 +119,10 @@ class RulePack:
     @property
     def years(self) -> str:
         return f"{self.plan_years[0]}-{self.plan_years[1]}"
+
+    def stage_labels(self, kind: str) -> dict[str, dict[str, str]]:
+        """The steps of a dossier kind with their labels by language, as a workbook of this pack writes them."""
+        return {code: stage.label for code, stage in self.plan.stages.items() if stage.level == kind}
 
 
 def _schema_validator(ref: str | None = None) -> jsonschema.Draft202012Validator:
@@ -155,9 +176,10 @@ def load_pack(pack_id: str = DEFAULT_PACK, rules_dir: Path = RULES_DIR) -> RuleP
     kinds = tuple(meta.get("kinds", ("desa", "kecamatan")))
     requires = {kind: tuple(fields) for kind, fields in (meta.get("dossier_requires") or {}).items()}
     omits = {kind: tuple(fields) for kind, fields in (meta.get("template_omits") or {}).items()}
+    evidence = tuple(EvidenceNeed(e["document"], tuple(e.get("about", ())), e["reference"]) for e in meta.get("evidence", ()))
     return RulePack(
         meta["id"], meta["name"], str(meta["version"]), meta["source"], rules, plan, digest.hexdigest(), years, kinds,
-        requires, omits,
+        requires, omits, evidence,
     )
 
 

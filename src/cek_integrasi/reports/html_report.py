@@ -11,14 +11,16 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .. import i18n
 from .compliance import summarize
+from .evidence_summary import DossierEvidence, verified_villages
 from ..evaluation.results import Report
 from .signing import Signing
 
 _ENV = Environment(loader=PackageLoader("cek_integrasi", "templates"), autoescape=True, undefined=StrictUndefined)
 
 
-def render_html(report: Report, signing: Signing = Signing()) -> str:
-    """The report; with `signing`, a letterhead, a signature block and (brief) pages only for dossiers with findings."""
+def render_html(report: Report, signing: Signing = Signing(), evidence: dict[str, DossierEvidence] | None = None) -> str:
+    """The report; with `signing`, a letterhead, a signature block and (brief) pages only for dossiers with findings;
+    with `evidence` (the kabupaten service's review, by dossier code), the evidence of each dossier's documents."""
     lang = report.lang
     compliance = summarize(report)
     villages = [d for d in compliance.dossiers if d.result.kind == "desa"]
@@ -32,4 +34,6 @@ def render_html(report: Report, signing: Signing = Signing()) -> str:
         as_of=dt.date.fromisoformat(report.as_of),
         t=lambda key, **context: i18n.text(key, lang, **context),
         show=lambda value: i18n.show(value, lang),
+        evidence=evidence,
+        verified=lambda dossiers: verified_villages([d.result.code for d in dossiers], evidence or {}),
     )

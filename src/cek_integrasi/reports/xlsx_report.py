@@ -13,6 +13,7 @@ import re
 
 from .. import i18n
 from .compliance import Compliance, KecamatanFigures, summarize
+from .evidence_summary import DossierEvidence, verified_villages
 from ..escaping import cell_stripped
 from ..evaluation.results import Report
 from .signing import Signing
@@ -30,17 +31,20 @@ def sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
-def report_workbook(report: Report, signing: Signing = Signing()) -> bytes:
+def report_workbook(report: Report, signing: Signing = Signing(), evidence: dict[str, DossierEvidence] | None = None) -> bytes:
+    """The workbook; with `evidence` (the kabupaten service's review, by dossier code), a sheet of it."""
     c = summarize(report)
     t = lambda key, **context: i18n.text(key, report.lang, **context)  # noqa: E731
     used = {t("xlsx.summary").lower(), t("xlsx.findings").lower()}
-    plans = [_summary(report, c, signing, t), _findings(report, t)]
+    plans = [_summary(report, c, signing, t, evidence), _findings(report, t)]
+    if evidence is not None:
+        plans.append(_evidence(report, evidence, sheet_title(t("report.evidence"), used), t))
     plans += [_kecamatan(k, sheet_title(k.name, used), report.lang, t) for k in c.kecamatan]
     plans.append(_files(report, sheet_title(t("xlsx.files"), used), t))
     return save(plans)
 
 
-def _summary(report: Report, c: Compliance, signing: Signing, t) -> SheetPlan:
+def _summary(report: Report, c: Compliance, signing: Signing, t, evidence: dict[str, DossierEvidence] | None) -> SheetPlan:
     plan = SheetPlan(t("xlsx.summary"), report.lang, freeze=False)
     for index, line in enumerate(signing.letterhead):
         plan.line(line, look="heading" if index == 0 else "bold", measured=False)
@@ -58,8 +62,11 @@ def _summary(report: Report, c: Compliance, signing: Signing, t) -> SheetPlan:
                 errors=report.summary.findings["error"], warnings=report.summary.findings["warning"]), measured=False)
     plan.line()
     plan.line(t("report.per_kecamatan"), look="heading", measured=False)
-    plan.table([t("report.kecamatan"), t("report.chart_kecamatan"), t("severity.error"), t("severity.warning"), t("report.passed") + " %"],
-               ([k.name, _share(k, t), k.errors, k.warnings, f"{k.percent}%"] for k in c.kecamatan))
+    verified = [t("report.evidence_verified")] if evidence is not None else []
+    plan.table([t("report.kecamatan"), t("report.chart_kecamatan"), t("severity.error"), t("severity.warning"), t("report.passed") + " %", *verified],
+               ([k.name, _share(k, t), k.errors, k.warnings, f"{k.percent}%",
+                 *([f"{verified_villages([d.result.code for d in k.villages], evidence)}/{len(k.villages)}"] if verified else [])]
+                for k in c.kecamatan))
     plan.line()
     plan.line(t("report.frequent"), look="heading", measured=False)
     plan.table([t("ui.col_rule"), t("ui.col_title"), t("ui.col_severity"), t("report.count"), t("report.dossier_count"), t("ui.col_reference")],
@@ -119,6 +126,19 @@ def _kecamatan(k, title: str, lang: str, t) -> SheetPlan:
                filters=True)
     plan.widths[7] = 50
     plan.wrap.add(7)
+    return plan
+
+
+def _evidence(report: Report, evidence: dict[str, DossierEvidence], title: str, t) -> SheetPlan:
+    """Every document whose evidence a pack requires, with its state and its dossier's review status."""
+    plan = SheetPlan(title, report.lang)
+    plan.table([t("ui.col_code"), t("ui.col_village"), t("report.kecamatan"), t("review.status"), t("evidence.col_document"),
+                t("review.col_state"), t("ui.col_reference")],
+               ([r.code, r.name, r.kecamatan, t(f"review.status_{evidence[r.code].status}"), doc.label, t(f"review.state_{doc.state}"), doc.reference]
+                for r in report.dossiers if r.code in evidence for doc in evidence[r.code].documents), filters=True)
+    for column, width in ((2, 22), (5, 30), (7, 30)):
+        plan.widths[column] = width
+        plan.wrap.add(column)
     return plan
 
 

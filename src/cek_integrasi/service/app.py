@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, g, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -28,6 +28,7 @@ class Settings:
     data: Path
     database: str
     max_upload_mb: int = 10
+    max_evidence_mb: int = 10  # one evidence file (a scan or photo)
     jobs: int = 2
     check_timeout: float = 20.0
     check_memory_mb: int = 1024
@@ -67,13 +68,14 @@ def create_app(packs: list[RulePack] | RulePack, settings: Settings, pool: Check
     app.extensions["cek_packs"] = pool.packs  # the packs the uploads are checked with
     app.extensions["cek_settings"] = settings
     app.extensions["cek_progress"] = WeeklyCache()
+    app.before_request(_upload_limit)  # before the CSRF check, which reads the form
     csrf = CSRFProtect(app)
 
-    from .views import about, admin, api, auth, dashboard, screening, submit, waivers
+    from .views import about, admin, api, auth, dashboard, evidence, forms, review, screening, submit, waivers
 
     csrf.exempt(api.blueprint)  # access.guard checks the CSRF token of API changes made with a login session
 
-    for module in (auth, dashboard, submit, waivers, screening, admin, about, api):
+    for module in (auth, dashboard, evidence, forms, review, submit, waivers, screening, admin, about, api):
         app.register_blueprint(module.blueprint)
 
     app.before_request(_start_timer)
@@ -87,9 +89,9 @@ def create_app(packs: list[RulePack] | RulePack, settings: Settings, pool: Check
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_error):
-        if (request.content_length or 0) <= app.config["MAX_CONTENT_LENGTH"]:  # werkzeug: more parts than MAX_FORM_PARTS
+        if (request.content_length or 0) <= request.max_content_length:  # werkzeug: more parts than MAX_FORM_PARTS
             return _error_page(413, i18n.text("web.too_many_parts", current_lang(), max_files=MAX_FILES))
-        return _error_page(413, i18n.text("web.too_large", current_lang(), max_mb=settings.max_upload_mb))
+        return _error_page(413, i18n.text("web.too_large", current_lang(), max_mb=g.get("upload_limit_mb", settings.max_upload_mb)))
 
     @app.errorhandler(HTTPException)
     def http_error(error):
@@ -121,6 +123,16 @@ def _error_page(code: int, message: str):
     if request.path.startswith("/api/"):
         return {"error": message}, code
     return render_template("svc_error.html.j2", code=code, message=message), code
+
+
+def _upload_limit():
+    """A view that takes another size of upload than the forms names the Settings field of its limit in MB
+    (`upload_setting`, views.common.upload_limit): that limit applies to its request."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    setting = getattr(view, "upload_setting", None)
+    if setting:
+        g.upload_limit_mb = getattr(current_app.extensions["cek_settings"], setting)
+        request.max_content_length = (g.upload_limit_mb + 1) * 1024 * 1024  # the file and the form's few fields
 
 
 def _start_timer():

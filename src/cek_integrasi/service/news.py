@@ -1,7 +1,7 @@
 """What changed in a user's kecamatan since its last visit, and the open findings per facilitator.
 
-On sign-in the dashboard shows the errors that re-checks made appear and the waiver requests
-decided since the previous sign-in; `open_findings_workbook` is the XLSX of the open findings
+On sign-in the dashboard shows the errors that re-checks made appear, the waiver requests decided
+and the dossiers returned by their reviewer since the previous sign-in; `open_findings_workbook` is the XLSX of the open findings
 (failed or not assessable, not waived) at the latest versions, a sheet per facilitator.
 """
 
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, undefer
 from .. import i18n
 from ..evaluation.results import UNMET, DossierResult
 from . import queries
-from .store import ResultChange, Subject, Submission, User, UserKecamatan, WaiverRequest
+from .store import ResultChange, ReviewStep, Subject, Submission, User, UserKecamatan, WaiverRequest
 
 
 @dataclass
@@ -36,10 +36,11 @@ class News:
     since: dt.datetime
     new_errors: list[NewErrors]
     decided: list[Row]  # id, rule, code, status, decided_by and note of each waiver request decided
+    returned: list[Row]  # code, name, version, by and note of each dossier returned by its reviewer
 
     @property
     def any(self) -> bool:
-        return bool(self.new_errors or self.decided)
+        return bool(self.new_errors or self.decided or self.returned)
 
 
 _CHANGES = queries.scoped_statements(
@@ -53,15 +54,23 @@ _DECIDED = queries.scoped_statements(
     WaiverRequest.kecamatan,
 )
 
+_RETURNED = queries.scoped_statements(
+    select(ReviewStep.code, Subject.name, ReviewStep.version, ReviewStep.by, ReviewStep.note)
+    .join(Subject, Subject.code == ReviewStep.code)
+    .where(ReviewStep.at > bindparam("when"), ReviewStep.status_after == "dikembalikan").order_by(ReviewStep.id),
+    ReviewStep.kecamatan,
+)
+
 
 def since(db: Session | Connection, scope: frozenset[str] | None, when: dt.datetime) -> News:
-    """The errors re-checks made appear and the waiver requests decided after `when`, within the scope."""
+    """The errors re-checks made appear, the waiver requests decided and the dossiers returned after `when`, within the scope."""
     new_errors = []
     for change in queries.run_scoped(db, _CHANGES, scope, when=when):
         rules = sorted({rule for rule, _subject, state in change.appeared if state in UNMET})
         if rules:
             new_errors.append(NewErrors(change.code, change.name, rules, change.at))
-    return News(when, new_errors, queries.run_scoped(db, _DECIDED, scope, when=when).all())
+    return News(when, new_errors, queries.run_scoped(db, _DECIDED, scope, when=when).all(),
+                queries.run_scoped(db, _RETURNED, scope, when=when).all())
 
 
 def facilitators(db: Session) -> dict[str, list[str]]:

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Result, Row, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..evaluation.results import UNMET, DossierResult
-from .store import Kecamatan, StoredFinding, Subject, Submission
+from .store import Kecamatan, ReviewStep, StoredFinding, Subject, Submission
 
 VERDICTS = ("WAJIB", "BELUM_MEMENUHI", "BUKAN_PARTISIPAN")
 SEVERITIES = ("error", "warning", "info")
@@ -126,6 +126,21 @@ def filtered(db: Session | Connection, scope: frozenset[str] | None, filters: Fi
     given = {name: value for name, value in dataclasses.asdict(filters).items() if value}
     built = _filtered(*(name in given for name in ("kecamatan", "verdict", "rule", "severity")))
     return list(run_scoped(db, built, scope, limit=limit, **given))
+
+
+_LAST_STEP = select(ReviewStep.code, func.max(ReviewStep.id).label("id")).group_by(ReviewStep.code).subquery()
+_IN_STATUS = scoped_statements(  # a dossier's review status: its last step's, if taken on its latest version (review.py)
+    select(Subject.code, Subject.name, ReviewStep.status_after.label("status"), Subject.versions)
+    .join(_LAST_STEP, _LAST_STEP.c.code == Subject.code).join(ReviewStep, ReviewStep.id == _LAST_STEP.c.id)
+    .where(ReviewStep.version == Subject.versions, ReviewStep.status_after.in_(bindparam("statuses", expanding=True)))
+    .order_by(Subject.kecamatan, Subject.code).limit(200),
+    Subject.kecamatan,
+)
+
+
+def in_review_status(db: Session | Connection, scope: frozenset[str] | None, statuses: Iterable[str]) -> list[Row]:
+    """The dossiers in scope whose review is in one of these statuses (at most 200): what waits for someone."""
+    return list(run_scoped(db, _IN_STATUS, scope, statuses=list(statuses)))
 
 
 def results(rows: Iterable[tuple[Subject, Submission]], lang: str) -> list[DossierResult]:

@@ -11,6 +11,7 @@ from ..evaluation.results import SEVERITIES, DossierResult, Report, Summary
 from ..packs.rulepack import RulePack
 from ..evaluation.run import pack_header, waiver_statuses
 from ..evaluation.waivers import WaiverSet
+from ..reports.evidence_summary import DossierEvidence
 from ..reports.xlsx_report import report_workbook
 from .queries import VERDICTS
 
@@ -31,8 +32,9 @@ def report_of(dossiers: list[DossierResult], packs: list[RulePack], ctx: Context
     )
 
 
-def rendered(report: Report, fmt: str) -> bytes:
-    return render_html(report).encode("utf-8") if fmt == "html" else report_workbook(report)
+def rendered(report: Report, fmt: str, evidence: dict[str, DossierEvidence] | None = None) -> bytes:
+    """The report as HTML or XLSX, with the evidence of its dossiers' documents (evidence_report.of_latest)."""
+    return render_html(report, evidence=evidence).encode("utf-8") if fmt == "html" else report_workbook(report, evidence=evidence)
 
 
 def with_weekly_sheet(workbook: bytes, weekly: tuple[list[str], list[list]], lang: str) -> bytes:

@@ -236,6 +236,90 @@ class WaiverRequest(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+class _OfDossier:
+    """The columns of a row about one dossier: its code, and its kecamatan (what scopes the row)."""
+
+    code: Mapped[str] = mapped_column(ForeignKey("subjects.code"), index=True)
+    kecamatan: Mapped[str] = mapped_column(String(32), index=True)
+
+
+class _Written:
+    """Who wrote a row (an account, or TOKEN_PREFIX and a token's label) and when."""
+
+    by: Mapped[str] = mapped_column(String(NAME + len(TOKEN_PREFIX)))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Evidence(_OfDossier, Base):
+    """A scan or photo attached to a document of a dossier (dossiers/documents.py), kept as a blob.
+
+    It belongs to the document's key and fingerprint, not to one version: every version whose document
+    states the same facts shows it. A removed one stays, with who removed it, for the audit."""
+
+    __tablename__ = "evidence"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document: Mapped[str] = mapped_column(String(TEKS + 8))  # 'ba:' and a Berita Acara's id, 'kantor', ...
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    blob_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    thumbnail_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), nullable=True)  # of an image
+    media_type: Mapped[str] = mapped_column(String(32))
+    filename: Mapped[str] = mapped_column(String(FILE_NAME))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by: Mapped[str] = mapped_column(String(NAME + len(TOKEN_PREFIX)))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    removed_by: Mapped[str | None] = mapped_column(String(NAME + len(TOKEN_PREFIX)), nullable=True)
+    removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class VersionDocuments(Base):
+    """The documents of a version (dossiers/documents.py), read from its file the first time they are asked for."""
+
+    __tablename__ = "version_documents"
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True)
+    documents: Mapped[list] = mapped_column(JSON)  # [key, kind, about, name, fingerprint] of each
+
+
+class ReviewStep(_OfDossier, _Written, Base):
+    """A step of a dossier's review: its status before and after, who took it and when, the note.
+
+    A dossier's review status is the status after its last step if that step was taken on its latest
+    version, else draf (review.py): a new version starts its review again without a row written."""
+
+    __tablename__ = "review_steps"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    status_before: Mapped[str] = mapped_column(String(16))
+    status_after: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class DocumentReview(_OfDossier, _Written, Base):
+    """A reviewer's judgement of a document against its evidence: it matches (sesuai) or not (tidak_sesuai, with a note).
+
+    Like evidence it belongs to the document's key and fingerprint: a new version whose document states the
+    same facts keeps it. `evidence_seen`: the newest evidence of the document the reviewer saw."""
+
+    __tablename__ = "document_reviews"
+    __table_args__ = (UniqueConstraint("code", "document", "fingerprint"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document: Mapped[str] = mapped_column(String(TEKS + 8))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    verdict: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    evidence_seen: Mapped[int] = mapped_column(Integer)
+
+
+class FindingNote(_OfDossier, _Written, Base):
+    """A note on a finding of a dossier (its rule and subject), written on a version; shown while the finding stays."""
+
+    __tablename__ = "finding_notes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    rule: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text)
+
+
 class ScreeningRound(Base):
     """A screening of the kabupaten's villages on a date: of an uploaded roster, or of the store's latest villages."""
 

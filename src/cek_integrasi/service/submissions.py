@@ -20,6 +20,7 @@ from .. import i18n
 from ..dossiers.model import kode_kecamatan_of
 from ..packs.facts import Context, VillageSummary
 from ..reports.check_output import render_input_problem
+from ..evaluation.results import InputProblem
 from ..evaluation.run import DOSSIER_SUFFIXES
 from ..evaluation.waivers import WaiverSet
 from . import waiver_files
@@ -46,6 +47,7 @@ class Accepted:
 class Refused:
     filename: str
     messages: list[str]
+    problems: list[InputProblem] = dataclasses.field(default_factory=list)  # the file's input problems, with their places
 
 
 def options(store: Store) -> Context:
@@ -134,7 +136,7 @@ def submit(store: Store, pool: CheckPool, user: Principal, filename: str, data: 
     if checked.crashed:
         return Refused(filename, [i18n.text("svc.crashed", lang, memory=pool.memory_mb)])
     if checked.problems:
-        return Refused(filename, [render_input_problem(p, lang) for p in checked.problems])
+        return Refused(filename, [render_input_problem(p, lang) for p in checked.problems], checked.problems)
     result = checked.columns
     kecamatan = kode_kecamatan_of(result.code)
     if not user.may_submit(kecamatan):

@@ -147,8 +147,7 @@ def create_app(
         pack = next((p for p in packs if p.id == pack_id), None)
         if pack is None or kind not in TEMPLATE_KINDS or kind not in pack.kinds:
             abort(404)
-        stages = {code: stage.label for code, stage in pack.plan.stages.items() if stage.level == kind}
-        return Response(write_workbook(kind, stages, omit=pack.template_omits.get(kind, ())), mimetype=XLSX,
+        return Response(write_workbook(kind, pack.stage_labels(kind), omit=pack.template_omits.get(kind, ())), mimetype=XLSX,
                         headers={"Content-Disposition": f'attachment; filename="{kind}_{pack.id}.xlsx"'})
 
     @app.post("/periksa")

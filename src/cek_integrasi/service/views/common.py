@@ -27,6 +27,21 @@ def weekly_progress() -> WeeklyCache:
     return current_app.extensions["cek_progress"]
 
 
+def settings():
+    """The running app's Settings (app.Settings)."""
+    return current_app.extensions["cek_settings"]
+
+
+def upload_limit(setting: str):
+    """Declare the Settings field (MB) that limits a view's upload instead of max_upload_mb (app._upload_limit)."""
+
+    def mark(view):
+        view.upload_setting = setting
+        return view
+
+    return mark
+
+
 def packs():
     return current_app.extensions["cek_packs"]
 

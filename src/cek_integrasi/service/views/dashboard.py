@@ -8,14 +8,15 @@ from flask import Blueprint, Response, abort, g, request, session
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from ...reports.diffing import compare
+from ...errors import InputError
 from ...evaluation.results import DossierResult
-from .. import history, news, progress, queries, screening_rounds, waiver_files
+from ...reports.diffing import compare
+from .. import evidence, evidence_report, history, news, progress, queries, review, screening_rounds, waiver_files
 from ..access import ANY, allow, require_scope, scoped_subject
 from ..reports import MIME, rendered, report_of, with_weekly_sheet
 from ..store import Blob, Kecamatan, Submission, utcnow
 from ..submissions import options
-from .common import lang, packs, page, store, weekly_progress
+from .common import lang, packs, page, settings, store, weekly_progress
 
 blueprint = Blueprint("dashboard", __name__)
 
@@ -33,7 +34,8 @@ def overview():
         since = session.get("since")
         changed = news.since(db, g.user.scope, dt.datetime.fromisoformat(since)) if since else None
         latest_round = screening_rounds.latest(db, store(), g.user.scope)
-    return page("svc_overview.html.j2", rows=rows, filters=filters, matches=matches, progress=weeks, news=changed, latest_round=latest_round,
+        waiting = queries.in_review_status(db, g.user.scope, review.waiting_for(g.user))
+    return page("svc_overview.html.j2", rows=rows, filters=filters, matches=matches, progress=weeks, news=changed, latest_round=latest_round, waiting=waiting,
                 names={r.kode: r.nama for r in rows}, verdicts=queries.VERDICTS, severities=queries.SEVERITIES)
 
 
@@ -59,11 +61,29 @@ def dossier(code: str):
         place = db.get(Kecamatan, subject.kecamatan)
         result = DossierResult.model_validate_json(current.result(lang()))
         before = DossierResult.model_validate_json(previous.result(lang())) if previous is not None else None
+    documents, unreadable = _documents(current)
+    with store().reading() as db:
+        states = review.document_states(db, code, documents, evidence.shown(db, code, documents),
+                                         next((p for p in packs() if p.id == result.pack), None))
+        steps, notes, status = review.steps(db, code), review.notes(db, code), review.status_of(db, subject)
+    latest = current.version == subject.versions
     changes = None
     if before is not None:
         changes = compare(f"v{previous.version}", [before], f"v{current.version}", [result])
     return page("svc_dossier.html.j2", subject=subject, current=current, result=result, history=history.states(found, packs(), lang()),
-                changes=changes, place=place, places={(f.rule, f.subject): f.place for f in result.findings if f.place})
+                changes=changes, place=place, places={(f.rule, f.subject): f.place for f in result.findings if f.place},
+                states=states, unreadable=unreadable, max_evidence_mb=settings().max_evidence_mb, latest=latest,
+                may_attach=latest and g.user.may_submit(subject.kecamatan),
+                may_judge=latest and review.may_review(g.user, subject.kecamatan) and status in review.UNDER_REVIEW,
+                moves=review.moves_for(g.user, subject, status) if latest else [], review_status=status, steps=steps, notes=notes)
+
+
+def _documents(submission: Submission):
+    """The documents of a version, and why not where its file no longer reads (a pack's steps changed)."""
+    try:
+        return evidence.documents_of(store(), packs(), submission), None
+    except InputError as error:
+        return [], error.describe(lang())
 
 
 @blueprint.get("/berkas/<int:submission_id>")
@@ -98,10 +118,12 @@ def _report(scope, fmt: str, name: str):
         abort(404)
     with store().reading() as db:
         column = Submission.result_en if lang() == "en" else Submission.result_id
-        results = queries.results(db.execute(queries.latest(scope).options(undefer(column))), lang())
+        latest = db.execute(queries.latest(scope).options(undefer(column))).all()
+        results = queries.results(latest, lang())
         weeks = weekly_progress().weekly(db, scope, utcnow().date()) if fmt == "xlsx" else None
         names = {k.kode: k.nama for k in db.scalars(select(Kecamatan))}
-    body = rendered(report_of(results, packs(), options(store()), lang(), waiver_files.active(store(), packs())), fmt)
+    attached = evidence_report.of_latest(store(), packs(), latest, scope, lang())
+    body = rendered(report_of(results, packs(), options(store()), lang(), waiver_files.active(store(), packs())), fmt, attached)
     if weeks is not None:
         body = with_weekly_sheet(body, progress.table(weeks, names), lang())
     return Response(body, mimetype=MIME[fmt],
