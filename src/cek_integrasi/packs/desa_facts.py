@@ -10,7 +10,7 @@ from typing import Any
 from . import village_law_facts
 from .facts import VERDICT_FACT, Context, DocumentRef, Named, Subject, VillageSummary, person, same_text
 from ..i18n import Rupiah
-from ..dossiers.model import SALURAN, DesaDossier, KeputusanKepalaDesa, PeraturanDesa
+from ..dossiers.model import SALURAN, DesaDossier, KeputusanKepalaDesa, PeraturanDesa, unnamed_holder
 from .stages import Recorded, stage_date
 
 ALAT_KAJI = ("peta_sosial_desa", "kalender_musim", "bagan_kelembagaan")
@@ -39,6 +39,13 @@ def situation(dossier: DesaDossier, stages: Recorded, verdict: str | None) -> di
         "path": path, "tahun_pertama": first_year, VERDICT_FACT: verdict or "",
         "rpjm_disusun": village_law_facts.drafts_rpjm(stages),
     }
+
+
+def _holder_and_posts(posts: list) -> str:
+    """'Budi (Kaur Umum, Kaur Keuangan)'; a holder whose name is not known: the post alone ('Kaur 1')."""
+    named = posts[0].nama != unnamed_holder(posts[0].jabatan)
+    jabatan = ", ".join(a.jabatan for a in posts)
+    return f"{posts[0].nama} ({jabatan})" if named else jabatan
 
 
 def _documents(dossier: DesaDossier) -> dict[str, Instrument]:
@@ -222,7 +229,7 @@ def village(dossier: DesaDossier, ctx: Context, stages: Recorded) -> Subject:
         VERDICT_FACT: "",
     }
     details = {
-        "kaur_daftar": [f"{posts[0].nama} ({', '.join(a.jabatan for a in posts)})" for posts in kaur.values()],
+        "kaur_daftar": [_holder_and_posts(posts) for posts in kaur.values()],
         "kaur_pelaksana_tugas": [
             posts[0].nama for posts in kaur.values() if all(a.status in ("plt", "pj") for a in posts)
         ],
