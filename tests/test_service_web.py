@@ -106,7 +106,7 @@ def test_filters_select_the_villages_check_would(pack, check_pool, tmp_path, que
     expected = {d["code"] for d in cli_json(*sample_files())["dossiers"] if wanted(d)}
     page = fas.get(f"/?{query}").get_data(as_text=True)
     assert set(re.findall(r'class="dossier" data-code="([^"]+)"', page)) == expected
-    assert expected or "Tidak ada dossier yang cocok" in page
+    assert expected or "Tidak ada berkas yang cocok" in page
 
 
 def _normalized(html: str) -> str:
