@@ -134,7 +134,8 @@ def test_admin_adds_a_user(chromium, demo):
     row = page.wait_for_selector('.user[data-name="fasilitator_baru"]')
     assert "73.02.08" in row.inner_text()
     page.goto(demo[0] + "/admin/audit")
-    assert "user_added" in page.inner_text("#audit")
+    shown = page.inner_text("#audit")
+    assert "Akun ditambahkan" in shown and "fasilitator_baru (fasilitator) 73.02.08" in shown and "user_added" not in shown
     page.context.close()
 
 

@@ -29,8 +29,9 @@ from ..evaluation.workers import checkers
 from ..evaluation.results import UNMET, DossierResult
 from ..reports.check_output import render_problem
 from ..screening.roster import FAMILY, VERDICT_RULE, KecamatanCount, ScreenFinding, ScreenReport, ScreenedVillage, screen
+from . import audit_log
 from .checking import CheckPool
-from .store import AuditEntry, Blob, ScreeningRound, Store, Subject, Submission
+from .store import Blob, ScreeningRound, Store, Subject, Submission
 
 SCREENING_PACK = "pti"  # the eligibility rules (ELG) the roster's columns feed
 
@@ -107,8 +108,8 @@ def _add(db, as_of, by, source, sha, report_id: ScreenReport, report_en: ScreenR
                          report_id=report_id.model_dump_json(), report_en=report_en.model_dump_json())
     db.add(row)
     db.flush()
-    db.add(AuditEntry(user=by, action="screening_round", address=address,
-                      detail=f"#{row.id} {source or 'store'} as-of {as_of.isoformat()}: {len(report_id.villages)} villages"))
+    db.add(audit_log.entry(by, "screening_round", address, id=row.id, source=source, as_of=as_of.isoformat(),
+                       villages=len(report_id.villages)))
     return row.id
 
 
