@@ -127,7 +127,8 @@ def create_app(
             return None, refused("web.expired", 404)
 
     def form(error: str | None = None, chosen: str | None = None, as_of: dt.date | None = None):
-        stages = [(code, stage.label[lang()]) for code, stage in stages_known.items()]
+        stages = [(f"{pack.id} ({pack.years})", [(code, stage.label[lang()]) for code, stage in pack.plan.stages.items()])
+                  for pack in packs]  # each pack's steps apart: a dossier is pre-checked against its own pack's
         day = (as_of or dt.date.today()).isoformat()
         templates = [(pack.id, kind, pack.years) for pack in packs for kind in TEMPLATE_KINDS if kind in pack.kinds]
         return page("web_index.html.j2", stages=stages, max_mb=max_upload_mb, today=day, chosen=chosen or "", error=error,
