@@ -209,7 +209,7 @@ def test_a_pti_dossier_forced_into_the_uu_desa_pack_names_what_that_pack_does_no
     kecamatan.update(tahun_rencana=2018, tahapan=[])
     (tmp_path / "kec.yaml").write_text(yaml.safe_dump(kecamatan), "utf-8")
     result = run("check", str(tmp_path / "kec.yaml"), *AS_OF)
-    assert result.exit_code == 2 and "paket aturan uu-desa tidak menilai dossier berjenis kecamatan" in result.output
+    assert result.exit_code == 2 and "paket aturan uu-desa tidak menilai berkas berjenis kecamatan" in result.output
 
 
 def test_the_pti_pack_needs_the_pnpm_fields_the_model_leaves_optional(tmp_path):

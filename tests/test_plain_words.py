@@ -122,3 +122,39 @@ def test_diff_table_names_places_not_subjects(tmp_path, lang, samples):
     after.write_text(run("check", *samples, "--format", "json", "--lang", lang, *AS_OF), "utf-8")
     text = run("diff", before, after, "--lang", lang)
     assert [line for line in text.splitlines() if codes_in(line)] == []
+
+
+def _words_the_glossary_refuses() -> set[str]:
+    """The words docs/glossary.md rules out (`Not "galat"`, `Not "dossier"`)."""
+    return {w.lower() for w in re.findall(r'\bNot "([^"]+)"', (ROOT / "docs" / "glossary.md").read_text("utf-8"))}
+
+
+def _indonesian_texts() -> list[tuple[str, str]]:
+    """(where, text) for every Indonesian string a user reads: the catalogue, click's messages and the rule files' texts."""
+    import yaml
+
+    def strings(node, where):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield from strings(value, f"{where}.{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                yield from strings(value, f"{where}[{i}]")
+        elif isinstance(node, str):
+            yield where, node
+
+    catalogues = ROOT / "src" / "cek_integrasi" / "catalogues"
+    out = list(strings(yaml.safe_load((catalogues / "id.yaml").read_text("utf-8")), "id.yaml"))
+    out += [("click.id.po", m) for m in re.findall(r'^msgstr "(.*)"$', (catalogues / "click.id.po").read_text("utf-8"), re.M)]
+    for path in sorted((ROOT / "rules").glob("*/*.yaml")):
+        out += [(w, t) for w, t in strings(yaml.safe_load(path.read_text("utf-8")), path.name) if w.endswith(".id")]
+    return out
+
+
+def test_every_indonesian_string_uses_the_glossary_words():
+    refused = _words_the_glossary_refuses()
+    assert {"galat", "dossier"} <= refused
+    texts = _indonesian_texts()
+    assert len(texts) > 500 and any(w.startswith("click.id.po") for w, _ in texts)
+    found = [(where, text) for where, text in texts if refused & {w.lower() for w in re.findall(r"\w+", text)}]
+    assert found == []

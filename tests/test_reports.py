@@ -81,6 +81,20 @@ def test_html_report_holds_every_dossier_and_finding_and_loads_nothing(sample_re
     assert all(d["sha256"] in text for d in report["dossiers"])
 
 
+def test_a_report_names_only_the_packs_that_judged_its_dossiers(tmp_path):
+    """PTI villages checked where either pack could judge: the header says pti, not 'pti, uu-desa'."""
+    from cek_integrasi.packs.rulepack import load_pack
+
+    version = load_pack().version
+    page, book = tmp_path / "laporan.html", tmp_path / "laporan.xlsx"
+    for out in (page, book):
+        assert run("report", ROOT / "samples" / "kindang", "-o", out, *AS_OF).exit_code == 0
+    text = " ".join(_parse(page).text)
+    assert f"Paket aturan: pti {version}" in text and "uu-desa" not in text
+    cells = [str(c) for ws in openpyxl.load_workbook(book) for row in ws.iter_rows(values_only=True) for c in row if c]
+    assert f"pti {version}" in cells and not [c for c in cells if "uu-desa" in c]
+
+
 def test_xlsx_report_summary_findings_with_filters_and_a_sheet_per_kecamatan(sample_report):
     report, out = sample_report
     book = openpyxl.load_workbook(out / "laporan.xlsx")

@@ -65,6 +65,14 @@ def test_screening_applies_the_rule_files_messages_and_references():
     assert english["unmet"][0]["message"].startswith("At least 2 Kaur")
 
 
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_counted_kaur_is_named_by_its_post_not_by_a_stand_in_name(lang):
+    """Row 21 gives only how many Kaur posts are filled: the message names the post, no placeholder."""
+    village = next(v for v in screened(ROSTER_CSV, "--lang", lang)["villages"] if v["row"] == 21)
+    message = next(f["message"] for f in village["unmet"] if f["rule"] == "ELG-03")
+    assert message.endswith(": Kaur 1.") and "(Kaur" not in message, message
+
+
 def test_csv_output_defuses_formulas(tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_text(ROSTER_CSV.read_text("utf-8").replace("Bialo Jaya", "=1+2"), "utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pytest
@@ -83,7 +84,8 @@ def test_a_dossier_is_submitted_with_a_token_without_a_csrf_token(app):
     [outcome] = sent.get_json()["outcomes"]
     assert outcome["accepted"] and outcome["version"] == 2 and outcome["verdict"] == "BELUM_MEMENUHI"
     with app.extensions["cek_store"].reading() as db:
-        assert f"{outcome['code']} v2 {VILLAGE.name}" in db.scalars(select(AuditEntry.detail).where(AuditEntry.user == "token:sistem-kirim")).one()
+        detail = json.loads(db.scalars(select(AuditEntry.detail).where(AuditEntry.user == "token:sistem-kirim")).one())
+        assert (detail["code"], detail["version"], detail["file"]) == (outcome["code"], 2, VILLAGE.name)
     bad = app.test_client().post("/api/kirim", headers=bearer(token), content_type="multipart/form-data",
                                  data={"dossier": (io.BytesIO(b"kode: [\n"), "rusak.yaml")})
     assert bad.status_code == 422 and bad.get_json()["outcomes"][0]["messages"]

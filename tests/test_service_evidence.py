@@ -5,6 +5,7 @@ the dossier, removed with an audit line."""
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pytest
@@ -94,7 +95,8 @@ def test_evidence_is_kept_shown_and_served_with_safe_headers(app):
 
     with app.extensions["cek_store"].reading() as db:
         audit = list(db.scalars(select(AuditEntry).where(AuditEntry.action == "evidence_added").order_by(AuditEntry.id)))
-        assert [(a.user, a.detail.split()[:3]) for a in audit] == [("fas_rilau", [CODE, BA, "ba_ttd.jpg"]), ("fas_rilau", [CODE, PERDES, "perdes.pdf"])]
+        assert [(a.user, json.loads(a.detail)["document"], json.loads(a.detail)["file"]) for a in audit] == [
+            ("fas_rilau", BA, "ba_ttd.jpg"), ("fas_rilau", PERDES, "perdes.pdf")]
         blobs = db.scalar(select(func.count()).select_from(Blob))
     assert attach(client, "kantor", "perdes_lagi.pdf", PDF).status_code == 302  # the same bytes again: one blob
     with app.extensions["cek_store"].reading() as db:

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 import openpyxl
+from printing import assert_prints
 from servicekit import SAMPLES, check_pool, csrf, login, make_app, upload  # noqa: F401
 from sqlalchemy import func, select
 
@@ -67,5 +68,7 @@ def test_open_findings_per_facilitator_as_xlsx(check_pool, tmp_path):
         assert book.sheetnames == ["fas_rilau"], name  # Kindang's facilitator has no dossier here
         rows = list(book["fas_rilau"].iter_rows(values_only=True))
         assert rows[0][:5] == ("Kecamatan", "Kode", "Nama", "Versi", "Aturan") and len(rows) - 1 == expected
+        assert_prints(book["fas_rilau"])
     nothing = openpyxl.load_workbook(io.BytesIO(_signed_in(app, "fas_kindang").get("/laporan/temuan.xlsx").data))
     assert nothing.sheetnames == ["fas_kindang"] and nothing["fas_kindang"].max_row == 1
+    assert_prints(nothing["fas_kindang"])

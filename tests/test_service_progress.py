@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import openpyxl
+from printing import assert_prints
 from servicekit import KINDANG, RILAU, SAMPLES, check_pool, login, make_app, pg_server, principal, seeded, store_url  # noqa: F401
 from sqlalchemy import update
 
@@ -67,6 +68,8 @@ def test_the_dashboard_and_the_xlsx_report_show_the_weeks(check_pool, tmp_path):
                                                "WAJIB integrasi", "BELUM MEMENUHI syarat", "BUKAN peserta PNPM-MPd"]
     final = [c.value for c in sheet[sheet.max_row]]
     assert final[1:4] == [3, 1, 1 / 3] and sheet.cell(sheet.max_row, 4).number_format == "0.0%"
+    for every in book.worksheets:
+        assert_prints(every)
     assert sheet.max_row == 1 + progress.MAX_WEEKS  # the store's weeks of 2012 lie beyond the last 60 weeks: these show the latest state
 
 

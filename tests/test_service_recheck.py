@@ -4,6 +4,7 @@ and the village page's history of versions and re-check changes."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 from click.testing import CliRunner
@@ -66,7 +67,8 @@ def test_a_recheck_across_the_date_a_pending_step_becomes_due_records_the_new_er
         assert (change.errors_before, change.errors_after) == (2, 3)
         assert ["GOV-01", "desa", "fail"] in [[r, s.split(":")[0], st] for r, s, st in change.appeared]
         assert ["GOV-01", "desa", "pending"] in [[r, s.split(":")[0], st] for r, s, st in change.gone]
-        assert db.scalars(select(AuditEntry.detail).where(AuditEntry.action == "rechecked")).one().startswith("as-of 2013-02-01: 2 re-checked")
+        detail = json.loads(db.scalars(select(AuditEntry.detail).where(AuditEntry.action == "rechecked")).one())
+        assert (detail["as_of"], detail["rechecked"]) == ("2013-02-01", 2)
     store.close()
 
     again = CliRunner().invoke(main, ["server", "recheck", "--data", str(tmp_path), "--database", store_url, "--as-of", "2013-02-01", "--jobs", "1"])

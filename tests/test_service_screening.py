@@ -63,8 +63,10 @@ def test_rounds_from_a_roster_and_from_the_store_compared_with_the_previous(stor
     assert {(v.kode, v.verdict) for v in stored.villages} == {(d["code"], d["verdict"]) for d in cli["dossiers"] if d["kind"] == "desa"}
     assert stored.as_of == AS_OF and stored.lang == "en"
     compared = screening_rounds.compare(stored, before)
-    assert {old.kode for old, new in compared.dropped_out if new is None} == {
-        v.kode for v in before.villages if v.verdict == "WAJIB" and v.kode not in {s.kode for s in stored.villages}}
+    in_store = {s.kode for s in stored.villages}
+    assert {v.kode for v in compared.only_previous} == {v.kode for v in before.villages if v.kode not in in_store}
+    assert len(compared.only_previous) > 24 and compared.only_current == []  # the roster's other villages: named, not compared
+    assert {old.kode for old, _ in compared.dropped_out} <= in_store and all(new.verdict != "WAJIB" for _, new in compared.dropped_out)
     assert [r.id for r in screening_rounds.rounds(store)] == [third, second, first]
     latest = latest_round(store, None)
     assert (latest.round, latest.source, latest.previous) == (third, "", second)
@@ -96,7 +98,14 @@ def test_the_pages_and_the_api_show_a_round_within_the_scope_and_its_comparison(
     assert supervisor.post("/penyaringan", data={"dari": "data", "csrf_token": token}).headers["Location"].endswith("/penyaringan/2")
     page = supervisor.get("/penyaringan/2").get_data(as_text=True)
     assert "Dibandingkan dengan putaran #1" in page and page.count('class="village"') == 9
-    assert 'id="dropped-out"' in page and "73.02.02.2001" in page  # Gantarang's villages: not in this round
+    dropped = page[page.index('id="dropped-out"'):]
+    dropped = dropped[:dropped.index("</ul>")]
+    assert "73.02.02.2001" not in dropped  # Gantarang's villages are not in this round: not compared, named apart
+    assert '<li data-kode="73.02.02.2001">' in page[page.index('id="only-previous"'):]
+    assert "Tidak dibandingkan: disaring di putaran #1, tidak di putaran ini" in page
+    for code in ("BELUM_MEMENUHI", "BUKAN_PARTISIPAN", ">WAJIB<"):  # verdicts by their labels, codes only in attributes
+        assert code not in re.sub(r'data-[a-z]+="[^"]*"', "", page), code
+    assert "BELUM MEMENUHI syarat" in page and "WAJIB integrasi" in page
     mine = fas.get("/penyaringan/1").get_data(as_text=True)
     assert mine.count('class="village"') == 11 and "73.02.02.2001" not in mine  # only Rilau Ale's rows of the roster
     api = fas.get("/api/penyaringan/2").get_json()
@@ -117,7 +126,9 @@ def test_the_pages_and_the_api_show_a_round_within_the_scope_and_its_comparison(
             assert shown == counts
         if client is supervisor:
             whole = counts
-    assert counts[1] < whole[1] and counts[1] == len(api["compared_with"]["dropped_out"])  # the facilitator: Rilau Ale's villages only
+    assert counts[1] <= whole[1] and counts[1] == len(api["compared_with"]["dropped_out"])  # the facilitator: Rilau Ale's villages only
+    mine, theirs = (c.get("/api/penyaringan/2").get_json()["compared_with"]["only_previous"] for c in (fas, supervisor))
+    assert 0 < len(mine) < len(theirs) and all(k.startswith(RILAU + ".") for k in mine)  # not compared, each within its scope
 
 
 def test_a_screening_in_a_worker_never_uses_the_waivers_of_the_worker_s_last_check(monkeypatch):

@@ -214,7 +214,7 @@ def test_each_submission_is_a_new_version_with_its_bytes_and_findings(store_url,
         assert english["findings"][0]["message"] != stored["findings"][0]["message"]
         audit = db.scalars(select(AuditEntry).where(AuditEntry.action == "submitted")).all()
         assert len(audit) == len(files) + 1 and all(a.user == "fas_rilau" for a in audit)
-        assert f"{expected['code']} v2 {VILLAGE.name} sha256:{sha}" in [a.detail for a in audit]
+        assert {"code": expected["code"], "version": 2, "file": VILLAGE.name, "sha256": sha} in [json.loads(a.detail) for a in audit]
     store.close()
 
 

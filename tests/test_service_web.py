@@ -4,6 +4,7 @@ them, languages, upload limit, about page, logs, and a stalled check that does n
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import json
 import logging
@@ -106,7 +107,7 @@ def test_filters_select_the_villages_check_would(pack, check_pool, tmp_path, que
     expected = {d["code"] for d in cli_json(*sample_files())["dossiers"] if wanted(d)}
     page = fas.get(f"/?{query}").get_data(as_text=True)
     assert set(re.findall(r'class="dossier" data-code="([^"]+)"', page)) == expected
-    assert expected or "Tidak ada dossier yang cocok" in page
+    assert expected or "Tidak ada berkas yang cocok" in page
 
 
 def _normalized(html: str) -> str:
@@ -173,6 +174,14 @@ def test_admin_reads_the_audit_log(app):
     login(admin, "admin")
     page = admin.get("/admin/audit").get_data(as_text=True)
     assert page.count('data-action="submitted"') >= len(sample_files()) and "fas_rilau" in page
+    token = csrf(admin.get("/admin/token").get_data(as_text=True))
+    assert admin.post("/admin/token", data={"label": "sistem-desa", "role": "facilitator", "kecamatan": "73.02.05",
+                                            "csrf_token": token}).status_code == 200
+    for lang, words in (("id", ["Token API diterbitkan", "sistem-desa (fasilitator) 73.02.05", "Berkas dikirim", " versi 1, file "]),
+                        ("en", ["API token issued", "sistem-desa (facilitator) 73.02.05", "Dossier submitted", " version 1, file "])):
+        shown = html.unescape(re.sub(r"<[^>]+>", "\n", admin.get(f"/admin/audit?lang={lang}").get_data(as_text=True)))
+        assert all(w in shown for w in words), lang
+        assert not re.search(r"token_issued|user_added|sha256:", shown), lang  # the codes only in attributes
 
 
 def stalling_check(files: list[tuple[str, bytes]], ctx, villages, lang, waivers):

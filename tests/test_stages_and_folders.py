@@ -125,3 +125,13 @@ def test_kecamatan_folder_checks_villages_against_the_forum_and_survives_a_broke
     assert alone["dossiers"][0]["results"]["MRK-04"] == "not_applicable"
     table = run("check", str(tmp_path), *AS_OF).output
     assert "4 berkas diperiksa" in table and "1 file tidak dapat dibaca" in table
+
+
+def test_the_readme_pre_check_judged_today_reports_as_errors_only_the_steps_before_the_forum():
+    """README's `--before musrenbangdes_rkp` example, judged today (years after its plan year began): the APB
+    Desa and the LKPj follow that forum and are not due yet, whatever the date (rule cases: every such duty)."""
+    sample = Path(__file__).resolve().parents[1] / "samples" / "rilau_ale" / "08_bonto_haru_baru_pkd.yaml"
+    report = json.loads(CliRunner().invoke(main, ["check", str(sample), "--before", "musrenbangdes_rkp", "--format", "json"]).output)
+    [dossier] = report["dossiers"]
+    assert {f["rule"] for f in dossier["findings"] if f["severity"] == "error"} == {"STG-05"}
+    assert {f["rule"]: f["state"] for f in dossier["findings"]}["GOV-01"] == "pending"

@@ -37,6 +37,19 @@ def _post(client, files, waivers=None, **form):
     return checked_page(client, response)
 
 
+def test_the_forum_list_shows_each_packs_steps_apart(packs, tmp_path):
+    """The two packs' steps are not one mixed list: each under its pack, with that pack's labels."""
+    app = create_app([packs["pti"], packs["uu-desa"]], upload_root=str(tmp_path))
+    page = app.test_client().get("/").get_data(as_text=True)
+    select = page[page.index('<select id="before"'):page.index("</select>")]
+    groups = dict(re.findall(r'<optgroup label="Paket aturan ([^"]+)">(.*?)</optgroup>', select, re.S))
+    assert list(groups) == ["pti (2010-2015)", "uu-desa (2016-2100)"], list(groups)
+    pti, uu = groups.values()
+    assert "Musyawarah Kelompok Perempuan (MKP)" in pti and "Musyawarah Desa penyusunan RKP Desa" not in pti
+    assert "Musyawarah Desa penyusunan RKP Desa" in uu and "Musyawarah Kelompok Perempuan (MKP)" not in uu
+    assert "Penetapan RKP-Desa (SK Kepala Desa)" in pti and "Penetapan RKP Desa (Perdes)" in uu
+
+
 def test_the_page_offers_the_workbook_templates(client):
     page = client.get("/").get_data(as_text=True)
     for kind in ("desa", "kecamatan"):

@@ -156,6 +156,8 @@ def test_a_uu_desa_template_lists_that_packs_stages(tmp_path):
     rows = [r[0] for r in book["Desa"].iter_rows(values_only=True)]
     assert "Peserta PNPM-MPd" not in rows and "Kantor desa ada" not in rows  # rows only the PTI pack reads
     assert "Tanggal pelantikan Kepala Desa (UU 6/2014)" in rows
+    assert "RKP-Desa ditetapkan dengan (id SK atau Perdes)" in rows  # a Perdes under UU 6/2014, not only an SK
+    assert not [r for r in rows if "(id SK)" in str(r)]
     pti = tmp_path / "pti.xlsx"
     assert run("template", "desa", "-o", pti).exit_code == 0
     rows = [r[0] for r in openpyxl.load_workbook(pti)["Desa"].iter_rows(values_only=True)]
@@ -255,6 +257,9 @@ def test_the_instructions_promise_only_date_forms_that_are_read():
 def test_a_workbook_made_with_the_earlier_template_is_still_read(tmp_path, stages):
     book = openpyxl.load_workbook(ROOT / "samples" / "workbooks" / "rilau_ale" / "01_bonto_bangun_lengkap.xlsx")
     book["Tahapan"]["A1"], book["Tahapan"]["A2"] = "Kode tahap", "mad_sosialisasi"
+    [rkp_row] = [row for row in book["Desa"].iter_rows() if str(row[0].value).startswith("RKP-Desa ditetapkan dengan")]
+    rkp_row[0].value = "RKP-Desa ditetapkan dengan (id SK)"  # the row's label before it named both instruments
     out = tmp_path / "lama.xlsx"
     book.save(out)
-    assert load_dossier(out, stages)[1].tahapan[0].kode == "mad_sosialisasi"
+    read = load_dossier(out, stages)[1]
+    assert read.tahapan[0].kode == "mad_sosialisasi" and read.rkp_desa.ditetapkan_dengan == rkp_row[1].value

@@ -13,13 +13,13 @@ import pytest
 from click.testing import CliRunner
 
 from cek_integrasi.cli import main
+from printing import assert_prints
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 SAMPLE_DOSSIERS = [SAMPLES / "rilau_ale", SAMPLES / "kindang"]  # samples/workbooks holds the same villages
 ROSTER = SAMPLES / "roster_kabupaten_bulukumba.csv"
 AS_OF = ["--as-of", "2014-03-01"]
-A4 = 9  # paperSize code of A4 in SpreadsheetML
 
 
 def run(*args):
@@ -47,15 +47,7 @@ def test_every_sheet_prints_on_a4_one_page_wide_with_its_header_row_on_every_pag
     out, _ = written
     book = openpyxl.load_workbook(out / name)
     for sheet in book.worksheets:
-        setup = sheet.page_setup
-        assert (setup.paperSize, setup.fitToWidth, setup.fitToHeight) == (A4, 1, 0), sheet.title
-        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
-        wide = sum(d.width for d in sheet.column_dimensions.values()) > 100
-        assert setup.orientation == ("landscape" if wide else "portrait"), sheet.title
-        assert sheet.oddFooter.right.text == "&P / &N"
-        if sheet.freeze_panes:  # a table sheet: its header row is frozen and printed on every page
-            header = int(sheet.freeze_panes[1:]) - 1
-            assert sheet.print_title_rows == f"${header}:${header}", sheet.title
+        assert_prints(sheet)
 
 
 def test_report_sheets_are_tables_with_frozen_filtered_headers_and_readable_widths(written):

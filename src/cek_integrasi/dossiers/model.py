@@ -89,6 +89,12 @@ class Kantor(_Strict):
     layak: YaTidak = Field(False, description="Kantor dinilai layak (dianggap layak, PTI III.B.1).")
 
 
+def unnamed_holder(jabatan: str) -> str:
+    """The stand-in name of a post's holder whose name is not known (a roster gives only how many
+    Kaur posts are filled): one person per post, never shown as a name."""
+    return f"({jabatan})"
+
+
 class Aparat(_Strict):
     """One post of the village apparatus and who holds it."""
 

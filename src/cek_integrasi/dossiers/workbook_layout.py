@@ -68,6 +68,10 @@ SUMBER_DANA = tuple(dict.fromkeys(M.SALURAN + (
 BIDANG = ("penyelenggaraan_pemerintahan", "pelaksanaan_pembangunan", "pembinaan_kemasyarakatan", "pemberdayaan_masyarakat")
 
 
+# The PTI sets the RKP-Desa by an SK Kepala Desa, UU 6/2014 by a Perdes: one row for either, each pack's rule judges it.
+RKP_INSTRUMENT = "RKP-Desa ditetapkan dengan (id SK atau Perdes)"
+
+
 def _berita_acara_sheets(ba_model: type) -> tuple[Sheet, Sheet]:
     """The Berita Acara and their signatories (each signatory row names its Berita Acara's id)."""
     return (
@@ -92,7 +96,7 @@ def desa_sheets(stages: tuple[str, ...]) -> tuple[Sheet, ...]:
             Column("RPJM-Desa tahun awal", "rpjm_desa.tahun_awal", "int"), Column("RPJM-Desa tahun akhir", "rpjm_desa.tahun_akhir", "int"),
             Column("RPJM-Desa ditetapkan dengan (id Perdes)", "rpjm_desa.ditetapkan_dengan"),
             Column("RKP-Desa tahun", "rkp_desa.tahun", "int"),
-            Column("RKP-Desa ditetapkan dengan (id SK)", "rkp_desa.ditetapkan_dengan"),
+            Column(RKP_INSTRUMENT, "rkp_desa.ditetapkan_dengan"),
             Column("RKP Desa memuat evaluasi tahun lalu (UU 6/2014)", "rkp_desa.memuat_evaluasi_tahun_lalu", "bool", later=True),
             Column("Tanggal pelantikan Kepala Desa (UU 6/2014)", "kepala_desa_pelantikan", "date", later=True),
         ), note="Satu nilai per baris, di kolom B."),
@@ -205,7 +209,7 @@ INSTRUCTIONS = {
         "Periksa bersama berkas desanya: cek-integrasi check FOLDER   (lihat docs/dossier.md)",
     ],
 }
-OLD_HEADERS = {"Kode tahap": "Tahap"}  # headers of earlier templates, still read
+OLD_HEADERS = {"Kode tahap": "Tahap", "RKP-Desa ditetapkan dengan (id SK)": RKP_INSTRUMENT}  # headers and rows of earlier templates, still read
 GUIDE = "Petunjuk"
 KIND_CELL = "jenis"
 

@@ -139,7 +139,8 @@ def _read_record(reader: _Reader, ws, sheet: Sheet) -> None:
     for row_number, row in _rows(reader, ws, sheet.name, 2, first=2):
         if not row or row[0] is None:
             continue
-        column = labels.get(str(row[0]).strip())
+        label = str(row[0]).strip()
+        column = labels.get(OLD_HEADERS.get(label, label))
         if column is None:
             raise InputError(reader.path, Place(sheet.name, row_number), "baris_tidak_dikenal",
                              label=str(row[0])[:80], sheet=sheet.name)

@@ -6,6 +6,7 @@ schemas/report.schema.json is generated from these classes (schemas.py).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -149,3 +150,27 @@ class Report(_Report):
     waivers: list[WaiverStatus] = Field(description="Every waiver given, with what became of it.")
     waiver_files: dict[str, str] = Field(description="sha256 of each waiver file used.")
     summary: Summary
+
+    def judging_packs(self) -> list[dict[str, str]]:
+        """The packs of the run that judged its dossiers (every pack of the run when none was judged)."""
+        used = {d.pack for d in self.dossiers}
+        packs = self.rule_packs or [self.rule_pack]
+        return [p for p in packs if p["id"] in used] or packs
+
+    def judged_by(self) -> dict[str, str]:
+        """The rule pack a report's header names: only the packs that judged its dossiers ('pti 2.1.0' for
+        PTI villages checked in a run that could also have used uu-desa)."""
+        return joined([{k: p[k] for k in ("id", "version", "sha256")} for p in self.judging_packs()])
+
+
+def joined(packs: list[dict[str, str]]) -> dict[str, str]:
+    """One pack as it is, or several together: ids and versions joined, the sha256 of their 'id sha256'
+    lines, so that one hash still pins every rule used."""
+    if len(packs) == 1:
+        return dict(packs[0])
+    lines = "".join(f"{p['id']} {p['sha256']}\n" for p in packs)
+    return {
+        "id": ", ".join(p["id"] for p in packs),
+        "version": ", ".join(p["version"] for p in packs),
+        "sha256": hashlib.sha256(lines.encode()).hexdigest(),
+    }

@@ -9,7 +9,6 @@ batches are still being checked, and only counts are kept, so a national run fit
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import stat
 import zipfile
@@ -22,7 +21,7 @@ from .. import __version__, i18n
 from ..packs.facts import Context, VillageSummary
 from ..dossiers.model import kode_kecamatan_of
 from ..dossiers.reading import JSON_SUFFIXES, YAML_SUFFIXES, is_folder
-from .results import SEVERITIES, DossierResult, InputProblem, Summary, WaiverStatus
+from .results import SEVERITIES, DossierResult, InputProblem, Summary, WaiverStatus, joined
 from ..packs.rulepack import RulePack
 from .waivers import WaiverSet
 from .workers import WorkerPool, file_sha256
@@ -88,16 +87,8 @@ def is_dossier_workbook(path: Path) -> bool:
 
 
 def combined(packs: list[RulePack]) -> dict[str, str]:
-    """The `rule_pack` of a report: the one pack, or the packs of the run together (ids and versions
-    joined, the sha256 of their 'id sha256' lines), so that one hash still pins every rule used."""
-    if len(packs) == 1:
-        return {"id": packs[0].id, "version": packs[0].version, "sha256": packs[0].digest}
-    lines = "".join(f"{p.id} {p.digest}\n" for p in packs)
-    return {
-        "id": ", ".join(p.id for p in packs),
-        "version": ", ".join(p.version for p in packs),
-        "sha256": hashlib.sha256(lines.encode()).hexdigest(),
-    }
+    """The `rule_pack` of a report: the packs of the run together (results.joined)."""
+    return joined([{"id": p.id, "version": p.version, "sha256": p.digest} for p in packs])
 
 
 def pack_header(packs: list[RulePack], ctx: Context, lang: str) -> dict[str, Any]:

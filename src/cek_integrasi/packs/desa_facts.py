@@ -10,8 +10,8 @@ from typing import Any
 from . import village_law_facts
 from .facts import VERDICT_FACT, Context, DocumentRef, Named, Subject, VillageSummary, person, same_text
 from ..i18n import Rupiah
-from ..dossiers.model import SALURAN, DesaDossier, KeputusanKepalaDesa, PeraturanDesa
-from .stages import Recorded, stage_date
+from ..dossiers.model import SALURAN, DesaDossier, KeputusanKepalaDesa, PeraturanDesa, unnamed_holder
+from .stages import Recorded, StagePlan, stage_date
 
 ALAT_KAJI = ("peta_sosial_desa", "kalender_musim", "bagan_kelembagaan")
 RPJM_DONE_WHEN = ("rpjm_penetapan", "rkp_tim_penyusun", "rkp_rancangan", "musrenbangdes_rkp", "rkp_penetapan")
@@ -39,6 +39,13 @@ def situation(dossier: DesaDossier, stages: Recorded, verdict: str | None) -> di
         "path": path, "tahun_pertama": first_year, VERDICT_FACT: verdict or "",
         "rpjm_disusun": village_law_facts.drafts_rpjm(stages),
     }
+
+
+def _holder_and_posts(posts: list) -> str:
+    """'Budi (Kaur Umum, Kaur Keuangan)'; a holder whose name is not known: the post alone ('Kaur 1')."""
+    named = posts[0].nama != unnamed_holder(posts[0].jabatan)
+    jabatan = ", ".join(a.jabatan for a in posts)
+    return f"{posts[0].nama} ({jabatan})" if named else jabatan
 
 
 def _documents(dossier: DesaDossier) -> dict[str, Instrument]:
@@ -137,8 +144,9 @@ def instruments(dossier: DesaDossier, stages: Recorded) -> list[tuple[str, str, 
     return out
 
 
-def village(dossier: DesaDossier, ctx: Context, stages: Recorded) -> Subject:
-    """The village as a whole: eligibility, plans, instruments, forums, yearly duties.
+def village(dossier: DesaDossier, ctx: Context, stages: Recorded, plan: StagePlan) -> Subject:
+    """The village as a whole: eligibility, plans, instruments, forums, yearly duties (those of a step
+    that a --before check does not reach yet are not due).
 
     Its verdict fact is empty here: the first phase of evaluation decides it (evaluate.py).
     """
@@ -192,6 +200,7 @@ def village(dossier: DesaDossier, ctx: Context, stages: Recorded) -> Subject:
         "rkp_sk_ada": rkp_sk is not None,
         "rkp_sk_lengkap": bool(rkp_sk and rkp_sk.nomor and rkp_sk.tanggal),
         "rkp_penetapan_tercatat": "rkp_penetapan" in stages,
+        "rkp_instrumen_tercatat": rkp_doc is not None,
         "rkp_dalam_periode_rpjm": bool(rpjm and rkp and rpjm.tahun_awal <= rkp.tahun <= rpjm.tahun_akhir),
         "musrenbangdes_rkp_diadakan": musren is not None,
         "agenda_evaluasi_rkp_lalu": "evaluasi_rkp_tahun_lalu" in agenda,
@@ -206,7 +215,7 @@ def village(dossier: DesaDossier, ctx: Context, stages: Recorded) -> Subject:
         "pkd_oleh_lpmd": bool(pkd and "lpmd" in pkd.fasilitator),
         "pkd_alat_kaji_kurang_jumlah": len(tools_missing),
         "apbdes_ada": apb is not None,
-        "apbdes_jatuh_tempo": ctx.as_of >= dt.date(dossier.tahun_rencana, 1, 1),
+        "apbdes_jatuh_tempo": plan.due_before("apbdes_penetapan", ctx.before) and ctx.as_of >= dt.date(dossier.tahun_rencana, 1, 1),
         "apbdes_dan_rkp_bertanggal": bool(apb_date and rkp_date),
         "apbdes_tidak_sebelum_rkp": bool(apb_date and rkp_date and apb_date >= rkp_date),
         "apbdes_perdes": apb_perdes is not None,
@@ -214,7 +223,7 @@ def village(dossier: DesaDossier, ctx: Context, stages: Recorded) -> Subject:
         "lkpj_rapat_bpd_jumlah": per_year[lkpj_year],
         "lkpj_tercatat": bool(lkpj_bpd),
         "lkpj_tahun_ganda_jumlah": sum(1 for count in per_year.values() if count > 1),
-        "lkpj_jatuh_tempo": ctx.as_of > dt.date(lkpj_year, 12, 31),
+        "lkpj_jatuh_tempo": ctx.before is None and ctx.as_of > dt.date(lkpj_year, 12, 31),
         "audit_lengkap": ctx.complete,
         "rpjm_sebelum_integrasi": _rpjm_predates_integration(dossier, stages),
         "rpjm_peninjauan_tercatat": "rpjm_peninjauan" in stages,
@@ -222,7 +231,7 @@ def village(dossier: DesaDossier, ctx: Context, stages: Recorded) -> Subject:
         VERDICT_FACT: "",
     }
     details = {
-        "kaur_daftar": [f"{posts[0].nama} ({', '.join(a.jabatan for a in posts)})" for posts in kaur.values()],
+        "kaur_daftar": [_holder_and_posts(posts) for posts in kaur.values()],
         "kaur_pelaksana_tugas": [
             posts[0].nama for posts in kaur.values() if all(a.status in ("plt", "pj") for a in posts)
         ],
@@ -244,7 +253,7 @@ def village(dossier: DesaDossier, ctx: Context, stages: Recorded) -> Subject:
         "lkpj_ganda": [f"{year} ({count}x)" for year, count in sorted(per_year.items()) if count > 1],
     }
     law_facts, law_details = village_law_facts.facts(
-        dossier, ctx, stages, details["rpjm_tanggal"], rkp_date, rkp_doc, apb_date
+        dossier, ctx, stages, details["rpjm_tanggal"], rkp_date, rkp_doc, apb_date, lambda step: plan.due_before(step, ctx.before)
     )
     facts.update(law_facts)
     details.update(law_details)

@@ -150,6 +150,7 @@ CATALOGUE: dict[str, dict[str, FactSpec]] = {
         ),
         "rkp_sk_lengkap": FactSpec(B, "That SK has both a number and a date."),
         "rkp_penetapan_tercatat": FactSpec(B, "The stage rkp_penetapan is recorded."),
+        "rkp_instrumen_tercatat": FactSpec(B, "The RKP-Desa names the document that established it (ditetapkan_dengan)."),
         "rkp_dalam_periode_rpjm": FactSpec(B, "The RKP-Desa year lies inside the RPJM-Desa period (both recorded)."),
         "musrenbangdes_rkp_diadakan": FactSpec(B, "The stage musrenbangdes_rkp is recorded."),
         "agenda_evaluasi_rkp_lalu": FactSpec(B, "Its agenda includes evaluasi_rkp_tahun_lalu."),
@@ -168,7 +169,8 @@ CATALOGUE: dict[str, dict[str, FactSpec]] = {
             I, "Of peta_sosial_desa, kalender_musim, bagan_kelembagaan: how many the PKD did not use."
         ),
         "apbdes_ada": FactSpec(B, "An APB Desa for the plan year is recorded."),
-        "apbdes_jatuh_tempo": FactSpec(B, "The plan year has begun by the as-of date (the APB Desa is due)."),
+        "apbdes_jatuh_tempo": FactSpec(B, "The plan year has begun by the as-of date (the APB Desa is due). Never under --before FORUM when "
+                                    "apbdes_penetapan does not precede the forum (it is not due yet)."),
         "apbdes_dan_rkp_bertanggal": FactSpec(
             B, "Both the APB Desa of the plan year and the RKP-Desa have an establishment date."
         ),
@@ -182,7 +184,8 @@ CATALOGUE: dict[str, dict[str, FactSpec]] = {
         "lkpj_tahun_ganda_jumlah": FactSpec(
             I, "Years (the `tahun` an LKPj accounts for) with more than one LKPj delivered in a Rapat BPD."
         ),
-        "lkpj_jatuh_tempo": FactSpec(B, "The LKPj year has ended by the as-of date."),
+        "lkpj_jatuh_tempo": FactSpec(B, "The LKPj year has ended by the as-of date, and no --before is given (the LKPj "
+                                  "follows the year's planning forums: a pre-check before a forum does not reach it)."),
         "audit_lengkap": FactSpec(B, "The user asked for a complete-cycle audit (--complete)."),
         "rpjm_sebelum_integrasi": FactSpec(
             B,
@@ -356,18 +359,21 @@ CATALOGUE["desa"].update({
     "rkp_tepat_waktu": FactSpec(
         B, "That date is no later than 30 September of the year before the RKP year (the plan year when no RKP is recorded)."
     ),
-    "rkp_tenggat_lewat": FactSpec(B, "The as-of date is after that 30 September."),
+    "rkp_tenggat_lewat": FactSpec(B, "The as-of date is after that 30 September; never under --before FORUM when rkp_penetapan "
+                                     "does not precede the forum (it is not due yet)."),
     "rkp_memuat_evaluasi": FactSpec(B, "The RKP Desa is recorded as containing the evaluation of last year's RKP Desa."),
     "musdes_rkp_diadakan": FactSpec(B, "The stage musdes_rkp (the Musyawarah Desa that prepares the RKP Desa) is recorded."),
     "musdes_rkp_tepat_waktu": FactSpec(B, "It is dated no later than 30 June of the year before the plan year."),
-    "musdes_tenggat_lewat": FactSpec(B, "The as-of date is after that 30 June."),
+    "musdes_tenggat_lewat": FactSpec(B, "The as-of date is after that 30 June; never under --before FORUM when musdes_rkp does "
+                                     "not precede the forum (it is not due yet)."),
     "pelantikan_tercatat": FactSpec(B, "The inauguration date of the Kepala Desa (kepala_desa_pelantikan) is recorded."),
     "rpjm_tiga_bulan_pelantikan": FactSpec(
         B,
         "The RPJM Desa was established (its document's date, else rpjm_penetapan) on or after that inauguration "
         "and no later than 3 months after it (same day of the month; the month's last day when it has none).",
     ),
-    "pelantikan_tiga_bulan_lewat": FactSpec(B, "The as-of date is after those 3 months."),
+    "pelantikan_tiga_bulan_lewat": FactSpec(B, "The as-of date is after those 3 months; never under --before FORUM when "
+                                               "rpjm_penetapan does not precede the forum (it is not due yet)."),
     "apbdes_tepat_waktu": FactSpec(
         B, "The APB Desa of the plan year was established no later than 31 December of the year before (date known)."
     ),

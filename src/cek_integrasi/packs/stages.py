@@ -130,6 +130,16 @@ class StagePlan:
     sequences: tuple[Sequence, ...]
     _orders: dict = field(default_factory=dict, compare=False, repr=False)
 
+    def due_before(self, code: str, forum: str | None) -> bool:
+        """Whether step `code` is due in a check before `forum` (--before): without one every step is; with
+        one only the steps that precede it in some sequence of the pack (neither the forum itself nor what
+        follows it is due yet)."""
+        if forum is None:
+            return True
+        if None not in self._orders:
+            self._orders[None] = Order(self.stages, frozenset(e for seq in self.sequences for e in _edges(seq)))
+        return code in self._orders[None].before(forum)
+
     def order(self, situation: dict[str, Any]) -> Order:
         """The order for a situation (cached: a pack has only a handful of situations)."""
         key = tuple(sorted(situation.items()))

@@ -25,7 +25,7 @@ def head_of(dossier: Dossier, ctx: Context, plan: StagePlan) -> Subject:
     """The dossier's own subject (the village or the kecamatan), its verdict not decided yet."""
     stages = recorded_stages(dossier.tahapan)
     if isinstance(dossier, DesaDossier):
-        return desa_facts.village(dossier, ctx, stages)
+        return desa_facts.village(dossier, ctx, stages, plan)
     return kecamatan_facts.kecamatan(dossier, ctx, stages, plan.stages)
 
 

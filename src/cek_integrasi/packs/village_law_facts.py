@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from .facts import Context, person
@@ -47,9 +48,10 @@ def _report(dossier: DesaDossier, kind: str, year: int, to: str, due: dt.date) -
 
 def facts(
     dossier: DesaDossier, ctx: Context, stages: Recorded, rpjm_date: dt.date | None, rkp_date: dt.date | None,
-    rkp_document: Any, apb_date: dt.date | None,
+    rkp_document: Any, apb_date: dt.date | None, due: Callable[[str], bool],
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(facts, display details) of the village for the UU 6/2014 pack."""
+    """(facts, display details) of the village for the UU 6/2014 pack; `due(step)`: whether a --before
+    check reaches that step (a deadline of a step it does not reach has not passed)."""
     year = dossier.tahun_rencana
     rkp_year = dossier.rkp_desa.tahun if dossier.rkp_desa else year
     rkp_due = dt.date(rkp_year - 1, 9, 30)  # PP 43/2014 Pasal 118(6): "paling lambat akhir bulan September tahun berjalan"
@@ -68,14 +70,14 @@ def facts(
         "rkp_perdes_lengkap": bool(perdes and perdes.nomor and perdes.tanggal),
         "rkp_bertanggal": rkp_date is not None,
         "rkp_tepat_waktu": bool(rkp_date and rkp_date <= rkp_due),
-        "rkp_tenggat_lewat": ctx.as_of > rkp_due,
+        "rkp_tenggat_lewat": due("rkp_penetapan") and ctx.as_of > rkp_due,
         "rkp_memuat_evaluasi": bool(dossier.rkp_desa and dossier.rkp_desa.memuat_evaluasi_tahun_lalu),
         "musdes_rkp_diadakan": musdes is not None,
         "musdes_rkp_tepat_waktu": bool(musdes and musdes.tanggal <= musdes_due),
-        "musdes_tenggat_lewat": ctx.as_of > musdes_due,
+        "musdes_tenggat_lewat": due("musdes_rkp") and ctx.as_of > musdes_due,
         "pelantikan_tercatat": inaugurated is not None,
         "rpjm_tiga_bulan_pelantikan": bool(inaugurated and rpjm_date and inaugurated <= rpjm_date <= rpjm_deadline),
-        "pelantikan_tiga_bulan_lewat": bool(rpjm_deadline and ctx.as_of > rpjm_deadline),
+        "pelantikan_tiga_bulan_lewat": bool(due("rpjm_penetapan") and rpjm_deadline and ctx.as_of > rpjm_deadline),
         "apbdes_tepat_waktu": bool(apb_date and apb_date <= dt.date(year - 1, 12, 31)),
         "lppd_tercatat": lppd[0],
         "lppd_tepat_waktu": lppd[1],

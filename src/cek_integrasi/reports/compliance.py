@@ -114,7 +114,7 @@ def summarize(report: Report, top: int = 10) -> Compliance:
         for rule, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]
     ]
     families = Counter(f.rule.split("-")[0] for _, f in failed)
-    judged_by = {r.pack for r in report.dossiers if r.pack} or {p["id"] for p in report.rule_packs}
+    judged_by = {p["id"] for p in report.judging_packs()}
     return Compliance(
         title_key="report.title" if judged_by <= {INTEGRATION_PACK} else "report.title_general",
         kabupaten=sorted({r.kabupaten for r in report.dossiers}),

@@ -26,6 +26,7 @@ def render_html(report: Report, signing: Signing = Signing(), evidence: dict[str
     villages = [d for d in compliance.dossiers if d.result.kind == "desa"]
     return _ENV.get_template("report.html.j2").render(
         report=report,
+        judged=report.judged_by(),
         c=compliance,
         villages=villages,
         compliant=sum(1 for d in villages if d.compliant),

@@ -54,7 +54,8 @@ def _summary(report: Report, c: Compliance, signing: Signing, t, evidence: dict[
     plan.repeat = len(plan.rows)
     plan.line(t("report.kabupaten"), ", ".join(c.kabupaten))
     plan.line(t("ui.as_of"), dt.date.fromisoformat(report.as_of))
-    plan.line(t("ui.rule_pack"), f"{report.rule_pack['id']} {report.rule_pack['version']}")
+    judged = report.judged_by()
+    plan.line(t("ui.rule_pack"), f"{judged['id']} {judged['version']}")
     plan.line("cek-integrasi", report.version)
     villages = [d for d in c.dossiers if d.result.kind == "desa"]
     plan.line()
@@ -145,7 +146,7 @@ def _evidence(report: Report, evidence: dict[str, DossierEvidence], title: str, 
 def _files(report: Report, title: str, t) -> SheetPlan:
     """The appendix: every file read (dossiers, unreadable files, waivers, the rule pack) with its sha256."""
     plan = SheetPlan(title, report.lang)
-    packs = report.rule_packs or [report.rule_pack]  # every pack of the run, and the pack that judged each dossier
+    packs = report.judging_packs()  # the packs that judged the dossiers, as each dossier's row names its own
     plan.table([t("ui.col_file"), t("ui.col_code"), t("ui.col_village"), "sha256", t("ui.rule_pack")],
                [[r.file, r.code, r.name, r.sha256, r.pack] for r in report.dossiers]
                + [[p.file, "", p.message, p.sha256 or "", ""] for p in report.input_errors]

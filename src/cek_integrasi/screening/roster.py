@@ -27,7 +27,7 @@ from .. import __version__, i18n
 from ..errors import InputError
 from ..evaluation.evaluate import Checker
 from ..packs.facts import Context
-from ..dossiers.model import DesaDossier, check_kode_desa
+from ..dossiers.model import DesaDossier, check_kode_desa, unnamed_holder
 from ..dossiers.reading import Document, open_regular
 
 FAMILY = "ELG"
@@ -241,7 +241,7 @@ def _problems(row: _Row, lang: str, year: int) -> tuple[dict, list[RowProblem]]:
         "tahun_rencana": year,  # the ELG rules do not depend on it
         "kantor": {"ada": flags["kantor_ada"], "layak": flags["kantor_layak"]},
         "bpd": {"terbentuk": flags["bpd_terbentuk"]},
-        "aparatur": [{"jabatan": "Sekretaris Desa", "nama": cells.get("sekdes_nama") or "(Sekretaris Desa)", "status": sekdes}] + kaur,
+        "aparatur": [{"jabatan": "Sekretaris Desa", "nama": cells.get("sekdes_nama") or unnamed_holder("Sekretaris Desa"), "status": sekdes}] + kaur,
     }
     return data, []
 
@@ -265,7 +265,7 @@ def _kaur(cells: dict[str, str], problem) -> list[dict]:
     if not count.isdigit():
         problem("kaur_terisi", "count")
         return []
-    return [{"jabatan": f"Kaur {i}", "nama": f"(Kaur {i})", "status": "definitif"} for i in range(1, int(count) + 1)]
+    return [{"jabatan": f"Kaur {i}", "nama": unnamed_holder(f"Kaur {i}"), "status": "definitif"} for i in range(1, int(count) + 1)]
 
 
 def screen(

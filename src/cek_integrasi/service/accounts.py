@@ -14,6 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from . import audit_log
 from .store import KODE, NAME, ROLES, AuditEntry, User, UserKecamatan, utcnow
 
 MAX_FAILURES = 5
@@ -56,7 +57,7 @@ def add_user(session: Session, name: str, role: str, password: str, kecamatan: l
         raise AccountError("name_taken")
     user = User(name=name, role=role, password_hash=hash_password(password), scope=[UserKecamatan(kode=k) for k in sorted(set(kecamatan))])
     session.add(user)
-    session.add(AuditEntry(user=by, action="user_added", detail=f"{name} ({role}) {' '.join(sorted(set(kecamatan)))}".strip()))
+    session.add(audit_log.entry(by, "user_added", name=name, role=role, kecamatan=" ".join(sorted(set(kecamatan)))))
     return user
 
 

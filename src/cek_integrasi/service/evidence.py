@@ -27,7 +27,8 @@ from ..dossiers.loading import load_dossier
 from ..errors import InputError
 from ..packs.choosing import all_stages
 from .access import Principal
-from .store import AuditEntry, Blob, Evidence, Store, Submission, VersionDocuments, utcnow
+from . import audit_log
+from .store import Blob, Evidence, Store, Submission, VersionDocuments, utcnow
 
 # a kind of file: its media type and the name endings it may have
 KINDS = {"pdf": ("application/pdf", (".pdf",)), "png": ("image/png", (".png",)), "jpeg": ("image/jpeg", (".jpg", ".jpeg"))}
@@ -143,8 +144,7 @@ def attach(store: Store, user: Principal, code: str, kecamatan: str, document: D
             code=code, kecamatan=kecamatan, document=document.key, fingerprint=document.fingerprint, blob_sha256=sha,
             thumbnail_sha256=_keep_blob(db, small) if small else None, media_type=KINDS[kind][0], filename=filename,
             size=len(data), uploaded_by=user.name)).inserted_primary_key[0]
-        db.execute(insert(AuditEntry).values(user=user.name, action="evidence_added", address=address,
-                                             detail=f"{code} {document.key} {filename} sha256:{sha}"))
+        db.add(audit_log.entry(user.name, "evidence_added", address, code=code, document=document.key, file=filename, sha256=sha))
     return evidence_id
 
 
@@ -154,5 +154,5 @@ def remove(store: Store, user: Principal, evidence: Evidence, address: str = "")
         done = db.execute(update(Evidence).where(Evidence.id == evidence.id, Evidence.removed_at.is_(None))
                           .values(removed_by=user.name, removed_at=utcnow())).rowcount
         if done:
-            db.execute(insert(AuditEntry).values(user=user.name, action="evidence_removed", address=address,
-                                                 detail=f"{evidence.code} {evidence.document} {evidence.filename} sha256:{evidence.blob_sha256}"))
+            db.add(audit_log.entry(user.name, "evidence_removed", address, code=evidence.code, document=evidence.document,
+                                   file=evidence.filename, sha256=evidence.blob_sha256))

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, undefer
 
 from .. import i18n
 from ..evaluation.results import UNMET, DossierResult
+from ..xlsx_layout import lay_out
 from . import queries
 from .store import ResultChange, ReviewStep, Subject, Submission, User, UserKecamatan, WaiverRequest
 
@@ -112,8 +113,7 @@ def open_findings_workbook(db: Session, scope: frozenset[str] | None, lang: str,
             cell.font = Font(bold=True)
         for row in sheets.get(owner, []):
             sheet.append(row)
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = sheet.dimensions
+        lay_out(sheet, filter_rows=len(sheets.get(owner, [])))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 from ..evaluation.waivers import WaiverSet
 from ..evaluation.workers import BATCH  # dossiers per task sent to a worker, as check sends them; and per transaction
 from ..packs.facts import Context
-from . import waiver_files
+from . import audit_log, waiver_files
 from .checking import Checked, CheckPool
-from .store import AuditEntry, Blob, ResultChange, Store, StoredFinding, Subject, Submission
+from .store import Blob, ResultChange, Store, StoredFinding, Subject, Submission
 from .submissions import insert_findings, options, result_record, village_summaries
 
 log = logging.getLogger("cek_integrasi.service")
@@ -89,8 +89,8 @@ def recheck(store: Store, pool: CheckPool, as_of: dt.date | None = None, by: str
                 summary.rechecked += len(done)
     if due:
         with store.writing() as db, db.begin():
-            db.add(AuditEntry(user=by, action="rechecked", detail=(
-                f"as-of {ctx.as_of.isoformat()}: {summary.rechecked} re-checked, {summary.changed} changed, {len(summary.failed)} failed")))
+            db.add(audit_log.entry(by, "rechecked", as_of=ctx.as_of.isoformat(), rechecked=summary.rechecked,
+                               changed=summary.changed, failed=len(summary.failed)))
     return summary
 
 

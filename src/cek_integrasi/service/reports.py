@@ -13,6 +13,7 @@ from ..evaluation.run import pack_header, waiver_statuses
 from ..evaluation.waivers import WaiverSet
 from ..reports.evidence_summary import DossierEvidence
 from ..reports.xlsx_report import report_workbook
+from ..xlsx_layout import lay_out
 from .queries import VERDICTS
 
 MIME = {"html": "text/html; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -59,8 +60,9 @@ def with_weekly_sheet(workbook: bytes, weekly: tuple[list[str], list[list]], lan
     for column in share_columns:
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = "0.0%"
-    sheet.freeze_panes = "B2"
     sheet.column_dimensions["A"].width = 12
+    lay_out(sheet)
+    sheet.freeze_panes = "B2"  # the weeks stay in view as the kecamatan columns scroll by
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

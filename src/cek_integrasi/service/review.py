@@ -18,13 +18,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..dossiers.documents import DocumentFacts
 from ..packs.rulepack import EvidenceNeed, RulePack
 from .access import Principal
-from .store import AuditEntry, DocumentReview, Evidence, FindingNote, ReviewStep, Store, StoredFinding, Subject
+from . import audit_log
+from .store import DocumentReview, Evidence, FindingNote, ReviewStep, Store, StoredFinding, Subject
 
 STATUSES = ("draf", "diajukan", "ditinjau", "dikembalikan", "diterima")
 UNDER_REVIEW = ("diajukan", "ditinjau")
@@ -105,8 +106,7 @@ def _locked(db: Session, code: str, version: int) -> tuple[Subject, str]:
 def _step(db: Session, user: Principal, subject: Subject, before: str, after: str, note: str, address: str) -> None:
     db.add(ReviewStep(code=subject.code, kecamatan=subject.kecamatan, version=subject.versions, status_before=before,
                       status_after=after, by=user.name, note=note))
-    db.execute(insert(AuditEntry).values(user=user.name, action=f"review_{after}", address=address,
-                                         detail=f"{subject.code} v{subject.versions} {before} -> {after}" + (f": {note}" if note else "")))
+    db.add(audit_log.entry(user.name, f"review_{after}", address, code=subject.code, version=subject.versions, note=note))
 
 
 def move(store: Store, user: Principal, code: str, action: str, version: int, note: str | None = None, address: str = "") -> str:
@@ -148,8 +148,8 @@ def judge(store: Store, user: Principal, code: str, version: int, document: Docu
                                .order_by(Evidence.id.desc()).limit(1)) or 0
             db.add(DocumentReview(code=code, kecamatan=subject.kecamatan, document=document.key, fingerprint=document.fingerprint,
                                   verdict=verdict, note=text, evidence_seen=newest, by=user.name))
-        db.execute(insert(AuditEntry).values(user=user.name, action="document_reviewed", address=address,
-                                             detail=f"{code} v{version} {document.key}: {verdict or '-'}" + (f": {text}" if text else "")))
+        db.add(audit_log.entry(user.name, "document_reviewed", address, code=code, version=version, document=document.key,
+                               verdict=verdict or "", note=text))
 
 
 def add_note(store: Store, user: Principal, code: str, version: int, rule: str, finding: str, note: str | None, address: str = "") -> None:
@@ -161,8 +161,7 @@ def add_note(store: Store, user: Principal, code: str, version: int, rule: str, 
                                                     StoredFinding.subject == finding).limit(1)) is None:
             raise ReviewError("unknown_finding")
         db.add(FindingNote(code=code, kecamatan=subject.kecamatan, version=version, rule=rule, subject=finding, note=text, by=user.name))
-        db.execute(insert(AuditEntry).values(user=user.name, action="finding_note", address=address,
-                                             detail=f"{code} v{version} {rule} {finding}: {text}"))
+        db.add(audit_log.entry(user.name, "finding_note", address, code=code, version=version, rule=rule, subject=finding, note=text))
 
 
 def reviews(db: Session, code: str, docs: list[DocumentFacts]) -> dict[str, DocumentReview]:

@@ -3,9 +3,10 @@
 A round screens an uploaded roster exactly as `cek-integrasi screen` does (in a worker process, in
 Indonesian and English), or starts from the store: the latest version of every village, whose
 result already holds its verdict and eligibility findings (kept current by the re-checks), so no
-roster is retyped. The comparison with the previous round names the villages that became WAJIB,
-those that dropped out (WAJIB before, not now or not screened now) and those still not meeting the
-requirements, with what is still unmet. The dashboard shows that comparison of the latest round,
+roster is retyped. The comparison with the previous round, on the villages both rounds screened,
+names the villages that became WAJIB, those that dropped out (WAJIB before, not now) and those
+still not meeting the requirements, with what is still unmet; the villages only one of the two
+rounds screened are named apart, never counted as changes. The dashboard shows that comparison of the latest round,
 counted within the user's scope (`latest`); a stored round never changes, so that is worked out once.
 """
 
@@ -28,8 +29,9 @@ from ..evaluation.workers import checkers
 from ..evaluation.results import UNMET, DossierResult
 from ..reports.check_output import render_problem
 from ..screening.roster import FAMILY, VERDICT_RULE, KecamatanCount, ScreenFinding, ScreenReport, ScreenedVillage, screen
+from . import audit_log
 from .checking import CheckPool
-from .store import AuditEntry, Blob, ScreeningRound, Store, Subject, Submission
+from .store import Blob, ScreeningRound, Store, Subject, Submission
 
 SCREENING_PACK = "pti"  # the eligibility rules (ELG) the roster's columns feed
 
@@ -106,8 +108,8 @@ def _add(db, as_of, by, source, sha, report_id: ScreenReport, report_en: ScreenR
                          report_id=report_id.model_dump_json(), report_en=report_en.model_dump_json())
     db.add(row)
     db.flush()
-    db.add(AuditEntry(user=by, action="screening_round", address=address,
-                      detail=f"#{row.id} {source or 'store'} as-of {as_of.isoformat()}: {len(report_id.villages)} villages"))
+    db.add(audit_log.entry(by, "screening_round", address, id=row.id, source=source, as_of=as_of.isoformat(),
+                       villages=len(report_id.villages)))
     return row.id
 
 
@@ -121,19 +123,27 @@ def in_scope(report: ScreenReport, scope: frozenset[str] | None) -> ScreenReport
 
 @dataclass
 class Comparison:
+    """Two rounds compared on the villages both screened; the others are named, not judged (a round from
+    the store covers the villages with a dossier there, a roster the villages it lists)."""
+
     previous: int | None
     became_wajib: list[ScreenedVillage]
-    dropped_out: list[tuple[ScreenedVillage, ScreenedVillage | None]]  # as before, and now (None: not in this round)
+    dropped_out: list[tuple[ScreenedVillage, ScreenedVillage]]  # as before, and now
     still_unmet: list[ScreenedVillage]
+    only_previous: list[ScreenedVillage]  # screened in the previous round, not in this one
+    only_current: list[ScreenedVillage]  # screened in this round, not in the previous one
 
 
 def compare(current: ScreenReport, previous: ScreenReport | None, previous_id: int | None = None) -> Comparison:
     before = {v.kode: v for v in previous.villages} if previous else {}
     now = {v.kode: v for v in current.villages}
-    became = [v for v in current.villages if v.verdict == "WAJIB" and (v.kode not in before or before[v.kode].verdict != "WAJIB")]
-    dropped = [(v, now.get(k)) for k, v in before.items() if v.verdict == "WAJIB" and (k not in now or now[k].verdict != "WAJIB")]
-    still = [v for v in current.villages if v.verdict == "BELUM_MEMENUHI" and v.kode in before and before[v.kode].verdict == "BELUM_MEMENUHI"]
-    return Comparison(previous_id, became, dropped, still)
+    both = [(before[v.kode], v) for v in current.villages if v.kode in before]
+    became = [new for old, new in both if new.verdict == "WAJIB" and old.verdict != "WAJIB"]
+    dropped = [(old, new) for old, new in both if old.verdict == "WAJIB" and new.verdict != "WAJIB"]
+    still = [new for old, new in both if new.verdict == old.verdict == "BELUM_MEMENUHI"]
+    only_previous = [v for k, v in before.items() if k not in now]
+    only_current = [v for k, v in now.items() if k not in before]
+    return Comparison(previous_id, became, dropped, still, only_previous, only_current)
 
 
 def load(store: Store, round_id: int, lang: str) -> tuple[ScreeningRound, ScreenReport, ScreenReport | None, int | None] | None:

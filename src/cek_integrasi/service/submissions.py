@@ -23,7 +23,7 @@ from ..reports.check_output import render_input_problem
 from ..evaluation.results import InputProblem
 from ..evaluation.run import DOSSIER_SUFFIXES
 from ..evaluation.waivers import WaiverSet
-from . import waiver_files
+from . import audit_log, waiver_files
 from .access import Principal
 from .checking import Checked, CheckPool, ResultColumns
 from .store import AuditEntry, Blob, Kecamatan, Setting, Store, StoredFinding, Subject, Submission
@@ -173,5 +173,5 @@ def _store(store: Store, user: Principal, kecamatan: str, address: str, filename
         insert_findings(db, [(submission_id, result)])
         db.execute(update(Subject).where(Subject.code == result.code).values(versions=version, name=result.name, latest_id=submission_id))
         db.execute(insert(AuditEntry).values(user=user.name, action="submitted", address=address,
-                                             detail=f"{result.code} v{version} {filename} sha256:{sha}"))
+                                             detail=audit_log.detail(code=result.code, version=version, file=filename, sha256=sha)))
     return Accepted(filename, result.code, result.name, version, result.verdict, record["errors"], record["warnings"])

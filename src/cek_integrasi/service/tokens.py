@@ -11,7 +11,8 @@ import secrets
 
 from sqlalchemy import select
 
-from .store import NAME, ROLES, ApiToken, AuditEntry, Store, utcnow
+from . import audit_log
+from .store import NAME, ROLES, ApiToken, Store, utcnow
 
 PREFIX = "cek_"
 
@@ -36,7 +37,7 @@ def issue(store: Store, label: str, role: str, kecamatan: list[str], by: str, ad
     token = PREFIX + secrets.token_urlsafe(32)
     with store.writing() as db, db.begin():
         db.add(ApiToken(label=label, token_hash=token_hash(token), role=role, kecamatan=sorted(set(kecamatan)), created_by=by))
-        db.add(AuditEntry(user=by, action="token_issued", detail=f"{label} ({role} {','.join(sorted(kecamatan))})", address=address))
+        db.add(audit_log.entry(by, "token_issued", address, label=label, role=role, kecamatan=" ".join(sorted(set(kecamatan)))))
     return token
 
 
@@ -47,7 +48,7 @@ def revoke(store: Store, token_id: int, by: str, address: str = "") -> bool:
             return False
         if row.revoked_at is None:
             row.revoked_at = utcnow()
-            db.add(AuditEntry(user=by, action="token_revoked", detail=row.label, address=address))
+            db.add(audit_log.entry(by, "token_revoked", address, label=row.label))
     return True
 
 

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from ..reports.check_output import render_problem
 from ..packs.rulepack import RulePack
 from ..evaluation.waivers import WaiverSet, load_waivers
-from . import waiver_requests
-from .store import AuditEntry, Blob, Store, WaiverFile
+from . import audit_log, waiver_requests
+from .store import Blob, Store, WaiverFile
 
 _log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ def add(store: Store, packs: list[RulePack], name: str, data: bytes, by: str, ad
         if db.get(Blob, sha) is None:
             db.add(Blob(sha256=sha, size=len(data), data=data))
         db.add(WaiverFile(name=name, blob_sha256=sha, uploaded_by=by))
-        db.add(AuditEntry(user=by, action="waivers_added", detail=f"{name} sha256:{sha}", address=address))
+        db.add(audit_log.entry(by, "waivers_added", address, name=name, sha256=sha))
     return []
 
 
@@ -97,5 +97,5 @@ def deactivate(store: Store, file_id: int, by: str, address: str) -> bool:
         if row is None:
             return False
         row.active = False
-        db.add(AuditEntry(user=by, action="waivers_deactivated", detail=f"{row.name} sha256:{row.blob_sha256}", address=address))
+        db.add(audit_log.entry(by, "waivers_deactivated", address, name=row.name, sha256=row.blob_sha256))
     return True

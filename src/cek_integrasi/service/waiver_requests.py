@@ -17,8 +17,9 @@ from sqlalchemy import select
 from ..dossiers.model import kode_kecamatan_of
 from ..evaluation.waivers import KODE, LoadedWaiver, Waiver
 from ..packs.rulepack import RulePack
+from . import audit_log
 from .access import Principal
-from .store import TEKS, AuditEntry, Store, WaiverRequest, utcnow
+from .store import TEKS, Store, WaiverRequest, utcnow
 
 SOURCE = "layanan"  # the "file" of these waivers in reports: the service's own record
 
@@ -42,7 +43,7 @@ def request(store: Store, packs: list[RulePack], user: Principal, rule: str, cod
     with store.writing() as db, db.begin():
         row = WaiverRequest(rule=rule, code=code, kecamatan=kode_kecamatan_of(code), document=document, reason=reason, requested_by=user.name)
         db.add(row)
-        db.add(AuditEntry(user=user.name, action="waiver_requested", detail=f"{rule} {code} {document or ''}".strip(), address=address))
+        db.add(audit_log.entry(user.name, "waiver_requested", address, rule=rule, code=code, document=document or ""))
         db.flush()
         return row.id
 
@@ -62,8 +63,8 @@ def decide(store: Store, request_id: int, approve: bool, by: str, valid_from: dt
         row.decided_by, row.decided_at, row.note = by, utcnow(), note.strip()[:2000]
         if approve:
             row.valid_from, row.expires = valid_from, expires
-        db.add(AuditEntry(user=by, action=f"waiver_{row.status}", address=address,
-                          detail=f"#{row.id} {row.rule} {row.code}" + (f" {valid_from}..{expires}" if approve else "")))
+        dates = {"valid_from": str(valid_from), "expires": str(expires)} if approve else {}
+        db.add(audit_log.entry(by, f"waiver_{row.status}", address, id=row.id, rule=row.rule, code=row.code, **dates))
 
 
 def approved(store: Store) -> list[LoadedWaiver]:

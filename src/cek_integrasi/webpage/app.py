@@ -128,7 +128,8 @@ def create_app(
             return None, refused("web.expired", 404)
 
     def form(error: str | None = None, chosen: str | None = None, as_of: dt.date | None = None):
-        stages = [(code, stage.label[lang()]) for code, stage in stages_known.items()]
+        stages = [(f"{pack.id} ({pack.years})", [(code, stage.label[lang()]) for code, stage in pack.plan.stages.items()])
+                  for pack in packs]  # each pack's steps apart: a dossier is pre-checked against its own pack's
         day = (as_of or dt.date.today()).isoformat()
         templates = [(pack.id, kind, pack.years) for pack in packs for kind in TEMPLATE_KINDS if kind in pack.kinds]
         asks = [line for kind in dict.fromkeys(kind for _, kind, _ in templates) for line in asked(kind, lang())]

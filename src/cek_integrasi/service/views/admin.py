@@ -8,7 +8,7 @@ from flask import Blueprint, abort, g, redirect, request, url_for
 from sqlalchemy import select
 
 from ... import i18n
-from .. import tokens, waiver_files
+from .. import audit_log, tokens, waiver_files
 from ..access import allow
 from ..accounts import AccountError, add_user
 from ..store import KODE, ROLES, TEKS, ApiToken, AuditEntry, Kecamatan, Setting, User, WaiverFile
@@ -61,7 +61,7 @@ def add_place():
         place = db.get(Kecamatan, kode) or Kecamatan(kode=kode, nama=nama)
         place.nama, place.kabupaten = nama, kabupaten
         db.add(place)
-        db.add(AuditEntry(user=g.user.name, action="kecamatan_saved", detail=f"{kode} {nama}", address=address()))
+        db.add(audit_log.entry(g.user.name, "kecamatan_saved", address(), kode=kode, nama=nama))
     return redirect(url_for("admin.places"))
 
 
@@ -78,7 +78,7 @@ def options():
         with store().writing() as db, db.begin():
             for key, value in (("as_of", as_of), ("complete", complete)):
                 db.merge(Setting(key=key, value=value))
-            db.add(AuditEntry(user=g.user.name, action="options_saved", detail=f"as_of={as_of or '-'} complete={complete}", address=address()))
+            db.add(audit_log.entry(g.user.name, "options_saved", address(), as_of=as_of, complete=complete == "1"))
     with store().reading() as db:
         settings = {s.key: s.value for s in db.scalars(select(Setting))}
     return page("svc_options.html.j2", as_of=settings.get("as_of", ""), complete=settings.get("complete") == "1",
@@ -90,7 +90,7 @@ def options():
 def audit():
     with store().reading() as db:
         entries = list(db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(500)))
-    return page("svc_audit.html.j2", entries=entries)
+    return page("svc_audit.html.j2", entries=[(e, *audit_log.shown(e.action, e.detail, lang())) for e in entries])
 
 
 def _waivers_page(status: int = 200, **context):

@@ -110,5 +110,7 @@ def screening_round(round_id: int):
     if compared is not None:
         body["compared_with"] = {"round": compared.previous, "became_wajib": [v.kode for v in compared.became_wajib],
                                  "dropped_out": [old.kode for old, _ in compared.dropped_out],
-                                 "still_unmet": [v.kode for v in compared.still_unmet]}
+                                 "still_unmet": [v.kode for v in compared.still_unmet],
+                                 "only_previous": [v.kode for v in compared.only_previous],
+                                 "only_current": [v.kode for v in compared.only_current]}
     return body

@@ -8,9 +8,10 @@ from flask import Blueprint, g, redirect, request, session, url_for
 from sqlalchemy import select
 
 from ... import i18n
+from .. import audit_log
 from ..access import ANY, PUBLIC, allow, end_other_sessions, end_session, start_session
 from ..accounts import FAILED_LOGIN, AccountError, address_blocked, hash_password, locked, record_failure, verify
-from ..store import AuditEntry, User, utcnow
+from ..store import User, utcnow
 from .common import address, lang, page, store
 
 blueprint = Blueprint("auth", __name__)
@@ -38,19 +39,19 @@ def login():
             return page("svc_login.html.j2", 429, error=i18n.text("svc.throttled", lang()), next="")
         user = db.scalar(select(User).where(User.name == name))
         if locked(user):
-            db.add(AuditEntry(user=name, action="login_locked", address=address()))
+            db.add(audit_log.entry(name, "login_locked", address()))
             return page("svc_login.html.j2", 429, error=i18n.text("svc.throttled", lang()), next="")
         if not verify(user, password):
             if user is not None:
                 record_failure(user)
-            db.add(AuditEntry(user=name[:64], action=FAILED_LOGIN, address=address()))
+            db.add(audit_log.entry(name[:64], FAILED_LOGIN, address()))
             return page("svc_login.html.j2", 401, error=i18n.text("svc.bad_login", lang()), next="")
         user.failed_logins, user.locked_until = 0, None
         start_session(db, user)
         if user.last_login_at is not None:  # the dashboard shows what changed since (news.py)
             session["since"] = user.last_login_at.isoformat()
         user.last_login_at = utcnow()
-        db.add(AuditEntry(user=user.name, action="login", address=address()))
+        db.add(audit_log.entry(user.name, "login", address()))
     return redirect(_safe_next(request.form.get("next")))
 
 
@@ -59,7 +60,7 @@ def login():
 def logout():
     with store().writing() as db, db.begin():
         end_session(db)
-        db.add(AuditEntry(user=g.user.name, action="logout", address=address()))
+        db.add(audit_log.entry(g.user.name, "logout", address()))
     return redirect(url_for("auth.login"))
 
 
@@ -80,5 +81,5 @@ def password():
         except AccountError as error:
             return page("svc_password.html.j2", 400, error=i18n.text(f"svc.{error}", lang()))
         end_other_sessions(db, user.id)
-        db.add(AuditEntry(user=user.name, action="password_changed", address=address()))
+        db.add(audit_log.entry(user.name, "password_changed", address()))
     return page("svc_password.html.j2", done=True)
