@@ -99,7 +99,7 @@ def _listening(host: str, port: int, first: bool):
 
 def _prepare(url: str, packs, jobs: int, check_timeout: float, forced: bool, demo: Path | None) -> None:
     """The store migrated once, and the demo's samples put in it (`demo`: its folder), before the server processes start."""
-    from ..service.checking import CheckPool
+    from ..service.checking import service_pool
     from ..service.store import Store
 
     try:
@@ -108,7 +108,7 @@ def _prepare(url: str, packs, jobs: int, check_timeout: float, forced: bool, dem
         _store_failed(error)
     try:
         if demo:
-            pool = CheckPool(packs, jobs, check_timeout, forced=forced)
+            pool = service_pool(packs, jobs, check_timeout, forced=forced)
             try:
                 _fill_demo(store, pool, demo)
             finally:
@@ -161,7 +161,7 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, max_evidence_mb
     from waitress import create_server
 
     from ..service.app import Settings, create_app
-    from ..service.checking import CheckPool
+    from ..service.checking import service_pool
     from . import server_processes
 
     if processes > 1 and not server_processes.supported():
@@ -189,7 +189,7 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, max_evidence_mb
             _logging(data, process)
             sock = _listening(host, port, first=False)
         listening = dict(sockets=[sock])
-    pool = CheckPool(packs, jobs, check_timeout, forced=pack_id is not None, upload_root=uploads)  # workers start before the threads
+    pool = service_pool(packs, jobs, check_timeout, forced=pack_id is not None)  # workers start before the threads
     try:
         app = create_app(packs, Settings(data=data, database=url, max_upload_mb=max_upload_mb, max_evidence_mb=max_evidence_mb, jobs=jobs,
                                         check_timeout=check_timeout, secure_cookies=secure_cookies), pool)
@@ -253,12 +253,12 @@ def restore(data, database, source) -> None:
 @pack_option
 def recheck(data, database, as_of, jobs, check_timeout, pack_id) -> None:
     """Re-check the latest version of every dossier whose result is stale (older date, changed pack or waivers)."""
-    from ..service.checking import CheckPool
+    from ..service.checking import service_pool
     from ..service.recheck import recheck as run_recheck
     from ..service.store import Store
 
     store = Store(_url(data, database))
-    pool = CheckPool(_load_packs(pack_id), jobs, check_timeout, forced=pack_id is not None)
+    pool = service_pool(_load_packs(pack_id), jobs, check_timeout, forced=pack_id is not None)
     try:
         summary = run_recheck(store, pool, as_of.date() if as_of else None, by="cli")
     finally:

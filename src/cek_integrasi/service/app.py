@@ -15,8 +15,10 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from .. import __version__, i18n
 from ..packs.rulepack import RulePack
 from .access import SESSION_HOURS, guard
-from .checking import CheckPool
+from ..evaluation.pool import Pool
+from .checking import service_pool
 from .progress import WeeklyCache
+from .waiver_files import ActiveWaivers
 from .store import Store
 from .submissions import MAX_FILES
 
@@ -45,7 +47,7 @@ def secret_key(data: Path) -> bytes:
     return path.read_bytes()
 
 
-def create_app(packs: list[RulePack] | RulePack, settings: Settings, pool: CheckPool | None = None, forced: bool = False) -> Flask:
+def create_app(packs: list[RulePack] | RulePack, settings: Settings, pool: Pool | None = None, forced: bool = False) -> Flask:
     """The service on the store of `settings`; `pool` checks the uploads (made from `packs` if not given)."""
     app = Flask(__name__, template_folder="templates", static_folder=None)
     app.jinja_env.autoescape = True
@@ -63,11 +65,12 @@ def create_app(packs: list[RulePack] | RulePack, settings: Settings, pool: Check
     )
     store = Store(settings.database)
     app.extensions["cek_store"] = store
-    pool = pool or CheckPool(packs, settings.jobs, settings.check_timeout, settings.check_memory_mb, forced)
+    pool = pool or service_pool(packs, settings.jobs, settings.check_timeout, settings.check_memory_mb, forced)
     app.extensions["cek_pool"] = pool
     app.extensions["cek_packs"] = pool.packs  # the packs the uploads are checked with
     app.extensions["cek_settings"] = settings
     app.extensions["cek_progress"] = WeeklyCache()
+    app.extensions["cek_waivers"] = ActiveWaivers(pool.packs)
     app.before_request(_upload_limit)  # before the CSRF check, which reads the form
     csrf = CSRFProtect(app)
 

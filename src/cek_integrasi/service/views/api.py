@@ -16,7 +16,7 @@ from ..access import ANY, PUBLIC, allow, scoped_subject
 from ..openapi import DESCRIPTION
 from ..store import Subject, Submission
 from ..submissions import Accepted, submit_many
-from .common import address, lang, pool, store, upload_name
+from .common import active_waivers, address, lang, pool, store, upload_name
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -92,7 +92,7 @@ def submit():
     if not files:
         return {"error": i18n.text("web.no_file", lang())}, 400
     uploaded = [(upload_name(f, "dossier"), f.read()) for f in files]
-    outcomes = submit_many(store(), pool(), g.user, uploaded, lang(), address())
+    outcomes = submit_many(store(), pool(), g.user, uploaded, lang(), address(), active_waivers())
     body = [{"file": o.filename, "accepted": True, "code": o.code, "version": o.version, "verdict": o.verdict,
              "errors": o.errors, "warnings": o.warnings} if isinstance(o, Accepted)
             else {"file": o.filename, "accepted": False, "messages": o.messages} for o in outcomes]

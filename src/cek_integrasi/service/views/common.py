@@ -9,7 +9,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from ..app import current_lang
-from ..checking import CheckPool
+from ...evaluation.pool import Pool
+from ...evaluation.waivers import WaiverSet
 from ..progress import WeeklyCache
 from ..store import FILE_NAME, Store
 
@@ -18,8 +19,13 @@ def store() -> Store:
     return current_app.extensions["cek_store"]
 
 
-def pool() -> CheckPool:
+def pool() -> Pool:
     return current_app.extensions["cek_pool"]
+
+
+def active_waivers() -> WaiverSet:
+    """The store's active waivers, kept by the app between submissions (waiver_files.ActiveWaivers)."""
+    return current_app.extensions["cek_waivers"].of(store())
 
 
 def weekly_progress() -> WeeklyCache:

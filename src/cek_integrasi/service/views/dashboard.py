@@ -11,12 +11,12 @@ from sqlalchemy.orm import undefer
 from ...errors import InputError
 from ...evaluation.results import DossierResult
 from ...reports.diffing import compare
-from .. import evidence, evidence_report, history, news, progress, queries, review, screening_rounds, waiver_files
+from .. import evidence, evidence_report, history, news, progress, queries, review, screening_rounds
 from ..access import ANY, allow, require_scope, scoped_subject
 from ..reports import MIME, rendered, report_of, with_weekly_sheet
 from ..store import Blob, Kecamatan, Submission, utcnow
 from ..submissions import options
-from .common import lang, packs, page, settings, store, weekly_progress
+from .common import active_waivers, lang, packs, page, settings, store, weekly_progress
 
 blueprint = Blueprint("dashboard", __name__)
 
@@ -123,7 +123,7 @@ def _report(scope, fmt: str, name: str):
         weeks = weekly_progress().weekly(db, scope, utcnow().date()) if fmt == "xlsx" else None
         names = {k.kode: k.nama for k in db.scalars(select(Kecamatan))}
     attached = evidence_report.of_latest(store(), packs(), latest, scope, lang())
-    body = rendered(report_of(results, packs(), options(store()), lang(), waiver_files.active(store(), packs())), fmt, attached)
+    body = rendered(report_of(results, packs(), options(store()), lang(), active_waivers()), fmt, attached)
     if weeks is not None:
         body = with_weekly_sheet(body, progress.table(weeks, names), lang())
     return Response(body, mimetype=MIME[fmt],

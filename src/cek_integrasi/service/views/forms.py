@@ -17,7 +17,7 @@ from ..access import allow, scoped_subject
 from ..dossier_form import ADDED_ROWS, DossierForm
 from ..store import Blob, Kecamatan, Subject, Submission
 from ..submissions import Accepted, options, submit
-from .common import address, lang, packs, page, pool, store
+from .common import active_waivers, address, lang, packs, page, pool, store
 
 blueprint = Blueprint("forms", __name__)
 
@@ -107,7 +107,7 @@ def _with_rows(form: DossierForm, context: dict):
 def _save(form: DossierForm, filename: str, context: dict, fragment: str = ""):
     """The form's workbook checked and stored by submissions.submit (then its village page), or the form again
     with the messages beside the fields."""
-    outcome = submit(store(), pool(), g.user, filename, form.workbook(), lang(), address())
+    outcome = submit(store(), pool(), g.user, filename, form.workbook(), lang(), address(), waivers=active_waivers())
     if isinstance(outcome, Accepted):
         return redirect(f"/desa/{outcome.code}{fragment}")
     form.show_problems(outcome.problems, [] if outcome.problems else outcome.messages)

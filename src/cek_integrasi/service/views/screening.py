@@ -7,6 +7,7 @@ import datetime as dt
 from flask import Blueprint, abort, g, redirect, request, url_for
 
 from ... import i18n
+from ...evaluation.pool import WorkerDied
 from .. import screening_rounds
 from ..access import ANY, allow
 from ..submissions import options
@@ -45,6 +46,8 @@ def new_round():
         return _page(400, error=str(refused))
     except TimeoutError:
         return _page(400, error=i18n.text("svc.timed_out", lang(), seconds=int(pool().timeout)))
+    except WorkerDied:
+        return _page(400, error=i18n.text("svc.crashed", lang(), memory=pool().memory_mb))
     return redirect(url_for("screening.one_round", round_id=round_id))
 
 
