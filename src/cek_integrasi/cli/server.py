@@ -160,7 +160,8 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, max_evidence_mb
         return
     from waitress import create_server
 
-    from ..service.app import Settings, create_app
+    from ..service.app import create_app
+    from ..service.runtime import Settings, service
     from ..service.checking import CheckPool
     from . import server_processes
 
@@ -202,11 +203,11 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, max_evidence_mb
         pool.close()
         _port_failed(host, port, error)
     if demo and processes == 1:
-        _fill_demo(app.extensions["cek_store"], pool, data)
+        _fill_demo(service(app).store, pool, data)
     if not no_daily_recheck and process == 0:  # one re-check for the store, whatever the processes
         from ..service.recheck import start_daily
 
-        start_daily(app.extensions["cek_store"], pool)
+        start_daily(service(app).store, pool)
     if process == 0 and host not in ("127.0.0.1", "localhost", "::1"):
         _say("open_network", host=host)
     gc.freeze()  # the packs, the app and the store's metadata live as long as the server: never scanned for cycles again

@@ -21,6 +21,7 @@ from flask import abort, current_app, g, jsonify, redirect, request, session, ur
 from sqlalchemy import bindparam, delete, select
 
 from .. import i18n
+from .runtime import service
 from .store import TOKEN_PREFIX, LoginSession, Subject, User, UserKecamatan, utcnow
 
 PUBLIC = "public"
@@ -92,7 +93,7 @@ def token_principal() -> Principal | None:
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         return None
-    row = find(current_app.extensions["cek_store"], header[len("Bearer "):].strip())
+    row = find(service().store, header[len("Bearer "):].strip())
     return Principal(None, TOKEN_PREFIX + row.label, row.role, frozenset(row.kecamatan)) if row else None
 
 
@@ -110,7 +111,7 @@ def current_principal() -> Principal | None:
     token = session.get("sid")
     if not token:
         return None
-    with current_app.extensions["cek_store"].connect() as connection:
+    with service().store.connect() as connection:
         rows = connection.execute(_SIGNED_IN, {"token_hash": _token_hash(token)}).all()
     if not rows or rows[0].expires_at < utcnow():
         return None

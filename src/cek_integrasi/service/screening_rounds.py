@@ -13,9 +13,9 @@ counted within the user's scope (`latest`); a stored round never changes, so tha
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,6 +177,9 @@ def rounds(store: Store) -> list[ScreeningRound]:
         return list(db.scalars(select(ScreeningRound).order_by(ScreeningRound.id.desc())))
 
 
+RoundCounts = tuple[int | None, dict[str, tuple[int, int, int]]]  # the previous round; per kecamatan: became WAJIB, dropped out, still unmet
+
+
 @dataclass(frozen=True)
 class Latest:
     """The latest round and, counted within a scope, how it compares with the previous one (None: the first round)."""
@@ -190,24 +193,24 @@ class Latest:
     still_unmet: int
 
 
-def latest(db: Session | Connection, store: Store, scope: frozenset[str] | None) -> Latest | None:
-    """The latest round of the store (read on `db`) compared with the previous one within the scope; None when
-    there is no round yet."""
+def latest(db: Session | Connection, compared: Callable[[int], RoundCounts], scope: frozenset[str] | None) -> Latest | None:
+    """The latest round of the store (read on `db`) compared with the previous one within the scope (`compared`:
+    `round_counts` of that store, kept by the service object); None when there is no round yet."""
     row = db.execute(select(ScreeningRound.id, ScreeningRound.as_of, ScreeningRound.source)
                      .order_by(ScreeningRound.id.desc()).limit(1)).first()
     if row is None:
         return None
-    previous, per_kecamatan = _compared(store, row.id)
+    previous, per_kecamatan = compared(row.id)
     counted = [c for k, c in per_kecamatan.items() if scope is None or k in scope]
     return Latest(row.id, row.as_of, row.source, previous, *(sum(c[i] for c in counted) for i in range(3)))
 
 
-@functools.lru_cache(maxsize=8)
-def _compared(store: Store, round_id: int) -> tuple[int | None, dict[str, tuple[int, int, int]]]:
+def round_counts(store: Store, round_id: int) -> RoundCounts:
     """The previous round and, per kecamatan, the villages that became WAJIB, dropped out and are still unmet.
 
-    Read once per round: a stored round never changes. A village's comparison depends on that village
-    alone, so these counts summed over a scope are those of the two rounds `in_scope` compared."""
+    Worth reading once per round (runtime.Service keeps them): a stored round never changes. A village's
+    comparison depends on that village alone, so these counts summed over a scope are those of the two
+    rounds `in_scope` compared."""
     _, report, previous, previous_id = load(store, round_id, "id")
     if previous is None:
         return None, {}
