@@ -6,7 +6,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from servicekit import check_pool, make_app  # noqa: F401
+
 import cek_integrasi.service
+from cek_integrasi.webpage.app import create_app
 
 SERVICE = Path(cek_integrasi.service.__file__).parent
 
@@ -48,3 +51,32 @@ def test_no_cache_of_a_module_of_the_service_is_keyed_by_a_store():
             if parameters and any(d.split(".")[-1] in ("cache", "lru_cache") for d in decorators):
                 cached.append(f"{path.relative_to(SERVICE)}:{node.name}")
     assert cached == []
+
+
+HEADERS = ("X-Content-Type-Options", "X-Frame-Options", "Content-Security-Policy", "Referrer-Policy")
+
+
+def security_headers(response) -> dict[str, str | None]:
+    return {name: response.headers.get(name) for name in HEADERS}
+
+
+def test_the_local_page_sends_the_security_headers_of_the_service(pack, check_pool, tmp_path):
+    """On its pages, its refusals and its errors alike: no sniffing, no framing, nothing from elsewhere."""
+    service = make_app(f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, check_pool).test_client()
+    expected = security_headers(service.get("/masuk"))
+    assert None not in expected.values() and "default-src 'none'" in expected["Content-Security-Policy"]
+    assert security_headers(service.get("/tidak-ada")) == expected
+    page = create_app(pack, upload_root=str(tmp_path)).test_client()
+    answers = {"form": page.get("/"), "rules": page.get("/aturan?lang=en"), "not found": page.get("/tidak-ada"),
+               "expired": page.get("/hasil/tidak-ada"), "other host": page.get("/", headers={"Host": "evil.example"}),
+               "other site": page.post("/periksa", headers={"Origin": "http://evil.example"}), "no token": page.post("/periksa")}
+    assert {what: response.status_code for what, response in answers.items()} == {
+        "form": 200, "rules": 200, "not found": 404, "expired": 404, "other host": 403, "other site": 403, "no token": 400}
+    for what, response in answers.items():
+        assert security_headers(response) == expected, what
+
+
+def test_the_routes_of_the_local_page_are_a_blueprint(pack):
+    app = create_app(pack)
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - {"static"}
+    assert endpoints == {"page.index", "page.template", "page.upload", "page.result", "page.download", "page.rules"}
