@@ -80,3 +80,42 @@ def test_the_routes_of_the_local_page_are_a_blueprint(pack):
     app = create_app(pack)
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - {"static"}
     assert endpoints == {"page.index", "page.template", "page.upload", "page.result", "page.download", "page.rules"}
+
+
+def scope_tests(path: Path) -> list[str]:
+    """The places of a file that test a scope themselves: `x in scope` and `column.in_(... scope ...)`."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Compare) and any(isinstance(op, (ast.In, ast.NotIn)) for op in node.ops):
+            if any(isinstance(c, ast.Name) and c.id == "scope" for c in node.comparators):
+                found.append(f"{path.name}:{node.lineno}")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "in_":
+            if any(isinstance(n, ast.Name) and n.id == "scope" for arg in node.args for n in ast.walk(arg)):
+                found.append(f"{path.name}:{node.lineno}")
+    return found
+
+
+def test_what_a_user_may_see_is_decided_in_one_place():
+    """Pages, queries, lists, reports and screening rounds limit what they show by scoping.py alone."""
+    assert scope_tests(SERVICE / "scoping.py")  # the one place
+    elsewhere = [place for path in SERVICE.rglob("*.py") if path.name != "scoping.py" for place in scope_tests(path)]
+    assert elsewhere == []
+
+
+def test_the_scope_of_each_role():
+    from sqlalchemy import select
+
+    from cek_integrasi.service.access import Principal
+    from cek_integrasi.service.scoping import covers, limited
+    from cek_integrasi.service.store import Subject
+
+    rilau, kindang = "73.02.05", "73.02.08"
+    scopes = {(role, given): Principal(1, "x", role, frozenset(given)).scope
+              for role in ("admin", "supervisor", "facilitator") for given in ((), (rilau,))}
+    assert scopes == {("admin", ()): None, ("admin", (rilau,)): None, ("supervisor", ()): None,
+                      ("supervisor", (rilau,)): {rilau}, ("facilitator", ()): frozenset(), ("facilitator", (rilau,)): {rilau}}
+    assert [covers(s, k) for s in (None, frozenset({rilau}), frozenset()) for k in (rilau, kindang)] == [True, True, True, False, False, False]
+    query = select(Subject.code)
+    assert limited(query, Subject.kecamatan, None) is query
+    limited_sql = str(limited(query, Subject.kecamatan, frozenset({kindang, rilau})).compile(compile_kwargs={"literal_binds": True}))
+    assert "subjects.kecamatan IN ('73.02.05', '73.02.08')" in limited_sql.replace('"', "")

@@ -31,6 +31,7 @@ from ..reports.check_output import render_problem
 from ..screening.roster import FAMILY, VERDICT_RULE, KecamatanCount, ScreenFinding, ScreenReport, ScreenedVillage, screen
 from . import audit_log
 from .checking import CheckPool
+from .scoping import covers
 from .store import Blob, ScreeningRound, Store, Subject, Submission
 
 SCREENING_PACK = "pti"  # the eligibility rules (ELG) the roster's columns feed
@@ -117,7 +118,7 @@ def in_scope(report: ScreenReport, scope: frozenset[str] | None) -> ScreenReport
     """The villages of a round within a scope of kecamatan codes (their code's first three parts)."""
     if scope is None:
         return report
-    villages = [v for v in report.villages if kode_kecamatan_of(v.kode) in scope]
+    villages = [v for v in report.villages if covers(scope, kode_kecamatan_of(v.kode))]
     return report.model_copy(update={"villages": villages, "kecamatan": _counts(villages), "bad_rows": []})
 
 
@@ -201,7 +202,7 @@ def latest(db: Session | Connection, compared: Callable[[int], RoundCounts], sco
     if row is None:
         return None
     previous, per_kecamatan = compared(row.id)
-    counted = [c for k, c in per_kecamatan.items() if scope is None or k in scope]
+    counted = [c for k, c in per_kecamatan.items() if covers(scope, k)]
     return Latest(row.id, row.as_of, row.source, previous, *(sum(c[i] for c in counted) for i in range(3)))
 
 

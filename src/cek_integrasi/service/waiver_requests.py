@@ -19,6 +19,7 @@ from ..evaluation.waivers import KODE, LoadedWaiver, Waiver
 from ..packs.rulepack import RulePack
 from . import audit_log
 from .access import Principal
+from .scoping import limited
 from .store import TEKS, Store, WaiverRequest, utcnow
 
 SOURCE = "layanan"  # the "file" of these waivers in reports: the service's own record
@@ -78,7 +79,4 @@ def approved(store: Store) -> list[LoadedWaiver]:
 def listed(store: Store, scope: frozenset[str] | None) -> list[WaiverRequest]:
     """The requests of a scope, newest first."""
     with store.reading() as db:
-        query = select(WaiverRequest).order_by(WaiverRequest.id.desc())
-        if scope is not None:
-            query = query.where(WaiverRequest.kecamatan.in_(sorted(scope)))
-        return list(db.scalars(query))
+        return list(db.scalars(limited(select(WaiverRequest).order_by(WaiverRequest.id.desc()), WaiverRequest.kecamatan, scope)))

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, abort, g, request
 
 from ... import i18n
 from .. import history, queries, screening_rounds
-from ..access import ANY, PUBLIC, allow, scoped_subject
+from ..access import ANY, PUBLIC, allow, scoped
 from ..openapi import DESCRIPTION
 from ..runtime import service
 from ..store import Subject, Submission
@@ -59,7 +59,7 @@ def villages():
 def dossier(code: str):
     """The latest result of a dossier, as in the JSON report of `check`."""
     with service().store.reading() as db:
-        subject = scoped_subject(db, code)
+        subject = scoped(db, Subject, code)
         body = subject.latest.result(lang())
     return Response(body, mimetype="application/json")
 
@@ -69,7 +69,7 @@ def dossier(code: str):
 def versions(code: str):
     """The versions of a dossier, newest first, and what each re-check changed."""
     with service().store.reading() as db:
-        scoped_subject(db, code)  # 404 outside the scope
+        scoped(db, Subject, code)  # 404 outside the scope
         found = history.of(db, code)
     numbers = {s.id: s.version for s in found.versions}
     return {"code": code, "versions": [

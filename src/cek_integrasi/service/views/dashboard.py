@@ -12,10 +12,10 @@ from ...errors import InputError
 from ...evaluation.results import DossierResult
 from ...reports.diffing import compare
 from .. import evidence, evidence_report, history, news, progress, queries, review, screening_rounds, waiver_files
-from ..access import ANY, allow, require_scope, scoped_subject
+from ..access import ANY, allow, require_scope, scoped
 from ..reports import MIME, rendered, report_of, with_weekly_sheet
 from ..runtime import service
-from ..store import Blob, Kecamatan, Submission, utcnow
+from ..store import Blob, Kecamatan, Subject, Submission, utcnow
 from ..submissions import options
 from .common import lang, page
 
@@ -54,7 +54,7 @@ def kecamatan(kode: str):
 @allow(*ANY)
 def dossier(code: str):
     with service().store.reading() as db:
-        subject = scoped_subject(db, code)
+        subject = scoped(db, Subject, code)
         found = history.of(db, code)  # the versions and the re-check changes: scoped by the subject above
         wanted = request.args.get("versi", type=int) or subject.versions
         current = next((s for s in found.versions if s.version == wanted), None) or abort(404)
@@ -92,8 +92,7 @@ def _documents(submission: Submission):
 def original(submission_id: int):
     """The file exactly as it was uploaded."""
     with service().store.reading() as db:
-        submission = db.get(Submission, submission_id) or abort(404)
-        require_scope(submission.kecamatan)
+        submission = scoped(db, Submission, submission_id)
         data = db.scalar(select(Blob.data).where(Blob.sha256 == submission.blob_sha256))
     return Response(data, mimetype="application/octet-stream",
                     headers={"Content-Disposition": f'attachment; filename="v{submission.version}_{submission.filename}"'})

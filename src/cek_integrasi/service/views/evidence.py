@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from ... import i18n
 from .. import evidence
-from ..access import ANY, allow, require_scope, scoped_subject
+from ..access import ANY, allow, scoped
 from ..runtime import service
-from ..store import Blob, Evidence
+from ..store import Blob, Evidence, Subject
 from .common import address, lang, upload_limit, upload_name
 
 blueprint = Blueprint("evidence", __name__)
@@ -30,7 +30,7 @@ def attach(code: str):
     """One file for one document of the latest version."""
     max_mb = service().settings.max_evidence_mb
     with service().store.reading() as db:
-        subject = scoped_subject(db, code)
+        subject = scoped(db, Subject, code)
         if not g.user.may_submit(subject.kecamatan):
             abort(403)
         latest = subject.latest
@@ -50,13 +50,12 @@ def attach(code: str):
     return _back(code)
 
 
-def _scoped(evidence_id: int) -> Evidence:
+def _shown(evidence_id: int) -> Evidence:
     """An evidence row the user may see (404 otherwise, and for removed evidence)."""
     with service().store.reading() as db:
-        row = db.get(Evidence, evidence_id)
-    if row is None or row.removed_at is not None:
+        row = scoped(db, Evidence, evidence_id)
+    if row.removed_at is not None:
         abort(404)
-    require_scope(row.kecamatan)
     return row
 
 
@@ -69,7 +68,7 @@ def _bytes(sha256: str) -> bytes:
 @allow(*ANY)
 def download(evidence_id: int):
     """The file as attached: an image shown in the browser (unless ?unduh=1), a PDF always downloaded."""
-    row = _scoped(evidence_id)
+    row = _shown(evidence_id)
     inline = row.media_type in evidence.IMAGES and not request.args.get("unduh")
     return Response(_bytes(row.blob_sha256), mimetype=row.media_type, headers={
         "Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{row.filename}"',
@@ -79,7 +78,7 @@ def download(evidence_id: int):
 @blueprint.get("/bukti/<int:evidence_id>/kecil")
 @allow(*ANY)
 def thumbnail(evidence_id: int):
-    row = _scoped(evidence_id)
+    row = _shown(evidence_id)
     if row.thumbnail_sha256 is None:
         abort(404)
     return Response(_bytes(row.thumbnail_sha256), mimetype="image/png",
@@ -90,8 +89,7 @@ def thumbnail(evidence_id: int):
 @allow("facilitator", "admin")
 def remove(evidence_id: int):
     with service().store.reading() as db:
-        row = db.get(Evidence, evidence_id) or abort(404)
-    require_scope(row.kecamatan)
+        row = scoped(db, Evidence, evidence_id)
     if not g.user.may_submit(row.kecamatan):
         abort(403)
     evidence.remove(service().store, g.user, row, address())

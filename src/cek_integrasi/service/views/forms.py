@@ -13,7 +13,7 @@ from ...dossiers.loading import load_dossier
 from ...errors import InputError
 from ...packs.choosing import all_stages
 from ...packs.rulepack import RulePack
-from ..access import allow, scoped_subject
+from ..access import allow, scoped
 from ..dossier_form import ADDED_ROWS, DossierForm
 from ..runtime import service
 from ..store import Blob, Kecamatan, Subject, Submission
@@ -28,7 +28,7 @@ blueprint = Blueprint("forms", __name__)
 def edit(code: str):
     """The latest version's facts in the form; saved as the next version when something changed."""
     with service().store.reading() as db:
-        subject = scoped_subject(db, code)  # a facilitator of another kecamatan: 404, like the village page
+        subject = scoped(db, Subject, code)  # a facilitator of another kecamatan: 404, like the village page
         latest = db.get(Submission, subject.latest_id)
         data = db.scalar(select(Blob.data).where(Blob.sha256 == latest.blob_sha256))
     pack = _pack(latest.pack.split()[0])

@@ -8,8 +8,9 @@ from flask import Blueprint, flash, g, redirect, request, url_for
 
 from ... import i18n
 from .. import evidence, review
-from ..access import ANY, allow, scoped_subject
+from ..access import ANY, allow, scoped
 from ..runtime import service
+from ..store import Subject
 from .common import address, lang
 
 blueprint = Blueprint("review", __name__)
@@ -17,7 +18,7 @@ blueprint = Blueprint("review", __name__)
 
 def _subject(code: str):
     with service().store.reading() as db:
-        subject = scoped_subject(db, code)
+        subject = scoped(db, Subject, code)
         latest = subject.latest
     return subject, latest
 
