@@ -123,7 +123,8 @@ def _report(scope, fmt: str, name: str):
         weeks = service().weekly.weekly(db, scope, utcnow().date()) if fmt == "xlsx" else None
         names = {k.kode: k.nama for k in db.scalars(select(Kecamatan))}
     attached = evidence_report.of_latest(service().store, service().packs, latest, scope, lang())
-    body = rendered(report_of(results, service().packs, options(service().store), lang(), waiver_files.active(service().store, service().packs)), fmt, attached)
+    waivers = waiver_files.active(service().store, service().packs)
+    body = rendered(report_of(results, service().packs, options(service().store), lang(), waivers), fmt, attached)
     if weeks is not None:
         body = with_weekly_sheet(body, progress.table(weeks, names), lang())
     return Response(body, mimetype=MIME[fmt],

@@ -66,7 +66,8 @@ def judge(code: str):
     latest = _subject(code)[1]
     try:
         document = evidence.latest_document(service().store, service().packs, latest, request.form.get("dokumen"))
-        review.judge(service().store, g.user, code, _version(), document, request.form.get("putusan") or None, request.form.get("catatan"), address())
+        review.judge(service().store, g.user, code, _version(), document, request.form.get("putusan") or None, request.form.get("catatan"),
+                     address())
     except review.ReviewError as error:
         return _refused(code, i18n.text(f"review.{error}", lang()))
     except evidence.Refusal as refusal:
