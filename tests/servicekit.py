@@ -12,8 +12,9 @@ import pytest
 from cek_integrasi.packs.rulepack import load_packs
 from cek_integrasi.service.access import Principal
 from cek_integrasi.service.accounts import add_user
-from cek_integrasi.service.app import Settings, create_app
 from cek_integrasi.evaluation.pool import Pool
+from cek_integrasi.service.app import create_app
+from cek_integrasi.service.runtime import Settings
 from cek_integrasi.service.checking import service_pool
 from cek_integrasi.service.store import Setting, Store, User, database_url
 

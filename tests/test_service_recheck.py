@@ -16,6 +16,7 @@ from cek_integrasi.cli import main
 from cek_integrasi.service.recheck import recheck
 from cek_integrasi.service.store import AuditEntry, ResultChange, Setting, Store, Subject, Submission
 from cek_integrasi.service.submissions import submit_many
+from cek_integrasi.service.runtime import service
 
 TERTUNDA = SAMPLES / "rilau_ale" / "07_bonto_kamase_tertunda.yaml"  # no APB Desa: GOV-01 pending before its plan year 2013
 LENGKAP = SAMPLES / "rilau_ale" / "01_bonto_bangun_lengkap.yaml"
@@ -98,7 +99,7 @@ def _history(page: str) -> list[tuple[str, str, str, str, str]]:
 
 def test_the_village_page_shows_its_versions_as_first_stored_and_each_recheck_change(store_url, check_pool, tmp_path):
     app = make_app(store_url, tmp_path, check_pool)
-    store = app.extensions["cek_store"]
+    store = service(app).store
     with store.writing() as db, db.begin():
         db.get(Setting, "as_of").value = "2012-12-20"
     fas = app.test_client()

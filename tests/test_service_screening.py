@@ -4,6 +4,7 @@ round from the store's villages, and the comparison with the previous round."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 
@@ -27,7 +28,7 @@ def _roster_without(code: str) -> bytes:
 
 def latest_round(store, scope):
     with store.connect() as db:
-        return screening_rounds.latest(db, store, scope)
+        return screening_rounds.latest(db, functools.partial(screening_rounds.round_counts, store), scope)
 
 
 def test_rounds_from_a_roster_and_from_the_store_compared_with_the_previous(store_url, check_pool, tmp_path):

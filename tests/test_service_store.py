@@ -24,6 +24,7 @@ from cek_integrasi.service import queries, submissions
 from cek_integrasi.service.checking import ResultColumns
 from cek_integrasi.service.store import AuditEntry, Base, Blob, Store, StoredFinding, Subject, Submission, WaiverFile
 from cek_integrasi.service.submissions import Accepted, Refused, submit_many
+from cek_integrasi.service.runtime import service
 
 VILLAGE = sample_files()[5]  # 05_batu_lappa_banyak_masalah.yaml
 ROSTER = ROOT / "samples" / "roster_kabupaten_bulukumba.csv"
@@ -124,7 +125,7 @@ def test_names_as_long_as_the_model_allows_are_stored_and_shown(store_url, check
     assert nama in client.get(f"/laporan/kecamatan/{RILAU}.html").get_data(as_text=True)
     book = load_workbook(io.BytesIO(client.get(f"/laporan/kecamatan/{RILAU}.xlsx").data))
     assert f"{kecamatan} ({RILAU})" in [cell.value for cell in book.worksheets[-1][1]]  # the weekly sheet's column of the kecamatan
-    store = app.extensions["cek_store"]
+    store = service(app).store
     with store.reading() as db:
         assert db.get(Subject, "73.02.05.2012").name == nama
         assert f"ba:{ba}" in db.scalars(select(StoredFinding.subject)).all()
@@ -143,7 +144,7 @@ def test_what_users_write_into_bounded_columns_fits_or_is_refused_in_words(store
     from cek_integrasi.service.store import Kecamatan, ScreeningRound, WaiverRequest
 
     app = make_app(store_url, tmp_path, check_pool)
-    store = app.extensions["cek_store"]
+    store = service(app).store
     label = "sistem-" + "s" * 57
     token = tokens.issue(store, label, "facilitator", [RILAU], "admin")
     sent_as = "desa_" + "x" * 300 + ".yaml"

@@ -23,6 +23,7 @@ from cek_integrasi.packs.facts import Context
 from cek_integrasi.evaluation.workers import check_task
 from cek_integrasi.evaluation.pool import Pool
 from cek_integrasi.service.checking import check_files
+from cek_integrasi.service.runtime import service
 
 VILLAGE = sample_files()[5]  # 05_batu_lappa_banyak_masalah.yaml, 73.02.05.2012
 COMPLETE = sample_files()[1]  # 01_bonto_bangun_lengkap.yaml
@@ -121,7 +122,7 @@ def test_reports_are_the_ones_report_writes(pack, check_pool, tmp_path):
 
     app = make_app(f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, check_pool)
     waivers = ROOT / "docs" / "examples" / "pengecualian_rilau_ale.yaml"
-    assert waiver_files.add(app.extensions["cek_store"], check_pool.packs, waivers.name, waivers.read_bytes(), "admin", "", "id") == []
+    assert waiver_files.add(service(app).store, check_pool.packs, waivers.name, waivers.read_bytes(), "admin", "", "id") == []
     fas = app.test_client()
     login(fas, "fas_rilau")
     upload(fas, *sample_files())

@@ -160,7 +160,8 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, max_evidence_mb
         return
     from waitress import create_server
 
-    from ..service.app import Settings, create_app
+    from ..service.app import create_app
+    from ..service.runtime import Settings, service
     from ..service.checking import service_pool
     from . import server_processes
 
@@ -174,9 +175,6 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, max_evidence_mb
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     url = _url(data, database)
     _logging(data)
-    uploads = data / "uploads"  # rosters waiting for their screening; what a killed server left there goes now
-    shutil.rmtree(uploads, ignore_errors=True)
-    uploads.mkdir()
     jobs = max(1, jobs // processes)  # in each process
     listening = dict(host=host, port=port)
     process = 0
@@ -202,11 +200,11 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, max_evidence_mb
         pool.close()
         _port_failed(host, port, error)
     if demo and processes == 1:
-        _fill_demo(app.extensions["cek_store"], pool, data)
+        _fill_demo(service(app).store, pool, data)
     if not no_daily_recheck and process == 0:  # one re-check for the store, whatever the processes
         from ..service.recheck import start_daily
 
-        start_daily(app.extensions["cek_store"], pool)
+        start_daily(service(app).store, pool)
     if process == 0 and host not in ("127.0.0.1", "localhost", "::1"):
         _say("open_network", host=host)
     gc.freeze()  # the packs, the app and the store's metadata live as long as the server: never scanned for cycles again

@@ -13,8 +13,8 @@ counted within the user's scope (`latest`); a stored round never changes, so tha
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
@@ -28,6 +28,7 @@ from ..reports.check_output import render_problem
 from ..screening.roster import FAMILY, VERDICT_RULE, KecamatanCount, ScreenFinding, ScreenReport, ScreenedVillage, read_roster, screen
 from . import audit_log
 from ..evaluation.pool import Pool
+from .scoping import covers
 from .store import Blob, ScreeningRound, Store, Subject, Submission
 
 SCREENING_PACK = "pti"  # the eligibility rules (ELG) the roster's columns feed
@@ -103,7 +104,7 @@ def in_scope(report: ScreenReport, scope: frozenset[str] | None) -> ScreenReport
     """The villages of a round within a scope of kecamatan codes (their code's first three parts)."""
     if scope is None:
         return report
-    villages = [v for v in report.villages if kode_kecamatan_of(v.kode) in scope]
+    villages = [v for v in report.villages if covers(scope, kode_kecamatan_of(v.kode))]
     return report.model_copy(update={"villages": villages, "kecamatan": _counts(villages), "bad_rows": []})
 
 
@@ -163,6 +164,9 @@ def rounds(store: Store) -> list[ScreeningRound]:
         return list(db.scalars(select(ScreeningRound).order_by(ScreeningRound.id.desc())))
 
 
+RoundCounts = tuple[int | None, dict[str, tuple[int, int, int]]]  # the previous round; per kecamatan: became WAJIB, dropped out, still unmet
+
+
 @dataclass(frozen=True)
 class Latest:
     """The latest round and, counted within a scope, how it compares with the previous one (None: the first round)."""
@@ -176,24 +180,24 @@ class Latest:
     still_unmet: int
 
 
-def latest(db: Session | Connection, store: Store, scope: frozenset[str] | None) -> Latest | None:
-    """The latest round of the store (read on `db`) compared with the previous one within the scope; None when
-    there is no round yet."""
+def latest(db: Session | Connection, compared: Callable[[int], RoundCounts], scope: frozenset[str] | None) -> Latest | None:
+    """The latest round of the store (read on `db`) compared with the previous one within the scope (`compared`:
+    `round_counts` of that store, kept by the service object); None when there is no round yet."""
     row = db.execute(select(ScreeningRound.id, ScreeningRound.as_of, ScreeningRound.source)
                      .order_by(ScreeningRound.id.desc()).limit(1)).first()
     if row is None:
         return None
-    previous, per_kecamatan = _compared(store, row.id)
-    counted = [c for k, c in per_kecamatan.items() if scope is None or k in scope]
+    previous, per_kecamatan = compared(row.id)
+    counted = [c for k, c in per_kecamatan.items() if covers(scope, k)]
     return Latest(row.id, row.as_of, row.source, previous, *(sum(c[i] for c in counted) for i in range(3)))
 
 
-@functools.lru_cache(maxsize=8)
-def _compared(store: Store, round_id: int) -> tuple[int | None, dict[str, tuple[int, int, int]]]:
+def round_counts(store: Store, round_id: int) -> RoundCounts:
     """The previous round and, per kecamatan, the villages that became WAJIB, dropped out and are still unmet.
 
-    Read once per round: a stored round never changes. A village's comparison depends on that village
-    alone, so these counts summed over a scope are those of the two rounds `in_scope` compared."""
+    Worth reading once per round (runtime.Service keeps them): a stored round never changes. A village's
+    comparison depends on that village alone, so these counts summed over a scope are those of the two
+    rounds `in_scope` compared."""
     _, report, previous, previous_id = load(store, round_id, "id")
     if previous is None:
         return None, {}
