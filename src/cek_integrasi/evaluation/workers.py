@@ -110,6 +110,14 @@ class Worker:
         self.packs, self.forced = packs, forced
         self.stages: dict[str, Stage] = all_stages(packs)
         self.checkers = {p.id: Checker(p) for p in packs}
+        self._families: dict[tuple[str, str], Checker] = {}
+
+    def family_checker(self, pack_id: str, family: str) -> Checker:
+        """A checker of only one family of a pack's rules (built on first use): a roster row needs only ELG."""
+        key = (pack_id, family)
+        if key not in self._families:
+            self._families[key] = Checker(self.checkers[pack_id].pack.family(family))
+        return self._families[key]
 
     def load(self, name: str, raw: bytes, before: str | None = None) -> tuple[Document, Dossier, RulePack]:
         """A file's document, its dossier and the pack that judges it; InputError if it is no dossier of a pack."""

@@ -8,9 +8,10 @@ checked against the fact catalogue (known fact, right value type) and the engine
 
 from __future__ import annotations
 
+
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +112,10 @@ class RulePack:
             if rule.id == rule_id:
                 return rule
         raise KeyError(rule_id)
+
+    def family(self, prefix: str) -> "RulePack":
+        """This pack with only the rules of one family (IDs `prefix-NN`): what a roster's screening judges."""
+        return replace(self, rules=[r for r in self.rules if r.id.startswith(prefix + "-")])
 
     def covers(self, plan_year: int) -> bool:
         """Whether the pack judges dossiers of this plan year (pack.yaml `plan_years`)."""

@@ -280,8 +280,8 @@ def _kaur(cells: dict[str, str], problem) -> list[dict]:
 
 def screen_task(pack_id: str, rows: list[tuple[int, dict]], as_of: dt.date, languages: tuple[str, ...]) -> list[dict[str, ScreenedVillage]]:
     """In a worker: a batch of roster rows (row number, dossier data) judged in one engine session by the pack's
-    checker, each row's verdict and eligibility findings in every language asked."""
-    checker = current().checkers[pack_id]
+    eligibility rules (the ELG family, all a row feeds), each row's verdict and findings in every language asked."""
+    checker = current().family_checker(pack_id, FAMILY)
     stages = set(checker.pack.plan.stages)
     dossiers = [DesaDossier.model_validate(data, context={"stages": stages}) for _, data in rows]
     items = [(Document(Path("roster"), data), dossier) for (_, data), dossier in zip(rows, dossiers)]
