@@ -8,7 +8,6 @@ checked against the fact catalogue (known fact, right value type) and the engine
 
 from __future__ import annotations
 
-
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
