@@ -401,7 +401,29 @@ def test_active_waivers_apply_to_the_following_submissions_as_with_check(store_u
         file_id = db.scalar(select(WaiverFile.id))
     assert waiver_files.deactivate(store, file_id, "admin", "")
     submit_many(store, check_pool, fas, [(VILLAGE.name, VILLAGE.read_bytes())], "id")
-    assert waiver_files.active(store, check_pool.pack).waivers == []
+    assert waiver_files.active(store, check_pool.packs).waivers == []
+    store.close()
+
+
+def test_the_active_waivers_are_read_again_only_when_the_active_files_change(store_url, check_pool, monkeypatch):
+    from cek_integrasi.service import waiver_files
+
+    store = seeded(store_url)
+    example = ROOT / "docs" / "examples" / "pengecualian_rilau_ale.yaml"
+    kept, reads = waiver_files.ActiveWaivers(check_pool.packs), []
+    original = waiver_files.read
+    monkeypatch.setattr(waiver_files, "read", lambda files, packs: reads.append([n for n, _ in files]) or original(files, packs))
+    assert kept.of(store).waivers == [] and kept.of(store).waivers == []
+    assert reads == [[]]  # the store's files (none) read once
+    assert waiver_files.add(store, check_pool.packs, example.name, example.read_bytes(), "admin", "", "id") == []
+    reads.clear()
+    first, again = kept.of(store), kept.of(store)
+    assert first.waivers and again.waivers == first.waivers and again.files == {example.name: first.files[example.name]}
+    assert reads == [[example.name], [example.name]]  # once alone (it still reads), once as the set: then kept
+    with store.reading() as db:
+        file_id = db.scalar(select(WaiverFile.id))
+    assert waiver_files.deactivate(store, file_id, "admin", "")
+    assert kept.of(store).waivers == []
     store.close()
 
 
