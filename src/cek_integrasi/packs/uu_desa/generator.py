@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
+
+from ..generating import Generator, people
 
 SOURCES = ["dana_desa", "add", "pades", "bantuan_keuangan", "swadaya"]
 FIELDS = ["penyelenggaraan_pemerintahan", "pelaksanaan_pembangunan", "pembinaan_kemasyarakatan", "pemberdayaan_masyarakat"]
 ACTIVITIES = ["Rabat beton jalan dusun", "Honor kader posyandu", "Pelatihan BUM Desa", "Penyusunan profil desa", "Embung desa"]
 
 
-def village(rng: random.Random, people: list[str], kode: str, nama: str, kecamatan: str, kabupaten: str, year: int) -> dict:
+def village(rng: random.Random, kode: str, nama: str, kecamatan: str, kabupaten: str, year: int) -> dict:
     """A complete, compliant UU 6/2014 village dossier for plan year `year` (cycle in year-1)."""
-    kades, sekdes, k1, k2, k3, s1, s2, s3, bpd = rng.sample(people, 9)
+    kades, sekdes, k1, k2, k3, s1, s2, s3, bpd = people(rng, 9)
     cycle = year - 1
     day = lambda month, first, last: dt.date(cycle, month, rng.randint(first, last))  # noqa: E731
     rpjm_start = cycle - rng.randint(0, 4)
@@ -110,7 +111,9 @@ def _vacant_sekdes(rng, d):
     d["aparatur"][1]["status"] = "kosong"
 
 
-FAULTS: list[Callable[[random.Random, dict], None]] = [
+FAULTS = (
     _late_rkp, _rkp_by_sk, _late_musdes, _no_bpd_at_musrenbangdes, _pnpm_source, _no_lppd, _late_apb,
     _five_year_rpjm, _vacant_sekdes,
-]
+)
+
+GENERATOR = Generator(village, FAULTS)  # no kecamatan dossier: the pack judges villages only
