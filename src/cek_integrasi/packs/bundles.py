@@ -27,9 +27,9 @@ class Bundle:
     """One regime: its data folder, its plan years and its Python module."""
 
     id: str
-    folder: Path
+    folder: Path  # rules/<pack>/
     plan_years: tuple[int, int]
-    module: ModuleType
+    module: ModuleType  # pack.yaml `module`, imported
 
     @property
     def cases(self) -> Path:

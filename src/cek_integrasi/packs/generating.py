@@ -69,6 +69,11 @@ def people(rng: random.Random, k: int) -> list[str]:
     return rng.sample(PEOPLE, k)
 
 
+def apparatus(*posts: tuple[str, str]) -> list[dict]:
+    """The village apparatus record of (post, holder) pairs, every holder definitive."""
+    return [{"jabatan": post, "nama": holder, "status": "definitif"} for post, holder in posts]
+
+
 def generate(n: int, out: Path, seed: int, year: int = 2013, fault_rate: float = 0.5, rules_dir: Path = RULES_DIR) -> Stats:
     """Write n villages (and their kecamatan dossiers) under `out`, which must be new or empty;
     raise LookupError when no bundle covers `year`."""

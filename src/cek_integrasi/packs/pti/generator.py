@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from ..generating import Generator, people
+from ..generating import Generator, apparatus, people
 
 STAGES = [
     ("mad_sosialisasi", 0), ("musdes_sosialisasi", 8), ("pkd", 21), ("rpjm_tim_penyusun", 28), ("rpjm_rancangan", 49),
@@ -41,13 +41,10 @@ def village(rng: random.Random, kode: str, nama: str, kecamatan: str, kabupaten:
         "tahun_rencana": year,
         "tahun_mulai_integrasi": year - 1,
         "kantor": {"ada": True, "layak": True},
-        "aparatur": [
-            {"jabatan": "Kepala Desa", "nama": kades, "status": "definitif"},
-            {"jabatan": "Sekretaris Desa", "nama": sekdes, "status": "definitif"},
-            {"jabatan": "Kaur Pemerintahan", "nama": k1, "status": "definitif"},
-            {"jabatan": "Kaur Pembangunan", "nama": k2, "status": "definitif"},
-            {"jabatan": "Kaur Umum", "nama": k3, "status": "definitif"},
-        ],
+        "aparatur": apparatus(
+            ("Kepala Desa", kades), ("Sekretaris Desa", sekdes), ("Kaur Pemerintahan", k1), ("Kaur Pembangunan", k2),
+            ("Kaur Umum", k3),
+        ),
         "bpd": {"terbentuk": True, "ketua": bpd},
         "tahapan": [
             {"kode": code, "tanggal": when[code]}

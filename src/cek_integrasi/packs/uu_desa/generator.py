@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from ..generating import Generator, people
+from ..generating import Generator, apparatus, people
 
 SOURCES = ["dana_desa", "add", "pades", "bantuan_keuangan", "swadaya"]
 FIELDS = ["penyelenggaraan_pemerintahan", "pelaksanaan_pembangunan", "pembinaan_kemasyarakatan", "pemberdayaan_masyarakat"]
@@ -29,16 +29,10 @@ def village(rng: random.Random, kode: str, nama: str, kecamatan: str, kabupaten:
         "jenis": "desa", "kode": kode, "nama": nama, "kecamatan": kecamatan, "kabupaten": kabupaten,
         "tahun_rencana": year,
         "kepala_desa_pelantikan": inaugurated,
-        "aparatur": [
-            {"jabatan": "Kepala Desa", "nama": kades, "status": "definitif"},
-            {"jabatan": "Sekretaris Desa", "nama": sekdes, "status": "definitif"},
-            {"jabatan": "Kaur Tata Usaha dan Umum", "nama": k1, "status": "definitif"},
-            {"jabatan": "Kaur Keuangan", "nama": k2, "status": "definitif"},
-            {"jabatan": "Kaur Perencanaan", "nama": k3, "status": "definitif"},
-            {"jabatan": "Kasi Pemerintahan", "nama": s1, "status": "definitif"},
-            {"jabatan": "Kasi Kesejahteraan", "nama": s2, "status": "definitif"},
-            {"jabatan": "Kasi Pelayanan", "nama": s3, "status": "definitif"},
-        ],
+        "aparatur": apparatus(
+            ("Kepala Desa", kades), ("Sekretaris Desa", sekdes), ("Kaur Tata Usaha dan Umum", k1), ("Kaur Keuangan", k2),
+            ("Kaur Perencanaan", k3), ("Kasi Pemerintahan", s1), ("Kasi Kesejahteraan", s2), ("Kasi Pelayanan", s3),
+        ),
         "bpd": {"terbentuk": True, "ketua": bpd},
         "tahapan": [
             {"kode": "rpjm_penetapan", "tanggal": rpjm_date},
