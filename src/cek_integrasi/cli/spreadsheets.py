@@ -134,9 +134,12 @@ def convert(source, output, lang, pack_id) -> None:
 @lang_option
 def generate(count, output, seed, year, lang) -> None:
     """Write N realistic synthetic village dossiers (a folder per kecamatan with its kecamatan dossier)."""
-    from ..dossiers import generate as synthetic
+    from ..packs import generating
 
     if output.exists() and any(output.iterdir()):
         _fail(i18n.text("ui.output_not_empty", lang, path=output))
-    stats = synthetic.generate(count, output, seed, year)
+    try:
+        stats = generating.generate(count, output, seed, year)
+    except LookupError:
+        _fail(i18n.text("ui.generate_no_pack", lang, year=year))
     click.echo(terminal(i18n.text("ui.generated", lang, path=output, **vars(stats))))
