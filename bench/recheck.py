@@ -31,7 +31,7 @@ from sqlalchemy import insert
 HERE = Path(__file__).resolve().parent
 
 from cek_integrasi.packs.rulepack import load_packs  # noqa: E402
-from cek_integrasi.service.checking import CheckPool  # noqa: E402
+from cek_integrasi.service.checking import service_pool  # noqa: E402
 from cek_integrasi.service.recheck import recheck  # noqa: E402
 from cek_integrasi.service.store import Blob, Kecamatan, Setting, Store, Subject, Submission, database_url  # noqa: E402
 
@@ -86,7 +86,7 @@ def main() -> None:
         store = Store(database_url(Path(data)))
         started = time.perf_counter()
         fill(store, files)
-        pool = CheckPool(load_packs(), args.jobs, timeout=120)
+        pool = service_pool(load_packs(), args.jobs, timeout=120)
         filled = recheck(store, pool, dt.date.fromisoformat(AS_OF), by="bench")
         fill_seconds = time.perf_counter() - started
         pool.close()

@@ -45,7 +45,7 @@ from webclient import Browser, free_port, wait_for  # noqa: E402
 from cek_integrasi.packs.rulepack import load_packs  # noqa: E402
 from cek_integrasi.service.access import Principal  # noqa: E402
 from cek_integrasi.service.accounts import add_user  # noqa: E402
-from cek_integrasi.service.checking import CheckPool  # noqa: E402
+from cek_integrasi.service.checking import service_pool  # noqa: E402
 from cek_integrasi.service.store import Blob, Evidence, Kecamatan, Store, StoredFinding, Subject, Submission, User, database_url  # noqa: E402
 from cek_integrasi.service.submissions import submit_many  # noqa: E402
 
@@ -67,7 +67,7 @@ def build(data: Path, files: list[Path]) -> None:
         add_user(db, "bench", "admin", PASSWORD, [], by="bench")
     with store.reading() as db:
         admin = db.query(User).one()
-    pool = CheckPool(load_packs(), jobs=2, timeout=60)
+    pool = service_pool(load_packs(), jobs=2, timeout=60)
     started = time.perf_counter()
     submit_many(store, pool, Principal(admin.id, "bench", "admin", frozenset()), [(p.name, p.read_bytes()) for p in files], "id")
     print(f"  {len(files)} dossiers checked into the store in {time.perf_counter() - started:.1f} s", file=sys.stderr)
@@ -108,7 +108,7 @@ def photo() -> bytes:
     return out.getvalue()
 
 
-def attach_evidence(store: Store, pool: CheckPool, admin: Principal) -> None:
+def attach_evidence(store: Store, pool, admin: Principal) -> None:
     """A scan and a photo on the first Berita Acara of every third village (the evidence the load downloads)."""
     from cek_integrasi.service import evidence
 

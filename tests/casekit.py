@@ -1,7 +1,7 @@
 """Rule test cases as data: a base dossier, edits to it, and the states expected per rule ID.
 
-A case file in tests/rule_cases/ holds
-    pack: uu-desa                    # the rule pack its cases are checked with (default pti)
+Each bundle keeps its cases beside its rules, in rules/<pack>/cases/ (bundles.py), and they are
+checked with that pack. A case file holds
     as_of: 2018-03-01                # the default as_of of its cases (default DEFAULT_AS_OF)
     base: desa_lengkap.yaml          # in tests/fixtures/
     cases:
@@ -27,11 +27,11 @@ from typing import Any
 
 import yaml
 
+from cek_integrasi.packs.bundles import RULES_DIR, find_bundles
+
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
-CASES = HERE / "rule_cases"
 DEFAULT_AS_OF = dt.date(2014, 3, 1)
-DEFAULT_PACK = "pti"
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
@@ -67,14 +67,15 @@ def load_base(name: str) -> dict:
     return yaml.safe_load((FIXTURES / name).read_text("utf-8"))
 
 
-def all_cases() -> list[tuple[str, dict, dict]]:
-    """(case id, case, base data) for every case of every case file; each case carries its file's
-    `pack` (default pti) and, unless it names its own, the file's `as_of`."""
+def all_cases(rules_dir: Path = RULES_DIR) -> list[tuple[str, dict, dict]]:
+    """(case id, case, base data) for every case of every bundle's case files; each case carries
+    its bundle's `pack` and, unless it names its own, its file's `as_of`."""
     out = []
-    for file in sorted(CASES.glob("*.yaml")):
-        spec = yaml.safe_load(file.read_text("utf-8"))
-        base = load_base(spec["base"])
-        defaults = {"pack": spec.get("pack", DEFAULT_PACK)} | ({"as_of": spec["as_of"]} if "as_of" in spec else {})
-        for case in spec["cases"]:
-            out.append((f"{file.stem}:{case['name']}", defaults | case, base))
+    for bundle in find_bundles(rules_dir):
+        for file in sorted(bundle.cases.glob("*.yaml")):
+            spec = yaml.safe_load(file.read_text("utf-8"))
+            base = load_base(spec["base"])
+            defaults = {"pack": bundle.id} | ({"as_of": spec["as_of"]} if "as_of" in spec else {})
+            for case in spec["cases"]:
+                out.append((f"{bundle.id}/{file.stem}:{case['name']}", defaults | case, base))
     return out

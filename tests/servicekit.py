@@ -12,8 +12,10 @@ import pytest
 from cek_integrasi.packs.rulepack import load_packs
 from cek_integrasi.service.access import Principal
 from cek_integrasi.service.accounts import add_user
-from cek_integrasi.service.app import Settings, create_app
-from cek_integrasi.service.checking import CheckPool
+from cek_integrasi.evaluation.pool import Pool
+from cek_integrasi.service.app import create_app
+from cek_integrasi.service.runtime import Settings
+from cek_integrasi.service.checking import service_pool
 from cek_integrasi.service.store import Setting, Store, User, database_url
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +54,7 @@ def store_url(request, tmp_path):
 @pytest.fixture(scope="session")
 def check_pool():
     """Every pack, each judging its own plan years, as `check` and `report` without --pack."""
-    pool = CheckPool(load_packs(), jobs=1, timeout=60)
+    pool = service_pool(load_packs(), jobs=1, timeout=60)
     yield pool
     pool.close()
 
@@ -73,14 +75,14 @@ def principal(store: Store, name: str) -> Principal:
         return Principal(user.id, user.name, user.role, frozenset(user.kecamatan))
 
 
-def make_app(url: str, data: Path, pool: CheckPool, **settings):
+def make_app(url: str, data: Path, pool: Pool, **settings):
     seeded(url).close()
     app = create_app(pool.packs, Settings(data=data, database=url, **settings), pool)
     app.config["TESTING"] = True
     return app
 
 
-def village_app(url: str, data: Path, pool: CheckPool, village: Path, **settings):
+def village_app(url: str, data: Path, pool: Pool, village: Path, **settings):
     """The app of make_app with one village dossier submitted by the facilitator of Rilau Ale."""
     app = make_app(url, data, pool, **settings)
     client = app.test_client()

@@ -122,8 +122,7 @@ def test_every_roster_row_is_in_every_screening_format(tmp_path):
 def test_the_web_page_and_its_downloads_hold_any_name(pack, tmp_path):
     from cek_integrasi.webpage.app import create_app
 
-    client = create_app(pack, upload_root=str(tmp_path / "uploads")).test_client()
-    (tmp_path / "uploads").mkdir()
+    client = create_app(pack).test_client()
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
     source = hostile(tmp_path)
     data = {"dossier": [(source.open("rb"), "aneh.yaml")], "as_of": "2014-03-01", "csrf_token": token}

@@ -88,7 +88,7 @@ def test_web_pages(lang, pack, tmp_path):
 
     from cek_integrasi.webpage.app import create_app
 
-    client = create_app(pack, max_upload_mb=5, upload_root=str(tmp_path)).test_client()
+    client = create_app(pack, max_upload_mb=5).test_client()
     rules = client.get(f"/rules?lang={lang}").get_data(as_text=True)
     book = ROOT / "samples" / "workbooks" / "rilau_ale" / "05_batu_lappa_banyak_masalah.xlsx"
     result = _upload(client, book, lang=lang).get_data(as_text=True)

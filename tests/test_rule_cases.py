@@ -1,4 +1,4 @@
-"""Every rule fires and stays silent exactly as its rule-case files say (tests/rule_cases/)."""
+"""Every rule fires and stays silent exactly as its bundle's rule-case files say (rules/<pack>/cases/)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import pytest
 
 from casekit import all_cases, apply_edits, load_base
 from helpers import context_of, evaluate, villages_of
+
+from cek_integrasi.packs.bundles import find_bundles
 
 CASES = all_cases()
 
@@ -40,7 +42,14 @@ def test_compliant_fixtures_have_no_finding(checkers, fixture, pack_id, as_of):
     assert result.findings == [] and result.next_steps == []
 
 
-@pytest.mark.parametrize("pack_id", ["pti", "uu-desa"])
+def test_the_cases_are_found_in_each_bundle_and_checked_with_its_pack():
+    assert {b.id: b.cases.relative_to(b.folder.parent).as_posix() for b in find_bundles()} == {
+        "pti": "pti/cases", "uu-desa": "uu-desa/cases"
+    }
+    assert {case["pack"] for _, case, _ in CASES} == {"pti", "uu-desa"}
+
+
+@pytest.mark.parametrize("pack_id", [b.id for b in find_bundles()])
 def test_every_rule_has_a_case_that_fires_and_one_that_stays_silent(packs, pack_id):
     pack = packs[pack_id]
     fires, silent = set(), set()

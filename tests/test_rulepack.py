@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from cek_integrasi.packs.conditions import Comparison, to_dnf
-from cek_integrasi.packs.facts import CATALOGUE
+from cek_integrasi.packs.vocabulary import CATALOGUE
 from cek_integrasi.packs.rulepack import RULES_DIR, RulePackError, load_pack
 
 RULE = {

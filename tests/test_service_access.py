@@ -15,6 +15,7 @@ from PIL import Image
 from servicekit import KINDANG, PASSWORD, ROOT, SAMPLES, check_pool, csrf, login, make_app, sample_files, upload  # noqa: F401
 
 from cek_integrasi.service.access import ANY, PUBLIC
+from cek_integrasi.service.runtime import service
 
 # endpoint -> roles the route serves; SCOPED routes are about one kecamatan (Kindang, below)
 ROUTES = {
@@ -76,7 +77,7 @@ def app(pack, check_pool, tmp_path_factory):
     assert 'data-evidence="2"' in kindang.get(f"/desa/{KINDANG}").get_data(as_text=True)
     from cek_integrasi.service import screening_rounds
 
-    screening_rounds.from_store(app.extensions["cek_store"], check_pool, "admin")  # round 1
+    screening_rounds.from_store(service(app).store, check_pool, "admin")  # round 1
     return app
 
 
@@ -91,7 +92,7 @@ def fresh_throttle(app):
     from cek_integrasi.service.accounts import FAILED_LOGIN, LOCK_MINUTES
     from cek_integrasi.service.store import AuditEntry, utcnow
 
-    with app.extensions["cek_store"].writing() as db, db.begin():
+    with service(app).store.writing() as db, db.begin():
         db.execute(update(AuditEntry).where(AuditEntry.action == FAILED_LOGIN)
                    .values(at=utcnow() - dt.timedelta(minutes=LOCK_MINUTES + 1)))
 
@@ -99,7 +100,7 @@ def fresh_throttle(app):
 def _kindang_submission(app) -> int:
     from cek_integrasi.service.store import Subject
 
-    with app.extensions["cek_store"].reading() as db:
+    with service(app).store.reading() as db:
         return db.get(Subject, KINDANG).latest_id
 
 
@@ -167,7 +168,7 @@ def api_tokens(app):
     from cek_integrasi.service import tokens
     from servicekit import ACCOUNTS
 
-    store = app.extensions["cek_store"]
+    store = service(app).store
     issued = {name: tokens.issue(store, f"sistem-{name}", role, kecamatan, by="test") for name, role, kecamatan in ACCOUNTS}
     revoked = tokens.issue(store, "dicabut", "admin", [], by="test")
     with store.reading() as db:
@@ -236,7 +237,7 @@ def test_a_login_past_its_end_is_signed_out_and_a_user_of_two_kecamatan_sees_bot
     from cek_integrasi.service.accounts import add_user
     from cek_integrasi.service.store import LoginSession, User
 
-    store = app.extensions["cek_store"]
+    store = service(app).store
     with store.writing() as db, db.begin():
         add_user(db, "supervisor_dua", "supervisor", PASSWORD, ["73.02.05", KINDANG], by="test")
     client = app.test_client()
@@ -253,7 +254,7 @@ def test_a_login_past_its_end_is_signed_out_and_a_user_of_two_kecamatan_sees_bot
 def test_failed_logins_lock_the_account(app):
     from cek_integrasi.service.accounts import add_user
 
-    with app.extensions["cek_store"].writing() as db, db.begin():
+    with service(app).store.writing() as db, db.begin():
         add_user(db, "korban", "supervisor", PASSWORD, [], by="test")
     client = app.test_client()
     for _ in range(5):
@@ -271,7 +272,7 @@ def test_many_failures_from_one_address_are_throttled(app):
 def test_password_change_ends_other_sessions(app):
     from cek_integrasi.service.accounts import add_user
 
-    with app.extensions["cek_store"].writing() as db, db.begin():
+    with service(app).store.writing() as db, db.begin():
         add_user(db, "ganti", "supervisor", PASSWORD, [], by="test")
     first, second = app.test_client(), app.test_client()
     login(first, "ganti")

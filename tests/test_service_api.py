@@ -11,6 +11,7 @@ from servicekit import KINDANG, RILAU, SAMPLES, check_pool, csrf, login, make_ap
 from sqlalchemy import select
 
 from cek_integrasi.service.store import ApiToken, AuditEntry
+from cek_integrasi.service.runtime import service
 
 VILLAGE = sample_files()[5]  # 05_batu_lappa_banyak_masalah.yaml
 
@@ -42,7 +43,7 @@ def bearer(token: str) -> dict:
 
 def test_the_store_keeps_only_the_hash_and_the_page_shows_the_token_once(app):
     token = issue(app, "sistem-hash", "supervisor", [])
-    with app.extensions["cek_store"].reading() as db:
+    with service(app).store.reading() as db:
         row = db.scalars(select(ApiToken).where(ApiToken.label == "sistem-hash")).one()
         assert row.token_hash != token and len(row.token_hash) == 64 and token not in repr(row.__dict__)
         assert db.scalars(select(AuditEntry.detail).where(AuditEntry.action == "token_issued")).all()
@@ -83,7 +84,7 @@ def test_a_dossier_is_submitted_with_a_token_without_a_csrf_token(app):
     assert sent.status_code == 200, sent.get_data(as_text=True)
     [outcome] = sent.get_json()["outcomes"]
     assert outcome["accepted"] and outcome["version"] == 2 and outcome["verdict"] == "BELUM_MEMENUHI"
-    with app.extensions["cek_store"].reading() as db:
+    with service(app).store.reading() as db:
         detail = json.loads(db.scalars(select(AuditEntry.detail).where(AuditEntry.user == "token:sistem-kirim")).one())
         assert (detail["code"], detail["version"], detail["file"]) == (outcome["code"], 2, VILLAGE.name)
     bad = app.test_client().post("/api/kirim", headers=bearer(token), content_type="multipart/form-data",
@@ -104,7 +105,7 @@ def test_refusals_a_supervisor_token_cannot_submit_a_revoked_token_nothing_a_ses
     assert app.test_client().get("/api/desa", headers=bearer(token)).status_code == 200
     admin = app.test_client()
     login(admin, "admin")
-    with app.extensions["cek_store"].reading() as db:
+    with service(app).store.reading() as db:
         token_id = db.scalars(select(ApiToken.id).where(ApiToken.label == "sistem-lama")).one()
     form = csrf(admin.get("/admin/token").get_data(as_text=True))
     assert admin.post(f"/admin/token/{token_id}/cabut", data={"csrf_token": form}).status_code == 302

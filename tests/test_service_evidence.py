@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from cek_integrasi.dossiers.documents import documents
 from cek_integrasi.dossiers.loading import load_dossier
 from cek_integrasi.service.store import AuditEntry, Blob, Evidence
+from cek_integrasi.service.runtime import service
 
 VILLAGE = sample_files()[5]  # 05_batu_lappa_banyak_masalah.yaml, Rilau Ale
 CODE = "73.02.05.2012"
@@ -42,7 +43,7 @@ def attach(client, document: str, name: str, data: bytes, code: str = CODE):
 
 
 def rows(app) -> list[Evidence]:
-    with app.extensions["cek_store"].reading() as db:
+    with service(app).store.reading() as db:
         return list(db.scalars(select(Evidence).order_by(Evidence.id)))
 
 
@@ -93,13 +94,13 @@ def test_evidence_is_kept_shown_and_served_with_safe_headers(app):
     assert small.mimetype == "image/png" and max(Image.open(io.BytesIO(small.data)).size) == 240
     assert client.get(f"/bukti/{pdf_row.id}/kecil").status_code == 404  # a PDF has no thumbnail
 
-    with app.extensions["cek_store"].reading() as db:
+    with service(app).store.reading() as db:
         audit = list(db.scalars(select(AuditEntry).where(AuditEntry.action == "evidence_added").order_by(AuditEntry.id)))
         assert [(a.user, json.loads(a.detail)["document"], json.loads(a.detail)["file"]) for a in audit] == [
             ("fas_rilau", BA, "ba_ttd.jpg"), ("fas_rilau", PERDES, "perdes.pdf")]
         blobs = db.scalar(select(func.count()).select_from(Blob))
     assert attach(client, "kantor", "perdes_lagi.pdf", PDF).status_code == 302  # the same bytes again: one blob
-    with app.extensions["cek_store"].reading() as db:
+    with service(app).store.reading() as db:
         assert db.scalar(select(func.count()).select_from(Blob)) == blobs
 
 
@@ -188,7 +189,7 @@ def test_removed_evidence_is_no_longer_shown_or_served_and_the_removal_is_audite
     assert client.post(f"/bukti/{row.id}/hapus", data={"csrf_token": token}).status_code == 302  # again: nothing more happens
     (kept,) = rows(app)
     assert kept.removed_by == "fas_rilau" and kept.removed_at is not None
-    with app.extensions["cek_store"].reading() as db:
+    with service(app).store.reading() as db:
         assert [a.user for a in db.scalars(select(AuditEntry).where(AuditEntry.action == "evidence_removed"))] == ["fas_rilau"]
 
 

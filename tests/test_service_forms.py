@@ -24,6 +24,7 @@ from cek_integrasi.dossiers.reading import Place
 from cek_integrasi.packs.choosing import all_stages
 from cek_integrasi.packs.rulepack import load_packs
 from cek_integrasi.service.store import AuditEntry, Blob, Subject, Submission
+from cek_integrasi.service.runtime import service
 
 VILLAGE = sample_files()[5]  # 05_batu_lappa_banyak_masalah.yaml, Rilau Ale
 WORKBOOK = SAMPLES / "workbooks" / "rilau_ale" / "05_batu_lappa_banyak_masalah.xlsx"  # the same berkas as a workbook
@@ -89,13 +90,13 @@ def app(store_url, check_pool, tmp_path):
 
 
 def stored(app, code: str = CODE) -> list[Submission]:
-    with app.extensions["cek_store"].reading() as db:
+    with service(app).store.reading() as db:
         return list(db.scalars(select(Submission).where(Submission.code == code).order_by(Submission.version)))
 
 
 def facts(app, submission: Submission) -> dict:
     """The plain data of a stored version, read again from its file."""
-    with app.extensions["cek_store"].reading() as db:
+    with service(app).store.reading() as db:
         data = db.scalar(select(Blob.data).where(Blob.sha256 == submission.blob_sha256))
     return load_dossier(Path(submission.filename), all_stages(load_packs()), data)[1].model_dump(mode="json", exclude_none=True)
 
@@ -144,7 +145,7 @@ def test_a_fact_changed_and_saved_is_version_2_with_that_change_in_what_changed(
     assert [(rule, label) for rule, _subject, label in changes if label != i18n.text("ui.diff_unchanged")] == [("BA-04", i18n.text("ui.diff_fixed"))]
     assert len(changes) == 13  # Batu Lappa's 13 findings: one fixed, the others as they were
     assert f"{i18n.text('svc.version')} 2 / 2" in html
-    with app.extensions["cek_store"].reading() as db:
+    with service(app).store.reading() as db:
         audit = db.scalars(select(AuditEntry.detail).where(AuditEntry.action == "submitted").order_by(AuditEntry.id)).all()
     assert {k: v for k, v in json.loads(audit[-1]).items() if k != "sha256"} == {"code": CODE, "version": 2, "file": f"formulir_{CODE}.xlsx"}
     book = load_workbook(io.BytesIO(client.get(f"/berkas/{second.id}").data))  # the version's file: a workbook to open in Excel
@@ -165,7 +166,7 @@ def _workbook_upload_messages(client, tmp_path, edits: dict[tuple[str, int, int]
 def test_bad_input_gets_the_messages_of_an_upload_beside_its_fields_and_nothing_is_stored(app, tmp_path):
     client = signed_in(app, "fas_rilau")
     fields = posted(client.get(EDIT).get_data(as_text=True))
-    with app.extensions["cek_store"].reading() as db:
+    with service(app).store.reading() as db:
         blobs = db.scalar(select(func.count()).select_from(Blob))
     bad = changed(fields, s2_r1_c1="31/02/2013", s1_r0_c2="Sementara", s1_r2_c1="")  # a date not in the calendar, an unknown choice, a missing name
     answer = save(client, bad)
@@ -185,7 +186,7 @@ def test_bad_input_gets_the_messages_of_an_upload_beside_its_fields_and_nothing_
     assert 'value="31/02/2013"' in html and 'id="s1-r2" ' not in html and '<tr class="item bad" id="s1-r2">' in html  # what was typed stays
     assert 'value="Sementara" selected' in html
     assert [s.version for s in stored(app)] == [1]
-    with app.extensions["cek_store"].reading() as db:
+    with service(app).store.reading() as db:
         assert db.scalar(select(func.count()).select_from(Blob)) == blobs
     english = save(client, changed(bad, s0_c1="Batu Lappa"), EDIT + "?lang=en").get_data(as_text=True)
     assert "Not stored" in english and "Tahapan, row 2, Tanggal" in english
@@ -278,6 +279,6 @@ def test_a_new_village_is_checked_and_refused_like_an_upload(app):
     fields = posted(kindang.get("/desa/baru").get_data(as_text=True))
     other = save(kindang, changed(fields, **NEW_FIELDS), "/desa/baru")
     assert other.status_code == 422 and "di luar kecamatan Anda" in other.get_data(as_text=True)
-    with app.extensions["cek_store"].reading() as db:
+    with service(app).store.reading() as db:
         assert db.get(Subject, "73.02.05.2099") is None
     assert kindang.get("/desa/baru?paket=tidak-ada").status_code == 404

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from cek_integrasi.service import waiver_requests
 from cek_integrasi.service.recheck import recheck
 from cek_integrasi.service.store import Setting, StoredFinding, Subject, Submission
+from cek_integrasi.service.runtime import service
 
 BARU = SAMPLES / "rilau_ale" / "08_bonto_haru_baru_pkd.yaml"  # GOV-01 pending in December 2012, an error from January 2013
 BANYAK = SAMPLES / "rilau_ale" / "05_batu_lappa_banyak_masalah.yaml"
@@ -26,7 +27,7 @@ def _signed_in(app, name: str):
 
 def test_on_sign_in_a_facilitator_sees_new_errors_and_decided_waivers_of_its_kecamatan(check_pool, tmp_path):
     app = make_app(f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, check_pool)
-    store = app.extensions["cek_store"]
+    store = service(app).store
     with store.writing() as db, db.begin():
         db.get(Setting, "as_of").value = "2012-12-20"
     first = _signed_in(app, "fas_rilau")
@@ -56,7 +57,7 @@ def test_on_sign_in_a_facilitator_sees_new_errors_and_decided_waivers_of_its_kec
 def test_open_findings_per_facilitator_as_xlsx(check_pool, tmp_path):
     app = make_app(f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, check_pool)
     upload(_signed_in(app, "fas_rilau"), BARU, BANYAK)
-    store = app.extensions["cek_store"]
+    store = service(app).store
     with store.reading() as db:
         expected = db.scalar(select(func.count()).select_from(StoredFinding).join(Submission, Submission.id == StoredFinding.submission_id)
                              .join(Subject, Subject.latest_id == Submission.id).where(StoredFinding.state.in_(("fail", "error"))))

@@ -15,6 +15,7 @@ from cek_integrasi.service import progress
 from cek_integrasi.service.recheck import recheck
 from cek_integrasi.service.store import ResultChange, Setting, Submission, utcnow
 from cek_integrasi.service.submissions import submit_many
+from cek_integrasi.service.runtime import service
 
 RILAU_ALE = SAMPLES / "rilau_ale"
 # file, when it was submitted; 08 has no APB Desa: GOV-01 pending in December 2012, an error from January 2013
@@ -55,7 +56,7 @@ def test_week_by_week_from_the_versions_and_the_rechecks(store_url, check_pool):
 
 def test_the_dashboard_and_the_xlsx_report_show_the_weeks(check_pool, tmp_path):
     app = make_app(f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, check_pool)
-    _fill(app.extensions["cek_store"], check_pool)
+    _fill(service(app).store, check_pool)
     client = app.test_client()
     login(client, "supervisor")
     page = client.get("/").get_data(as_text=True)

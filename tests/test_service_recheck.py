@@ -16,6 +16,7 @@ from cek_integrasi.cli import main
 from cek_integrasi.service.recheck import recheck
 from cek_integrasi.service.store import AuditEntry, ResultChange, Setting, Store, Subject, Submission
 from cek_integrasi.service.submissions import submit_many
+from cek_integrasi.service.runtime import service
 
 TERTUNDA = SAMPLES / "rilau_ale" / "07_bonto_kamase_tertunda.yaml"  # no APB Desa: GOV-01 pending before its plan year 2013
 LENGKAP = SAMPLES / "rilau_ale" / "01_bonto_bangun_lengkap.yaml"
@@ -98,7 +99,7 @@ def _history(page: str) -> list[tuple[str, str, str, str, str]]:
 
 def test_the_village_page_shows_its_versions_as_first_stored_and_each_recheck_change(store_url, check_pool, tmp_path):
     app = make_app(store_url, tmp_path, check_pool)
-    store = app.extensions["cek_store"]
+    store = service(app).store
     with store.writing() as db, db.begin():
         db.get(Setting, "as_of").value = "2012-12-20"
     fas = app.test_client()
@@ -140,27 +141,27 @@ def test_the_village_page_shows_its_versions_as_first_stored_and_each_recheck_ch
     store.close()
 
 
-def _stalls_on_marked_files(files, ctx, villages, lang, waivers):
+def _stalls_on_marked_files(files, request):
     """A worker task that never ends for a file asking for it (a crafted file), the real check otherwise."""
     import time
 
-    from cek_integrasi.service.checking import check_files
+    from cek_integrasi.evaluation.workers import check_task
 
     if any(b"# tidur" in data for _, data in files):
         time.sleep(600)
-    return check_files(files, ctx, villages, lang, waivers)
+    return check_task(files, request)
 
 
 def test_a_file_that_stalls_its_recheck_keeps_its_old_result_and_the_others_are_rechecked(store_url, check_pool):
     from cek_integrasi.packs.rulepack import load_packs
-    from cek_integrasi.service.checking import CheckPool
+    from cek_integrasi.evaluation.pool import Pool
 
     store = seeded(store_url)
     fas = principal(store, "fas_rilau")
     files = [(TERTUNDA.name, TERTUNDA.read_bytes() + b"\n# tidur\n"), (LENGKAP.name, LENGKAP.read_bytes())]
     stalled, fine = submit_many(store, check_pool, fas, files, "id")
     before = _latest(store, TERTUNDA.name)
-    stalling = CheckPool(load_packs(), jobs=1, timeout=3, task=_stalls_on_marked_files)
+    stalling = Pool(load_packs(), jobs=1, timeout=3, task=_stalls_on_marked_files)
     try:
         summary = recheck(store, stalling, as_of=dt.date(2014, 9, 1))
     finally:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from cek_integrasi.service import review
 from cek_integrasi.service.store import AuditEntry, Subject
+from cek_integrasi.service.runtime import service
 
 VILLAGE = sample_files()[5]  # 05_batu_lappa_banyak_masalah.yaml, Rilau Ale
 CODE = "73.02.05.2012"
@@ -52,7 +53,7 @@ def attach(client, document: str, name: str = "bukti.pdf"):
 
 
 def status(app) -> str:
-    with app.extensions["cek_store"].reading() as db:
+    with service(app).store.reading() as db:
         return review.status_of(db, db.get(Subject, CODE))
 
 
@@ -61,7 +62,7 @@ def states(html: str) -> dict[str, str]:
 
 
 def audit(app, prefix: str) -> list[tuple[str, str]]:
-    with app.extensions["cek_store"].reading() as db:
+    with service(app).store.reading() as db:
         return [(a.user, a.action) for a in db.scalars(select(AuditEntry).where(AuditEntry.action.startswith(prefix)).order_by(AuditEntry.id))]
 
 

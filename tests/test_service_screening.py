@@ -4,6 +4,7 @@ round from the store's villages, and the comparison with the previous round."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 
@@ -27,7 +28,7 @@ def _roster_without(code: str) -> bytes:
 
 def latest_round(store, scope):
     with store.connect() as db:
-        return screening_rounds.latest(db, store, scope)
+        return screening_rounds.latest(db, functools.partial(screening_rounds.round_counts, store), scope)
 
 
 def test_rounds_from_a_roster_and_from_the_store_compared_with_the_previous(store_url, check_pool, tmp_path):
@@ -131,18 +132,26 @@ def test_the_pages_and_the_api_show_a_round_within_the_scope_and_its_comparison(
     assert 0 < len(mine) < len(theirs) and all(k.startswith(RILAU + ".") for k in mine)  # not compared, each within its scope
 
 
-def test_a_screening_in_a_worker_never_uses_the_waivers_of_the_worker_s_last_check(monkeypatch):
-    """Rosters are screened with the worker's checkers: without the waivers the last upload's check was given."""
-    from cek_integrasi.evaluation import workers
+def test_a_screening_in_a_worker_never_uses_the_waivers_of_the_worker_s_last_check():
+    """Waivers are given with each check, never kept by a worker: a roster screened in the worker that just checked a
+    dossier with a waiver of one of its villages' unmet rules still lists that rule as unmet."""
+    from cek_integrasi.evaluation.pool import Pool
     from cek_integrasi.evaluation.waivers import LoadedWaiver, Waiver, WaiverSet
+    from cek_integrasi.evaluation.workers import Request
+    from cek_integrasi.packs.facts import Context
     from cek_integrasi.packs.rulepack import load_packs
+    from cek_integrasi.screening.roster import read_roster, screen
 
-    for name in ("_checkers", "_packs", "_langs", "_forced"):
-        monkeypatch.setattr(workers, name, getattr(workers, name))  # this process's worker state comes back afterwards
-    waiver = Waiver(aturan="ELG-01", kode="73.02.05.2012", alasan="uji", disetujui_oleh="admin", tanggal="2014-01-01",
-                    berlaku_sampai="2014-12-31")
-    given = WaiverSet(waivers=[LoadedWaiver(waiver, "w.yaml", 0)])
-    workers.configure(load_packs(), ("id", "en"), given, False)
-    screening = workers.checkers("en")
-    assert {c.lang for c in screening.values()} == {"en"} and all(not c.waivers.waivers for c in screening.values())
-    assert all(c.waivers is given for c in workers._checkers.values())  # the checks' own checkers keep theirs
+    as_of, raw = dt.date.fromisoformat(AS_OF), ROSTER.read_bytes()
+    with Pool(load_packs(), jobs=1) as pool:
+        pack, rows = pool.pack("pti"), read_roster(ROSTER.name, raw)
+        before = screen(pool, pack, ROSTER.name, raw, rows, as_of)["id"]
+        village = next(v for v in before.villages if v.unmet)
+        rule = village.unmet[0].rule
+        waiver = Waiver(aturan=rule, kode=village.kode, alasan="uji", disetujui_oleh="admin", tanggal="2014-01-01", berlaku_sampai="2014-12-31")
+        waived = WaiverSet(waivers=[LoadedWaiver(waiver, "w.yaml", 0)])
+        [checked] = pool.check([(ROSTER.name.replace(".csv", ".yaml"), b"jenis: desa\n")], Request(Context(as_of=as_of), waived))
+        assert checked.problems  # that check ran in the one worker, with the waiver
+        after = screen(pool, pack, ROSTER.name, raw, rows, as_of)["id"]
+    screened = next(v for v in after.villages if v.kode == village.kode)
+    assert rule in [f.rule for f in screened.unmet] and after.villages == before.villages

@@ -24,6 +24,7 @@ from cek_integrasi.service import queries, submissions
 from cek_integrasi.service.checking import ResultColumns
 from cek_integrasi.service.store import AuditEntry, Base, Blob, Store, StoredFinding, Subject, Submission, WaiverFile
 from cek_integrasi.service.submissions import Accepted, Refused, submit_many
+from cek_integrasi.service.runtime import service
 
 VILLAGE = sample_files()[5]  # 05_batu_lappa_banyak_masalah.yaml
 ROSTER = ROOT / "samples" / "roster_kabupaten_bulukumba.csv"
@@ -124,7 +125,7 @@ def test_names_as_long_as_the_model_allows_are_stored_and_shown(store_url, check
     assert nama in client.get(f"/laporan/kecamatan/{RILAU}.html").get_data(as_text=True)
     book = load_workbook(io.BytesIO(client.get(f"/laporan/kecamatan/{RILAU}.xlsx").data))
     assert f"{kecamatan} ({RILAU})" in [cell.value for cell in book.worksheets[-1][1]]  # the weekly sheet's column of the kecamatan
-    store = app.extensions["cek_store"]
+    store = service(app).store
     with store.reading() as db:
         assert db.get(Subject, "73.02.05.2012").name == nama
         assert f"ba:{ba}" in db.scalars(select(StoredFinding.subject)).all()
@@ -143,7 +144,7 @@ def test_what_users_write_into_bounded_columns_fits_or_is_refused_in_words(store
     from cek_integrasi.service.store import Kecamatan, ScreeningRound, WaiverRequest
 
     app = make_app(store_url, tmp_path, check_pool)
-    store = app.extensions["cek_store"]
+    store = service(app).store
     label = "sistem-" + "s" * 57
     token = tokens.issue(store, label, "facilitator", [RILAU], "admin")
     sent_as = "desa_" + "x" * 300 + ".yaml"
@@ -400,7 +401,29 @@ def test_active_waivers_apply_to_the_following_submissions_as_with_check(store_u
         file_id = db.scalar(select(WaiverFile.id))
     assert waiver_files.deactivate(store, file_id, "admin", "")
     submit_many(store, check_pool, fas, [(VILLAGE.name, VILLAGE.read_bytes())], "id")
-    assert waiver_files.active(store, check_pool.pack).waivers == []
+    assert waiver_files.active(store, check_pool.packs).waivers == []
+    store.close()
+
+
+def test_the_active_waivers_are_read_again_only_when_the_active_files_change(store_url, check_pool, monkeypatch):
+    from cek_integrasi.service import waiver_files
+
+    store = seeded(store_url)
+    example = ROOT / "docs" / "examples" / "pengecualian_rilau_ale.yaml"
+    kept, reads = waiver_files.ActiveWaivers(check_pool.packs), []
+    original = waiver_files.read
+    monkeypatch.setattr(waiver_files, "read", lambda files, packs: reads.append([n for n, _ in files]) or original(files, packs))
+    assert kept.of(store).waivers == [] and kept.of(store).waivers == []
+    assert reads == [[]]  # the store's files (none) read once
+    assert waiver_files.add(store, check_pool.packs, example.name, example.read_bytes(), "admin", "", "id") == []
+    reads.clear()
+    first, again = kept.of(store), kept.of(store)
+    assert first.waivers and again.waivers == first.waivers and again.files == {example.name: first.files[example.name]}
+    assert reads == [[example.name], [example.name]]  # once alone (it still reads), once as the set: then kept
+    with store.reading() as db:
+        file_id = db.scalar(select(WaiverFile.id))
+    assert waiver_files.deactivate(store, file_id, "admin", "")
+    assert kept.of(store).waivers == []
     store.close()
 
 

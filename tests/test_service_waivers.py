@@ -16,6 +16,7 @@ from cek_integrasi.service.recheck import recheck
 from cek_integrasi.service.store import AuditEntry, ResultChange, Subject, Submission
 from cek_integrasi.service.submissions import submit_many
 from cek_integrasi.service.waiver_requests import RequestError
+from cek_integrasi.service.runtime import service
 
 VILLAGE = sample_files()[5]  # 05_batu_lappa_banyak_masalah.yaml: ELG-01 fails
 
@@ -81,7 +82,7 @@ def test_the_pages_request_decide_and_show_the_waiver_in_the_reports(check_pool,
     fas = app.test_client()
     login(fas, "fas_rilau")
     assert "tidak disimpan" not in upload(fas, VILLAGE).get_data(as_text=True)
-    store = app.extensions["cek_store"]
+    store = service(app).store
     with store.reading() as db:
         code = db.scalars(select(Subject.code)).one()
     form = csrf(fas.get("/pengecualian").get_data(as_text=True))

@@ -20,7 +20,10 @@ from servicekit import AS_OF, RILAU, ROOT, check_pool, csrf, login, make_app, sa
 from cek_integrasi import i18n
 from cek_integrasi.cli import main
 from cek_integrasi.packs.facts import Context
-from cek_integrasi.service.checking import CheckPool, check_files
+from cek_integrasi.evaluation.workers import check_task
+from cek_integrasi.evaluation.pool import Pool
+from cek_integrasi.service.checking import check_files
+from cek_integrasi.service.runtime import service
 
 VILLAGE = sample_files()[5]  # 05_batu_lappa_banyak_masalah.yaml, 73.02.05.2012
 COMPLETE = sample_files()[1]  # 01_bonto_bangun_lengkap.yaml
@@ -119,7 +122,7 @@ def test_reports_are_the_ones_report_writes(pack, check_pool, tmp_path):
 
     app = make_app(f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, check_pool)
     waivers = ROOT / "docs" / "examples" / "pengecualian_rilau_ale.yaml"
-    assert waiver_files.add(app.extensions["cek_store"], check_pool.packs, waivers.name, waivers.read_bytes(), "admin", "", "id") == []
+    assert waiver_files.add(service(app).store, check_pool.packs, waivers.name, waivers.read_bytes(), "admin", "", "id") == []
     fas = app.test_client()
     login(fas, "fas_rilau")
     upload(fas, *sample_files())
@@ -184,15 +187,15 @@ def test_admin_reads_the_audit_log(app):
         assert not re.search(r"token_issued|user_added|sha256:", shown), lang  # the codes only in attributes
 
 
-def stalling_check(files: list[tuple[str, bytes]], ctx, villages, lang, waivers):
+def stalling_check(files: list[tuple[str, bytes]], request):
     """A check that never ends for a file asking for it (a crafted file), the real one otherwise."""
     if any(b"# tidur" in data for _, data in files):
         time.sleep(600)
-    return check_files(files, ctx, villages, lang, waivers)
+    return check_task(files, request)
 
 
 def test_a_stalled_check_holds_up_nobody_and_is_stopped(pack, tmp_path):
-    pool = CheckPool(pack, jobs=2, timeout=4, task=stalling_check)
+    pool = Pool(pack, jobs=2, timeout=4, task=stalling_check)
     try:
         app = make_app(f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, pool)
         stalled = tmp_path / "tidur.yaml"
@@ -217,15 +220,15 @@ def test_a_stalled_check_holds_up_nobody_and_is_stopped(pack, tmp_path):
         pool.close()
 
 
-def hungry_check(files: list[tuple[str, bytes]], ctx, villages, lang, waivers):
+def hungry_check(files: list[tuple[str, bytes]], request):
     """A check that wants far more memory than its worker may have, for a file asking for it."""
     if any(b"# lapar" in data for _, data in files):
         hoard = bytearray(2 * 1024**3)  # noqa: F841  refused by the worker's address-space cap
-    return check_files(files, ctx, villages, lang, waivers)
+    return check_task(files, request)
 
 
 def test_a_file_that_eats_memory_fails_in_its_worker_alone(pack, tmp_path):
-    pool = CheckPool(pack, jobs=1, timeout=60, memory_mb=200, task=hungry_check)
+    pool = Pool(pack, jobs=1, timeout=60, memory_mb=200, task=hungry_check)
     try:
         app = make_app(f"sqlite:///{tmp_path}/s.sqlite3", tmp_path, pool)
         fas = app.test_client()
@@ -240,11 +243,11 @@ def test_a_file_that_eats_memory_fails_in_its_worker_alone(pack, tmp_path):
 
 
 def test_a_batch_with_a_stalled_file_costs_only_that_file(pack, tmp_path):
-    pool = CheckPool(pack, jobs=1, timeout=4, task=stalling_check)
+    pool = Pool(pack, jobs=1, timeout=4, task=stalling_check)
     try:
         files = [(VILLAGE.name, VILLAGE.read_bytes()), ("tidur.yaml", VILLAGE.read_bytes() + b"\n# tidur\n"), (COMPLETE.name, COMPLETE.read_bytes())]
-        first, stalled, last = pool.check_many(files, Context(as_of=dt.date(2014, 3, 1)), "id")
-        assert stalled.timed_out and stalled.columns is None
+        first, stalled, last = check_files(pool, files, Context(as_of=dt.date(2014, 3, 1)), "id")
+        assert stalled.outcome.timed_out and stalled.columns is None
         named = [json.loads(checked.results[lang])["file"] for checked in (first, last) for lang in ("id", "en")]
         assert named == [VILLAGE.name] * 2 + [COMPLETE.name] * 2  # checked again one by one, named as sent
         assert first.columns.code == "73.02.05.2012" and first.columns.errors > 0
@@ -254,12 +257,12 @@ def test_a_batch_with_a_stalled_file_costs_only_that_file(pack, tmp_path):
 
 
 def test_a_batch_with_a_file_that_kills_its_worker_costs_only_that_file(pack, tmp_path):
-    pool = CheckPool(pack, jobs=1, timeout=60, memory_mb=200, task=hungry_check)
+    pool = Pool(pack, jobs=1, timeout=60, memory_mb=200, task=hungry_check)
     try:
         files = [(VILLAGE.name, VILLAGE.read_bytes()), ("lapar.yaml", VILLAGE.read_bytes() + b"\n# lapar\n"), (COMPLETE.name, COMPLETE.read_bytes())]
-        first, hungry, last = pool.check_many(files, Context(as_of=dt.date(2014, 3, 1)), "id")
-        assert hungry.crashed and hungry.columns is None and not hungry.timed_out
+        first, hungry, last = check_files(pool, files, Context(as_of=dt.date(2014, 3, 1)), "id")
+        assert hungry.outcome.crashed and hungry.columns is None and not hungry.outcome.timed_out
         assert [json.loads(checked.results["id"])["file"] for checked in (first, last)] == [VILLAGE.name, COMPLETE.name]
-        assert not first.crashed and not last.crashed and first.columns.code == "73.02.05.2012"
+        assert not first.outcome.crashed and not last.outcome.crashed and first.columns.code == "73.02.05.2012"
     finally:
         pool.close()

@@ -23,7 +23,7 @@ AS_OF = "2014-03-01"
 
 @pytest.fixture()
 def client(pack, tmp_path):
-    app = create_app(pack, max_upload_mb=1, upload_root=str(tmp_path))
+    app = create_app(pack, max_upload_mb=1)
     app.config["TESTING"] = True
     return app.test_client()
 
@@ -39,7 +39,7 @@ def _post(client, files, waivers=None, **form):
 
 def test_the_forum_list_shows_each_packs_steps_apart(packs, tmp_path):
     """The two packs' steps are not one mixed list: each under its pack, with that pack's labels."""
-    app = create_app([packs["pti"], packs["uu-desa"]], upload_root=str(tmp_path))
+    app = create_app([packs["pti"], packs["uu-desa"]])
     page = app.test_client().get("/").get_data(as_text=True)
     select = page[page.index('<select id="before"'):page.index("</select>")]
     groups = dict(re.findall(r'<optgroup label="Paket aturan ([^"]+)">(.*?)</optgroup>', select, re.S))
@@ -65,7 +65,7 @@ def test_the_page_offers_the_workbook_templates(client):
 def test_each_pack_judging_uploads_offers_its_own_templates(tmp_path):
     from cek_integrasi.packs.rulepack import load_pack
 
-    app = create_app([load_pack("pti"), load_pack("uu-desa")], upload_root=str(tmp_path))
+    app = create_app([load_pack("pti"), load_pack("uu-desa")])
     app.config["TESTING"] = True
     page = app.test_client().get("/").get_data(as_text=True)
     assert 'href="/templat/uu-desa/desa.xlsx"' in page and "tahun rencana 2016-2100" in page
@@ -79,7 +79,7 @@ def test_the_page_says_what_the_workbook_must_record_in_full(tmp_path):
     """Beside the templates, in the reader's language, the facts a rule reads that are often left out."""
     from cek_integrasi.packs.rulepack import load_pack
 
-    app = create_app([load_pack("pti"), load_pack("uu-desa")], upload_root=str(tmp_path))
+    app = create_app([load_pack("pti"), load_pack("uu-desa")])
     app.config["TESTING"] = True
     page = app.test_client().get("/").get_data(as_text=True)
     asks = page[page.index('id="template-asks"'):]

@@ -24,7 +24,7 @@ DOSSIER = FIXTURES / "desa_lengkap.yaml"
 
 @pytest.fixture()
 def app(pack, tmp_path):
-    app = create_app(pack, max_upload_mb=1, upload_root=str(tmp_path), max_files=3)
+    app = create_app(pack, max_upload_mb=1, max_files=3)
     app.config["TESTING"] = True
     return app
 
@@ -140,7 +140,7 @@ def live(pack, tmp_path):
     """The page in waitress on 127.0.0.1, as `serve` runs it, that never waits for a check (wait_seconds=0)."""
     from waitress import create_server
 
-    app = create_app(pack, upload_root=str(tmp_path), wait_seconds=0)
+    app = create_app(pack, wait_seconds=0)
     wsgi = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=wsgi.run, daemon=True)
     thread.start()

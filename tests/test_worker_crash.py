@@ -4,6 +4,7 @@ never the run, never a silent pass; workers never outlive their parent."""
 from __future__ import annotations
 
 import ctypes
+import datetime as dt
 import faulthandler
 import json
 import os
@@ -23,7 +24,9 @@ from cek_integrasi.cli import main
 from cek_integrasi.evaluation import workers
 from cek_integrasi.evaluation.evaluate import Checker
 from cek_integrasi.packs.rulepack import load_pack
-from cek_integrasi.evaluation.waivers import WaiverSet
+from cek_integrasi.evaluation.pool import Pool
+from cek_integrasi.evaluation.workers import Request
+from cek_integrasi.packs.facts import Context
 
 AS_OF = ["--as-of", "2014-03-01"]
 
@@ -133,45 +136,62 @@ def test_a_file_that_exhausts_the_worker_memory_limit_is_a_finding_for_manual_re
     assert "(2500 MB; CEK_INTEGRASI_WORKER_MEMORY_MB)" in problem["message"]
 
 
-def _limit_of_a_worker(_paths, _ctx, _villages):
-    return [resource.getrlimit(resource.RLIMIT_AS)[0]]
+def _limit_of_a_worker(_files, _request):
+    return [(resource.getrlimit(resource.RLIMIT_AS)[0], workers._address_space())]
 
 
-@pytest.mark.parametrize("setting, expected", [("1234", 1234 * 1024 * 1024), ("0", resource.RLIM_INFINITY), ("", workers.WORKER_MEMORY_MB * 1024 * 1024)])
-def test_workers_run_under_the_configured_memory_limit(monkeypatch, setting, expected):
+@pytest.mark.parametrize("setting, added", [("1234", 1234 * 1024 * 1024), ("0", None), ("", workers.WORKER_MEMORY_MB * 1024 * 1024)])
+def test_workers_run_under_the_configured_memory_limit(monkeypatch, setting, added):
+    """The cap is the worker's size when it started plus the setting (0: none)."""
     monkeypatch.setenv(workers.MEMORY_VARIABLE, setting)
     if setting == "0" and resource.getrlimit(resource.RLIMIT_AS)[0] != resource.RLIM_INFINITY:
         pytest.skip("this test process already runs under a memory limit")
-    pool = workers.WorkerPool(load_pack(), "id", WaiverSet(), 1, task=_limit_of_a_worker)
-    [(_, limit)] = list(pool.stream([(0, Path("x.yaml"))], lambda _batch: (None, None)))
-    assert limit == expected
+    with Pool(load_pack(), 1, start="fork", task=_limit_of_a_worker) as pool:
+        [(limit, size_now)] = pool.check([("x.yaml", b"")], Request(Context(as_of=dt.date(2014, 3, 1))))
+    if added is None:
+        assert limit == resource.RLIM_INFINITY
+    else:
+        assert 0 < limit - added <= size_now  # its size at start, which has only grown since
 
 
 ORPHANS = """
 import os, sys, time
 from pathlib import Path
 from cek_integrasi.packs.rulepack import load_pack
-from cek_integrasi.evaluation.waivers import WaiverSet
-from cek_integrasi.evaluation.workers import WorkerPool
+from cek_integrasi.evaluation.pool import Pool
+from cek_integrasi.evaluation.workers import Request
+from cek_integrasi.packs.facts import Context
+import datetime as dt
+from cek_integrasi.evaluation.pool import Pool
+from cek_integrasi.evaluation.workers import Request
+from cek_integrasi.packs.facts import Context
 
-def sleepy(paths, ctx, villages):
+def sleepy(files, request):
     time.sleep(120)
 
-pool = WorkerPool(load_pack(), "id", WaiverSet(), 2, task=sleepy)
-print("ready", flush=True)
-list(pool.stream([(0, Path("a.yaml")), (1, Path("b.yaml"))], lambda batch: (None, None)))
+if __name__ == "__main__":
+    pool = Pool(load_pack(), 2, start="fork", task=sleepy)
+    print("ready", flush=True)
+    list(pool.stream([(0, "a.yaml", b""), (1, "b.yaml", b"")], lambda batch: Request(Context(as_of=dt.date(2014, 3, 1)))))
 """
 
 
-def _children(pid: int) -> set[int]:
-    out = set()
+def _descendants(pid: int) -> set[int]:
+    """The live processes below `pid`: its workers, and those a fork server started for it."""
+    parents = {}
     for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
         try:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        if fields[1] == str(pid) and fields[0] != "Z":
-            out.add(int(entry.name))
+        if fields[0] != "Z":
+            parents[int(entry.name)] = int(fields[1])
+    out, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - out
+        out |= frontier
     return out
 
 
@@ -186,14 +206,16 @@ SERVICE_ORPHANS = """
 import datetime as dt, time
 from cek_integrasi.packs.facts import Context
 from cek_integrasi.packs.rulepack import load_pack
-from cek_integrasi.service.checking import CheckPool
+from cek_integrasi.evaluation.pool import Pool
+from cek_integrasi.evaluation.workers import Request
 
-def sleepy(files, ctx, villages, lang, waivers):
+def sleepy(files, request):
     time.sleep(120)
 
-pool = CheckPool(load_pack(), jobs=1, timeout=300, task=sleepy)
-print("ready", flush=True)
-pool.check("a.yaml", b"jenis: desa", Context(as_of=dt.date(2014, 3, 1)), "id")
+if __name__ == "__main__":  # its workers start from a fork server, which imports this file as a module
+    pool = Pool(load_pack(), jobs=1, timeout=300, task=sleepy)
+    print("ready", flush=True)
+    pool.check([("a.yaml", b"jenis: desa")], Request(Context(as_of=dt.date(2014, 3, 1))))
 """
 
 
@@ -205,9 +227,9 @@ def test_workers_exit_when_their_parent_is_killed(tmp_path, source, workers):
     try:
         assert parent.stdout.readline().strip() == "ready"
         deadline = time.monotonic() + 30
-        while len(_children(parent.pid)) < workers and time.monotonic() < deadline:
+        while len(_descendants(parent.pid)) < workers and time.monotonic() < deadline:
             time.sleep(0.1)
-        workers_of_parent = _children(parent.pid)
+        workers_of_parent = _descendants(parent.pid)
         assert len(workers_of_parent) >= workers
     finally:
         parent.kill()

@@ -24,8 +24,10 @@ from ..packs.facts import Context
 from ..outputs import OutputError, guard, write_atomic
 from ..reports.check_output import render_problem
 from ..packs.rulepack import DEFAULT_PACK, RulePack, RulePackError, load_pack, load_packs
+from ..evaluation.pool import Pool
 from ..evaluation.run import Run, dossier_files
-from ..evaluation.waivers import WaiverSet, load_waivers
+from ..dossiers.reading import read_bytes
+from ..evaluation.waivers import load_waivers
 from . import language
 
 SEVERITY_ORDER = ("info", "warning", "error")
@@ -149,7 +151,8 @@ def _run(paths, lang, as_of, before, complete, waiver_files, no_waivers, jobs, p
     if not files:
         _fail(i18n.text("ui.no_dossiers", lang, path=", ".join(map(str, paths))))
     try:
-        waivers = WaiverSet() if no_waivers else load_waivers(list(waiver_files), {r.id for p in packs for r in p.rules})
+        given = [] if no_waivers else [(str(path), read_bytes(path)) for path in waiver_files]
+        waivers = load_waivers(given, {r.id for p in packs for r in p.rules})
     except InputError as error:
         _fail("\n".join(render_problem(p, lang) for p in getattr(error, "problems", [error])))
     if output is not None:
@@ -158,7 +161,14 @@ def _run(paths, lang, as_of, before, complete, waiver_files, no_waivers, jobs, p
         except OutputError:
             _fail(i18n.text("ui.output_is_input", lang, path=output))
     ctx = Context(as_of=as_of, complete=complete, before=before)
-    return Run(packs, lang, waivers, files, ctx, jobs, forced=pack_id is not None)
+    return Run(start_pool(packs, jobs, pack_id), lang, waivers, files, ctx)
+
+
+def start_pool(packs: list, jobs: int, pack_id: str | None) -> Pool:
+    """The worker pool of this command (`fork`: nothing is open yet), stopped when the command ends."""
+    pool = Pool(packs, jobs, forced=pack_id is not None, start="fork")
+    click.get_current_context().call_on_close(pool.close)
+    return pool
 
 
 def find_files(paths, lang: str, quiet: bool) -> list[Path]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -16,13 +17,15 @@ from ..escaping import terminal
 from ..outputs import write_atomic
 from ..reports.check_output import FORMATS, Parts, render, render_input_problem, render_problem
 from ..evaluation.results import Report
+from ..packs.facts import Context
 from ..reports.signing import Signatory, Signing
 from ..terminal import column_widths
 from ..evaluation.waivers import WaiverSet
-from ..evaluation.workers import WorkerPool, validate_batch
+from ..evaluation.run import Run
+from ..evaluation.workers import validate_task
 from .base import (
     DOSSIER_PATHS, EXIT_FINDINGS, EXIT_INPUT, SEVERITY_ORDER, _fail, _load_packs, _run, csv_separator_option, find_files,
-    jobs_option, lang_option, main, output_format, output_option, pack_option, quiet_option, run_options,
+    jobs_option, lang_option, main, output_format, output_option, pack_option, quiet_option, run_options, start_pool,
 )
 from .progress import progress, wanted
 
@@ -165,18 +168,15 @@ def validate(paths, lang, jobs, pack_id, quiet) -> None:
     files = find_files(paths, lang, quiet)
     if not files:
         _fail(i18n.text("ui.no_dossiers", lang, path=", ".join(map(str, paths))))
-    pool = WorkerPool(packs, lang, WaiverSet(), jobs, task=validate_batch, forced=pack_id is not None)
-    problems, bad = [], 0
+    reading = Run(start_pool(packs, jobs, pack_id), lang, WaiverSet(), files, Context(as_of=dt.date.today()), task=validate_task)
     with progress(len(files), lang, "checking", wanted(len(files), quiet, False)) as advance:
-        for _, outcome in pool.stream(list(enumerate(files)), lambda _batch: (None, None)):
-            advance(1)
-            if outcome.problems:
-                bad += 1
-                problems += outcome.problems
-    for problem in problems:
+        reading.on_file_done = advance
+        for _ in reading.outcomes():  # only problems: counted by the run
+            pass
+    for problem in reading.problems:
         click.echo(render_input_problem(problem, lang))
-    click.echo(i18n.text("ui.validate_summary", lang, valid=len(files) - bad, unreadable=bad))
-    if bad:
+    click.echo(i18n.text("ui.validate_summary", lang, valid=len(files) - reading.unreadable, unreadable=reading.unreadable))
+    if reading.unreadable:
         sys.exit(EXIT_INPUT)
 
 

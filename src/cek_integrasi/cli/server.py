@@ -99,7 +99,7 @@ def _listening(host: str, port: int, first: bool):
 
 def _prepare(url: str, packs, jobs: int, check_timeout: float, forced: bool, demo: Path | None) -> None:
     """The store migrated once, and the demo's samples put in it (`demo`: its folder), before the server processes start."""
-    from ..service.checking import CheckPool
+    from ..service.checking import service_pool
     from ..service.store import Store
 
     try:
@@ -108,7 +108,7 @@ def _prepare(url: str, packs, jobs: int, check_timeout: float, forced: bool, dem
         _store_failed(error)
     try:
         if demo:
-            pool = CheckPool(packs, jobs, check_timeout, forced=forced)
+            pool = service_pool(packs, jobs, check_timeout, forced=forced)
             try:
                 _fill_demo(store, pool, demo)
             finally:
@@ -160,8 +160,9 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, max_evidence_mb
         return
     from waitress import create_server
 
-    from ..service.app import Settings, create_app
-    from ..service.checking import CheckPool
+    from ..service.app import create_app
+    from ..service.runtime import Settings, service
+    from ..service.checking import service_pool
     from . import server_processes
 
     if processes > 1 and not server_processes.supported():
@@ -174,9 +175,6 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, max_evidence_mb
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     url = _url(data, database)
     _logging(data)
-    uploads = data / "uploads"  # rosters waiting for their screening; what a killed server left there goes now
-    shutil.rmtree(uploads, ignore_errors=True)
-    uploads.mkdir()
     jobs = max(1, jobs // processes)  # in each process
     listening = dict(host=host, port=port)
     process = 0
@@ -189,7 +187,7 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, max_evidence_mb
             _logging(data, process)
             sock = _listening(host, port, first=False)
         listening = dict(sockets=[sock])
-    pool = CheckPool(packs, jobs, check_timeout, forced=pack_id is not None, upload_root=uploads)  # workers start before the threads
+    pool = service_pool(packs, jobs, check_timeout, forced=pack_id is not None)  # workers start before the threads
     try:
         app = create_app(packs, Settings(data=data, database=url, max_upload_mb=max_upload_mb, max_evidence_mb=max_evidence_mb, jobs=jobs,
                                         check_timeout=check_timeout, secure_cookies=secure_cookies), pool)
@@ -202,11 +200,11 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, max_evidence_mb
         pool.close()
         _port_failed(host, port, error)
     if demo and processes == 1:
-        _fill_demo(app.extensions["cek_store"], pool, data)
+        _fill_demo(service(app).store, pool, data)
     if not no_daily_recheck and process == 0:  # one re-check for the store, whatever the processes
         from ..service.recheck import start_daily
 
-        start_daily(app.extensions["cek_store"], pool)
+        start_daily(service(app).store, pool)
     if process == 0 and host not in ("127.0.0.1", "localhost", "::1"):
         _say("open_network", host=host)
     gc.freeze()  # the packs, the app and the store's metadata live as long as the server: never scanned for cycles again
@@ -253,12 +251,12 @@ def restore(data, database, source) -> None:
 @pack_option
 def recheck(data, database, as_of, jobs, check_timeout, pack_id) -> None:
     """Re-check the latest version of every dossier whose result is stale (older date, changed pack or waivers)."""
-    from ..service.checking import CheckPool
+    from ..service.checking import service_pool
     from ..service.recheck import recheck as run_recheck
     from ..service.store import Store
 
     store = Store(_url(data, database))
-    pool = CheckPool(_load_packs(pack_id), jobs, check_timeout, forced=pack_id is not None)
+    pool = service_pool(_load_packs(pack_id), jobs, check_timeout, forced=pack_id is not None)
     try:
         summary = run_recheck(store, pool, as_of.date() if as_of else None, by="cli")
     finally:

@@ -17,7 +17,7 @@ from ..reports.check_output import render_problem
 from ..packs.choosing import all_stages, choose_pack
 from .base import (
     EXIT_INPUT, _as_of, _fail, _load, _load_packs, _write_or_print, catalogue_pack_option, csv_separator_option, lang_option,
-    main, output_format, output_option, pack_option, quiet_option,
+    jobs_option, main, output_format, output_option, pack_option, quiet_option, start_pool,
 )
 from .progress import progress, wanted
 
@@ -31,15 +31,15 @@ from .progress import progress, wanted
 @lang_option
 @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="Judge as of this date (default: today).")
 @pack_option
+@jobs_option
 @quiet_option
 @click.pass_context
-def screen(ctx, roster, fmt, output, csv_separator, template, lang, as_of, pack_id, quiet) -> None:
+def screen(ctx, roster, fmt, output, csv_separator, template, lang, as_of, pack_id, jobs, quiet) -> None:
     """Screen a kabupaten roster (CSV/XLSX): which villages must integrate, which not and why.
 
     Exit 0 when every row was screened; 2 when some rows had problems (listed with row and column).
     """
     from ..screening import render as screen_render, roster as screening
-    from ..evaluation.evaluate import Checker
 
     if template:
         if output and output.suffix.lower() == ".xlsx":
@@ -56,12 +56,12 @@ def screen(ctx, roster, fmt, output, csv_separator, template, lang, as_of, pack_
     if output is not None and output.resolve() == roster.resolve():
         _fail(i18n.text("ui.output_is_input", lang, path=output))
     try:
-        rows, raw = screening.read_roster(roster)
-        show = wanted(len(rows), quiet, output is None)
-        with progress(len(rows), lang, "screening", show) as advance:
-            result = screening.screen(Checker(_load(pack_id), lang), roster, as_of, (rows, raw), advance)
+        rows, raw = screening.read_roster_file(roster)
     except InputError as error:
         _fail(render_problem(error, lang))
+    pack = _load(pack_id)
+    with progress(len(rows), lang, "screening", wanted(len(rows), quiet, output is None)) as advance:
+        result = screening.screen(start_pool([pack], jobs, pack_id), pack, str(roster), raw, rows, as_of, (lang,), advance)[lang]
     if fmt == "xlsx":
         data = screen_render.as_xlsx(result)
     elif fmt == "csv":
@@ -134,9 +134,12 @@ def convert(source, output, lang, pack_id) -> None:
 @lang_option
 def generate(count, output, seed, year, lang) -> None:
     """Write N realistic synthetic village dossiers (a folder per kecamatan with its kecamatan dossier)."""
-    from ..dossiers import generate as synthetic
+    from ..packs import generating
 
     if output.exists() and any(output.iterdir()):
         _fail(i18n.text("ui.output_not_empty", lang, path=output))
-    stats = synthetic.generate(count, output, seed, year)
+    try:
+        stats = generating.generate(count, output, seed, year)
+    except LookupError:
+        _fail(i18n.text("ui.generate_no_pack", lang, year=year))
     click.echo(terminal(i18n.text("ui.generated", lang, path=output, **vars(stats))))

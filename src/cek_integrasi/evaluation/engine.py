@@ -37,7 +37,8 @@ import orjson
 from durable import engine as durable
 
 from ..packs.conditions import Conjunction
-from ..packs.facts import CATALOGUE, Subject
+from ..packs.facts import Subject
+from ..packs.vocabulary import CATALOGUE
 from ..packs.rulepack import RulePack
 
 _OPERATORS = {"neq": "$neq", "gte": "$gte", "lte": "$lte", "gt": "$gt", "lt": "$lt"}

@@ -14,7 +14,6 @@ when its `applies` does not hold, pass when every rule it `requires` passes or i
 
 from __future__ import annotations
 
-import copy
 import functools
 import hashlib
 import string
@@ -30,6 +29,7 @@ from ..packs.rulepack import Rule, RulePack
 from ..packs.subjects import head_of, subjects_of
 from .waivers import LoadedWaiver, WaiverSet
 
+NO_WAIVERS = WaiverSet()  # a call given no waivers (never changed)
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 WAIVER_NOTE = {"alasan", "disetujui_oleh", "tanggal", "berlaku_sampai"}
 
@@ -38,55 +38,54 @@ class Checker:
     """Checks dossiers against one rule pack; its results are in `lang` unless other languages are asked.
 
     The engine's judgement does not depend on the language: `check_in_languages` judges a batch once
-    and writes each result in several languages (the service keeps Indonesian and English).
+    and writes each result in several languages (the service keeps Indonesian and English). A checker
+    holds no waivers: each call is given those of its run (none by default).
     """
 
-    def __init__(self, pack: RulePack, lang: str = i18n.DEFAULT, waivers: WaiverSet | None = None):
+    def __init__(self, pack: RulePack, lang: str = i18n.DEFAULT):
         self.pack = pack
         self.lang = lang
-        self.waivers = waivers or WaiverSet()
         self.engine = Engine(pack)
         self._questions = {r.id: self.engine.questions(r.id) for r in pack.rules}
         self._plain = [r for r in pack.rules if not r.is_verdict]
         self._verdicts = [r for r in pack.rules if r.is_verdict]
         self._order = {r.id: i for i, r in enumerate(pack.rules)}
 
-    def in_language(self, lang: str) -> "Checker":
-        """This checker writing its results in `lang` (the same engine: no second build)."""
-        other = copy.copy(self)
-        other.lang = lang
-        return other
-
     def check(
-        self, doc: Document, dossier: Dossier, ctx: Context, villages: dict[str, VillageSummary] | None = None
+        self, doc: Document, dossier: Dossier, ctx: Context, villages: dict[str, VillageSummary] | None = None,
+        waivers: WaiverSet = NO_WAIVERS,
     ) -> DossierResult:
         """All rule states and findings of one dossier; `villages` are the village dossiers of the same run."""
-        return self.check_many([(doc, dossier)], ctx, villages)[0]
+        return self.check_many([(doc, dossier)], ctx, villages, waivers)[0]
 
     def check_many(
-        self, items: list[tuple[Document, Dossier]], ctx: Context, villages: dict[str, VillageSummary] | None = None
+        self, items: list[tuple[Document, Dossier]], ctx: Context, villages: dict[str, VillageSummary] | None = None,
+        waivers: WaiverSet = NO_WAIVERS,
     ) -> list[DossierResult]:
         """Check a batch in two passes of the engine; if the engine fails, each dossier is retried alone."""
-        return [results[self.lang] for results in self.check_in_languages(items, ctx, villages, (self.lang,))]
+        return [results[self.lang] for results in self.check_in_languages(items, ctx, villages, (self.lang,), waivers)]
 
     def check_in_languages(
-        self, items: list[tuple[Document, Dossier]], ctx: Context, villages: dict[str, VillageSummary] | None, langs: tuple[str, ...]
+        self, items: list[tuple[Document, Dossier]], ctx: Context, villages: dict[str, VillageSummary] | None, langs: tuple[str, ...],
+        waivers: WaiverSet = NO_WAIVERS,
     ) -> list[dict[str, DossierResult]]:
-        """The result of each dossier of a batch in each language of `langs`, from one judgement of the engine."""
+        """The result of each dossier of a batch in each language of `langs`, from one judgement of the engine;
+        failures covered by a live waiver of `waivers` are `waived`."""
+        covered = functools.partial(_waiver_of, waivers, ctx)
         out = []
-        for (doc, dossier), judged in zip(items, self._judge(items, ctx, villages)):
+        for (doc, dossier), judged in zip(items, self._judge(items, ctx, villages, covered)):
             if isinstance(judged, str):  # the engine failed on this dossier alone
                 out.append({lang: unevaluated(self.pack, lang, doc, dossier, judged) for lang in langs})
             else:
-                out.append({lang: self._evaluate(doc, dossier, ctx, *judged, lang) for lang in langs})
+                out.append({lang: self._evaluate(doc, dossier, covered, *judged, lang) for lang in langs})
         return out
 
-    def _judge(self, items: list[tuple[Document, Dossier]], ctx: Context, villages) -> list[tuple[list[Subject], Held] | str]:
+    def _judge(self, items: list[tuple[Document, Dossier]], ctx: Context, villages, covered) -> list[tuple[list[Subject], Held] | str]:
         """Each dossier's subjects and what the engine matched on them, or why the engine failed on it."""
         heads = [head_of(dossier, ctx, self.pack.plan) for _, dossier in items]
         try:
             first = self.engine.matches([[head] for head in heads], phase=1)
-            verdicts = [self._first_verdict(d, h, m[h.key], ctx) for (_, d), h, m in zip(items, heads, first)]
+            verdicts = [self._first_verdict(d, h, m[h.key], covered) for (_, d), h, m in zip(items, heads, first)]
             subjects = [
                 subjects_of(dossier, ctx, self.pack.plan, villages, verdict, head)
                 for (_, dossier), head, verdict in zip(items, heads, verdicts)
@@ -95,27 +94,27 @@ class Checker:
         except EngineFailure as failure:
             if len(items) == 1:
                 return [str(failure)]
-            return [judged for item in items for judged in self._judge([item], ctx, villages)]
+            return [judged for item in items for judged in self._judge([item], ctx, villages, covered)]
         for held_first, held in zip(first, second):
             for key, numbers in held_first.items():
                 held[key] = held[key] | numbers
         return list(zip(subjects, second))
 
-    def _first_verdict(self, dossier: Dossier, head: Subject, held: set[int], ctx: Context) -> str | None:
+    def _first_verdict(self, dossier: Dossier, head: Subject, held: set[int], covered) -> str | None:
         """The verdict of the dossier's own subject from the first phase, or None (no verdict rule for it)."""
         for rule in self._verdicts:
             if rule.subject == head.kind:
-                states = {r: self._subject_state(self.pack.rule(r), dossier, head, held, ctx)[0] for r in rule.requires}
+                states = {r: self._subject_state(self.pack.rule(r), dossier, head, held, covered)[0] for r in rule.requires}
                 return rule.verdicts[self._verdict_state(rule, [head], {head.key: held}, states)[0]]
         return None
 
-    def _subject_state(self, rule: Rule, dossier: Dossier, subject: Subject, held, ctx: Context) -> tuple[State, LoadedWaiver | None]:
-        """A rule's state on one subject, a failure covered by a live waiver being `waived`."""
+    def _subject_state(self, rule: Rule, dossier: Dossier, subject: Subject, held, covered) -> tuple[State, LoadedWaiver | None]:
+        """A rule's state on one subject, a failure covered by a live waiver (`covered`: _waiver_of) being `waived`."""
         state = self._questions[rule.id].state(held)
-        waiver = self._waiver(rule, dossier, subject, state, ctx)
+        waiver = covered(rule, dossier, subject) if state == "fail" else None
         return ("waived" if waiver else state), waiver
 
-    def _evaluate(self, doc: Document, dossier: Dossier, ctx: Context, subjects: list[Subject], matched: Held, lang: str) -> DossierResult:
+    def _evaluate(self, doc: Document, dossier: Dossier, covered, subjects: list[Subject], matched: Held, lang: str) -> DossierResult:
         states: dict[str, State] = {}
         findings: list[Finding] = []
         pending: set[str] = set()
@@ -125,7 +124,7 @@ class Checker:
         for rule in self._plain:
             seen: set[State] = set()
             for subject in by_kind.get(rule.subject, ()):
-                state, waiver = self._subject_state(rule, dossier, subject, matched.get(subject.key, ()), ctx)
+                state, waiver = self._subject_state(rule, dossier, subject, matched.get(subject.key, ()), covered)
                 seen.add(state)
                 if state in ("pass", "not_applicable"):
                     continue
@@ -156,13 +155,6 @@ class Checker:
         states = {r.id: states[r.id] for r in self.pack.rules}
         return _result(self.pack, doc, dossier, states, findings, verdict, next_steps, timeline)
 
-    def _waiver(self, rule: Rule, dossier: Dossier, subject: Subject, state: State, ctx: Context) -> LoadedWaiver | None:
-        """The live waiver that covers this failure, if any."""
-        if state != "fail" or not self.waivers.waivers:
-            return None
-        live = [w for w in self.waivers.find(rule.id, dossier.kode, subject.key) if w.status_on(ctx.as_of) == "live"]
-        return live[0] if live else None
-
     def _verdict_state(self, rule: Rule, subjects: list[Subject], matched, states) -> tuple[State, list[str]]:
         desa = [s for s in subjects if s.kind == rule.subject]
         if not desa or self._questions[rule.id].state(matched.get(desa[0].key, ())) == "not_applicable":
@@ -189,6 +181,14 @@ class Checker:
             if waiver
             else None,
         )
+
+
+def _waiver_of(waivers: WaiverSet, ctx: Context, rule: Rule, dossier: Dossier, subject: Subject) -> LoadedWaiver | None:
+    """The live waiver of `waivers` that covers a failure of `rule` on `subject`, if any."""
+    if not waivers.waivers:
+        return None
+    live = [w for w in waivers.find(rule.id, dossier.kode, subject.key) if w.status_on(ctx.as_of) == "live"]
+    return live[0] if live else None
 
 
 def unevaluated(pack: RulePack, lang: str, doc: Document, dossier: Dossier, reason: str) -> DossierResult:

@@ -1,14 +1,17 @@
-"""One checking run: find the dossier files, check them in worker processes, report as results come.
+"""One checking run: find the dossier files, check them in the worker pool (pool.py), report as results come.
 
 Village dossiers are checked first, in file order; kecamatan dossiers then, with the villages of
 the run, so that the checks needing the villages (MRK-04) see them all. A file that cannot be read
-or validated is recorded as an input problem and the run goes on. Results are yielded while later
-batches are still being checked, and only counts are kept, so a national run fits in memory.
+or validated is recorded as an input problem and the run goes on. This process only reads each file's
+bytes (within the size limit), as its batch is sent; parsing and judging happen in the workers.
+Results are yielded while later batches are still being checked, and only counts are kept, so a
+national run fits in memory.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import stat
 import zipfile
@@ -18,13 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__, i18n
+from ..errors import InputError
 from ..packs.facts import Context, VillageSummary
 from ..dossiers.model import kode_kecamatan_of
-from ..dossiers.reading import JSON_SUFFIXES, YAML_SUFFIXES, is_folder
+from ..dossiers.reading import JSON_SUFFIXES, YAML_SUFFIXES, is_folder, read_bytes
 from .results import SEVERITIES, DossierResult, InputProblem, Summary, WaiverStatus, joined
 from ..packs.rulepack import RulePack
 from .waivers import WaiverSet
-from .workers import WorkerPool, file_sha256
+from .pool import Pool
+from .workers import Outcome, Request, problems_of
 
 
 WORKBOOK_SUFFIX = ".xlsx"
@@ -120,15 +125,15 @@ def waiver_statuses(waivers: WaiverSet, used: Mapping[tuple[str, int], int], as_
 
 
 class Run:
-    """A checking run. Iterate `results()` once; `header()` before, `footer()` after."""
+    """A checking run of `files` (each a path, or a (name, bytes) pair already in memory) in `pool`.
+    Iterate `results()` once; `header()` before, `footer()` after. `languages`: of each result
+    (the first is the run's: its input problems and messages)."""
 
-    def __init__(
-        self, packs: list[RulePack] | RulePack, lang: str, waivers: WaiverSet, files: list[Path], ctx: Context, jobs: int,
-        forced: bool = False,
-    ):
-        packs = packs if isinstance(packs, list) else [packs]
-        self.packs, self.lang, self.waivers, self.files, self.ctx = packs, lang, waivers, files, ctx
-        self.pool = WorkerPool(packs, lang, waivers, jobs, forced=forced)
+    def __init__(self, pool: Pool, lang: str, waivers: WaiverSet, files: list[Path | tuple[str, bytes]], ctx: Context,
+                 languages: tuple[str, ...] | None = None, task=None):
+        self.pool, self.packs, self.lang, self.waivers, self.files, self.ctx = pool, pool.packs, lang, waivers, files, ctx
+        self.languages = languages or (lang,)
+        self.task = task
         self.problems: list[InputProblem] = []
         self.unreadable = 0
         self.dossiers = 0
@@ -148,33 +153,73 @@ class Run:
         """Every dossier's result, as the JSON text the worker wrote (no parsing in this process)."""
         return (outcome.result_json for outcome in self.outcomes())
 
-    def outcomes(self) -> Iterator:
-        """The outcomes that carry a result, counted as they pass."""
+    def outcomes(self) -> Iterator[Outcome]:
+        """The outcomes that carry a result, counted as they pass: the villages first, then the kecamatan
+        dossiers with the villages of the run."""
         by_kecamatan: dict[str, dict[str, VillageSummary]] = {}
         deferred: dict[int, str] = {}
-        for index, outcome in self.pool.stream(list(enumerate(self.files)), lambda _batch: (self.ctx, None)):
+        digests: dict[int, str] = {}  # of the files read: a duplicate code's problem names its file's
+        request = Request(self.ctx, self.waivers, None, self.languages)
+        for index, outcome in self._checked(range(len(self.files)), lambda _batch: request, digests):
             if outcome.deferred:
                 deferred[index] = outcome.kecamatan
-                self._once(outcome.kecamatan, self.files[index])
-            if outcome.village and self._once(outcome.village.kode, self.files[index]):
+                self._once(outcome.kecamatan, index, digests)
+            if outcome.village and self._once(outcome.village.kode, index, digests):
                 by_kecamatan.setdefault(kode_kecamatan_of(outcome.village.kode), {})[outcome.village.kode] = outcome.village
             yield from self._take(outcome)
 
-        def villages_of(batch: list[int]) -> tuple:
+        def villages_of(batch: list[int]) -> Request:
             wanted = {deferred[i] for i in batch}
-            return self.ctx, {k: v for code in wanted for k, v in by_kecamatan.get(code, {}).items()}
+            return Request(self.ctx, self.waivers, {k: v for code in wanted for k, v in by_kecamatan.get(code, {}).items()}, self.languages)
 
-        for _, outcome in self.pool.stream([(i, self.files[i]) for i in deferred], villages_of):
+        for _, outcome in self._checked(list(deferred), villages_of, digests):
             yield from self._take(outcome)
 
-    def _once(self, code: str, path: Path) -> bool:
+    def _checked(self, indices: Iterable[int], request_of, digests: dict[int, str]) -> Iterator[tuple[int, Outcome]]:
+        """(index, outcome) of these files in order: those that cannot be read at all are input problems found
+        here, the others are checked in the pool."""
+        unread: dict[int, Outcome] = {}
+
+        def readable() -> Iterator[tuple[int, str, bytes]]:
+            for index in indices:
+                name, raw = self._read(index, unread)
+                if raw is not None:
+                    digests[index] = hashlib.sha256(raw).hexdigest()
+                    yield index, name, raw
+
+        def unread_before(index: float) -> Iterator[tuple[int, Outcome]]:
+            for earlier in sorted(i for i in unread if i < index):
+                yield earlier, unread.pop(earlier)
+
+        for index, outcome in self.pool.stream(readable(), request_of, self.task):
+            yield from unread_before(index)
+            yield index, outcome
+        yield from unread_before(float("inf"))
+
+    def _read(self, index: int, unread: dict[int, Outcome]) -> tuple[str, bytes | None]:
+        """A file's name and bytes, or its problem recorded in `unread` (missing, not a regular file, too big)."""
+        file = self.files[index]
+        if isinstance(file, tuple):
+            return file
+        try:
+            return str(file), read_bytes(file)
+        except InputError as error:
+            unread[index] = Outcome(problems=problems_of(error, str(file), None, self.lang))
+            return str(file), None
+
+    def _name(self, index: int) -> str:
+        file = self.files[index]
+        return file[0] if isinstance(file, tuple) else str(file)
+
+    def _once(self, code: str, index: int, digests: dict[int, str]) -> bool:
         """True for the first file of a region code; a later one is reported as an input problem
         (its dossier is still checked, but the kecamatan check sees the first file's village)."""
-        first = self.codes.setdefault(code, str(path))
-        if first == str(path):
+        name = self._name(index)
+        first = self.codes.setdefault(code, name)
+        if first == name:
             return True
         message = i18n.text("input.kode_ganda_di_run", self.lang, kode=code, file=first)
-        self.problems.append(InputProblem(file=str(path), sha256=file_sha256(path), line=None, place=i18n.readable("kode", self.lang), message=message))
+        self.problems.append(InputProblem(file=name, sha256=digests.get(index), line=None, place=i18n.readable("kode", self.lang), message=message))
         return False
 
     def _take(self, outcome) -> Iterator:

@@ -83,11 +83,12 @@ class WaiverSet:
         return [w for w in self.waivers if w.matches(rule, code, subject)]
 
 
-def load_waivers(paths: list[Path], rule_ids: set[str]) -> WaiverSet:
-    """Read waiver files; raise InputError naming the file and place of anything wrong."""
+def load_waivers(files: list[tuple[str, bytes]], rule_ids: set[str]) -> WaiverSet:
+    """Read waiver files, each (its name, its bytes); raise InputError naming the file and place of anything wrong."""
     out = WaiverSet()
-    for path in paths:
-        doc = read_document(path)
+    for name, raw in files:
+        path = Path(name)
+        doc = read_document(path, raw)
         try:
             parsed = WaiverFile.model_validate(doc.data)
         except ValidationError as exc:
@@ -96,7 +97,6 @@ def load_waivers(paths: list[Path], rule_ids: set[str]) -> WaiverSet:
             if waiver.aturan not in rule_ids:
                 where = f"pengecualian[{i}].aturan"
                 raise InputError(path, where, "aturan_tidak_ada", line=doc.line_of(where), aturan=waiver.aturan)
-            out.waivers.append(LoadedWaiver(waiver, str(path), i))
-        out.files[str(path)] = hashlib.sha256(doc.raw).hexdigest()
+            out.waivers.append(LoadedWaiver(waiver, name, i))
+        out.files[name] = hashlib.sha256(doc.raw).hexdigest()
     return out
-

@@ -1,72 +1,70 @@
-"""Run the checks of a batch in worker processes, so that an engine crash costs one dossier, not the batch.
+"""What runs in a worker process: its checkers, built once, and the tasks the pool (pool.py) sends it.
 
-Each worker builds its own engine host once (one host per process) and checks batches of files
-in one engine session each. Results come back in file order while later batches are still being
-checked, so a run holds only a few batches in memory. A worker that dies (a segfault in the C
-engine, the process killed) breaks its pool: the files of the batch it held are retried one by one
-in a fresh worker, a file that kills that worker too is reported with every rule in state `error`
-("needs manual review"), and the other batches lost with the pool are simply run again. The
-parent never reads the file itself: if even loading it kills a worker, it is an input problem
-("needs manual review"), so a file that exhausts memory costs its own report, never the run.
-
-Each worker's address space is limited (RLIMIT_AS, `CEK_INTEGRASI_WORKER_MEMORY_MB`, default
-WORKER_MEMORY_MB; 0: no limit), so one file cannot take the machine: past the limit the file gets
-MemoryError in its worker and is reported as needing manual review. A worker exits by itself
-within a second of its parent's death (even SIGKILL), instead of living on as an orphan.
+A worker builds one Checker per pack when it starts (an engine build is costly) and keeps nothing
+else between tasks: every task is given its files as (name, bytes) and a Request (the options, the
+waivers, the villages a kecamatan dossier is checked against, the languages of the results), so
+two callers with different waivers or languages can share one pool. A task returns one Outcome per
+file. The worker's address space is capped (`start`), so a file that would take the machine fails
+in its worker alone; a worker exits by itself within a second of its parent's death (even SIGKILL).
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing
 import os
 import resource
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import i18n
-from ..packs.desa_facts import summary
-from ..packs.choosing import all_stages, choose_pack
 from ..dossiers.loading import load_dossier
-from ..errors import InputError
-from .evaluate import Checker, unevaluated
-from ..packs.facts import Context, VillageSummary
 from ..dossiers.model import Dossier, KecamatanDossier
-from ..dossiers.reading import Document, open_regular
-from .results import DossierResult, InputProblem
+from ..dossiers.reading import Document
+from ..errors import InputError
+from ..packs.choosing import all_stages, choose_pack
+from ..packs.desa_facts import summary
+from ..packs.facts import Context, VillageSummary
 from ..packs.rulepack import RulePack
-from ..packs.stages import recorded_stages
+from ..packs.stages import Stage, recorded_stages
+from .evaluate import Checker, unevaluated
+from .results import DossierResult, InputProblem
 from .waivers import WaiverSet
 
-_checkers: dict[str, Checker] = {}  # one per pack of the run, by pack id
-_packs: list = []  # the packs of the run, earliest plan years first
-_langs: tuple[str, ...] = (i18n.DEFAULT,)  # the languages of each result; input problems are in the first
-_forced = False  # --pack named the pack: it judges every plan year
-BATCH = 100  # dossiers per engine session and per task sent to a worker (measured: 200 faults in 5x the pages)
-WORKER_MEMORY_MB = 3072  # address space of a worker (a worker checking 100 dossiers uses about 300 MB)
+WORKER_MEMORY_MB = 3072  # address space a worker may add to its size after start (a worker checking 100 dossiers uses about 300 MB)
 MEMORY_VARIABLE = "CEK_INTEGRASI_WORKER_MEMORY_MB"
 
 
 def worker_memory_mb() -> int:
-    """The address-space limit of each worker in MiB (0: none), from the environment or the default."""
+    """The memory limit of each worker of `check` in MiB (0: none), from the environment or the default."""
     written = os.environ.get(MEMORY_VARIABLE, "").strip()
     return int(written) if written.isdigit() else WORKER_MEMORY_MB
 
 
+@dataclass(frozen=True)
+class Request:
+    """What a call asks of the pool besides its files: the options (as-of date, --before, --complete), the
+    waivers, the villages of the run a kecamatan dossier is checked against (None: kecamatan dossiers are
+    deferred), and the languages of each result (input problems are written in the first)."""
+
+    ctx: Context
+    waivers: WaiverSet = field(default_factory=WaiverSet)
+    villages: dict[str, VillageSummary] | None = None
+    languages: tuple[str, ...] = (i18n.DEFAULT,)
+
+
 @dataclass
 class Outcome:
-    """What became of one file: a result, input problems, or 'a kecamatan, check it later'.
+    """What became of one file: a result, input problems, 'a kecamatan, check it later', or a time-out or crash.
 
-    A worker sends its result as JSON text (`result_json`, in the first language of the worker),
-    which crosses the process boundary far faster than the model itself; `result` is parsed from it
-    only when an output needs the model. `translations`: the result in the worker's other languages.
+    A worker sends its result as JSON text (`result_json`, in the first language asked), which
+    crosses the process boundary far faster than the model itself; `result` is parsed from it only
+    when an output needs the model. `translations`: the result in the other languages asked.
+    `crashed`: the file killed its worker twice (an engine crash, the memory cap); its result then
+    has every rule `error`, or its problems say it could not even be read. `timed_out`: its check
+    took longer than the pool's time limit.
     """
 
     result_json: str | None = None
@@ -77,9 +75,13 @@ class Outcome:
     kecamatan: str | None = None  # the code of a deferred kecamatan dossier
     counts: dict[str, int] | None = None  # findings not waived, by severity
     waived: list[tuple[str, int]] | None = None  # (file, index) of the waiver of each waived finding
+    crashed: bool = False
+    timed_out: bool = False
 
     @classmethod
-    def of(cls, result: DossierResult, village: VillageSummary | None = None, translations: dict[str, DossierResult] | None = None) -> "Outcome":
+    def of(cls, results: dict[str, DossierResult], langs: tuple[str, ...], village: VillageSummary | None = None) -> "Outcome":
+        first, *others = langs
+        result = results[first]
         counts: dict[str, int] = {}
         waived = []
         for finding in result.findings:
@@ -87,65 +89,101 @@ class Outcome:
                 waived.append((finding.waiver.file, finding.waiver.index))
             else:
                 counts[finding.severity] = counts.get(finding.severity, 0) + 1
-        translated = {lang: other.model_dump_json() for lang, other in (translations or {}).items()}
+        translated = {lang: results[lang].model_dump_json() for lang in others}
         return cls(result_json=result.model_dump_json(), translations=translated or None, village=village, counts=counts, waived=waived)
+
+    def in_language(self, lang: str) -> str | None:
+        """The result as JSON in `lang`, one of the languages asked."""
+        return self.result_json if not self.translations or lang not in self.translations else self.translations[lang]
 
     @property
     def result(self) -> DossierResult | None:
         return DossierResult.model_validate_json(self.result_json) if self.result_json else None
 
 
-def configure(packs: list[RulePack], langs: tuple[str, ...], waivers: WaiverSet, forced: bool) -> None:
-    """In a worker: build a checker per pack (once: an engine build is costly) and set what the batch tasks use."""
-    global _checkers, _packs, _forced
-    _checkers, _packs, _forced = {p.id: Checker(p, langs[0], waivers) for p in packs}, packs, forced
-    use(langs, waivers)
+class Worker:
+    """A worker process's checker of each pack (by pack id) and how dossiers are given their pack.
+
+    `forced`: the one pack was named by the user and judges every plan year."""
+
+    def __init__(self, packs: list[RulePack], forced: bool):
+        self.packs, self.forced = packs, forced
+        self.stages: dict[str, Stage] = all_stages(packs)
+        self.checkers = {p.id: Checker(p) for p in packs}
+        self._families: dict[tuple[str, str], Checker] = {}
+
+    def family_checker(self, pack_id: str, family: str) -> Checker:
+        """A checker of only one family of a pack's rules (built on first use): a roster row needs only ELG."""
+        key = (pack_id, family)
+        if key not in self._families:
+            self._families[key] = Checker(self.checkers[pack_id].pack.family(family))
+        return self._families[key]
+
+    def load(self, name: str, raw: bytes, before: str | None = None) -> tuple[Document, Dossier, RulePack]:
+        """A file's document, its dossier and the pack that judges it; InputError if it is no dossier of a pack."""
+        doc, dossier = load_dossier(Path(name), self.stages, raw)
+        return doc, dossier, choose_pack(self.packs, self.forced, doc, dossier, before)
 
 
-def use(langs: tuple[str, ...], waivers: WaiverSet) -> None:
-    """In a configured worker: the languages and the waivers of the following checks."""
-    global _langs
-    _langs = langs
-    for checker in _checkers.values():
-        checker.waivers = waivers
+_worker: Worker | None = None  # the one thing a worker process keeps between tasks: set by `start`
 
 
-def checkers(lang: str) -> dict[str, Checker]:
-    """In a configured worker: its checker of each pack, writing in `lang`, by pack id, with no waivers
-    (whatever the last check was given)."""
-    out = {pack_id: checker.in_language(lang) for pack_id, checker in _checkers.items()}
-    for checker in out.values():
-        checker.waivers = WaiverSet()
-    return out
-
-
-def _start_worker(packs: list[RulePack], lang: str, waivers: WaiverSet, forced: bool, memory_mb: int, parent: int) -> None:
+def start(packs: list[RulePack], forced: bool, memory_mb: int, parent: int) -> None:
+    """A new worker process: its checkers, its parent watched, then its address space capped at its size
+    now plus `memory_mb` (0: no cap) and what it built frozen out of the cycle collector."""
+    global _worker
     watch_parent(parent)
+    _worker = Worker(packs, forced)
     if memory_mb:
-        limit = memory_mb * 1024 * 1024
+        limit = _address_space() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
-    configure(packs, (lang,), waivers, forced)
     gc.freeze()  # what lives as long as the worker is never scanned for cycles again
 
 
-def watch_parent(parent: int) -> None:
-    """Exit this worker when its parent is gone (re-parented: getppid changes), checked every second.
+def current() -> Worker:
+    """This worker process's Worker (set when it started)."""
+    assert _worker is not None, "only in a worker process of the pool"
+    return _worker
+
+
+def _address_space() -> int:
+    """This process's address space in bytes (its VmSize), 0 where /proc does not tell."""
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmSize:")) * 1024
+    except (OSError, StopIteration, ValueError):
+        return 0
+
+
+def watch_parent(owner: int) -> None:
+    """Exit this worker when the process that owns its pool is gone, or its own parent (the owner, or the fork
+    server it was started from) is, checked every second.
 
     A thread polling works whatever thread started the worker (PR_SET_PDEATHSIG would fire when
-    that thread ends, killing the workers of a pool started by a web request thread)."""
+    that thread ends)."""
+    parent = os.getppid()
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # there, under another user
+            return True
+        return True
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while os.getppid() == parent and alive(owner):
             time.sleep(1)
         os._exit(3)
 
     threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
-def run_batch(task, *args):
-    """In a worker: run a batch task without the cycle collector, which would otherwise scan the
-    batch's objects over and over (a third of the time). They are freed by reference counting as
-    usual; the collector runs once after the batch for anything left in a cycle."""
+def run_task(task, *args):
+    """In a worker: run a task without the cycle collector, which would otherwise scan the batch's
+    objects over and over (a third of the time). They are freed by reference counting as usual;
+    the collector runs once after the task for anything left in a cycle."""
     gc.disable()
     try:
         return task(*args)
@@ -154,9 +192,9 @@ def run_batch(task, *args):
         gc.collect()
 
 
-def problems_of(error: Exception, path: Path, lang: str, raw: bytes | None = None) -> list[InputProblem]:
-    """An input error (or a defect of ours) as the input problems a report lists (`raw`: the file's bytes, if in memory)."""
-    digest = hashlib.sha256(raw).hexdigest() if raw is not None else file_sha256(path)
+def problems_of(error: Exception, name: str, raw: bytes | None, lang: str) -> list[InputProblem]:
+    """An input error (or a defect of ours) as the input problems a report lists."""
+    digest = hashlib.sha256(raw).hexdigest() if raw is not None else None
     if isinstance(error, InputError):
         return [
             InputProblem(file=str(p.path), sha256=digest, line=p.line, place=i18n.place(p.where, lang), message=p.describe(lang))
@@ -164,191 +202,79 @@ def problems_of(error: Exception, path: Path, lang: str, raw: bytes | None = Non
         ]
     if isinstance(error, MemoryError):
         message = i18n.text("ui.out_of_memory", lang, mb=worker_memory_mb())
-        return [InputProblem(file=str(path), sha256=digest, line=None, place="", message=message)]
+        return [InputProblem(file=name, sha256=digest, line=None, place="", message=message)]
     reason = f"{type(error).__name__}: {error}"
     message = i18n.text("ui.internal_error", lang, reason=reason)
-    return [InputProblem(file=str(path), sha256=digest, line=None, place="", message=message)]
+    return [InputProblem(file=name, sha256=digest, line=None, place="", message=message)]
 
 
-def file_sha256(path: Path) -> str | None:
-    """sha256 of a file's bytes, or None if it cannot be read."""
-    try:
-        with open_regular(path) as handle:  # never a pipe or a device: hashing one would never end
-            return hashlib.file_digest(handle, "sha256").hexdigest()
-    except (OSError, InputError):
-        return None
+def check_task(files: list[tuple[str, bytes]], request: Request) -> list[Outcome]:
+    """Read and check a batch of files, in one pass of the engine per pack.
 
-
-def check_batch(paths: list[Path], ctx: Context, villages: dict[str, VillageSummary] | None,
-                contents: list[bytes] | None = None) -> list[Outcome]:
-    """In a worker: read and check a batch of files, in one pass of the engine.
-
-    Without `villages` (the first pass) kecamatan dossiers are deferred: they need every village.
-    `contents`: the files' bytes, already in memory (the service's uploads); `paths` then only name them.
-    """
-    outcomes: list[Outcome | None] = [None] * len(paths)
+    Without `request.villages` kecamatan dossiers are deferred: they need every village of the run."""
+    worker, langs = current(), request.languages
+    outcomes: list[Outcome | None] = [None] * len(files)
     groups: dict[str, list[tuple[int, Document, Dossier]]] = {}  # pack id -> the batch's dossiers it judges
-    stages = all_stages(_packs)
-    for i, path in enumerate(paths):
-        raw = contents[i] if contents else None
+    for i, (name, raw) in enumerate(files):
         try:
-            doc, dossier = load_dossier(path, stages, raw)
-            pack = choose_pack(_packs, _forced, doc, dossier, ctx.before)
+            doc, dossier, pack = worker.load(name, raw, request.ctx.before)
         except Exception as error:  # InputError, MemoryError or a defect of ours: reported, never a traceback
-            outcomes[i] = Outcome(problems=problems_of(error, path, _langs[0], raw))
+            outcomes[i] = Outcome(problems=problems_of(error, name, raw, langs[0]))
             continue
-        if isinstance(dossier, KecamatanDossier) and villages is None:
+        if isinstance(dossier, KecamatanDossier) and request.villages is None:
             outcomes[i] = Outcome(deferred=True, kecamatan=dossier.kode)
             continue
         groups.setdefault(pack.id, []).append((i, doc, dossier))
-    for pack_id, group in groups.items():  # one pass of the engine per pack
-        checker, items = _checkers[pack_id], [(doc, dossier) for _, doc, dossier in group]
+    for pack_id, group in groups.items():
+        checker, items = worker.checkers[pack_id], [(doc, dossier) for _, doc, dossier in group]
         try:
-            results = checker.check_in_languages(items, ctx, villages, _langs)
+            results = checker.check_in_languages(items, request.ctx, request.villages, langs, request.waivers)
         except MemoryError:  # past the worker's limit: each dossier alone, so only the one too big is reported
-            results = [_alone(checker, item, ctx, villages) for item in items]
+            results = [_alone(checker, item, request) for item in items]
         except Exception as error:  # a defect of ours: every dossier of the group is reported, not lost
             results = [error] * len(items)
         for (i, doc, dossier), result in zip(group, results):
             if isinstance(result, Exception):
-                outcomes[i] = Outcome(problems=problems_of(result, paths[i], _langs[0], doc.raw))
+                outcomes[i] = Outcome(problems=problems_of(result, files[i][0], doc.raw, langs[0]))
                 continue
             village = None
             if not isinstance(dossier, KecamatanDossier):
-                village = summary(dossier, recorded_stages(dossier.tahapan), str(paths[i]))
-            outcomes[i] = _outcome(result, village)
+                village = summary(dossier, recorded_stages(dossier.tahapan), files[i][0])
+            outcomes[i] = Outcome.of(result, langs, village)
     return outcomes
 
 
-def _outcome(results: dict[str, DossierResult], village: VillageSummary | None = None) -> Outcome:
-    """The outcome of a dossier's results, by language: the first language's result and the others' translations."""
-    first, *others = _langs
-    return Outcome.of(results[first], village, {lang: results[lang] for lang in others})
-
-
-def _alone(checker: Checker, item: tuple[Document, Dossier], ctx: Context, villages) -> dict[str, DossierResult] | Exception:
+def _alone(checker: Checker, item: tuple[Document, Dossier], request: Request) -> dict[str, DossierResult] | Exception:
     """One dossier checked in an engine session of its own: its results, or what it raised."""
     try:
-        return checker.check_in_languages([item], ctx, villages, _langs)[0]
+        return checker.check_in_languages([item], request.ctx, request.villages, request.languages, request.waivers)[0]
     except Exception as error:
         return error
 
 
-def validate_batch(paths: list[Path], _ctx: Context, _villages) -> list[Outcome]:
-    """In a worker: only read and validate (the floor a check cannot go below)."""
+def validate_task(files: list[tuple[str, bytes]], request: Request) -> list[Outcome]:
+    """Only read and validate (the floor a check cannot go below)."""
     outcomes = []
-    stages = all_stages(_packs)
-    for path in paths:
+    for name, raw in files:
         try:
-            doc, dossier = load_dossier(path, stages)
-            choose_pack(_packs, _forced, doc, dossier)
+            current().load(name, raw)
             outcomes.append(Outcome())
         except Exception as error:
-            outcomes.append(Outcome(problems=problems_of(error, path, _langs[0])))
+            outcomes.append(Outcome(problems=problems_of(error, name, raw, request.languages[0])))
     return outcomes
 
 
-class WorkerPool:
-    """Checks files in `jobs` worker processes, in ordered batches, isolating any file that kills its worker.
-
-    `packs`: the packs of the run; each dossier is judged by the one covering its plan year.
-    `forced`: the one pack was named by the user and judges every plan year; otherwise a dossier
-    whose plan year no pack covers is an input problem naming the packs and their years.
-    """
-
-    def __init__(
-        self, packs: list[RulePack] | RulePack, lang: str, waivers: WaiverSet, jobs: int, task=check_batch, forced: bool = False
-    ):
-        packs = packs if isinstance(packs, list) else [packs]  # one pack: it judges the plan years it declares
-        self.packs, self.lang, self.waivers, self.jobs, self.task = packs, lang, waivers, max(1, jobs), task
-        self.forced = forced
-        self._context = multiprocessing.get_context("fork")
-
-    def _executor(self, workers: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            workers, mp_context=self._context, initializer=_start_worker,
-            initargs=(self.packs, self.lang, self.waivers, self.forced, worker_memory_mb(), os.getpid()),
-        )
-
-    def stream(self, paths: list[tuple[int, Path]], extra: Callable[[list[int]], tuple]) -> Iterator[tuple[int, Outcome]]:
-        """(index, outcome) for every path, in the order given.
-
-        `extra(indices)` gives the task's other arguments (ctx, villages) for the files of one batch,
-        so that a batch of kecamatan dossiers carries only the villages of those kecamatan.
-        """
-        if not paths:
-            return
-        size = max(1, min(BATCH, -(-len(paths) // (self.jobs * 4))))
-        batches = deque(paths[i : i + size] for i in range(0, len(paths), size))
-        executor = self._executor(min(self.jobs, len(batches)))
-        flight: deque = deque()
-
-        def fill() -> None:
-            while batches and len(flight) < self.jobs * 2:
-                batch = batches.popleft()
-                flight.append((batch, executor.submit(run_batch, self.task, [p for _, p in batch], *extra([i for i, _ in batch]))))
-
-        try:
-            fill()
-            while flight:
-                batch, future = flight.popleft()
-                try:
-                    outcomes = future.result()
-                except BrokenProcessPool:
-                    executor.shutdown(cancel_futures=True)
-                    batches.extendleft(reversed([b for b, _ in flight]))  # lost with the pool: run again
-                    flight.clear()
-                    executor = self._executor(self.jobs)
-                    yield from self._isolate(batch, extra)
-                    fill()
-                    continue
-                yield from zip((i for i, _ in batch), outcomes)
-                fill()
-        finally:
-            executor.shutdown(cancel_futures=True)
-
-    def _isolate(self, batch: list[tuple[int, Path]], extra: Callable[[list[int]], tuple]) -> Iterator[tuple[int, Outcome]]:
-        """Each file of a batch whose worker died, alone in a fresh worker; dying again means `error`."""
-        executor = self._executor(1)
-        try:
-            for index, path in batch:
-                try:
-                    outcome = executor.submit(run_batch, self.task, [path], *extra([index])).result()[0]
-                except BrokenProcessPool:
-                    executor.shutdown(cancel_futures=True)
-                    executor = self._executor(1)
-                    outcome = self._crashed(executor, path) if self.task is check_batch else None
-                    if outcome is None:  # loading the file alone kills a worker (or only loading was asked)
-                        executor.shutdown(cancel_futures=True)
-                        executor = self._executor(1)
-                        outcome = self._unloadable(path)
-                yield index, outcome
-        finally:
-            executor.shutdown(cancel_futures=True)
-
-    def _crashed(self, executor: ProcessPoolExecutor, path: Path) -> Outcome | None:
-        """A file that killed its worker twice: every rule `error`, from the file loaded in a worker
-        (never in this process: it may be the file that exhausts memory), or None if that dies too."""
-        try:
-            return executor.submit(run_batch, _crashed_batch, [path], None, None).result()[0]
-        except BrokenProcessPool:
-            return None
-
-    def _unloadable(self, path: Path) -> Outcome:
-        message = i18n.text("ui.worker_died_reading", self.lang)
-        return Outcome(problems=[InputProblem(file=str(path), sha256=file_sha256(path), line=None, place="", message=message)])
-
-
-def _crashed_batch(paths: list[Path], _ctx: Context, _villages) -> list[Outcome]:
-    """In a worker: each file's result with every rule `error` (its checking killed a worker twice)."""
+def crashed_task(files: list[tuple[str, bytes]], request: Request) -> list[Outcome]:
+    """Each file's result with every rule `error` (checking it killed a worker twice)."""
     outcomes = []
-    for path in paths:
+    for name, raw in files:
         try:
-            doc, dossier = load_dossier(path, all_stages(_packs))
-            pack = choose_pack(_packs, _forced, doc, dossier)
+            doc, dossier, pack = current().load(name, raw)
         except Exception as error:
-            outcomes.append(Outcome(problems=problems_of(error, path, _langs[0])))
+            outcomes.append(Outcome(problems=problems_of(error, name, raw, request.languages[0]), crashed=True))
             continue
-        results = {lang: unevaluated(pack, lang, doc, dossier, i18n.text("ui.worker_crashed", lang)) for lang in _langs}
-        outcomes.append(_outcome(results))
+        results = {lang: unevaluated(pack, lang, doc, dossier, i18n.text("ui.worker_crashed", lang)) for lang in request.languages}
+        outcome = Outcome.of(results, request.languages)
+        outcome.crashed = True
+        outcomes.append(outcome)
     return outcomes

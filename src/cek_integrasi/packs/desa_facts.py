@@ -7,15 +7,16 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from . import village_law_facts
-from .facts import VERDICT_FACT, Context, DocumentRef, Named, Subject, VillageSummary, person, same_text
+from .facts import VERDICT_FACT, Context, DocumentRef, Named, Subject, VillageBasics, VillageSummary, person, same_text
 from ..i18n import Rupiah
 from ..dossiers.model import SALURAN, DesaDossier, KeputusanKepalaDesa, PeraturanDesa, unnamed_holder
 from .stages import Recorded, StagePlan, stage_date
+from .vocabulary import VILLAGE_FACTS
 
 ALAT_KAJI = ("peta_sosial_desa", "kalender_musim", "bagan_kelembagaan")
 RPJM_DONE_WHEN = ("rpjm_penetapan", "rkp_tim_penyusun", "rkp_rancangan", "musrenbangdes_rkp", "rkp_penetapan")
 TEAM_DRAFT = {"rpjm_desa": "rpjm_rancangan", "rkp_desa": "rkp_rancangan"}
+RPJM_DRAFTING = ("musdes_rpjm", "rpjm_rancangan", "musrenbangdes_rpjm")
 
 Instrument = PeraturanDesa | KeputusanKepalaDesa
 
@@ -37,7 +38,7 @@ def situation(dossier: DesaDossier, stages: Recorded, verdict: str | None) -> di
     )
     return {
         "path": path, "tahun_pertama": first_year, VERDICT_FACT: verdict or "",
-        "rpjm_disusun": village_law_facts.drafts_rpjm(stages),
+        "rpjm_disusun": any(code in stages for code in RPJM_DRAFTING),
     }
 
 
@@ -252,11 +253,11 @@ def village(dossier: DesaDossier, ctx: Context, stages: Recorded, plan: StagePla
         "lkpj_tanggal": [r.tanggal for r in lkpj_bpd if r.tahun == lkpj_year],
         "lkpj_ganda": [f"{year} ({count}x)" for year, count in sorted(per_year.items()) if count > 1],
     }
-    law_facts, law_details = village_law_facts.facts(
-        dossier, ctx, stages, details["rpjm_tanggal"], rkp_date, rkp_doc, apb_date, lambda step: plan.due_before(step, ctx.before)
-    )
-    facts.update(law_facts)
-    details.update(law_details)
+    basics = VillageBasics(details["rpjm_tanggal"], rkp_date, rkp_doc, apb_date, lambda step: plan.due_before(step, ctx.before))
+    for bundle_facts in VILLAGE_FACTS:
+        more, more_details = bundle_facts(dossier, ctx, stages, basics)
+        facts.update(more)
+        details.update(more_details)
     return Subject("desa", "desa", "", facts, details)
 
 

@@ -5,12 +5,14 @@ one RKP activity, one Tim Penyusun, one Perdes, one village of a kecamatan) beco
 fact carrying the named facts of its kind. Counting distinct people and comparing dates happen in Python,
 exactly, because the engine must not do cross-fact comparisons (see ENGINEERING notes); every
 such fact is declared in CATALOGUE with its meaning, and docs/facts.md is generated from it.
-The builders are in subjects.py, desa_facts.py and kecamatan_facts.py.
+The builders are in subjects.py, desa_facts.py and kecamatan_facts.py; the facts a bundle adds
+(its module's FACTS, bundles.py) join them in vocabulary.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +52,19 @@ class Context:
     as_of: dt.date
     complete: bool = False
     before: str | None = None
+
+
+@dataclass(frozen=True)
+class VillageBasics:
+    """What the shared village facts (desa_facts.py) worked out that a bundle's own village facts
+    build on: the dates the RPJM Desa, the RKP Desa and the APB Desa of the plan year were
+    established, the RKP's document, and `due(step)`: whether a --before check reaches that step."""
+
+    rpjm_date: dt.date | None
+    rkp_date: dt.date | None
+    rkp_document: Any
+    apb_date: dt.date | None
+    due: Callable[[str], bool]
 
 
 @dataclass(frozen=True)
@@ -345,50 +360,6 @@ CATALOGUE: dict[str, dict[str, FactSpec]] = {
     },
 }
 
-CATALOGUE["desa"].update({
-    # Read by the UU 6/2014 pack (rules/uu-desa); built in village_law_facts.py.
-    "kasi_terisi_jumlah": FactSpec(
-        I,
-        "Distinct people holding a post whose name starts with 'Kasi' or 'Kepala Seksi': vacant posts are not "
-        "counted, a person holding two such posts counts once, and the person who is Sekdes is not counted.",
-    ),
-    "rkp_perdes_lengkap": FactSpec(
-        B, "The RKP Desa names the document that established it, that document is a Perdes, with a number and a date."
-    ),
-    "rkp_bertanggal": FactSpec(B, "The date the RKP Desa was established is known (its document's date, else rkp_penetapan)."),
-    "rkp_tepat_waktu": FactSpec(
-        B, "That date is no later than 30 September of the year before the RKP year (the plan year when no RKP is recorded)."
-    ),
-    "rkp_tenggat_lewat": FactSpec(B, "The as-of date is after that 30 September; never under --before FORUM when rkp_penetapan "
-                                     "does not precede the forum (it is not due yet)."),
-    "rkp_memuat_evaluasi": FactSpec(B, "The RKP Desa is recorded as containing the evaluation of last year's RKP Desa."),
-    "musdes_rkp_diadakan": FactSpec(B, "The stage musdes_rkp (the Musyawarah Desa that prepares the RKP Desa) is recorded."),
-    "musdes_rkp_tepat_waktu": FactSpec(B, "It is dated no later than 30 June of the year before the plan year."),
-    "musdes_tenggat_lewat": FactSpec(B, "The as-of date is after that 30 June; never under --before FORUM when musdes_rkp does "
-                                     "not precede the forum (it is not due yet)."),
-    "pelantikan_tercatat": FactSpec(B, "The inauguration date of the Kepala Desa (kepala_desa_pelantikan) is recorded."),
-    "rpjm_tiga_bulan_pelantikan": FactSpec(
-        B,
-        "The RPJM Desa was established (its document's date, else rpjm_penetapan) on or after that inauguration "
-        "and no later than 3 months after it (same day of the month; the month's last day when it has none).",
-    ),
-    "pelantikan_tiga_bulan_lewat": FactSpec(B, "The as-of date is after those 3 months; never under --before FORUM when "
-                                               "rpjm_penetapan does not precede the forum (it is not due yet)."),
-    "apbdes_tepat_waktu": FactSpec(
-        B, "The APB Desa of the plan year was established no later than 31 December of the year before (date known)."
-    ),
-    "lppd_tepat_waktu": FactSpec(
-        B,
-        "An LPPD for the report year (two years before the plan year: the last year ended before the cycle) was "
-        "delivered to the Bupati/Walikota through the Camat no later than 31 March of the year after it.",
-    ),
-    "lppd_tercatat": FactSpec(B, "An LPPD for the report year is recorded, whatever its date or addressee."),
-    "lkppd_tepat_waktu": FactSpec(
-        B, "An LKPPD for the report year was delivered to the BPD no later than 31 March of the year after it."
-    ),
-    "lkppd_tercatat": FactSpec(B, "An LKPPD for the report year is recorded, whatever its date or addressee."),
-    "laporan_jatuh_tempo": FactSpec(B, "The as-of date is after 31 March of the year after the report year."),
-})
 CATALOGUE["kegiatan"]["bidang"] = FactSpec(S, "Field (bidang) of the activity as written, lower case; empty when not written.")
 
 

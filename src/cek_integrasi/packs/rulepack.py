@@ -1,7 +1,7 @@
 """Load a rule pack from rules/<pack>/, validate it, and refuse what the engine cannot do safely.
 
-A pack is `pack.yaml` (identity, version, the family files, the stage list) plus one file per
-rule family. Every file is validated against schemas/rules.schema.json; then each condition is
+A pack is `pack.yaml` (identity, version, the family files, the stage list, its bundle's Python
+module: bundles.py) plus one file per rule family. Every file is validated against schemas/rules.schema.json; then each condition is
 checked against the fact catalogue (known fact, right value type) and the engine's known limits
 (ENGINEERING notes), and compiled to its normal form (conditions.py).
 """
@@ -9,8 +9,9 @@ checked against the fact catalogue (known fact, right value type) and the engine
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +20,12 @@ import yaml
 
 from .conditions import MAX_CONJUNCTIONS, NUMERIC, Conjunction, atoms, to_dnf
 from . import stages
-from .facts import CATALOGUE, RESERVED, VERDICT_FACT
+from .bundles import PROJECT_ROOT, RULES_DIR
+from .facts import RESERVED, VERDICT_FACT
 from .stages import StagePlan
+from .vocabulary import CATALOGUE
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
-RULES_DIR = PROJECT_ROOT / "rules"
 SCHEMAS_DIR = PROJECT_ROOT / "schemas"
 DEFAULT_PACK = "pti"
 PARTS = ("applies", "passes", "pending")
@@ -112,6 +113,10 @@ class RulePack:
                 return rule
         raise KeyError(rule_id)
 
+    def family(self, prefix: str) -> "RulePack":
+        """This pack with only the rules of one family (IDs `prefix-NN`): what a roster's screening judges."""
+        return replace(self, rules=[r for r in self.rules if r.id.startswith(prefix + "-")])
+
     def covers(self, plan_year: int) -> bool:
         """Whether the pack judges dossiers of this plan year (pack.yaml `plan_years`)."""
         return self.plan_years[0] <= plan_year <= self.plan_years[1]
@@ -159,6 +164,7 @@ def load_pack(pack_id: str = DEFAULT_PACK, rules_dir: Path = RULES_DIR) -> RuleP
     meta = _read_yaml(base / "pack.yaml")
     _validate(base / "pack.yaml", meta, _schema_validator("pack"))
     digest.update((base / "pack.yaml").read_bytes())
+    _check_module(base / "pack.yaml", meta["module"])
     plan = _load_stages(base / meta["stages"])
     digest.update((base / meta["stages"]).read_bytes())
     family_validator = _schema_validator()
@@ -197,6 +203,16 @@ def load_packs(rules_dir: Path = RULES_DIR) -> list[RulePack]:
                 f"{rules_dir}: paket {earlier.id} ({earlier.years}) dan {later.id} ({later.years}) menilai tahun yang sama"
             )
     return packs
+
+
+def _check_module(path: Path, name: str) -> None:
+    """The bundle's Python module (pack.yaml `module`) imports and has its synthetic dossiers."""
+    try:
+        module = importlib.import_module(name)
+    except ImportError as exc:
+        raise RulePackError(f"{path}: module: modul {name} tidak dapat dimuat: {exc}") from None
+    if not hasattr(module, "GENERATOR"):
+        raise RulePackError(f"{path}: module: modul {name} tidak punya GENERATOR (docs/rules.md, \"Adding a pack\")")
 
 
 def _load_stages(path: Path) -> StagePlan:

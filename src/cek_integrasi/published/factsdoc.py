@@ -1,8 +1,9 @@
-"""docs/facts.md: the fact vocabulary of rule conditions, generated from facts.CATALOGUE."""
+"""docs/facts.md: the fact vocabulary of rule conditions, generated from vocabulary.CATALOGUE."""
 
 from __future__ import annotations
 
-from ..packs.facts import CATALOGUE, SITUATIONS
+from ..packs.facts import SITUATIONS
+from ..packs.vocabulary import CATALOGUE
 from ..packs.rulepack import PROJECT_ROOT
 
 DOC = PROJECT_ROOT / "docs" / "facts.md"

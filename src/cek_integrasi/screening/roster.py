@@ -25,13 +25,16 @@ from pydantic_core import PydanticCustomError
 
 from .. import __version__, i18n
 from ..errors import InputError
-from ..evaluation.evaluate import Checker
+from ..evaluation.pool import Pool
+from ..evaluation.workers import current
+from ..packs.rulepack import RulePack
 from ..packs.facts import Context
 from ..dossiers.model import DesaDossier, check_kode_desa, unnamed_holder
 from ..dossiers.reading import Document, open_regular
 
 FAMILY = "ELG"
 VERDICT_RULE = "ELG-00"
+SCREEN_BATCH = 100  # rows judged in one engine session, as a check's batch of files
 YES = {"ya", "y", "yes", "true", "1"}
 NO = {"tidak", "tdk", "no", "false", "0"}
 STATUS = ("definitif", "plt", "pj", "kosong")
@@ -127,11 +130,11 @@ def _header(name: object) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(name or "").strip().lower()).strip("_")
 
 
-def read_roster(path: Path) -> tuple[list[_Row], bytes]:
-    """Rows of a CSV or XLSX roster with canonical column names; InputError for an unreadable file."""
+def read_roster(name: str, raw: bytes) -> list[_Row]:
+    """Rows of a CSV or XLSX roster (its file name and bytes) with canonical column names; InputError naming
+    the file for one that cannot be read."""
+    path = Path(name)
     suffix = path.suffix.lower()
-    with open_regular(path) as handle:  # missing, unreadable or not a regular file: InputError
-        raw = handle.read()
     if suffix == ".csv":
         table = _csv_rows(path, raw)
     elif suffix in (".xlsx", ".xlsm"):
@@ -154,7 +157,14 @@ def read_roster(path: Path) -> tuple[list[_Row], bytes]:
             continue
         cells = {c: _cell(v) for c, v in zip(header, values) if c}
         rows.append(_Row(number, cells, names))
-    return rows, raw
+    return rows
+
+
+def read_roster_file(path: Path) -> tuple[list[_Row], bytes]:
+    """A roster file's rows and bytes; InputError when it is missing, unreadable or not a regular file."""
+    with open_regular(path) as handle:
+        raw = handle.read()
+    return read_roster(str(path), raw), raw
 
 
 def _cell(value: object) -> str:
@@ -268,42 +278,67 @@ def _kaur(cells: dict[str, str], problem) -> list[dict]:
     return [{"jabatan": f"Kaur {i}", "nama": unnamed_holder(f"Kaur {i}"), "status": "definitif"} for i in range(1, int(count) + 1)]
 
 
-def screen(
-    checker: Checker, path: Path, as_of: dt.date, read: tuple[list[_Row], bytes] | None = None,
-    on_row_done: Callable[[int], None] = lambda _count: None,
-) -> ScreenReport:
-    """Screen every row of a roster (read here unless `read` holds it); rows with problems are listed, not screened."""
-    rows, raw = read or read_roster(path)
-    lang = checker.lang
-    villages, bad = [], []
+def screen_task(pack_id: str, rows: list[tuple[int, dict]], as_of: dt.date, languages: tuple[str, ...]) -> list[dict[str, ScreenedVillage]]:
+    """In a worker: a batch of roster rows (row number, dossier data) judged in one engine session by the pack's
+    eligibility rules (the ELG family, all a row feeds), each row's verdict and findings in every language asked."""
+    checker = current().family_checker(pack_id, FAMILY)
     stages = set(checker.pack.plan.stages)
+    dossiers = [DesaDossier.model_validate(data, context={"stages": stages}) for _, data in rows]
+    items = [(Document(Path("roster"), data), dossier) for (_, data), dossier in zip(rows, dossiers)]
+    out = []
+    for (number, _), dossier, results in zip(rows, dossiers, checker.check_in_languages(items, Context(as_of=as_of), None, languages)):
+        out.append({lang: _screened(number, dossier, result) for lang, result in results.items()})
+    return out
+
+
+def _screened(number: int, dossier: DesaDossier, result) -> ScreenedVillage:
+    own = [f for f in result.findings if f.rule.startswith(FAMILY + "-") and f.rule != VERDICT_RULE]
+    as_finding = lambda f: ScreenFinding(rule=f.rule, severity=f.severity, title=f.title, message=f.message, reference=f.reference, remediation=f.remediation)  # noqa: E731
+    return ScreenedVillage(
+        row=number, kode=dossier.kode, nama=dossier.nama, kecamatan=dossier.kecamatan, verdict=result.verdict,
+        unmet=[as_finding(f) for f in own if f.severity == "error"],
+        warnings=[as_finding(f) for f in own if f.severity != "error"],
+    )
+
+
+def screen(
+    pool: Pool, pack: RulePack, name: str, raw: bytes, rows: list[_Row], as_of: dt.date, languages: tuple[str, ...] = (i18n.DEFAULT,),
+    on_row_done: Callable[[int], None] = lambda _count: None,
+) -> dict[str, ScreenReport]:
+    """Screen every row of a roster (`name`, its bytes and rows) against `pack` in the pool, once, written in each
+    of `languages`: rows with problems are listed, the others judged in batches, several at once."""
+    bad: dict[str, list[RowProblem]] = {lang: [] for lang in languages}
+    good: list[tuple[int, dict]] = []
+    year = min(max(as_of.year, 1990), 2100)  # the ELG rules do not depend on it
     for row in rows:
-        on_row_done(1)
-        data, problems = _problems(row, lang, min(max(as_of.year, 1990), 2100))
+        data, problems = _problems(row, languages[0], year)
         if problems:
-            bad += problems
-            continue
-        dossier = DesaDossier.model_validate(data, context={"stages": stages})
-        result = checker.check(Document(path, data), dossier, Context(as_of=as_of))
-        own = [f for f in result.findings if f.rule.startswith(FAMILY + "-") and f.rule != VERDICT_RULE]
-        as_finding = lambda f: ScreenFinding(rule=f.rule, severity=f.severity, title=f.title, message=f.message, reference=f.reference, remediation=f.remediation)  # noqa: E731
-        villages.append(
-            ScreenedVillage(
-                row=row.number, kode=dossier.kode, nama=dossier.nama, kecamatan=dossier.kecamatan, verdict=result.verdict,
-                unmet=[as_finding(f) for f in own if f.severity == "error"],
-                warnings=[as_finding(f) for f in own if f.severity != "error"],
-            )
-        )
+            bad[languages[0]] += problems
+            for lang in languages[1:]:
+                bad[lang] += _problems(row, lang, year)[1]
+            on_row_done(1)
+        else:
+            good.append((row.number, data))
+    batches = [good[i:i + SCREEN_BATCH] for i in range(0, len(good), SCREEN_BATCH)]
+    screened: list[dict[str, ScreenedVillage]] = []
+    for batch, villages in zip(batches, pool.map(screen_task, [(pack.id, batch, as_of, languages) for batch in batches])):
+        screened += villages
+        on_row_done(len(batch))
+    digest = hashlib.sha256(raw).hexdigest()
+    return {lang: _report(pack, name, digest, as_of, lang, [v[lang] for v in screened], bad[lang]) for lang in languages}
+
+
+def _report(pack: RulePack, name: str, digest: str, as_of: dt.date, lang: str, villages: list[ScreenedVillage], bad: list[RowProblem]) -> ScreenReport:
     counts: dict[str, dict[str, int]] = {}
     for v in villages:
         per = counts.setdefault(v.kecamatan, {"WAJIB": 0, "BELUM_MEMENUHI": 0, "BUKAN_PARTISIPAN": 0})
         per[v.verdict] += 1
     return ScreenReport(
         version=__version__,
-        rule_pack={"id": checker.pack.id, "version": checker.pack.version, "sha256": checker.pack.digest},
+        rule_pack={"id": pack.id, "version": pack.version, "sha256": pack.digest},
         as_of=as_of.isoformat(),
         lang=lang,
-        roster={"file": str(path), "sha256": hashlib.sha256(raw).hexdigest()},
+        roster={"file": name, "sha256": digest},
         villages=villages,
         kecamatan=[KecamatanCount(kecamatan=k, total=sum(c.values()), **c) for k, c in sorted(counts.items())],
         bad_rows=bad,

@@ -2,9 +2,10 @@
 
 Every view declares the roles it serves with `@allow(...)`; `guard` runs before every request and
 refuses a route that declares nothing (fail closed), a visitor who is not signed in, and a role the
-route does not serve. What a user may see inside a route is their scope (`Principal.sees`): an
-admin sees everything, a supervisor the whole store or the kecamatan given, a facilitator only the
-kecamatan given. Something outside the scope is answered as if it did not exist (404).
+route does not serve. What a user may see inside a route is their scope (`Principal.scope`, by the one
+rule of scoping.py): an admin sees everything, a supervisor the whole store or the kecamatan given, a
+facilitator only the kecamatan given. Something outside the scope is answered as if it did not exist
+(404: `require_scope`, `scoped`).
 Under /api/ a request may instead carry an API token (`Authorization: Bearer`, see tokens.py): it
 acts with the token's role and kecamatan and needs no CSRF token (a browser cannot send that header
 across sites); an API change made with a login session needs the CSRF token like a form.
@@ -16,16 +17,20 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import TypeVar
 
 from flask import abort, current_app, g, jsonify, redirect, request, session, url_for
 from sqlalchemy import bindparam, delete, select
 
 from .. import i18n
-from .store import TOKEN_PREFIX, LoginSession, Subject, User, UserKecamatan, utcnow
+from .runtime import service
+from .scoping import Scope, covers, scope_of
+from .store import TOKEN_PREFIX, LoginSession, User, UserKecamatan, utcnow
 
 PUBLIC = "public"
 ANY = ("admin", "supervisor", "facilitator")
 SESSION_HOURS = 12
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -35,15 +40,13 @@ class Principal:
     role: str
     kecamatan: frozenset[str]
 
-    def sees(self, kecamatan: str) -> bool:
-        if self.role == "admin" or (self.role == "supervisor" and not self.kecamatan):
-            return True
-        return kecamatan in self.kecamatan
-
     @property
-    def scope(self) -> frozenset[str] | None:
+    def scope(self) -> Scope:
         """The kecamatan codes this user sees, or None for all of them."""
-        return None if self.role == "admin" or (self.role == "supervisor" and not self.kecamatan) else self.kecamatan
+        return scope_of(self.role, self.kecamatan)
+
+    def sees(self, kecamatan: str) -> bool:
+        return covers(self.scope, kecamatan)
 
     def may_submit(self, kecamatan: str) -> bool:
         return self.role == "admin" or (self.role == "facilitator" and kecamatan in self.kecamatan)
@@ -92,7 +95,7 @@ def token_principal() -> Principal | None:
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         return None
-    row = find(current_app.extensions["cek_store"], header[len("Bearer "):].strip())
+    row = find(service().store, header[len("Bearer "):].strip())
     return Principal(None, TOKEN_PREFIX + row.label, row.role, frozenset(row.kecamatan)) if row else None
 
 
@@ -110,7 +113,7 @@ def current_principal() -> Principal | None:
     token = session.get("sid")
     if not token:
         return None
-    with current_app.extensions["cek_store"].connect() as connection:
+    with service().store.connect() as connection:
         rows = connection.execute(_SIGNED_IN, {"token_hash": _token_hash(token)}).all()
     if not rows or rows[0].expires_at < utcnow():
         return None
@@ -149,8 +152,9 @@ def require_scope(kecamatan: str) -> None:
         abort(404)
 
 
-def scoped_subject(db, code: str) -> Subject:
-    """The village or kecamatan of that code if the user may see it; 404 otherwise (missing or outside its scope)."""
-    subject = db.get(Subject, code) or abort(404)
-    require_scope(subject.kecamatan)
-    return subject
+def scoped(db, table: type[T], key) -> T:
+    """The row of `table` (a dossier, a version, evidence: anything with a kecamatan) by its key if the user may
+    see it; 404 otherwise (missing or outside its scope)."""
+    row = db.get(table, key) or abort(404)
+    require_scope(row.kecamatan)
+    return row

@@ -1,38 +1,29 @@
-"""The application factory: the store, the checking pool, the blueprints, security settings and logs."""
+"""The application factory: the service object (store, checking pool, caches), the blueprints, security settings and logs."""
 
 from __future__ import annotations
 
 import logging
 import secrets
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, current_app, g, render_template, request
-from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from flask import Flask, current_app, g, request
+from flask_wtf.csrf import CSRFProtect
 
-from .. import __version__, i18n
+from .. import i18n, web_pages
 from ..packs.rulepack import RulePack
 from .access import SESSION_HOURS, guard
-from .checking import CheckPool
-from .progress import WeeklyCache
+from ..evaluation.pool import Pool
+from .checking import service_pool
+from .pages import error_page, template_helpers
+from .runtime import EXTENSION, Service, Settings, service
 from .store import Store
 from .submissions import MAX_FILES
+from .views import about, admin, api, auth, dashboard, evidence, forms, review, screening, submit, waivers
 
 log = logging.getLogger("cek_integrasi.service")
-
-
-@dataclass
-class Settings:
-    data: Path
-    database: str
-    max_upload_mb: int = 10
-    max_evidence_mb: int = 10  # one evidence file (a scan or photo)
-    jobs: int = 2
-    check_timeout: float = 20.0
-    check_memory_mb: int = 1024
-    secure_cookies: bool = False  # set behind a TLS reverse proxy
+ERROR_PAGES = web_pages.ErrorPages(error_page, csrf="svc.csrf", internal="svc.internal",
+                                   statuses={403: "svc.forbidden", 404: "web.not_found"}, max_files=MAX_FILES, log=log)
 
 
 def secret_key(data: Path) -> bytes:
@@ -45,7 +36,7 @@ def secret_key(data: Path) -> bytes:
     return path.read_bytes()
 
 
-def create_app(packs: list[RulePack] | RulePack, settings: Settings, pool: CheckPool | None = None, forced: bool = False) -> Flask:
+def create_app(packs: list[RulePack] | RulePack, settings: Settings, pool: Pool | None = None, forced: bool = False) -> Flask:
     """The service on the store of `settings`; `pool` checks the uploads (made from `packs` if not given)."""
     app = Flask(__name__, template_folder="templates", static_folder=None)
     app.jinja_env.autoescape = True
@@ -61,17 +52,10 @@ def create_app(packs: list[RulePack] | RulePack, settings: Settings, pool: Check
         SESSION_REFRESH_EACH_REQUEST=False,  # the cookie ends with the login it carries: nothing to re-sign on every page
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the login session
     )
-    store = Store(settings.database)
-    app.extensions["cek_store"] = store
-    pool = pool or CheckPool(packs, settings.jobs, settings.check_timeout, settings.check_memory_mb, forced)
-    app.extensions["cek_pool"] = pool
-    app.extensions["cek_packs"] = pool.packs  # the packs the uploads are checked with
-    app.extensions["cek_settings"] = settings
-    app.extensions["cek_progress"] = WeeklyCache()
+    pool = pool or service_pool(packs, settings.jobs, settings.check_timeout, settings.check_memory_mb, forced)
+    app.extensions[EXTENSION] = Service(Store(settings.database), pool, settings)
     app.before_request(_upload_limit)  # before the CSRF check, which reads the form
     csrf = CSRFProtect(app)
-
-    from .views import about, admin, api, auth, dashboard, evidence, forms, review, screening, submit, waivers
 
     csrf.exempt(api.blueprint)  # access.guard checks the CSRF token of API changes made with a login session
 
@@ -81,48 +65,9 @@ def create_app(packs: list[RulePack] | RulePack, settings: Settings, pool: Check
     app.before_request(_start_timer)
     app.before_request(guard)
     app.after_request(_finish)
-    app.context_processor(_template_helpers)
-
-    @app.errorhandler(CSRFError)
-    def csrf_refused(error):
-        return _error_page(400, i18n.text("svc.csrf", current_lang()))
-
-    @app.errorhandler(RequestEntityTooLarge)
-    def too_large(_error):
-        if (request.content_length or 0) <= request.max_content_length:  # werkzeug: more parts than MAX_FORM_PARTS
-            return _error_page(413, i18n.text("web.too_many_parts", current_lang(), max_files=MAX_FILES))
-        return _error_page(413, i18n.text("web.too_large", current_lang(), max_mb=g.get("upload_limit_mb", settings.max_upload_mb)))
-
-    @app.errorhandler(HTTPException)
-    def http_error(error):
-        key = {403: "svc.forbidden", 404: "web.not_found"}.get(error.code, "web.bad_request")
-        return _error_page(error.code or 500, i18n.text(key, current_lang()))
-
-    @app.errorhandler(Exception)
-    def failure(error):
-        log.exception("error on %s %s", request.method, request.path)
-        return _error_page(500, i18n.text("svc.internal", current_lang()))
-
+    app.context_processor(template_helpers)
+    web_pages.install(app, ERROR_PAGES)
     return app
-
-
-def current_lang() -> str:
-    chosen = request.args.get("lang") or request.cookies.get("lang") or i18n.DEFAULT
-    return chosen if chosen in i18n.LANGUAGES else i18n.DEFAULT
-
-
-def _template_helpers() -> dict:
-    lang = current_lang()
-    return dict(
-        lang=lang, t=lambda key, **kw: i18n.text(key, lang, **kw), show=lambda value: i18n.show(value, lang),
-        user=g.get("user"), version=__version__,
-    )
-
-
-def _error_page(code: int, message: str):
-    if request.path.startswith("/api/"):
-        return {"error": message}, code
-    return render_template("svc_error.html.j2", code=code, message=message), code
 
 
 def _upload_limit():
@@ -131,7 +76,7 @@ def _upload_limit():
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     setting = getattr(view, "upload_setting", None)
     if setting:
-        g.upload_limit_mb = getattr(current_app.extensions["cek_settings"], setting)
+        g.upload_limit_mb = getattr(service().settings, setting)
         request.max_content_length = (g.upload_limit_mb + 1) * 1024 * 1024  # the file and the form's few fields
 
 
@@ -142,10 +87,6 @@ def _start_timer():
 def _finish(response):
     if request.args.get("lang") in i18n.LANGUAGES:
         response.set_cookie("lang", request.args["lang"], max_age=365 * 86400, httponly=True, samesite="Lax")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
     user = g.get("user")
     elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
     log.info('%s %s "%s %s" %s %.0fms', request.remote_addr, user.name if user else "-", request.method, request.path, response.status_code, elapsed)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .access import Principal
 from .accounts import add_user
-from .checking import CheckPool
+from ..evaluation.pool import Pool
 from .store import Setting, Store, User
 from .submissions import submit_many
 
@@ -21,7 +21,7 @@ ACCOUNTS = (
 )
 
 
-def fill(store: Store, pool: CheckPool) -> dict[str, str]:
+def fill(store: Store, pool: Pool) -> dict[str, str]:
     """The demo accounts (name -> password) and every sample dossier submitted (YAML, then the workbooks: version 2)."""
     passwords = {}
     with store.writing() as db, db.begin():

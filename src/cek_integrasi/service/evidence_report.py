@@ -12,7 +12,7 @@ from ..errors import InputError
 from ..packs.rulepack import RulePack
 from ..reports.evidence_summary import DocumentEvidence, DossierEvidence
 from . import evidence, review
-from .queries import run_scoped, scoped_statements
+from .scoping import run_scoped, scoped_statements
 from .store import DocumentReview, Evidence, ReviewStep, Store, Subject, Submission
 
 _EVIDENCE = scoped_statements(select(Evidence).where(Evidence.removed_at.is_(None)).order_by(Evidence.id), Evidence.kecamatan)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, undefer
 from .. import i18n
 from ..evaluation.results import UNMET, DossierResult
 from ..xlsx_layout import lay_out
-from . import queries
+from . import queries, scoping
 from .store import ResultChange, ReviewStep, Subject, Submission, User, UserKecamatan, WaiverRequest
 
 
@@ -44,18 +44,18 @@ class News:
         return bool(self.new_errors or self.decided or self.returned)
 
 
-_CHANGES = queries.scoped_statements(
+_CHANGES = scoping.scoped_statements(
     select(ResultChange.code, ResultChange.at, ResultChange.appeared, Subject.name)
     .join(Subject, Subject.code == ResultChange.code).where(ResultChange.at > bindparam("when")).order_by(ResultChange.id),
     ResultChange.kecamatan,
 )
-_DECIDED = queries.scoped_statements(
+_DECIDED = scoping.scoped_statements(
     select(WaiverRequest.id, WaiverRequest.rule, WaiverRequest.code, WaiverRequest.status, WaiverRequest.decided_by, WaiverRequest.note)
     .where(WaiverRequest.decided_at > bindparam("when")).order_by(WaiverRequest.decided_at),
     WaiverRequest.kecamatan,
 )
 
-_RETURNED = queries.scoped_statements(
+_RETURNED = scoping.scoped_statements(
     select(ReviewStep.code, Subject.name, ReviewStep.version, ReviewStep.by, ReviewStep.note)
     .join(Subject, Subject.code == ReviewStep.code)
     .where(ReviewStep.at > bindparam("when"), ReviewStep.status_after == "dikembalikan").order_by(ReviewStep.id),
@@ -66,12 +66,12 @@ _RETURNED = queries.scoped_statements(
 def since(db: Session | Connection, scope: frozenset[str] | None, when: dt.datetime) -> News:
     """The errors re-checks made appear, the waiver requests decided and the dossiers returned after `when`, within the scope."""
     new_errors = []
-    for change in queries.run_scoped(db, _CHANGES, scope, when=when):
+    for change in scoping.run_scoped(db, _CHANGES, scope, when=when):
         rules = sorted({rule for rule, _subject, state in change.appeared if state in UNMET})
         if rules:
             new_errors.append(NewErrors(change.code, change.name, rules, change.at))
-    return News(when, new_errors, queries.run_scoped(db, _DECIDED, scope, when=when).all(),
-                queries.run_scoped(db, _RETURNED, scope, when=when).all())
+    return News(when, new_errors, scoping.run_scoped(db, _DECIDED, scope, when=when).all(),
+                scoping.run_scoped(db, _RETURNED, scope, when=when).all())
 
 
 def facilitators(db: Session) -> dict[str, list[str]]:

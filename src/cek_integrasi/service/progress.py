@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
-from .queries import VERDICTS, run_scoped, scoped_statements
+from .queries import VERDICTS
+from .scoping import limited, run_scoped, scoped_statements
 from .store import ResultChange, Subject, Submission, utcnow
 
 MAX_WEEKS = 60
@@ -58,9 +59,7 @@ def weekly(db: Session | Connection, scope: frozenset[str] | None, today: dt.dat
              .join(Subject, Subject.code == Submission.code).where(Subject.kind == "desa"))
     changes_query = select(ResultChange.submission_id, ResultChange.at, ResultChange.errors_before, ResultChange.errors_after,
                            ResultChange.verdict_before, ResultChange.verdict_after).order_by(ResultChange.id)
-    if scope is not None:
-        query = query.where(Submission.kecamatan.in_(sorted(scope)))
-        changes_query = changes_query.where(ResultChange.kecamatan.in_(sorted(scope)))
+    query, changes_query = limited(query, Submission.kecamatan, scope), limited(changes_query, ResultChange.kecamatan, scope)
     submissions = db.execute(query).all()
     if not submissions:
         return Progress([], {})

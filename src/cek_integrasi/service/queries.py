@@ -1,6 +1,6 @@
 """What the dashboard reads from the store: always the latest version of each dossier, within a scope.
 
-`scope` is a set of kecamatan codes, or None for the whole store (see access.Principal.scope).
+`scope` is a set of kecamatan codes, or None for the whole store (scoping.py).
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Result, Row, Select, bindparam, func, select
+from sqlalchemy import Connection, Row, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..evaluation.results import UNMET, DossierResult
+from .scoping import limited, run_scoped, scoped_statements
 from .store import Kecamatan, ReviewStep, StoredFinding, Subject, Submission
 
 VERDICTS = ("WAJIB", "BELUM_MEMENUHI", "BUKAN_PARTISIPAN")
@@ -54,27 +55,10 @@ class KecamatanRow:
     warnings: int
 
 
-def _in_scope(query: Select, column, scope: frozenset[str] | None) -> Select:
-    return query if scope is None else query.where(column.in_(sorted(scope)))
-
-
-def run_scoped(db: Session | Connection, built: dict[bool, Select], scope: frozenset[str] | None, **params) -> Result:
-    """Run the statement of `built` for a scope: the one limited by the expanding parameter `scope`, or the
-    unlimited one (None: every kecamatan). Statements built once cost less than building them per page."""
-    if scope is not None:
-        params["scope"] = sorted(scope)
-    return db.execute(built[scope is not None], params)
-
-
-def scoped_statements(query: Select, column) -> dict[bool, Select]:
-    """A statement unlimited (False) and limited to the kecamatan of the parameter `scope` (True)."""
-    return {False: query, True: query.where(column.in_(bindparam("scope", expanding=True)))}
-
-
 def latest(scope: frozenset[str] | None) -> Select:
     """(Subject, Submission) of every dossier in scope, at its latest version."""
     query = select(Subject, Submission).join(Submission, Submission.id == Subject.latest_id)
-    return _in_scope(query, Subject.kecamatan, scope)
+    return limited(query, Subject.kecamatan, scope)
 
 
 _DESA = Subject.kind == "desa"

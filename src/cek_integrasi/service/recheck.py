@@ -22,10 +22,11 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from ..evaluation.waivers import WaiverSet
-from ..evaluation.workers import BATCH  # dossiers per task sent to a worker, as check sends them; and per transaction
+from ..evaluation.pool import BATCH  # dossiers per task sent to a worker, as check sends them; and per transaction
 from ..packs.facts import Context
 from . import audit_log, waiver_files
-from .checking import Checked, CheckPool
+from ..evaluation.pool import Pool
+from .checking import Checked, check_files
 from .store import Blob, ResultChange, Store, StoredFinding, Subject, Submission
 from .submissions import insert_findings, options, result_record, village_summaries
 
@@ -64,7 +65,7 @@ def _stale(store: Store, ctx: Context, digests: dict[str, str], waiver_digests: 
         return [_Due(r.id, r.code, r.kind, r.kecamatan, r.filename, r.blob_sha256) for r in due]
 
 
-def recheck(store: Store, pool: CheckPool, as_of: dt.date | None = None, by: str = "recheck") -> Summary:
+def recheck(store: Store, pool: Pool, as_of: dt.date | None = None, by: str = "recheck") -> Summary:
     """Re-evaluate every stale result on `as_of` (default: the kabupaten's date, today unless an admin fixed one)."""
     ctx = options(store)
     if as_of is not None:
@@ -94,7 +95,7 @@ def recheck(store: Store, pool: CheckPool, as_of: dt.date | None = None, by: str
     return summary
 
 
-def _checked(store: Store, pool: CheckPool, due: list[_Due], ctx: Context, waivers: WaiverSet, of_kecamatan: bool):
+def _checked(store: Store, pool: Pool, due: list[_Due], ctx: Context, waivers: WaiverSet, of_kecamatan: bool):
     """(batch, its Checked) for batches of `due`, in order, with a few batches in flight: one per worker and one being
     prepared for each (its files' bytes read from the store) meanwhile."""
 
@@ -102,7 +103,7 @@ def _checked(store: Store, pool: CheckPool, due: list[_Due], ctx: Context, waive
         with store.reading() as db:  # one batch's bytes at a time, not the whole store's
             data = dict(db.execute(select(Blob.sha256, Blob.data).where(Blob.sha256.in_({d.sha256 for d in batch}))).all())
         villages = village_summaries(store, {d.kecamatan for d in batch}) if of_kecamatan else None
-        return pool.check_many([(d.filename, data[d.sha256]) for d in batch], ctx, "id", villages, waivers)
+        return check_files(pool, [(d.filename, data[d.sha256]) for d in batch], ctx, "id", villages, waivers)
 
     batches = deque(due[i : i + BATCH] for i in range(0, len(due), BATCH))
     flight: deque = deque()
@@ -115,7 +116,7 @@ def _checked(store: Store, pool: CheckPool, due: list[_Due], ctx: Context, waive
             yield batch, future.result()
 
 
-def _update(db: Session, done: list[tuple[_Due, Checked]], ctx: Context, pool: CheckPool, waiver_digests: dict[str, str]) -> int:
+def _update(db: Session, done: list[tuple[_Due, Checked]], ctx: Context, pool: Pool, waiver_digests: dict[str, str]) -> int:
     """Store the new results of a batch of versions; how many changed in verdict, counts or findings (each recorded)."""
     ids = [item.submission_id for item, _ in done]
     stored: dict[int, set] = defaultdict(set)  # (rule, subject, state, severity) of each version's findings
@@ -154,7 +155,7 @@ def _update(db: Session, done: list[tuple[_Due, Checked]], ctx: Context, pool: C
     return changed
 
 
-def start_daily(store: Store, pool: CheckPool) -> threading.Thread:
+def start_daily(store: Store, pool: Pool) -> threading.Thread:
     """The service's own re-check: now, and then shortly after each midnight, in a background thread."""
 
     def loop() -> None:

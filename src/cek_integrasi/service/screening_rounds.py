@@ -1,7 +1,7 @@
 """Screening rounds: the Setrawan screens the kabupaten's villages on a date, and compares with the round before.
 
-A round screens an uploaded roster exactly as `cek-integrasi screen` does (in a worker process, in
-Indonesian and English), or starts from the store: the latest version of every village, whose
+A round screens an uploaded roster exactly as `cek-integrasi screen` does (its rows in batches in the
+worker pool, judged once and written in Indonesian and English), or starts from the store: the latest version of every village, whose
 result already holds its verdict and eligibility findings (kept current by the re-checks), so no
 roster is retyped. The comparison with the previous round, on the villages both rounds screened,
 names the villages that became WAJIB, those that dropped out (WAJIB before, not now) and those
@@ -13,11 +13,9 @@ counted within the user's scope (`latest`); a stored round never changes, so tha
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session, undefer
@@ -25,12 +23,12 @@ from sqlalchemy.orm import Session, undefer
 from .. import __version__
 from ..dossiers.model import kode_kecamatan_of
 from ..errors import InputError
-from ..evaluation.workers import checkers
 from ..evaluation.results import UNMET, DossierResult
 from ..reports.check_output import render_problem
-from ..screening.roster import FAMILY, VERDICT_RULE, KecamatanCount, ScreenFinding, ScreenReport, ScreenedVillage, screen
+from ..screening.roster import FAMILY, VERDICT_RULE, KecamatanCount, ScreenFinding, ScreenReport, ScreenedVillage, read_roster, screen
 from . import audit_log
-from .checking import CheckPool
+from ..evaluation.pool import Pool
+from .scoping import covers
 from .store import Blob, ScreeningRound, Store, Subject, Submission
 
 SCREENING_PACK = "pti"  # the eligibility rules (ELG) the roster's columns feed
@@ -40,26 +38,15 @@ class RosterRefused(ValueError):
     """The roster cannot be read: the message `screen` gives, in the asked language."""
 
 
-def _screen_in_worker(path: Path, as_of: dt.date, lang: str) -> tuple[str, str] | str:
-    """In a worker: the roster screened in Indonesian and English (JSON), or why it cannot be read."""
+def from_roster(store: Store, pool: Pool, name: str, data: bytes, as_of: dt.date, by: str, address: str = "", lang: str = "id") -> int:
+    """Screen an uploaded roster and store it as a round; RosterRefused with the message of `screen` (nothing stored).
+    TimeoutError or WorkerDied when its screening outlasts the time limit or kills a worker."""
     try:
-        return tuple(screen(checkers(language)[SCREENING_PACK], path, as_of).model_dump_json() for language in ("id", "en"))
+        rows = read_roster(name, data)
     except InputError as error:
-        return render_problem(error, lang)
-
-
-def from_roster(store: Store, pool: CheckPool, name: str, data: bytes, as_of: dt.date, by: str, address: str = "", lang: str = "id") -> int:
-    """Screen an uploaded roster and store it as a round; RosterRefused with the message of `screen` (nothing stored)."""
-    with tempfile.TemporaryDirectory(prefix="cek-integrasi-", dir=pool.upload_root) as folder:
-        path = Path(folder) / name
-        path.write_bytes(data)
-        screened = pool.call(_screen_in_worker, path, as_of, lang)
-        if isinstance(screened, str):
-            raise RosterRefused(screened.replace(str(path), name))
-        report_id, report_en = screened
-    report_id, report_en = (ScreenReport.model_validate_json(r) for r in (report_id, report_en))
-    for report in (report_id, report_en):
-        report.roster["file"] = name
+        raise RosterRefused(render_problem(error, lang)) from None
+    reports = screen(pool, pool.pack(SCREENING_PACK), name, data, rows, as_of, ("id", "en"))
+    report_id, report_en = reports["id"], reports["en"]
     sha = hashlib.sha256(data).hexdigest()
     with store.writing() as db, db.begin():
         if db.get(Blob, sha) is None:
@@ -67,7 +54,7 @@ def from_roster(store: Store, pool: CheckPool, name: str, data: bytes, as_of: dt
         return _add(db, as_of, by, name, sha, report_id, report_en, address)
 
 
-def from_store(store: Store, pool: CheckPool, by: str, address: str = "") -> int:
+def from_store(store: Store, pool: Pool, by: str, address: str = "") -> int:
     """A round of the store's latest villages on the date of their results (the latest as-of date)."""
     pack = pool.pack(SCREENING_PACK)
     reports = {}
@@ -117,7 +104,7 @@ def in_scope(report: ScreenReport, scope: frozenset[str] | None) -> ScreenReport
     """The villages of a round within a scope of kecamatan codes (their code's first three parts)."""
     if scope is None:
         return report
-    villages = [v for v in report.villages if kode_kecamatan_of(v.kode) in scope]
+    villages = [v for v in report.villages if covers(scope, kode_kecamatan_of(v.kode))]
     return report.model_copy(update={"villages": villages, "kecamatan": _counts(villages), "bad_rows": []})
 
 
@@ -177,6 +164,9 @@ def rounds(store: Store) -> list[ScreeningRound]:
         return list(db.scalars(select(ScreeningRound).order_by(ScreeningRound.id.desc())))
 
 
+RoundCounts = tuple[int | None, dict[str, tuple[int, int, int]]]  # the previous round; per kecamatan: became WAJIB, dropped out, still unmet
+
+
 @dataclass(frozen=True)
 class Latest:
     """The latest round and, counted within a scope, how it compares with the previous one (None: the first round)."""
@@ -190,24 +180,24 @@ class Latest:
     still_unmet: int
 
 
-def latest(db: Session | Connection, store: Store, scope: frozenset[str] | None) -> Latest | None:
-    """The latest round of the store (read on `db`) compared with the previous one within the scope; None when
-    there is no round yet."""
+def latest(db: Session | Connection, compared: Callable[[int], RoundCounts], scope: frozenset[str] | None) -> Latest | None:
+    """The latest round of the store (read on `db`) compared with the previous one within the scope (`compared`:
+    `round_counts` of that store, kept by the service object); None when there is no round yet."""
     row = db.execute(select(ScreeningRound.id, ScreeningRound.as_of, ScreeningRound.source)
                      .order_by(ScreeningRound.id.desc()).limit(1)).first()
     if row is None:
         return None
-    previous, per_kecamatan = _compared(store, row.id)
-    counted = [c for k, c in per_kecamatan.items() if scope is None or k in scope]
+    previous, per_kecamatan = compared(row.id)
+    counted = [c for k, c in per_kecamatan.items() if covers(scope, k)]
     return Latest(row.id, row.as_of, row.source, previous, *(sum(c[i] for c in counted) for i in range(3)))
 
 
-@functools.lru_cache(maxsize=8)
-def _compared(store: Store, round_id: int) -> tuple[int | None, dict[str, tuple[int, int, int]]]:
+def round_counts(store: Store, round_id: int) -> RoundCounts:
     """The previous round and, per kecamatan, the villages that became WAJIB, dropped out and are still unmet.
 
-    Read once per round: a stored round never changes. A village's comparison depends on that village
-    alone, so these counts summed over a scope are those of the two rounds `in_scope` compared."""
+    Worth reading once per round (runtime.Service keeps them): a stored round never changes. A village's
+    comparison depends on that village alone, so these counts summed over a scope are those of the two
+    rounds `in_scope` compared."""
     _, report, previous, previous_id = load(store, round_id, "id")
     if previous is None:
         return None, {}

@@ -25,7 +25,8 @@ from ..evaluation.run import DOSSIER_SUFFIXES
 from ..evaluation.waivers import WaiverSet
 from . import audit_log, waiver_files
 from .access import Principal
-from .checking import Checked, CheckPool, ResultColumns
+from ..evaluation.pool import Pool
+from .checking import Checked, ResultColumns, check_files
 from .store import AuditEntry, Blob, Kecamatan, Setting, Store, StoredFinding, Subject, Submission
 
 ACCEPTED = DOSSIER_SUFFIXES  # what `check` reads below a folder
@@ -73,18 +74,18 @@ def village_summaries(store: Store, kecamatan: Iterable[str]) -> dict[str, Villa
         return out
 
 
-def check_with_store(store: Store, pool: CheckPool, filename: str, data: bytes, ctx: Context, lang: str, waivers: WaiverSet,
+def check_with_store(store: Store, pool: Pool, filename: str, data: bytes, ctx: Context, lang: str, waivers: WaiverSet,
                      defer: bool = False) -> Checked | None:
     """Check one file; a kecamatan dossier against the store's latest villages of it (None if `defer`)."""
-    checked = pool.check(filename, data, ctx, lang, waivers=waivers)
-    if checked.deferred_kecamatan:
+    [checked] = check_files(pool, [(filename, data)], ctx, lang, waivers=waivers)
+    if checked.outcome.deferred:
         if defer:
             return None
-        checked = pool.check(filename, data, ctx, lang, village_summaries(store, [checked.deferred_kecamatan]), waivers)
+        [checked] = check_files(pool, [(filename, data)], ctx, lang, village_summaries(store, [checked.outcome.kecamatan]), waivers)
     return checked
 
 
-def result_record(pool: CheckPool, checked: Checked, waiver_digests: dict[str, str]) -> dict:
+def result_record(pool: Pool, checked: Checked, waiver_digests: dict[str, str]) -> dict:
     """The columns of a checked result, as a submission or a re-check stores them (`waiver_digests`: waiver_files.digests)."""
     columns = checked.columns
     pack = pool.pack(columns.pack)
@@ -104,39 +105,42 @@ def insert_findings(db: Session, results: Iterable[tuple[int, ResultColumns]]) -
         db.execute(insert(StoredFinding), rows)
 
 
-def submit_many(store: Store, pool: CheckPool, user: Principal, files: list[tuple[str, bytes]], lang: str, address: str = "") -> list[Accepted | Refused]:
+def submit_many(store: Store, pool: Pool, user: Principal, files: list[tuple[str, bytes]], lang: str, address: str = "",
+                waivers: WaiverSet | None = None) -> list[Accepted | Refused]:
     """Several uploaded files, in the order given, except kecamatan dossiers: after the villages,
-    so that they are checked against the villages of the same upload too."""
+    so that they are checked against the villages of the same upload too (`waivers`: as `submit`)."""
+    waivers = waivers if waivers is not None else waiver_files.active(store, pool.packs)
     outcomes: list = [None] * len(files)
     later = []
     for i, (name, data) in enumerate(files):
-        outcomes[i] = submit(store, pool, user, name, data, lang, address, defer=True)
+        outcomes[i] = submit(store, pool, user, name, data, lang, address, defer=True, waivers=waivers)
         if outcomes[i] is None:
             later.append(i)
     for i in later:
-        outcomes[i] = submit(store, pool, user, *files[i], lang, address)
+        outcomes[i] = submit(store, pool, user, *files[i], lang, address, waivers=waivers)
     return outcomes
 
 
-def submit(store: Store, pool: CheckPool, user: Principal, filename: str, data: bytes, lang: str, address: str = "",
-           defer: bool = False) -> Accepted | Refused | None:
+def submit(store: Store, pool: Pool, user: Principal, filename: str, data: bytes, lang: str, address: str = "",
+           defer: bool = False, waivers: WaiverSet | None = None) -> Accepted | Refused | None:
     """Check one uploaded file and store it as a new version, or say why not (nothing stored).
 
     `defer`: return None for a kecamatan dossier instead of checking it against the stored villages now.
+    `waivers`: the store's active waivers (the app keeps them: waiver_files.ActiveWaivers), read now if not given.
     """
     if not filename.lower().endswith(ACCEPTED):
         return Refused(filename, [i18n.text("web.bad_type", lang, names=filename, accepted=", ".join(ACCEPTED))])
     ctx = options(store)
-    waivers = waiver_files.active(store, pool.packs)
+    waivers = waivers if waivers is not None else waiver_files.active(store, pool.packs)
     checked = check_with_store(store, pool, filename, data, ctx, lang, waivers, defer)
     if checked is None:
         return None
-    if checked.timed_out:
+    if checked.outcome.timed_out:
         return Refused(filename, [i18n.text("svc.timed_out", lang, seconds=int(pool.timeout))])
-    if checked.crashed:
+    if checked.outcome.crashed:
         return Refused(filename, [i18n.text("svc.crashed", lang, memory=pool.memory_mb)])
-    if checked.problems:
-        return Refused(filename, [render_input_problem(p, lang) for p in checked.problems], checked.problems)
+    if checked.outcome.problems:
+        return Refused(filename, [render_input_problem(p, lang) for p in checked.outcome.problems], checked.outcome.problems)
     result = checked.columns
     kecamatan = kode_kecamatan_of(result.code)
     if not user.may_submit(kecamatan):

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import tempfile
-from dataclasses import replace
-from pathlib import Path
+import threading
 
 from sqlalchemy import select
 
@@ -25,38 +23,50 @@ _log = logging.getLogger(__name__)
 
 def read(files: list[tuple[str, bytes]], packs: list[RulePack]) -> WaiverSet:
     """The waivers of these files (name, bytes), named as uploaded; InputError as `check` raises it."""
-    with tempfile.TemporaryDirectory(prefix="cek-integrasi-") as folder:
-        paths = []
-        for i, (name, data) in enumerate(files):
-            path = Path(folder) / f"{i:03d}" / name
-            path.parent.mkdir()
-            path.write_bytes(data)
-            paths.append(path)
-        loaded = load_waivers(paths, {r.id for pack in packs for r in pack.rules})
-    names = {str(path): name for path, (name, _) in zip(paths, files)}
-    return WaiverSet(waivers=[replace(w, file=names[w.file]) for w in loaded.waivers],
-                     files={names[k]: v for k, v in loaded.files.items()})
+    return load_waivers(files, {r.id for pack in packs for r in pack.rules})
+
+
+class ActiveWaivers:
+    """The waivers every submission and re-check of a store is checked with: those of the active files and
+    the approved requests (waiver_requests.py). The files are read again only when the active ones change
+    (one of these per app); a file that no longer reads (a newer pack dropped a rule it names) is left out
+    and logged, so that one stale file never stops every submission and report."""
+
+    def __init__(self, packs: list[RulePack]):
+        self.packs = packs
+        self._files: tuple[tuple[str, str], ...] | None = None  # (name, sha256) of the active files read last
+        self._read = WaiverSet()
+        self._lock = threading.Lock()
+
+    def of(self, store: Store) -> WaiverSet:
+        with store.reading() as db:
+            files = tuple(db.execute(select(WaiverFile.name, WaiverFile.blob_sha256).where(WaiverFile.active).order_by(WaiverFile.id)).all())
+        with self._lock:
+            if files != self._files:
+                self._read, self._files = self._read_files(store), files
+            read_files = self._read
+        return WaiverSet(waivers=[*read_files.waivers, *waiver_requests.approved(store)], files=dict(read_files.files))
+
+    def _read_files(self, store: Store) -> WaiverSet:
+        from ..errors import InputError
+
+        with store.reading() as db:
+            rows = db.execute(select(WaiverFile.name, Blob.data).join(Blob, Blob.sha256 == WaiverFile.blob_sha256)
+                              .where(WaiverFile.active).order_by(WaiverFile.id)).all()
+        readable = []
+        for name, data in rows:
+            try:
+                read([(name, data)], self.packs)
+            except InputError as error:
+                _log.warning("waiver file %s left out: %s", name, error)
+                continue
+            readable.append((name, data))
+        return read(readable, self.packs)
 
 
 def active(store: Store, packs: list[RulePack]) -> WaiverSet:
-    """The waivers of the active files and the approved requests (waiver_requests.py). A file that no longer reads (a newer pack dropped a rule it
-    names) is left out and logged, so that one stale file never stops every submission and report."""
-    from ..errors import InputError
-
-    with store.reading() as db:
-        rows = db.execute(select(WaiverFile.name, Blob.data).join(Blob, Blob.sha256 == WaiverFile.blob_sha256)
-                          .where(WaiverFile.active).order_by(WaiverFile.id)).all()
-    readable = []
-    for name, data in rows:
-        try:
-            read([(name, data)], packs)
-        except InputError as error:
-            _log.warning("waiver file %s left out: %s", name, error)
-            continue
-        readable.append((name, data))
-    waivers = read(readable, packs) if readable else WaiverSet()
-    waivers.waivers.extend(waiver_requests.approved(store))
-    return waivers
+    """The active waivers of a store, read now (ActiveWaivers keeps them between submissions)."""
+    return ActiveWaivers(packs).of(store)
 
 
 def digests(waivers: WaiverSet) -> dict[str, str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -18,8 +19,11 @@ from ..dossiers.model import kode_kecamatan_of
 from ..evaluation.waivers import KODE, LoadedWaiver, Waiver
 from ..packs.rulepack import RulePack
 from . import audit_log
-from .access import Principal
+from .scoping import limited
 from .store import TEKS, Store, WaiverRequest, utcnow
+
+if TYPE_CHECKING:  # access.py reaches the service object, which holds the waivers
+    from .access import Principal
 
 SOURCE = "layanan"  # the "file" of these waivers in reports: the service's own record
 
@@ -78,7 +82,4 @@ def approved(store: Store) -> list[LoadedWaiver]:
 def listed(store: Store, scope: frozenset[str] | None) -> list[WaiverRequest]:
     """The requests of a scope, newest first."""
     with store.reading() as db:
-        query = select(WaiverRequest).order_by(WaiverRequest.id.desc())
-        if scope is not None:
-            query = query.where(WaiverRequest.kecamatan.in_(sorted(scope)))
-        return list(db.scalars(query))
+        return list(db.scalars(limited(select(WaiverRequest).order_by(WaiverRequest.id.desc()), WaiverRequest.kecamatan, scope)))

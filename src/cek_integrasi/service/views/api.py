@@ -12,11 +12,12 @@ from flask import Blueprint, Response, abort, g, request
 
 from ... import i18n
 from .. import history, queries, screening_rounds
-from ..access import ANY, PUBLIC, allow, scoped_subject
+from ..access import ANY, PUBLIC, allow, scoped
 from ..openapi import DESCRIPTION
+from ..runtime import service
 from ..store import Subject, Submission
 from ..submissions import Accepted, submit_many
-from .common import address, lang, pool, store, upload_name
+from .common import active_waivers, address, lang, upload_name
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -30,7 +31,7 @@ def openapi():
 @blueprint.get("/kecamatan")
 @allow(*ANY)
 def kecamatan():
-    with store().reading() as db:
+    with service().store.reading() as db:
         return {"kecamatan": [asdict(row) for row in queries.kecamatan_rows(db, g.user.scope)]}
 
 
@@ -45,7 +46,7 @@ def _state(subject: Subject, submission: Submission) -> dict:
 def villages():
     """Every village in scope at its latest version (?kecamatan=CODE for one kecamatan)."""
     chosen = request.args.get("kecamatan")
-    with store().reading() as db:
+    with service().store.reading() as db:
         query = queries.latest(g.user.scope).where(Subject.kind == "desa")
         if chosen:
             query = query.where(Subject.kecamatan == chosen)
@@ -57,8 +58,8 @@ def villages():
 @allow(*ANY)
 def dossier(code: str):
     """The latest result of a dossier, as in the JSON report of `check`."""
-    with store().reading() as db:
-        subject = scoped_subject(db, code)
+    with service().store.reading() as db:
+        subject = scoped(db, Subject, code)
         body = subject.latest.result(lang())
     return Response(body, mimetype="application/json")
 
@@ -67,8 +68,8 @@ def dossier(code: str):
 @allow(*ANY)
 def versions(code: str):
     """The versions of a dossier, newest first, and what each re-check changed."""
-    with store().reading() as db:
-        scoped_subject(db, code)  # 404 outside the scope
+    with service().store.reading() as db:
+        scoped(db, Subject, code)  # 404 outside the scope
         found = history.of(db, code)
     numbers = {s.id: s.version for s in found.versions}
     return {"code": code, "versions": [
@@ -92,7 +93,7 @@ def submit():
     if not files:
         return {"error": i18n.text("web.no_file", lang())}, 400
     uploaded = [(upload_name(f, "dossier"), f.read()) for f in files]
-    outcomes = submit_many(store(), pool(), g.user, uploaded, lang(), address())
+    outcomes = submit_many(service().store, service().pool, g.user, uploaded, lang(), address(), active_waivers())
     body = [{"file": o.filename, "accepted": True, "code": o.code, "version": o.version, "verdict": o.verdict,
              "errors": o.errors, "warnings": o.warnings} if isinstance(o, Accepted)
             else {"file": o.filename, "accepted": False, "messages": o.messages} for o in outcomes]
@@ -104,7 +105,7 @@ def submit():
 @allow(*ANY)
 def screening_round(round_id: int):
     """A screening round (as `screen --format json` writes it, within the scope) and its comparison with the previous one."""
-    row, report, compared = screening_rounds.scoped(store(), round_id, lang(), g.user.scope) or abort(404)
+    row, report, compared = screening_rounds.scoped(service().store, round_id, lang(), g.user.scope) or abort(404)
     body = {"round": row.id, "as_of": row.as_of.isoformat(), "source": row.source or "store", "created_by": row.created_by,
             "screening": report.model_dump(mode="json")}
     if compared is not None:

@@ -11,8 +11,9 @@ from ... import i18n
 from .. import audit_log
 from ..access import ANY, PUBLIC, allow, end_other_sessions, end_session, start_session
 from ..accounts import FAILED_LOGIN, AccountError, address_blocked, hash_password, locked, record_failure, verify
+from ..runtime import service
 from ..store import User, utcnow
-from .common import address, lang, page, store
+from .common import address, lang, page
 
 blueprint = Blueprint("auth", __name__)
 
@@ -34,7 +35,7 @@ def login():
     if request.method == "GET":
         return page("svc_login.html.j2", next=request.args.get("next", ""))
     name, password = request.form.get("name", "").strip(), request.form.get("password", "")
-    with store().writing() as db, db.begin():
+    with service().store.writing() as db, db.begin():
         if address_blocked(db, address()):
             return page("svc_login.html.j2", 429, error=i18n.text("svc.throttled", lang()), next="")
         user = db.scalar(select(User).where(User.name == name))
@@ -58,7 +59,7 @@ def login():
 @blueprint.post("/keluar")
 @allow(*ANY)
 def logout():
-    with store().writing() as db, db.begin():
+    with service().store.writing() as db, db.begin():
         end_session(db)
         db.add(audit_log.entry(g.user.name, "logout", address()))
     return redirect(url_for("auth.login"))
@@ -72,7 +73,7 @@ def password():
     new = request.form.get("new", "")
     if new != request.form.get("repeat", ""):
         return page("svc_password.html.j2", 400, error=i18n.text("svc.password_mismatch", lang()))
-    with store().writing() as db, db.begin():
+    with service().store.writing() as db, db.begin():
         user = db.get(User, g.user.id)
         if not verify(user, request.form.get("current", "")):
             return page("svc_password.html.j2", 400, error=i18n.text("svc.bad_login", lang()))

@@ -1,35 +1,22 @@
-"""What the views share: the store, the pool and the packs of the running app, the language, pages."""
+"""What the views share: the language, pages, upload limits and names (the service object: runtime.service)."""
 
 from __future__ import annotations
 
 from pathlib import PurePath
 
-from flask import current_app, render_template, request
+from flask import render_template, request
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
-from ..app import current_lang
-from ..checking import CheckPool
-from ..progress import WeeklyCache
-from ..store import FILE_NAME, Store
+from ...evaluation.waivers import WaiverSet
+from ..pages import current_lang
+from ..runtime import service
+from ..store import FILE_NAME
 
 
-def store() -> Store:
-    return current_app.extensions["cek_store"]
-
-
-def pool() -> CheckPool:
-    return current_app.extensions["cek_pool"]
-
-
-def weekly_progress() -> WeeklyCache:
-    """The weekly progress of the app's store: the weeks gone by kept between visits (progress.WeeklyCache)."""
-    return current_app.extensions["cek_progress"]
-
-
-def settings():
-    """The running app's Settings (app.Settings)."""
-    return current_app.extensions["cek_settings"]
+def active_waivers() -> WaiverSet:
+    """The store's active waivers, kept by the service between submissions (waiver_files.ActiveWaivers)."""
+    return service().waivers.of(service().store)
 
 
 def upload_limit(setting: str):
@@ -40,10 +27,6 @@ def upload_limit(setting: str):
         return view
 
     return mark
-
-
-def packs():
-    return current_app.extensions["cek_packs"]
 
 
 def lang() -> str:

@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from ... import i18n
 from .. import evidence
-from ..access import ANY, allow, require_scope, scoped_subject
-from ..store import Blob, Evidence
-from .common import address, lang, packs, settings, store, upload_limit, upload_name
+from ..access import ANY, allow, scoped
+from ..runtime import service
+from ..store import Blob, Evidence, Subject
+from .common import address, lang, upload_limit, upload_name
 
 blueprint = Blueprint("evidence", __name__)
 MB = 1024 * 1024
@@ -27,21 +28,21 @@ def _back(code: str):
 @upload_limit("max_evidence_mb")
 def attach(code: str):
     """One file for one document of the latest version."""
-    max_mb = settings().max_evidence_mb
-    with store().reading() as db:
-        subject = scoped_subject(db, code)
+    max_mb = service().settings.max_evidence_mb
+    with service().store.reading() as db:
+        subject = scoped(db, Subject, code)
         if not g.user.may_submit(subject.kecamatan):
             abort(403)
         latest = subject.latest
     upload = request.files.get("bukti")
     try:
-        document = evidence.latest_document(store(), packs(), latest, request.form.get("dokumen"))
+        document = evidence.latest_document(service().store, service().packs, latest, request.form.get("dokumen"))
         if upload is None or not upload.filename:
             raise evidence.Refusal("no_file")
         name = upload_name(upload, "bukti")
         data = upload.read(max_mb * MB + 1)
         kind = evidence.inspect(name, data, max_mb)
-        evidence.attach(store(), g.user, subject.code, subject.kecamatan, document, name, data, kind, address())
+        evidence.attach(service().store, g.user, subject.code, subject.kecamatan, document, name, data, kind, address())
     except evidence.Refusal as refusal:
         flash(refusal.message(lang()), "bukti-error")
         return _back(code)
@@ -49,18 +50,17 @@ def attach(code: str):
     return _back(code)
 
 
-def _scoped(evidence_id: int) -> Evidence:
+def _shown(evidence_id: int) -> Evidence:
     """An evidence row the user may see (404 otherwise, and for removed evidence)."""
-    with store().reading() as db:
-        row = db.get(Evidence, evidence_id)
-    if row is None or row.removed_at is not None:
+    with service().store.reading() as db:
+        row = scoped(db, Evidence, evidence_id)
+    if row.removed_at is not None:
         abort(404)
-    require_scope(row.kecamatan)
     return row
 
 
 def _bytes(sha256: str) -> bytes:
-    with store().reading() as db:
+    with service().store.reading() as db:
         return db.scalar(select(Blob.data).where(Blob.sha256 == sha256))
 
 
@@ -68,7 +68,7 @@ def _bytes(sha256: str) -> bytes:
 @allow(*ANY)
 def download(evidence_id: int):
     """The file as attached: an image shown in the browser (unless ?unduh=1), a PDF always downloaded."""
-    row = _scoped(evidence_id)
+    row = _shown(evidence_id)
     inline = row.media_type in evidence.IMAGES and not request.args.get("unduh")
     return Response(_bytes(row.blob_sha256), mimetype=row.media_type, headers={
         "Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{row.filename}"',
@@ -78,7 +78,7 @@ def download(evidence_id: int):
 @blueprint.get("/bukti/<int:evidence_id>/kecil")
 @allow(*ANY)
 def thumbnail(evidence_id: int):
-    row = _scoped(evidence_id)
+    row = _shown(evidence_id)
     if row.thumbnail_sha256 is None:
         abort(404)
     return Response(_bytes(row.thumbnail_sha256), mimetype="image/png",
@@ -88,11 +88,10 @@ def thumbnail(evidence_id: int):
 @blueprint.post("/bukti/<int:evidence_id>/hapus")
 @allow("facilitator", "admin")
 def remove(evidence_id: int):
-    with store().reading() as db:
-        row = db.get(Evidence, evidence_id) or abort(404)
-    require_scope(row.kecamatan)
+    with service().store.reading() as db:
+        row = scoped(db, Evidence, evidence_id)
     if not g.user.may_submit(row.kecamatan):
         abort(403)
-    evidence.remove(store(), g.user, row, address())
+    evidence.remove(service().store, g.user, row, address())
     flash(i18n.text("evidence.removed", lang(), name=row.filename), "bukti-ok")
     return _back(row.code)

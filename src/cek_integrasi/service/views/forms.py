@@ -13,11 +13,12 @@ from ...dossiers.loading import load_dossier
 from ...errors import InputError
 from ...packs.choosing import all_stages
 from ...packs.rulepack import RulePack
-from ..access import allow, scoped_subject
+from ..access import allow, scoped
 from ..dossier_form import ADDED_ROWS, DossierForm
+from ..runtime import service
 from ..store import Blob, Kecamatan, Subject, Submission
 from ..submissions import Accepted, options, submit
-from .common import address, lang, packs, page, pool, store
+from .common import active_waivers, address, lang, page
 
 blueprint = Blueprint("forms", __name__)
 
@@ -26,14 +27,14 @@ blueprint = Blueprint("forms", __name__)
 @allow("facilitator", "admin")
 def edit(code: str):
     """The latest version's facts in the form; saved as the next version when something changed."""
-    with store().reading() as db:
-        subject = scoped_subject(db, code)  # a facilitator of another kecamatan: 404, like the village page
+    with service().store.reading() as db:
+        subject = scoped(db, Subject, code)  # a facilitator of another kecamatan: 404, like the village page
         latest = db.get(Submission, subject.latest_id)
         data = db.scalar(select(Blob.data).where(Blob.sha256 == latest.blob_sha256))
     pack = _pack(latest.pack.split()[0])
     context = dict(subject=subject, pack=pack, version=subject.versions)
     try:
-        _doc, dossier = load_dossier(Path(latest.filename), all_stages(packs()), data)
+        _doc, dossier = load_dossier(Path(latest.filename), all_stages(service().packs), data)
     except InputError as error:  # the stored file no longer reads (a pack's steps changed): say why, offer no form
         return _page(409, form=None, unreadable=error.describe(lang()), **context)
     stored = _form(subject.kind, pack, dossier.model_dump(mode="json", exclude_none=True))
@@ -57,7 +58,7 @@ def edit(code: str):
 def new():
     """A new village from an empty form of the pack chosen (default: the one covering the kabupaten's as-of year)."""
     chosen = request.values.get("paket")
-    choices = [p for p in packs() if "desa" in p.kinds]
+    choices = [p for p in service().packs if "desa" in p.kinds]
     pack = next((p for p in choices if p.id == chosen), None) if chosen else _pack_of_year(choices)
     if pack is None:
         abort(404)
@@ -70,7 +71,7 @@ def new():
         return _with_rows(form, context)
     where = form.record_cell("kode")
     code = where[2].typed
-    with store().reading() as db:
+    with service().store.reading() as db:
         existing = db.get(Subject, code) if code else None
     if existing is not None and g.user.sees(existing.kecamatan):  # another kecamatan's village: submit refuses it
         form.note(*where, i18n.text("form.exists", lang(), code=code))
@@ -107,7 +108,7 @@ def _with_rows(form: DossierForm, context: dict):
 def _save(form: DossierForm, filename: str, context: dict, fragment: str = ""):
     """The form's workbook checked and stored by submissions.submit (then its village page), or the form again
     with the messages beside the fields."""
-    outcome = submit(store(), pool(), g.user, filename, form.workbook(), lang(), address())
+    outcome = submit(service().store, service().pool, g.user, filename, form.workbook(), lang(), address(), waivers=active_waivers())
     if isinstance(outcome, Accepted):
         return redirect(f"/desa/{outcome.code}{fragment}")
     form.show_problems(outcome.problems, [] if outcome.problems else outcome.messages)
@@ -116,11 +117,11 @@ def _save(form: DossierForm, filename: str, context: dict, fragment: str = ""):
 
 def _pack(pack_id: str) -> RulePack:
     """The pack that judged the version (its steps in the drop-down list), or the first when the service no longer has it."""
-    return next((p for p in packs() if p.id == pack_id), packs()[0])
+    return next((p for p in service().packs if p.id == pack_id), service().packs[0])
 
 
 def _pack_of_year(choices: list[RulePack]) -> RulePack | None:
-    year = options(store()).as_of.year
+    year = options(service().store).as_of.year
     return next((p for p in choices if p.covers(year)), choices[0] if choices else None)
 
 
@@ -128,6 +129,6 @@ def _known_place() -> dict | None:
     """A facilitator of one kecamatan: its name and kabupaten written in the empty form already."""
     if len(g.user.kecamatan) != 1:
         return None
-    with store().reading() as db:
+    with service().store.reading() as db:
         place = db.get(Kecamatan, next(iter(g.user.kecamatan)))
     return {"kecamatan": place.nama, "kabupaten": place.kabupaten} if place else None

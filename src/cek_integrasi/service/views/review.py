@@ -8,15 +8,17 @@ from flask import Blueprint, flash, g, redirect, request, url_for
 
 from ... import i18n
 from .. import evidence, review
-from ..access import ANY, allow, scoped_subject
-from .common import address, lang, packs, store
+from ..access import ANY, allow, scoped
+from ..runtime import service
+from ..store import Subject
+from .common import address, lang
 
 blueprint = Blueprint("review", __name__)
 
 
 def _subject(code: str):
-    with store().reading() as db:
-        subject = scoped_subject(db, code)
+    with service().store.reading() as db:
+        subject = scoped(db, Subject, code)
         latest = subject.latest
     return subject, latest
 
@@ -38,7 +40,7 @@ def _version() -> int:
 def _move(code: str, action: str):
     _subject(code)  # 404 outside the user's scope
     try:
-        status = review.move(store(), g.user, code, action, _version(), request.form.get("catatan"), address())
+        status = review.move(service().store, g.user, code, action, _version(), request.form.get("catatan"), address())
     except review.ReviewError as error:
         return _refused(code, i18n.text(f"review.{error}", lang()))
     return _done(code, "moved", status=i18n.text(f"review.status_{status}", lang()))
@@ -63,8 +65,9 @@ def judge(code: str):
     """A document of the latest version matched to its evidence, found not to match, or left unreviewed."""
     latest = _subject(code)[1]
     try:
-        document = evidence.latest_document(store(), packs(), latest, request.form.get("dokumen"))
-        review.judge(store(), g.user, code, _version(), document, request.form.get("putusan") or None, request.form.get("catatan"), address())
+        document = evidence.latest_document(service().store, service().packs, latest, request.form.get("dokumen"))
+        review.judge(service().store, g.user, code, _version(), document, request.form.get("putusan") or None, request.form.get("catatan"),
+                     address())
     except review.ReviewError as error:
         return _refused(code, i18n.text(f"review.{error}", lang()))
     except evidence.Refusal as refusal:
@@ -78,7 +81,7 @@ def note(code: str):
     """A note on a finding of the latest version, by anyone who sees the dossier."""
     _subject(code)
     try:
-        review.add_note(store(), g.user, code, _version(), request.form.get("aturan", "").strip(), request.form.get("subjek", ""),
+        review.add_note(service().store, g.user, code, _version(), request.form.get("aturan", "").strip(), request.form.get("subjek", ""),
                         request.form.get("catatan"), address())
     except review.ReviewError as error:
         return _refused(code, i18n.text(f"review.{error}", lang()))

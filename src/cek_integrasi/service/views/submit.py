@@ -6,8 +6,9 @@ from flask import Blueprint, g, request
 
 from ... import i18n
 from ..access import allow
+from ..runtime import service
 from ..submissions import ACCEPTED, MAX_FILES, submit_many
-from .common import address, lang, page, pool, store, upload_name
+from .common import active_waivers, address, lang, page, upload_name
 
 blueprint = Blueprint("submit", __name__)
 
@@ -24,6 +25,6 @@ def upload():
         error = i18n.text("web.too_many_files", lang(), count=len(files), max_files=MAX_FILES)
         return page("svc_submit.html.j2", 413, accepted=ACCEPTED, error=error)
     uploaded = [(upload_name(f, "dossier"), f.read()) for f in files]
-    outcomes = submit_many(store(), pool(), g.user, uploaded, lang(), address())
+    outcomes = submit_many(service().store, service().pool, g.user, uploaded, lang(), address(), active_waivers())
     refused = any(not hasattr(o, "version") for o in outcomes)
     return page("svc_submit.html.j2", 422 if refused and len(outcomes) == 1 else 200, accepted=ACCEPTED, outcomes=outcomes)

@@ -9,15 +9,16 @@ from flask import Blueprint, abort, g, redirect, request, url_for
 from ... import i18n
 from .. import waiver_requests
 from ..access import allow
+from ..runtime import service
 from ..submissions import options
-from .common import address, lang, packs, page, store
+from .common import address, lang, page
 
 blueprint = Blueprint("waivers", __name__)
 
 
 def _page(status: int = 200, **context):
-    return page("svc_waiver_requests.html.j2", status, requests=waiver_requests.listed(store(), g.user.scope),
-                today=options(store()).as_of, **context)
+    return page("svc_waiver_requests.html.j2", status, requests=waiver_requests.listed(service().store, g.user.scope),
+                today=options(service().store).as_of, **context)
 
 
 @blueprint.get("/pengecualian")
@@ -31,7 +32,7 @@ def requests():
 def ask():
     form = request.form
     try:
-        waiver_requests.request(store(), packs(), g.user, form.get("aturan", ""), form.get("kode", ""), form.get("dokumen"),
+        waiver_requests.request(service().store, service().packs, g.user, form.get("aturan", ""), form.get("kode", ""), form.get("dokumen"),
                                 form.get("alasan", ""), address())
     except waiver_requests.RequestError as error:
         return _page(400, error=i18n.text(f"svc.{error}", lang()), code=form.get("kode", ""), rule=form.get("aturan", ""))
@@ -50,7 +51,7 @@ def _date(value: str | None) -> dt.date | None:
 def decide(request_id: int):
     form = request.form
     try:
-        waiver_requests.decide(store(), request_id, form.get("putusan") == "setujui", g.user.name, _date(form.get("dari")),
+        waiver_requests.decide(service().store, request_id, form.get("putusan") == "setujui", g.user.name, _date(form.get("dari")),
                                _date(form.get("sampai")), form.get("catatan", ""), address())
     except KeyError:
         abort(404)

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
+
+from ..generating import Generator, apparatus, people
 
 SOURCES = ["dana_desa", "add", "pades", "bantuan_keuangan", "swadaya"]
 FIELDS = ["penyelenggaraan_pemerintahan", "pelaksanaan_pembangunan", "pembinaan_kemasyarakatan", "pemberdayaan_masyarakat"]
 ACTIVITIES = ["Rabat beton jalan dusun", "Honor kader posyandu", "Pelatihan BUM Desa", "Penyusunan profil desa", "Embung desa"]
 
 
-def village(rng: random.Random, people: list[str], kode: str, nama: str, kecamatan: str, kabupaten: str, year: int) -> dict:
+def village(rng: random.Random, kode: str, nama: str, kecamatan: str, kabupaten: str, year: int) -> dict:
     """A complete, compliant UU 6/2014 village dossier for plan year `year` (cycle in year-1)."""
-    kades, sekdes, k1, k2, k3, s1, s2, s3, bpd = rng.sample(people, 9)
+    kades, sekdes, k1, k2, k3, s1, s2, s3, bpd = people(rng, 9)
     cycle = year - 1
     day = lambda month, first, last: dt.date(cycle, month, rng.randint(first, last))  # noqa: E731
     rpjm_start = cycle - rng.randint(0, 4)
@@ -28,16 +29,10 @@ def village(rng: random.Random, people: list[str], kode: str, nama: str, kecamat
         "jenis": "desa", "kode": kode, "nama": nama, "kecamatan": kecamatan, "kabupaten": kabupaten,
         "tahun_rencana": year,
         "kepala_desa_pelantikan": inaugurated,
-        "aparatur": [
-            {"jabatan": "Kepala Desa", "nama": kades, "status": "definitif"},
-            {"jabatan": "Sekretaris Desa", "nama": sekdes, "status": "definitif"},
-            {"jabatan": "Kaur Tata Usaha dan Umum", "nama": k1, "status": "definitif"},
-            {"jabatan": "Kaur Keuangan", "nama": k2, "status": "definitif"},
-            {"jabatan": "Kaur Perencanaan", "nama": k3, "status": "definitif"},
-            {"jabatan": "Kasi Pemerintahan", "nama": s1, "status": "definitif"},
-            {"jabatan": "Kasi Kesejahteraan", "nama": s2, "status": "definitif"},
-            {"jabatan": "Kasi Pelayanan", "nama": s3, "status": "definitif"},
-        ],
+        "aparatur": apparatus(
+            ("Kepala Desa", kades), ("Sekretaris Desa", sekdes), ("Kaur Tata Usaha dan Umum", k1), ("Kaur Keuangan", k2),
+            ("Kaur Perencanaan", k3), ("Kasi Pemerintahan", s1), ("Kasi Kesejahteraan", s2), ("Kasi Pelayanan", s3),
+        ),
         "bpd": {"terbentuk": True, "ketua": bpd},
         "tahapan": [
             {"kode": "rpjm_penetapan", "tanggal": rpjm_date},
@@ -110,7 +105,9 @@ def _vacant_sekdes(rng, d):
     d["aparatur"][1]["status"] = "kosong"
 
 
-FAULTS: list[Callable[[random.Random, dict], None]] = [
+FAULTS = (
     _late_rkp, _rkp_by_sk, _late_musdes, _no_bpd_at_musrenbangdes, _pnpm_source, _no_lppd, _late_apb,
     _five_year_rpjm, _vacant_sekdes,
-]
+)
+
+GENERATOR = Generator(village, FAULTS)  # no kecamatan dossier: the pack judges villages only

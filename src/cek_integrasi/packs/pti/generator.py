@@ -1,39 +1,16 @@
-"""Realistic synthetic dossiers for training, trying the tool, and benchmarks.
-
-`generate(n, out, seed)` writes n village dossiers spread over kabupaten and kecamatan (a folder
-per kecamatan with its kecamatan dossier), deterministic from the seed. Each village starts as a
-complete, compliant record of one planning cycle; about half then get one to four realistic
-faults (a vacant or acting post, a missing signature, a skipped or late step, a missing document,
-an unfinished cycle, a village outside PNPM-MPd). From plan year 2016 the villages follow UU 6/2014
-(generate_village_law.py) and no kecamatan dossier is written: that pack judges villages only.
+"""Synthetic dossiers of the PTI regime (rules/pti), for `cek-integrasi generate` of plan years
+2010-2015: a complete, compliant village record of one planning cycle, the faults a real one has
+(a vacant or acting post, a missing signature, a skipped or late step, a missing document, an
+unfinished cycle, a village outside PNPM-MPd), and the kecamatan dossier of a group of villages.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 
-import yaml
+from ..generating import Generator, apparatus, people
 
-from . import generate_village_law
-
-VILLAGE_LAW_FROM = 2016  # plan years from here follow UU 6/2014 (rules/uu-desa): no PNPM fields, no kecamatan dossier
-
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
-    """Plain YAML as a person writes it: a value used twice is written twice, never as an alias."""
-
-    def ignore_aliases(self, data):
-        return True
-FIRST = ["Bonto", "Bulo", "Tana", "Lembang", "Balang", "Salu", "Batu", "Padang", "Borong", "Bukit", "Tompo", "Pao"]
-SECOND = ["Lohe", "Jaya", "Baru", "Rea", "Toa", "Sallang", "Harapan", "Makmur", "Indah", "Tinggi", "Lompo", "Mekar"]
-PEOPLE = [
-    "Andi Baso", "Muh. Ridwan", "Hasnawati", "Syamsul Bahri", "Nurhayati", "Baharuddin", "Sitti Aminah", "Rahmatia",
-    "Jumaring", "Abd. Rahman", "Hj. Saenab", "Daeng Ngalle", "Irwan", "Hasnah", "Ramli", "Darmawati", "Suriani",
-    "Amiruddin", "Rosmini", "Alimuddin", "Hasnidar", "Nasruddin", "Marhani", "Ansar", "Syamsiah", "Lukman",
-]
 STAGES = [
     ("mad_sosialisasi", 0), ("musdes_sosialisasi", 8), ("pkd", 21), ("rpjm_tim_penyusun", 28), ("rpjm_rancangan", 49),
     ("musrenbangdes_rpjm", 63), ("rpjm_penetapan", 77), ("rkp_tim_penyusun", 84), ("rkp_rancangan", 98),
@@ -41,26 +18,10 @@ STAGES = [
 ]
 
 
-@dataclass
-class Stats:
-    villages: int = 0
-    kecamatan: int = 0
-    kabupaten: int = 0
-    faulty: int = 0
-
-
-def _place(rng: random.Random) -> str:
-    return f"{rng.choice(FIRST)} {rng.choice(SECOND)}"
-
-
-def _people(rng: random.Random, k: int) -> list[str]:
-    return rng.sample(PEOPLE, k)
-
-
 def village(rng: random.Random, kode: str, nama: str, kecamatan: str, kabupaten: str, year: int) -> dict:
     """A complete, compliant village dossier for plan year `year` (cycle in year-1)."""
     start = dt.date(year - 1, 1, 10) + dt.timedelta(days=rng.randint(0, 20))
-    kades, sekdes, k1, k2, k3, bpd, w1, w2, w3, w4 = _people(rng, 10)
+    kades, sekdes, k1, k2, k3, bpd, w1, w2, w3, w4 = people(rng, 10)
     when = {code: start + dt.timedelta(days=offset + rng.randint(0, 3)) for code, offset in STAGES}
     when["mkp"] = when["musdes_perencanaan"]
 
@@ -80,13 +41,10 @@ def village(rng: random.Random, kode: str, nama: str, kecamatan: str, kabupaten:
         "tahun_rencana": year,
         "tahun_mulai_integrasi": year - 1,
         "kantor": {"ada": True, "layak": True},
-        "aparatur": [
-            {"jabatan": "Kepala Desa", "nama": kades, "status": "definitif"},
-            {"jabatan": "Sekretaris Desa", "nama": sekdes, "status": "definitif"},
-            {"jabatan": "Kaur Pemerintahan", "nama": k1, "status": "definitif"},
-            {"jabatan": "Kaur Pembangunan", "nama": k2, "status": "definitif"},
-            {"jabatan": "Kaur Umum", "nama": k3, "status": "definitif"},
-        ],
+        "aparatur": apparatus(
+            ("Kepala Desa", kades), ("Sekretaris Desa", sekdes), ("Kaur Pemerintahan", k1), ("Kaur Pembangunan", k2),
+            ("Kaur Umum", k3),
+        ),
         "bpd": {"terbentuk": True, "ketua": bpd},
         "tahapan": [
             {"kode": code, "tanggal": when[code]}
@@ -190,17 +148,17 @@ def _no_lkpj(rng, d):
     d["lkpj"] = []
 
 
-FAULTS: list[Callable[[random.Random, dict], None]] = [
+FAULTS = (
     _vacant_kaur, _acting_sekdes, _unsigned, _late_step, _skipped, _no_perdes_number, _unfunded,
     _unfinished, _outside_pnpm, _no_office, _no_lkpj,
-]
+)
 
 
 def kecamatan(rng: random.Random, kode: str, nama: str, kabupaten: str, year: int, villages: list[dict]) -> dict:
     """The kecamatan dossier of a group of villages, held after their RKP-Desa."""
     ready = [v["tahapan"][-1]["tanggal"] for v in villages if v["tahapan"]]
     forum = dt.date(year - 1, 6, 25) + dt.timedelta(days=rng.randint(0, 10))
-    camat, sekcam, kasie, setrawan, fk, bkad, t1, t2, u1, u2, u3 = _people(rng, 11)
+    camat, sekcam, kasie, setrawan, fk, bkad, t1, t2, u1, u2, u3 = people(rng, 11)
     return {
         "jenis": "kecamatan",
         "kode": kode,
@@ -242,49 +200,4 @@ def kecamatan(rng: random.Random, kode: str, nama: str, kabupaten: str, year: in
     }
 
 
-def generate(n: int, out: Path, seed: int, year: int = 2013, fault_rate: float = 0.5) -> Stats:
-    """Write n villages (and their kecamatan dossiers) under `out`, which must be new or empty."""
-    rng = random.Random(seed)
-    stats = Stats()
-    province = 73
-    kab_no = kec_no = 0
-    while stats.villages < n:
-        kab_no += 1
-        kabupaten = f"Kabupaten {_place(rng)}"
-        kab_code = f"{province}.{kab_no:02d}"
-        stats.kabupaten += 1
-        for kec_no in range(1, rng.randint(10, 20) + 1):
-            if stats.villages >= n:
-                break
-            kec_code, kec_name = f"{kab_code}.{kec_no:02d}", _place(rng)
-            folder = out / f"{kab_code}" / f"{kec_code}_{kec_name.replace(' ', '_').lower()}"
-            folder.mkdir(parents=True, exist_ok=True)
-            villages = []
-            law = year >= VILLAGE_LAW_FROM
-            faults = generate_village_law.FAULTS if law else FAULTS
-            for desa_no in range(1, min(rng.randint(8, 20), n - stats.villages) + 1):
-                kode = f"{kec_code}.{2000 + desa_no}"
-                if law:
-                    data = generate_village_law.village(rng, PEOPLE, kode, _place(rng), kec_name, kabupaten, year)
-                else:
-                    data = village(rng, kode, _place(rng), kec_name, kabupaten, year)
-                if rng.random() < fault_rate:
-                    chosen = rng.sample(faults, rng.randint(1, 4))
-                    for fault in sorted(chosen, key=lambda f: f is _unfinished):  # cutting the cycle short comes last
-                        fault(rng, data)
-                    stats.faulty += 1
-                villages.append(data)
-                stats.villages += 1
-            for data in villages:
-                _write(folder / f"desa_{data['kode']}.yaml", data)
-            if not law:
-                _write(folder / "00_kecamatan.yaml", kecamatan(rng, kec_code, kec_name, kabupaten, year, villages))
-                stats.kecamatan += 1
-        if kab_no >= 99:
-            province, kab_no = province + 1, 0
-    return stats
-
-
-def _write(path: Path, data: dict) -> None:
-    clean = {k: v for k, v in data.items() if v is not None}
-    path.write_text(yaml.dump(clean, Dumper=_Dumper, allow_unicode=True, sort_keys=False), "utf-8")
+GENERATOR = Generator(village, FAULTS, last=(_unfinished,), kecamatan=kecamatan)

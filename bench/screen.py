@@ -1,0 +1,67 @@
+"""Benchmark of `cek-integrasi screen` (not a test: run it by hand) on a roster of 3,000 rows.
+
+    .venv/bin/python bench/screen.py            # 3,000 rows
+    .venv/bin/python bench/screen.py -n 30000   # another size
+
+Writes a roster of N rows (the sample roster's rows over and over, each with a code of its own) to
+bench/data/roster_nN.csv, then measures the wall time of `cek-integrasi screen ROSTER --format json -o OUT`
+(process start included) three times, and writes bench/screen_results_nN.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CLI = Path(sys.executable).with_name("cek-integrasi")
+SAMPLE = HERE.parent / "samples" / "roster_kabupaten_bulukumba.csv"
+
+
+def roster(n: int) -> Path:
+    path = HERE / "data" / f"roster_n{n}.csv"
+    if path.exists():
+        return path
+    rows = list(csv.DictReader(io.StringIO(SAMPLE.read_text("utf-8-sig"))))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    for i in range(n):
+        row = dict(rows[i % len(rows)])
+        row["kode"] = f"73.{10 + i // 100000:02d}.{i // 1000 % 100:02d}.{2001 + i % 1000:04d}"
+        writer.writerow(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(out.getvalue(), "utf-8")
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", type=int, default=3000, help="rows of the roster")
+    args = parser.parse_args()
+    source = roster(args.n)
+    seconds = []
+    with tempfile.TemporaryDirectory() as folder:
+        for _ in range(3):
+            started = time.perf_counter()
+            subprocess.run([str(CLI), "screen", str(source), "--format", "json", "-o", f"{folder}/out.json", "--as-of", "2014-03-01"],
+                           check=False, capture_output=True)
+            seconds.append(round(time.perf_counter() - started, 2))
+        screened = len(json.loads(Path(f"{folder}/out.json").read_text("utf-8"))["villages"])
+    results = {"measured": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "rows": args.n, "screened": screened,
+               "seconds": seconds, "machine": {"cpus": os.cpu_count(), "load_average_after": list(os.getloadavg())}}
+    (HERE / f"screen_results_n{args.n}.json").write_text(json.dumps(results, indent=2) + "\n", "utf-8")
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

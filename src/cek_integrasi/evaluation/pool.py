@@ -1,0 +1,159 @@
+"""The one pool of worker processes that checks files, for `check`, the local page and the service alike.
+
+Files go to the workers as (name, bytes) with a Request (workers.py); each task returns one Outcome
+per file. One recovery for every caller: a task that outlasts the time limit or kills its worker
+(a segfault in the C engine, the memory cap, the OOM killer) has its files checked again one by one,
+so only the file at fault pays: alone, a file that takes too long is `timed_out`; one that kills its
+worker twice is `crashed`, with every rule `error` ("needs manual review") when it can still be
+loaded, or a problem saying it could not even be read. A dead or stopped worker is replaced by the
+pool (pebble), never the whole pool, so the other tasks in flight go on.
+
+Workers start with `forkserver` by default: forked from a clean process, they never hold the HTTP
+socket, database connections or threads of the process that uses the pool. `check` starts its
+workers with `fork` before it opens anything (faster to start, and the workers see what the process
+loaded).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import TimeoutError as FutureTimeout
+
+from pebble import ProcessExpired, ProcessPool
+
+from .. import i18n
+from ..packs.rulepack import RulePack
+from . import workers
+from .results import InputProblem
+from .workers import Outcome, Request, check_task, crashed_task
+
+log = logging.getLogger("cek_integrasi.pool")
+BATCH = 100  # files per task sent to a worker, and per engine session (measured: 200 faults in 5x the pages)
+File = tuple[str, bytes]
+
+
+class Pool:
+    """`jobs` worker processes checking files against `packs` (each dossier judged by the pack of its
+    plan year; `forced`: the one pack named judges every plan year).
+
+    `timeout`: seconds one file's check may take (None: no limit); a task of several files gets a
+    twentieth more for each further file. `memory_mb`: what a worker may add to its size (0: no cap;
+    default: CEK_INTEGRASI_WORKER_MEMORY_MB). `task`: the worker task files are sent to unless a call
+    names another (workers.check_task; a test gives one that stalls or crashes on purpose).
+    """
+
+    def __init__(self, packs: list[RulePack] | RulePack, jobs: int = 2, forced: bool = False, timeout: float | None = None,
+                 memory_mb: int | None = None, start: str = "forkserver", task=check_task):
+        self.packs = packs if isinstance(packs, list) else [packs]
+        self.jobs, self.forced, self.timeout, self.task = max(1, jobs), forced, timeout, task
+        self.memory_mb = workers.worker_memory_mb() if memory_mb is None else memory_mb
+        self._workers = ProcessPool(self.jobs, initializer=workers.start, context=multiprocessing.get_context(start),
+                                    initargs=(self.packs, forced, self.memory_mb, os.getpid()))
+
+    def pack(self, pack_id: str) -> RulePack:
+        return next(p for p in self.packs if p.id == pack_id)
+
+    def budget(self, files: int) -> float | None:
+        """Seconds a task of `files` files may take (a batch of 100 gets six times one file's limit)."""
+        return None if self.timeout is None else self.timeout * (1 + (files - 1) / 20)
+
+    def check(self, files: list[File], request: Request, task=None) -> list[Outcome]:
+        """The outcome of each file, from one task (a service upload, a re-check's batch)."""
+        task = task or self.task
+        return self._settled(self._submit(task, files, request), task, files, request)
+
+    def stream(self, files: Iterable[tuple[int, str, bytes]], request_of: Callable[[list[int]], Request],
+               task=None) -> Iterator[tuple[int, Outcome]]:
+        """(index, outcome) for every (index, name, bytes), in the order given, in batches with a few in flight
+        (`files` is read only as batches are sent). `request_of(indices)`: the request of one batch, so that a
+        batch of kecamatan dossiers carries only the villages of those kecamatan."""
+        task, pending = task or self.task, iter(files)
+        flight: deque = deque()
+
+        def fill() -> None:
+            while len(flight) < self.jobs * 2:
+                batch = [item for _, item in zip(range(BATCH), pending)]
+                if not batch:
+                    return
+                chunk, request = [(name, raw) for _, name, raw in batch], request_of([i for i, _, _ in batch])
+                flight.append(([i for i, _, _ in batch], chunk, request, self._submit(task, chunk, request)))
+
+        fill()
+        while flight:
+            indices, chunk, request, future = flight.popleft()
+            outcomes = self._settled(future, task, chunk, request)
+            fill()
+            yield from zip(indices, outcomes)
+
+    def call(self, function, *args):
+        """`function(*args)` in a worker (it finds the worker's checkers with workers.current()), bounded by
+        the time limit: TimeoutError when it takes longer, WorkerDied when its worker dies."""
+        return self.map(function, [args])[0]
+
+    def map(self, function, calls: list[tuple]) -> list:
+        """`function(*args)` for each args of `calls`, spread over the workers, the results in order; each call
+        bounded by the time limit (TimeoutError, WorkerDied as `call`)."""
+        futures = [self._workers.schedule(workers.run_task, (function, *args), timeout=self.timeout) for args in calls]
+        try:
+            return [future.result() for future in futures]
+        except FutureTimeout:
+            raise TimeoutError(f"{getattr(function, '__name__', function)} took longer than {self.timeout} s") from None
+        except ProcessExpired as error:
+            raise WorkerDied(str(error)) from None
+        finally:
+            for future in futures:
+                future.cancel()
+
+    def close(self) -> None:
+        self._workers.stop()
+        self._workers.join()
+
+    def __enter__(self) -> "Pool":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def _submit(self, task, files: list[File], request: Request):
+        return self._workers.schedule(workers.run_task, (task, files, request), timeout=self.budget(len(files)))
+
+    def _settled(self, future, task, files: list[File], request: Request, died: bool = False) -> list[Outcome]:
+        """The task's outcomes; after a time-out or a death, each file's own (a file alone: timed out, or
+        crashed when it has killed a worker before)."""
+        try:
+            return future.result()
+        except FutureTimeout:
+            if len(files) == 1:
+                return [Outcome(timed_out=True, problems=[_problem(files[0], "ui.check_timed_out", request, seconds=f"{self.timeout:g}")])]
+            died = False
+        except Exception as error:  # ProcessExpired (its worker died), MemoryError past the cap, a defect of ours
+            if not isinstance(error, ProcessExpired):
+                log.warning("checking %s failed in its worker: %r", ", ".join(name for name, _ in files), error)
+            if len(files) == 1 and died:
+                return [self._crashed(task, files[0], request)]
+            died = True
+        return [self._settled(self._submit(task, [file], request), task, [file], request, died)[0] for file in files]
+
+    def _crashed(self, task, file: File, request: Request) -> Outcome:
+        """A file that killed its worker twice: every rule `error`, from the file loaded in a worker (never in
+        this process: it may be the file that exhausts memory), or a problem if even that dies."""
+        if task is not workers.validate_task:
+            try:
+                return self._submit(crashed_task, [file], request).result()[0]
+            except Exception:
+                pass
+        return Outcome(crashed=True, problems=[_problem(file, "ui.worker_died_reading", request)])
+
+
+class WorkerDied(RuntimeError):
+    """The worker running a call died (an engine crash, the memory cap)."""
+
+
+def _problem(file: File, key: str, request: Request, **context) -> InputProblem:
+    return InputProblem(file=file[0], sha256=hashlib.sha256(file[1]).hexdigest(), line=None, place="",
+                        message=i18n.text(key, request.languages[0], **context))

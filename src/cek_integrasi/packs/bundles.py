@@ -1,0 +1,63 @@
+"""Pack bundles: each regime is one folder `rules/<pack>/` and the Python module its pack.yaml names.
+
+The folder holds the data: pack.yaml, the stage list, the family files and `cases/` (its rule
+cases). The module (`module:` in pack.yaml, e.g. `cek_integrasi.packs.uu_desa`) holds what must be
+Python: `FACTS`, the facts the bundle adds to the vocabulary by subject kind, with `village_facts`
+building them for a village; and `GENERATOR`, its synthetic dossiers (generating.Generator).
+Every bundle is found the same way, by looking in rules/; the shared code never names one.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+RULES_DIR = PROJECT_ROOT / "rules"
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """One regime: its data folder, its plan years and its Python module."""
+
+    id: str
+    folder: Path  # rules/<pack>/
+    plan_years: tuple[int, int]
+    module: ModuleType  # pack.yaml `module`, imported
+
+    @property
+    def cases(self) -> Path:
+        """The folder of its rule cases (docs/rules.md, *Tests beside the rules*)."""
+        return self.folder / "cases"
+
+    def covers(self, plan_year: int) -> bool:
+        return self.plan_years[0] <= plan_year <= self.plan_years[1]
+
+
+@cache
+def find_bundles(rules_dir: Path = RULES_DIR) -> tuple[Bundle, ...]:
+    """Every folder of `rules_dir` with a pack.yaml, in name order, its module imported.
+
+    Only what finding needs is read here (id, plan years, module); a pack.yaml without them is left
+    to load_pack, which names the file and the place when the packs are loaded.
+    """
+    found = []
+    for folder in sorted(p for p in rules_dir.iterdir() if (p / "pack.yaml").is_file()) if rules_dir.is_dir() else ():
+        try:
+            meta = yaml.load((folder / "pack.yaml").read_text("utf-8"), Loader=_Loader)
+            years, module = (meta["plan_years"]["from"], meta["plan_years"]["to"]), importlib.import_module(meta["module"])
+        except (yaml.YAMLError, KeyError, TypeError, ImportError):
+            continue
+        found.append(Bundle(meta["id"], folder, years, module))
+    return tuple(found)
+
+
+def bundle_for_year(plan_year: int, rules_dir: Path = RULES_DIR) -> Bundle | None:
+    """The bundle whose plan years cover `plan_year` (None: no bundle does)."""
+    return next((b for b in find_bundles(rules_dir) if b.covers(plan_year)), None)
