@@ -31,12 +31,15 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
+
 from .. import i18n
 from ..packs.desa_facts import summary
 from ..packs.choosing import all_stages, choose_pack
 from ..dossiers.loading import load_dossier
 from ..errors import InputError
 from .evaluate import Checker, unevaluated
+from .localize import localize
 from ..packs.facts import Context, VillageSummary
 from ..dossiers.model import Dossier, KecamatanDossier
 from ..dossiers.reading import Document, open_regular
@@ -47,7 +50,8 @@ from .waivers import WaiverSet
 
 _checkers: dict[str, Checker] = {}  # one per pack of the run, by pack id
 _packs: list = []  # the packs of the run, earliest plan years first
-_langs: tuple[str, ...] = (i18n.DEFAULT,)  # the languages of each result; input problems are in the first
+_langs: tuple[str, ...] = (i18n.DEFAULT,)  # the languages each result is rendered in (none: only its judgement)
+_problems_lang = i18n.DEFAULT  # the language of input problems
 _forced = False  # --pack named the pack: it judges every plan year
 BATCH = 100  # dossiers per engine session and per task sent to a worker (measured: 200 faults in 5x the pages)
 WORKER_MEMORY_MB = 3072  # address space of a worker (a worker checking 100 dossiers uses about 300 MB)
@@ -64,13 +68,14 @@ def worker_memory_mb() -> int:
 class Outcome:
     """What became of one file: a result, input problems, or 'a kecamatan, check it later'.
 
-    A worker sends its result as JSON text (`result_json`, in the first language of the worker),
-    which crosses the process boundary far faster than the model itself; `result` is parsed from it
-    only when an output needs the model. `translations`: the result in the worker's other languages.
+    A worker sends the dossier's judgement in no language (`judged_json`, what the service stores)
+    and its renderings in the languages asked (`renderings`, language -> the DossierResult), as JSON
+    text, which crosses the process boundary far faster than the models; `result` is parsed from the
+    first rendering only when an output needs the model.
     """
 
-    result_json: str | None = None
-    translations: dict[str, str] | None = None
+    judged_json: str | None = None
+    renderings: dict[str, str] | None = None
     problems: list[InputProblem] | None = None
     village: VillageSummary | None = None
     deferred: bool = False
@@ -79,16 +84,22 @@ class Outcome:
     waived: list[tuple[str, int]] | None = None  # (file, index) of the waiver of each waived finding
 
     @classmethod
-    def of(cls, result: DossierResult, village: VillageSummary | None = None, translations: dict[str, DossierResult] | None = None) -> "Outcome":
+    def of(cls, judged: dict, pack: RulePack, village: VillageSummary | None = None) -> "Outcome":
+        """The outcome of a judgement, rendered in the languages of the request (`use`)."""
         counts: dict[str, int] = {}
         waived = []
-        for finding in result.findings:
-            if finding.waiver:
-                waived.append((finding.waiver.file, finding.waiver.index))
+        for finding in judged["findings"]:
+            if finding["waiver"]:
+                waived.append((finding["waiver"]["file"], finding["waiver"]["index"]))
             else:
-                counts[finding.severity] = counts.get(finding.severity, 0) + 1
-        translated = {lang: other.model_dump_json() for lang, other in (translations or {}).items()}
-        return cls(result_json=result.model_dump_json(), translations=translated or None, village=village, counts=counts, waived=waived)
+                counts[finding["severity"]] = counts.get(finding["severity"], 0) + 1
+        renderings = {lang: localize(judged, pack, lang).model_dump_json() for lang in _langs}
+        return cls(judged_json=orjson.dumps(judged).decode(), renderings=renderings, village=village, counts=counts, waived=waived)
+
+    @property
+    def result_json(self) -> str | None:
+        """The result in the first language asked (None: none was asked, or no result)."""
+        return next(iter(self.renderings.values()), None) if self.renderings else None
 
     @property
     def result(self) -> DossierResult | None:
@@ -102,21 +113,22 @@ def configure(packs: list[RulePack], langs: tuple[str, ...], waivers: WaiverSet,
     use(langs, waivers)
 
 
-def use(langs: tuple[str, ...], waivers: WaiverSet) -> None:
-    """In a configured worker: the languages and the waivers of the following checks."""
-    global _langs
+def use(langs: tuple[str, ...], waivers: WaiverSet, problems_lang: str | None = None) -> None:
+    """In a configured worker: the languages the following checks render their results in (none: only
+    the judgement), their waivers, and the language of input problems (default: the first of `langs`)."""
+    global _langs, _problems_lang
     _langs = langs
+    _problems_lang = problems_lang or (langs[0] if langs else i18n.DEFAULT)
     for checker in _checkers.values():
         checker.waivers = waivers
 
 
-def checkers(lang: str) -> dict[str, Checker]:
-    """In a configured worker: its checker of each pack, writing in `lang`, by pack id, with no waivers
-    (whatever the last check was given)."""
-    out = {pack_id: checker.in_language(lang) for pack_id, checker in _checkers.items()}
-    for checker in out.values():
+def checkers() -> dict[str, Checker]:
+    """In a configured worker: its checker of each pack, by pack id, with no waivers (whatever the last
+    check was given)."""
+    for checker in _checkers.values():
         checker.waivers = WaiverSet()
-    return out
+    return dict(_checkers)
 
 
 def _start_worker(packs: list[RulePack], lang: str, waivers: WaiverSet, forced: bool, memory_mb: int, parent: int) -> None:
@@ -195,7 +207,7 @@ def check_batch(paths: list[Path], ctx: Context, villages: dict[str, VillageSumm
             doc, dossier = load_dossier(path, stages, raw)
             pack = choose_pack(_packs, _forced, doc, dossier, ctx.before)
         except Exception as error:  # InputError, MemoryError or a defect of ours: reported, never a traceback
-            outcomes[i] = Outcome(problems=problems_of(error, path, _langs[0], raw))
+            outcomes[i] = Outcome(problems=problems_of(error, path, _problems_lang, raw))
             continue
         if isinstance(dossier, KecamatanDossier) and villages is None:
             outcomes[i] = Outcome(deferred=True, kecamatan=dossier.kode)
@@ -204,32 +216,26 @@ def check_batch(paths: list[Path], ctx: Context, villages: dict[str, VillageSumm
     for pack_id, group in groups.items():  # one pass of the engine per pack
         checker, items = _checkers[pack_id], [(doc, dossier) for _, doc, dossier in group]
         try:
-            results = checker.check_in_languages(items, ctx, villages, _langs)
+            results = checker.judge_many(items, ctx, villages)
         except MemoryError:  # past the worker's limit: each dossier alone, so only the one too big is reported
             results = [_alone(checker, item, ctx, villages) for item in items]
         except Exception as error:  # a defect of ours: every dossier of the group is reported, not lost
             results = [error] * len(items)
         for (i, doc, dossier), result in zip(group, results):
             if isinstance(result, Exception):
-                outcomes[i] = Outcome(problems=problems_of(result, paths[i], _langs[0], doc.raw))
+                outcomes[i] = Outcome(problems=problems_of(result, paths[i], _problems_lang, doc.raw))
                 continue
             village = None
             if not isinstance(dossier, KecamatanDossier):
                 village = summary(dossier, recorded_stages(dossier.tahapan), str(paths[i]))
-            outcomes[i] = _outcome(result, village)
+            outcomes[i] = Outcome.of(result, checker.pack, village)
     return outcomes
 
 
-def _outcome(results: dict[str, DossierResult], village: VillageSummary | None = None) -> Outcome:
-    """The outcome of a dossier's results, by language: the first language's result and the others' translations."""
-    first, *others = _langs
-    return Outcome.of(results[first], village, {lang: results[lang] for lang in others})
-
-
-def _alone(checker: Checker, item: tuple[Document, Dossier], ctx: Context, villages) -> dict[str, DossierResult] | Exception:
-    """One dossier checked in an engine session of its own: its results, or what it raised."""
+def _alone(checker: Checker, item: tuple[Document, Dossier], ctx: Context, villages) -> dict | Exception:
+    """One dossier checked in an engine session of its own: its judgement, or what it raised."""
     try:
-        return checker.check_in_languages([item], ctx, villages, _langs)[0]
+        return checker.judge_many([item], ctx, villages)[0]
     except Exception as error:
         return error
 
@@ -244,7 +250,7 @@ def validate_batch(paths: list[Path], _ctx: Context, _villages) -> list[Outcome]
             choose_pack(_packs, _forced, doc, dossier)
             outcomes.append(Outcome())
         except Exception as error:
-            outcomes.append(Outcome(problems=problems_of(error, path, _langs[0])))
+            outcomes.append(Outcome(problems=problems_of(error, path, _problems_lang)))
     return outcomes
 
 
@@ -347,8 +353,7 @@ def _crashed_batch(paths: list[Path], _ctx: Context, _villages) -> list[Outcome]
             doc, dossier = load_dossier(path, all_stages(_packs))
             pack = choose_pack(_packs, _forced, doc, dossier)
         except Exception as error:
-            outcomes.append(Outcome(problems=problems_of(error, path, _langs[0])))
+            outcomes.append(Outcome(problems=problems_of(error, path, _problems_lang)))
             continue
-        results = {lang: unevaluated(pack, lang, doc, dossier, i18n.text("ui.worker_crashed", lang)) for lang in _langs}
-        outcomes.append(_outcome(results))
+        outcomes.append(Outcome.of(unevaluated(pack, doc, dossier, {"failure_key": "ui.worker_crashed"}), pack))
     return outcomes
