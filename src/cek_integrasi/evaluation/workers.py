@@ -17,6 +17,7 @@ within a second of its parent's death (even SIGKILL), instead of living on as an
 
 from __future__ import annotations
 
+import copy
 import gc
 import hashlib
 import multiprocessing
@@ -109,7 +110,7 @@ class Outcome:
 def configure(packs: list[RulePack], langs: tuple[str, ...], waivers: WaiverSet, forced: bool) -> None:
     """In a worker: build a checker per pack (once: an engine build is costly) and set what the batch tasks use."""
     global _checkers, _packs, _forced
-    _checkers, _packs, _forced = {p.id: Checker(p, langs[0], waivers) for p in packs}, packs, forced
+    _checkers, _packs, _forced = {p.id: Checker(p, (langs or (i18n.DEFAULT,))[0], waivers) for p in packs}, packs, forced
     use(langs, waivers)
 
 
@@ -126,9 +127,10 @@ def use(langs: tuple[str, ...], waivers: WaiverSet, problems_lang: str | None = 
 def checkers() -> dict[str, Checker]:
     """In a configured worker: its checker of each pack, by pack id, with no waivers (whatever the last
     check was given)."""
-    for checker in _checkers.values():
+    out = {pack_id: copy.copy(checker) for pack_id, checker in _checkers.items()}  # the same engines: no second build
+    for checker in out.values():
         checker.waivers = WaiverSet()
-    return dict(_checkers)
+    return out
 
 
 def _start_worker(packs: list[RulePack], lang: str, waivers: WaiverSet, forced: bool, memory_mb: int, parent: int) -> None:

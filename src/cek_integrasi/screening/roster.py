@@ -26,6 +26,7 @@ from pydantic_core import PydanticCustomError
 from .. import __version__, i18n
 from ..errors import InputError
 from ..evaluation.evaluate import Checker
+from ..evaluation.localize import localize
 from ..packs.facts import Context
 from ..dossiers.model import DesaDossier, check_kode_desa, unnamed_holder
 from ..dossiers.reading import Document, open_regular
@@ -273,27 +274,44 @@ def screen(
     on_row_done: Callable[[int], None] = lambda _count: None,
 ) -> ScreenReport:
     """Screen every row of a roster (read here unless `read` holds it); rows with problems are listed, not screened."""
+    return screen_in(checker, path, as_of, (checker.lang,), read, on_row_done)[checker.lang]
+
+
+def screen_in(
+    checker: Checker, path: Path, as_of: dt.date, langs: tuple[str, ...], read: tuple[list[_Row], bytes] | None = None,
+    on_row_done: Callable[[int], None] = lambda _count: None,
+) -> dict[str, ScreenReport]:
+    """The screening of a roster written in each language of `langs`: each row judged once by the engine."""
     rows, raw = read or read_roster(path)
-    lang = checker.lang
-    villages, bad = [], []
+    villages: dict[str, list[ScreenedVillage]] = {lang: [] for lang in langs}
+    bad: dict[str, list[RowProblem]] = {lang: [] for lang in langs}
     stages = set(checker.pack.plan.stages)
+    year = min(max(as_of.year, 1990), 2100)
     for row in rows:
         on_row_done(1)
-        data, problems = _problems(row, lang, min(max(as_of.year, 1990), 2100))
+        data, problems = _problems(row, langs[0], year)
         if problems:
-            bad += problems
+            for lang in langs:
+                bad[lang] += _problems(row, lang, year)[1] if lang != langs[0] else problems
             continue
         dossier = DesaDossier.model_validate(data, context={"stages": stages})
-        result = checker.check(Document(path, data), dossier, Context(as_of=as_of))
-        own = [f for f in result.findings if f.rule.startswith(FAMILY + "-") and f.rule != VERDICT_RULE]
-        as_finding = lambda f: ScreenFinding(rule=f.rule, severity=f.severity, title=f.title, message=f.message, reference=f.reference, remediation=f.remediation)  # noqa: E731
-        villages.append(
-            ScreenedVillage(
-                row=row.number, kode=dossier.kode, nama=dossier.nama, kecamatan=dossier.kecamatan, verdict=result.verdict,
-                unmet=[as_finding(f) for f in own if f.severity == "error"],
-                warnings=[as_finding(f) for f in own if f.severity != "error"],
+        [judged] = checker.judge_many([(Document(path, data), dossier)], Context(as_of=as_of))
+        for lang in langs:
+            result = localize(judged, checker.pack, lang)
+            own = [f for f in result.findings if f.rule.startswith(FAMILY + "-") and f.rule != VERDICT_RULE]
+            as_finding = lambda f: ScreenFinding(rule=f.rule, severity=f.severity, title=f.title, message=f.message, reference=f.reference, remediation=f.remediation)  # noqa: E731
+            villages[lang].append(
+                ScreenedVillage(
+                    row=row.number, kode=dossier.kode, nama=dossier.nama, kecamatan=dossier.kecamatan, verdict=result.verdict,
+                    unmet=[as_finding(f) for f in own if f.severity == "error"],
+                    warnings=[as_finding(f) for f in own if f.severity != "error"],
+                )
             )
-        )
+    return {lang: _report(checker, path, raw, as_of, lang, villages[lang], bad[lang]) for lang in langs}
+
+
+def _report(checker: Checker, path: Path, raw: bytes, as_of: dt.date, lang: str, villages: list[ScreenedVillage],
+            bad: list[RowProblem]) -> ScreenReport:
     counts: dict[str, dict[str, int]] = {}
     for v in villages:
         per = counts.setdefault(v.kecamatan, {"WAJIB": 0, "BELUM_MEMENUHI": 0, "BUKAN_PARTISIPAN": 0})

@@ -2,7 +2,8 @@
 
 The service keeps a small pool of worker processes, each holding the pack's checkers once, and sends
 each uploaded file (or a re-check's batch of files) to one of them (`workers.check_batch`, as `check`
-does). The engine judges a dossier once and its result is written in every language the store keeps.
+does). The store keeps each dossier's judgement in no language; pages, reports and the API render it
+in the reader's language (evaluation/localize.py).
 A file that takes longer than the time limit gets its workers ended and the pool rebuilt; a
 worker's address space is capped, so a file that would eat the machine fails in its worker alone.
 Other users' pages never wait for a check: they are served by other threads.
@@ -25,7 +26,6 @@ from pathlib import Path
 
 import orjson
 
-from .. import i18n
 from ..evaluation import workers
 from ..evaluation.results import UNMET, InputProblem
 from ..evaluation.waivers import WaiverSet
@@ -33,7 +33,6 @@ from ..packs.facts import Context, VillageSummary
 from ..packs.rulepack import RulePack
 
 log = logging.getLogger("cek_integrasi.service")
-LANGUAGES = i18n.LANGUAGES  # every result is stored in each of them
 
 
 @dataclasses.dataclass
@@ -65,9 +64,9 @@ class ResultColumns:
 
 @dataclasses.dataclass
 class Checked:
-    """A file checked (its result in every stored language), or the problems that stopped it (in the asked language)."""
+    """A file checked (its judgement, in no language), or the problems that stopped it (in the asked language)."""
 
-    results: dict[str, str] | None = None  # language -> the result as JSON
+    result: str | None = None  # the judgement as JSON (Checker.judge_many)
     columns: ResultColumns | None = None
     problems: list[InputProblem] | None = None
     deferred_kecamatan: str | None = None
@@ -77,7 +76,7 @@ class Checked:
 
 def _start(packs: list[RulePack], forced: bool, memory_mb: int, parent: int) -> None:
     workers.watch_parent(parent)  # a killed server leaves no worker behind
-    workers.configure(packs, LANGUAGES, WaiverSet(), forced)
+    workers.configure(packs, (), WaiverSet(), forced)
     gc.freeze()  # what the worker inherited and built lives as long as it: never scanned for cycles again
     if memory_mb:
         try:
@@ -92,8 +91,8 @@ def _start(packs: list[RulePack], forced: bool, memory_mb: int, parent: int) -> 
 def check_files(files: list[tuple[str, bytes]], ctx: Context, villages: dict[str, VillageSummary] | None, lang: str,
                 waivers: WaiverSet) -> list[Checked]:
     """In a worker: check files (name as uploaded, bytes) with the pipeline of `check`, read from memory,
-    each result in every stored language. Input problems are in `lang`."""
-    workers.use((lang, *(other for other in LANGUAGES if other != lang)), waivers)
+    each judged in no language. Input problems are in `lang`."""
+    workers.use((), waivers, lang)
     checked = []
     for outcome in workers.run_batch(workers.check_batch, [Path(name) for name, _ in files], ctx, villages, [data for _, data in files]):
         if outcome.problems:
@@ -101,9 +100,8 @@ def check_files(files: list[tuple[str, bytes]], ctx: Context, villages: dict[str
         elif outcome.deferred:
             checked.append(Checked(deferred_kecamatan=outcome.kecamatan))
         else:
-            results = {lang: outcome.result_json, **(outcome.translations or {})}
-            columns = ResultColumns.of(orjson.loads(outcome.result_json), outcome.village)
-            checked.append(Checked(results=results, columns=columns))
+            columns = ResultColumns.of(orjson.loads(outcome.judged_json), outcome.village)
+            checked.append(Checked(result=outcome.judged_json, columns=columns))
     return checked
 
 

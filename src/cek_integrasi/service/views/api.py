@@ -14,9 +14,10 @@ from ... import i18n
 from .. import history, queries, screening_rounds
 from ..access import ANY, PUBLIC, allow, scoped_subject
 from ..openapi import DESCRIPTION
+from ..rendering import result_in
 from ..store import Subject, Submission
 from ..submissions import Accepted, submit_many
-from .common import address, lang, pool, store, upload_name
+from .common import address, lang, packs, pool, store, upload_name
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -59,7 +60,7 @@ def dossier(code: str):
     """The latest result of a dossier, as in the JSON report of `check`."""
     with store().reading() as db:
         subject = scoped_subject(db, code)
-        body = subject.latest.result(lang())
+        body = result_in(subject.latest.result, packs(), lang()).model_dump_json()
     return Response(body, mimetype="application/json")
 
 
