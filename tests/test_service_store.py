@@ -122,7 +122,7 @@ def test_a_store_of_revision_0009_keeps_its_results_readable_in_both_languages_a
                                                             kecamatan="73.02.05", versions=1))
         connection.execute(table("submissions").insert(), dict(
             id=1, code=written["id"]["code"], version=1, kecamatan="73.02.05", filename=VILLAGE.name, blob_sha256=sha,
-            submitted_at=dt.datetime(2014, 3, 1), as_of=dt.date(2014, 3, 1), pack="pti 2", pack_digest="", waivers_digest="",
+            submitted_at=dt.datetime(2014, 3, 1), as_of=dt.date(2014, 3, 1), pack="pti 2", pack_digest="abc", waivers_digest="",
             verdict=written["id"]["verdict"], errors=1, warnings=0, result_id=json.dumps(written["id"]), result_en=json.dumps(written["en"])))
         connection.execute(table("subjects").update().values(latest_id=1))
         connection.execute(table("screening_rounds").insert(), dict(
@@ -139,15 +139,24 @@ def test_a_store_of_revision_0009_keeps_its_results_readable_in_both_languages_a
     with store.reading() as db:
         submission = db.get(Submission, 1)
         assert not any(f["values"] for f in json.loads(submission.result)["findings"])  # no values: the texts it held
+        assert submission.pack_digest == "" and submission.as_of == dt.date(2014, 3, 1)  # stale: the next re-check renews it
         for lang in ("id", "en"):
             assert result_in(submission.result, check_pool.packs, lang).model_dump(mode="json") == written[lang]
             assert json.loads(db.get(ScreeningRound, 1).report_in(lang)) == rounds[lang]
+    from cek_integrasi.service.recheck import recheck
+
+    uploaded = [{**written[lang], "file": VILLAGE.name} for lang in ("id", "en")]  # the service names a file as uploaded
+    assert recheck(store, check_pool).rechecked == 1  # stale: judged again, now with the values of its findings
+    with store.reading() as db:
+        refreshed = db.get(Submission, 1).result
+        assert all("texts" not in f for f in json.loads(refreshed)["findings"])
+        assert [result_in(refreshed, check_pool.packs, lang).model_dump(mode="json") for lang in ("id", "en")] == uploaded
     store.close()
 
     store_module.migrate(make_engine(store_url), "0009", "downgrade")
     with make_engine(store_url).connect() as connection:
         row = connection.execute(text("select result_id, result_en from submissions")).one()
-        assert [json.loads(r) for r in row] == [written["id"], written["en"]]
+        assert [json.loads(r) for r in row] == uploaded  # rendered from its new judgement
         row = connection.execute(text("select report_id, report_en from screening_rounds")).one()
         assert [json.loads(r) for r in row] == [rounds["id"], rounds["en"]]
 

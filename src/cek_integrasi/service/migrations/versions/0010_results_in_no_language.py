@@ -3,8 +3,9 @@ texts (`result_id`, `result_en`); a screening round's reports by language in one
 
 A result stored before has no values to render its messages from: it becomes a judgement whose findings
 and steps carry the texts they held in both languages (`texts`, `labels`), which evaluation/localize.py
-shows as they were until `server recheck` judges the dossier again. Downgrading renders every result
-in Indonesian and English with the installed packs.
+shows as they were; their pack digest is cleared, so they are stale and the next re-check (`server
+recheck`, or the server's own at its start) judges them again. Downgrading renders every result in
+Indonesian and English with the installed packs.
 
 Revision ID: 0010
 Revises: 0009
@@ -20,7 +21,7 @@ down_revision = '0009'
 branch_labels = None
 depends_on = None
 
-SUBMISSIONS = sa.table('submissions', sa.column('id', sa.Integer), sa.column('result', sa.Text),
+SUBMISSIONS = sa.table('submissions', sa.column('id', sa.Integer), sa.column('result', sa.Text), sa.column('pack_digest', sa.String),
                        sa.column('result_id', sa.Text), sa.column('result_en', sa.Text))
 ROUNDS = sa.table('screening_rounds', sa.column('id', sa.Integer), sa.column('report', sa.Text),
                   sa.column('report_id', sa.Text), sa.column('report_en', sa.Text))
@@ -57,6 +58,7 @@ def upgrade() -> None:
             batch_op.add_column(sa.Column(new, sa.Text(), nullable=False, server_default=''))
     _move(SUBMISSIONS, ('result_id', 'result_en'), 'result',
           lambda id_, en: json.dumps(judgement_of({'id': json.loads(id_), 'en': json.loads(en)}), ensure_ascii=False))
+    op.get_bind().execute(SUBMISSIONS.update().values(pack_digest=''))  # stale: re-checked into a judgement with values
     _move(ROUNDS, ('report_id', 'report_en'), 'report',
           lambda id_, en: json.dumps({'id': json.loads(id_), 'en': json.loads(en)}, ensure_ascii=False))
     for name, new, old in (('submissions', 'result', ('result_id', 'result_en')), ('screening_rounds', 'report', ('report_id', 'report_en'))):
