@@ -152,3 +152,24 @@ def test_one_judgement_stored_as_json_renders_what_a_checker_of_each_language_wr
     english = checker_en.check_many(items, ctx)
     assert any(r.findings for r in english) and any(f.place and "Sheet" in f.place for r in english for f in r.findings)
     assert all("title" not in f and "message" not in f for j in stored for f in j["findings"])  # no language in the judgement
+
+
+def test_a_worker_renders_only_the_languages_its_request_names(monkeypatch):
+    """`check` asks for its one language, rendered in the worker; the service asks for none and gets the judgement."""
+    import orjson
+
+    from cek_integrasi.evaluation import workers
+    from cek_integrasi.evaluation.waivers import WaiverSet
+    from cek_integrasi.packs.rulepack import load_packs
+
+    for name in ("_checkers", "_packs", "_langs", "_problems_lang", "_forced"):
+        monkeypatch.setattr(workers, name, getattr(workers, name))  # this process's worker state comes back afterwards
+    village = ROOT / "samples" / "rilau_ale" / "05_batu_lappa_banyak_masalah.yaml"
+    workers.configure(load_packs(), ("en",), WaiverSet(), False)
+    [outcome] = workers.check_batch([village], Context(as_of=DEFAULT_AS_OF), None)
+    assert list(outcome.renderings) == ["en"] and outcome.result.findings[0].message
+    judged = orjson.loads(outcome.judged_json)
+    assert judged["findings"] and all("message" not in f for f in judged["findings"])
+    workers.use((), WaiverSet(), "id")
+    [neutral] = workers.check_batch([village], Context(as_of=DEFAULT_AS_OF), None)
+    assert neutral.renderings == {} and neutral.result_json is None and neutral.judged_json == outcome.judged_json
