@@ -69,10 +69,10 @@ def worker_memory_mb() -> int:
 class Outcome:
     """What became of one file: a result, input problems, or 'a kecamatan, check it later'.
 
-    A worker sends the dossier's judgement in no language (`judged_json`, what the service stores)
-    and its renderings in the languages asked (`renderings`, language -> the DossierResult), as JSON
-    text, which crosses the process boundary far faster than the models; `result` is parsed from the
-    first rendering only when an output needs the model.
+    A worker sends the dossier's renderings in the languages asked (`renderings`, language -> the
+    DossierResult) or, when none is asked, its judgement in no language (`judged_json`, what the
+    service stores), as JSON text, which crosses the process boundary far faster than the models;
+    `result` is parsed from the first rendering only when an output needs the model.
     """
 
     judged_json: str | None = None
@@ -86,7 +86,7 @@ class Outcome:
 
     @classmethod
     def of(cls, judged: dict, pack: RulePack, village: VillageSummary | None = None) -> "Outcome":
-        """The outcome of a judgement, rendered in the languages of the request (`use`)."""
+        """The outcome of a judgement, rendered in the languages of the request (`use`); none: the judgement itself."""
         counts: dict[str, int] = {}
         waived = []
         for finding in judged["findings"]:
@@ -95,7 +95,8 @@ class Outcome:
             else:
                 counts[finding["severity"]] = counts.get(finding["severity"], 0) + 1
         renderings = {lang: localize(judged, pack, lang).model_dump_json() for lang in _langs}
-        return cls(judged_json=orjson.dumps(judged).decode(), renderings=renderings, village=village, counts=counts, waived=waived)
+        judged_json = None if _langs else orjson.dumps(judged).decode()
+        return cls(judged_json=judged_json, renderings=renderings, village=village, counts=counts, waived=waived)
 
     @property
     def result_json(self) -> str | None:
