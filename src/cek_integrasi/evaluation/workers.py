@@ -38,6 +38,7 @@ from .waivers import WaiverSet
 
 WORKER_MEMORY_MB = 3072  # address space a worker may add to its size after start (a worker checking 100 dossiers uses about 300 MB)
 MEMORY_VARIABLE = "CEK_INTEGRASI_WORKER_MEMORY_MB"
+HEAD = ("code", "kind", "name", "kecamatan", "kabupaten", "pack", "verdict")  # what an Outcome's head names of its dossier
 
 
 def worker_memory_mb() -> int:
@@ -85,6 +86,7 @@ class Outcome:
     kecamatan: str | None = None  # the code of a deferred kecamatan dossier
     counts: dict[str, int] | None = None  # findings not waived, by severity
     waived: list[tuple[str, int]] | None = None  # (file, index) of the waiver of each waived finding
+    head: dict | None = None  # the dossier (code, kind, name, kecamatan, kabupaten, pack, verdict) and its findings as (rule, subject, state, severity)
     crashed: bool = False
     timed_out: bool = False
 
@@ -100,7 +102,8 @@ class Outcome:
                 counts[finding["severity"]] = counts.get(finding["severity"], 0) + 1
         renderings = {lang: localize(judged, pack, lang).model_dump_json() for lang in langs}
         judged_json = None if langs else orjson.dumps(judged).decode()
-        return cls(judged_json=judged_json, renderings=renderings or None, village=village, counts=counts, waived=waived)
+        head = {key: judged[key] for key in HEAD} | {"findings": [(f["rule"], f["subject"], f["state"], f["severity"]) for f in judged["findings"]]}
+        return cls(judged_json=judged_json, renderings=renderings or None, village=village, counts=counts, waived=waived, head=head)
 
     @property
     def result_json(self) -> str | None:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-import orjson
-
 from ..evaluation.pool import Pool
 from ..evaluation.results import UNMET
 from ..evaluation.waivers import WaiverSet
@@ -48,7 +46,8 @@ class ResultColumns:
 
     @classmethod
     def of(cls, result: dict, village: VillageSummary | None) -> "ResultColumns":
-        findings = [(f["rule"], f["subject"], f["state"], f["severity"]) for f in result["findings"]]
+        """From an Outcome's head (worked out in the worker, so that the service never parses a result)."""
+        findings = [tuple(f) for f in result["findings"]]
         failed = [severity for _, _, state, severity in findings if state in UNMET]
         summary = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in dataclasses.asdict(village).items()} if village else None
         return cls(result["code"], result["kind"], result["name"], result["kecamatan"], result["kabupaten"], result["pack"],
@@ -67,7 +66,7 @@ class Checked:
     def of(cls, outcome: Outcome) -> "Checked":
         if outcome.crashed or outcome.timed_out or not outcome.judged_json:
             return cls(outcome)
-        return cls(outcome, ResultColumns.of(orjson.loads(outcome.judged_json), outcome.village), outcome.judged_json)
+        return cls(outcome, ResultColumns.of(outcome.head, outcome.village), outcome.judged_json)
 
 
 def check_files(pool: Pool, files: list[tuple[str, bytes]], ctx: Context, lang: str, villages: dict[str, VillageSummary] | None = None,
