@@ -63,7 +63,7 @@ def fill(store: Store, files: list[Path]) -> None:
             subjects.append(dict(code=code, kind=kind, name=code, kecamatan=place, versions=1, latest_id=n))
             submissions.append(dict(id=n, code=code, version=1, kecamatan=place, filename=path.name, blob_sha256=sha,
                                     as_of=dt.date(2000, 1, 1), pack="pti", pack_digest="", waivers_digest="", verdict=None,
-                                    errors=0, warnings=0, result_id="", result_en=""))
+                                    errors=0, warnings=0, result=""))
         with store.writing() as db, db.begin():
             db.execute(insert(Blob), list(blobs.values()))
             db.execute(insert(Subject), subjects)

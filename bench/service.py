@@ -86,7 +86,7 @@ def build(data: Path, files: list[Path]) -> None:
                     code=first.code, version=version, kecamatan=first.kecamatan, filename=first.filename, blob_sha256=sha,
                     user_id=first.user_id, as_of=first.as_of, pack=first.pack, pack_digest=first.pack_digest,
                     waivers_digest=first.waivers_digest, verdict=first.verdict, errors=first.errors,
-                    warnings=first.warnings, result_id=first.result_id, result_en=first.result_en, village=first.village,
+                    warnings=first.warnings, result=first.result, village=first.village,
                     findings=[StoredFinding(rule=f.rule, severity=f.severity, state=f.state, subject=f.subject) for f in findings],
                 )
                 db.add(copy)
@@ -211,7 +211,7 @@ def grow(data: Path, villages: int) -> None:
             for version in range(1, VERSIONS + 1):
                 submissions.append(dict(id=next_id, code=code, version=version, kecamatan=kecamatan, filename="x.yaml",
                                         blob_sha256=blob, as_of=datetime.date(2014, 3, 1), pack="pti", verdict="WAJIB",
-                                        errors=errors, warnings=1, result_id="{}", result_en="{}", village=None,
+                                        errors=errors, warnings=1, result="{}", village=None,
                                         submitted_at=datetime.datetime(2014, 3, 1)))
                 next_id += 1
             findings += [dict(submission_id=next_id - 1, rule=rule, severity="error", state="fail", subject="desa")

@@ -133,16 +133,45 @@ print("hidup")
     assert done.returncode == 0 and done.stdout.strip() == "hidup", done.stderr[-2000:]
 
 
-def test_one_judgement_written_in_two_languages_equals_two_checks(checker, checker_en):
-    """The service judges once and writes Indonesian and English; each must be what a checker of that language writes."""
+def test_one_judgement_stored_as_json_renders_what_a_checker_of_each_language_writes(checker, checker_en):
+    """The service stores one judgement (JSON, in no language) and renders it when read: in Indonesian and in
+    English it must be what a checker of that language writes, workbooks' places and every value included."""
+    import orjson
+
     from cek_integrasi.dossiers.loading import load_dossier
+    from cek_integrasi.evaluation.localize import localize
     from cek_integrasi.packs.choosing import all_stages
 
-    paths = sorted((ROOT / "samples" / "rilau_ale").glob("*.yaml"))
+    paths = sorted((ROOT / "samples" / "rilau_ale").glob("*.yaml")) + sorted((ROOT / "samples" / "workbooks" / "rilau_ale").glob("*.xlsx"))
     items = [load_dossier(path, all_stages([checker.pack])) for path in paths]
     items = [(doc, dossier) for doc, dossier in items if dossier.jenis == "desa"]
     ctx = Context(as_of=DEFAULT_AS_OF)
-    both = checker.check_in_languages(items, ctx, None, ("id", "en"))
-    assert [r["id"] for r in both] == checker.check_many(items, ctx)
-    assert [r["en"] for r in both] == checker_en.check_many(items, ctx)
-    assert any(r["id"].findings for r in both) and both[0]["id"] != both[0]["en"]
+    stored = [orjson.loads(orjson.dumps(judged)) for judged in checker.judge_many(items, ctx)]
+    assert [localize(j, checker.pack, "id") for j in stored] == checker.check_many(items, ctx)
+    assert [localize(j, checker.pack, "en") for j in stored] == checker_en.check_many(items, ctx)
+    english = checker_en.check_many(items, ctx)
+    assert any(r.findings for r in english) and any(f.place and "Sheet" in f.place for r in english for f in r.findings)
+    assert all("title" not in f and "message" not in f for j in stored for f in j["findings"])  # no language in the judgement
+
+
+def test_a_worker_renders_only_the_languages_its_request_names():
+    """`check` asks for its one language, rendered in the worker; the service asks for none and gets the judgement."""
+    import orjson
+
+    from cek_integrasi.evaluation.localize import localize
+    from cek_integrasi.evaluation.pool import Pool
+    from cek_integrasi.evaluation.workers import Request
+    from cek_integrasi.packs.rulepack import load_packs
+
+    village = ROOT / "samples" / "rilau_ale" / "05_batu_lappa_banyak_masalah.yaml"
+    files = [(village.name, village.read_bytes())]
+    ctx = Context(as_of=DEFAULT_AS_OF)
+    with Pool(load_packs(), 1, start="fork") as pool:
+        [outcome] = pool.check(files, Request(ctx, languages=("en",)))
+        [neutral] = pool.check(files, Request(ctx, languages=(), problems_lang="id"))
+        pack = pool.pack("pti")
+    assert list(outcome.renderings) == ["en"] and outcome.result.findings[0].message and outcome.judged_json is None
+    assert neutral.renderings is None and neutral.result_json is None
+    judged = orjson.loads(neutral.judged_json)
+    assert judged["findings"] and all("message" not in f for f in judged["findings"])
+    assert localize(judged, pack, "en") == outcome.result

@@ -43,8 +43,8 @@ def consistent(data) -> dict[int, str]:
         for submission in db.scalars(select(Submission)):
             assert db.get(Blob, submission.blob_sha256) is not None
             stored = db.scalar(select(func.count()).select_from(StoredFinding).where(StoredFinding.submission_id == submission.id))
-            assert stored == len(json.loads(submission.result_id)["findings"])
-            results[submission.id] = submission.result_id
+            assert stored == len(json.loads(submission.result)["findings"])
+            results[submission.id] = submission.result
         audited = db.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "submitted"))
         assert audited == len(results)
     store.close()

@@ -4,6 +4,7 @@ one transaction per submission, the audit log, backup and restore."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import io
 import json
@@ -16,13 +17,15 @@ from openpyxl import load_workbook
 from servicekit import (  # noqa: F401
     AS_OF, KINDANG, RILAU, ROOT, check_pool, csrf, login, make_app, pg_server, principal, sample_files, seeded, store_url, upload,
 )
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import MetaData, func, inspect, select, text
 
 from cek_integrasi.cli import main
 from cek_integrasi.evaluation.results import UNMET
 from cek_integrasi.service import queries, submissions
 from cek_integrasi.service.checking import ResultColumns
-from cek_integrasi.service.store import AuditEntry, Base, Blob, Store, StoredFinding, Subject, Submission, WaiverFile
+from cek_integrasi.service.rendering import result_in
+from cek_integrasi.service.store import (AuditEntry, Base, Blob, ScreeningRound, Store, StoredFinding, Subject, Submission, WaiverFile,
+                                        make_engine)
 from cek_integrasi.service.submissions import Accepted, Refused, submit_many
 from cek_integrasi.service.runtime import service
 
@@ -46,7 +49,7 @@ def test_migrations_make_every_table_and_run_again_harmlessly(store_url):
     store.close()
     store = Store(store_url)  # a second start migrates nothing
     with store.engine.connect() as connection:
-        assert connection.scalar(text("select version_num from alembic_version")) == "0009"
+        assert connection.scalar(text("select version_num from alembic_version")) == "0010"
         tables = set(inspect(connection).get_table_names())
         made = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(made, Base.metadata) == []  # the migrations make the tables of store.py, column types too
@@ -57,9 +60,10 @@ def test_migrations_make_every_table_and_run_again_harmlessly(store_url):
 def rows(store: Store) -> dict[str, list]:
     """Every row of every table the store has (an older revision lacks the newer ones), as the database gives them back."""
     with store.engine.connect() as connection:
-        present = set(inspect(connection).get_table_names())
+        present = MetaData()
+        present.reflect(connection)  # the tables as the store's revision made them
         return {name: sorted(map(tuple, connection.execute(select(table))), key=repr)
-                for name, table in Base.metadata.tables.items() if name in present}
+                for name, table in present.tables.items() if name in Base.metadata.tables}
 
 
 def test_upgrading_a_store_of_revision_0007_keeps_its_data(store_url, check_pool, monkeypatch):
@@ -69,20 +73,20 @@ def test_upgrading_a_store_of_revision_0007_keeps_its_data(store_url, check_pool
     from cek_integrasi.service import store as store_module
     from cek_integrasi.service import waiver_files, waiver_requests
 
-    at_0007 = store_module.migrate
-    monkeypatch.setattr(store_module, "migrate", lambda engine: at_0007(engine, "0007"))
-    store = seeded(store_url)
+    migrate = store_module.migrate
+    store = seeded(store_url)  # written now, then taken down to 0007 (results as 0009 kept them: 0010's downgrade)
     example = ROOT / "docs" / "examples" / "pengecualian_rilau_ale.yaml"
     assert waiver_files.add(store, check_pool.packs, example.name, example.read_bytes(), "admin", "", "id") == []
     fas = principal(store, "fas_rilau")
     assert all(isinstance(o, Accepted) for o in submit_many(store, check_pool, fas, [(p.name, p.read_bytes()) for p in sample_files()], "id"))
     waiver_requests.request(store, check_pool.packs, fas, "BA-01", "73.02.05.2012", "ba-musrenbangdes-rkp-2012", "Camat berhalangan")
+    migrate(store.engine, "0007", "downgrade")
     with store.engine.connect() as connection:
         assert connection.scalar(text("select version_num from alembic_version")) == "0007"
     before = rows(store)
     assert all(before[t] for t in ("kecamatan", "subjects", "submissions", "findings", "audit", "waiver_requests", "waiver_files"))
     store.close()
-    monkeypatch.undo()
+    monkeypatch.setattr(store_module, "migrate", lambda engine: migrate(engine, "0009"))  # 0010 changes the results: tested below
     store = Store(store_url)
     with store.engine.connect() as connection:
         assert connection.scalar(text("select version_num from alembic_version")) == "0009"
@@ -93,6 +97,69 @@ def test_upgrading_a_store_of_revision_0007_keeps_its_data(store_url, check_pool
         assert after.pop(table) == []  # made by 0009, empty
     assert after == before
     store.close()
+
+
+def test_a_store_of_revision_0009_keeps_its_results_readable_in_both_languages_after_0010(store_url, check_pool, monkeypatch):
+    """Results and screening rounds written by revision 0009 (a column per language) read after 0010 (one
+    column, no language in it) exactly as they were, in Indonesian and English; downgrading gives them back."""
+    from sqlalchemy import Table
+
+    from cek_integrasi.service import store as store_module
+
+    migrate = store_module.migrate
+    monkeypatch.setattr(store_module, "migrate", lambda engine: migrate(engine, "0009"))
+    store = seeded(store_url)
+    written = {lang: cli_check(VILLAGE, "--lang", lang)["dossiers"][0] for lang in ("id", "en")}
+    rounds = {lang: {"tool": "cek-integrasi", "version": "0", "rule_pack": {"id": "pti"}, "as_of": AS_OF, "lang": lang,
+                     "roster": {"file": "r.csv", "sha256": ""}, "villages": [], "kecamatan": [], "bad_rows": [{"row": 2, "column": "kode",
+                     "value": "x", "message": "kode salah" if lang == "id" else "wrong code"}]} for lang in ("id", "en")}
+    data = VILLAGE.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    with store.engine.begin() as connection:
+        table = lambda name: Table(name, MetaData(), autoload_with=connection)  # noqa: E731 - the tables as revision 0009 made them
+        connection.execute(table("kecamatan").insert(), dict(kode="73.02.05", nama="Rilau Ale", kabupaten="Bulukumba"))
+        connection.execute(table("blobs").insert(), dict(sha256=sha, size=len(data), data=data))
+        connection.execute(table("subjects").insert(), dict(code=written["id"]["code"], kind="desa", name="Batu Lappa",
+                                                            kecamatan="73.02.05", versions=1))
+        connection.execute(table("submissions").insert(), dict(
+            id=1, code=written["id"]["code"], version=1, kecamatan="73.02.05", filename=VILLAGE.name, blob_sha256=sha,
+            submitted_at=dt.datetime(2014, 3, 1), as_of=dt.date(2014, 3, 1), pack="pti 2", pack_digest="abc", waivers_digest="",
+            verdict=written["id"]["verdict"], errors=1, warnings=0, result_id=json.dumps(written["id"]), result_en=json.dumps(written["en"])))
+        connection.execute(table("subjects").update().values(latest_id=1))
+        connection.execute(table("screening_rounds").insert(), dict(
+            id=1, as_of=dt.date(2014, 3, 1), created_by="admin", created_at=dt.datetime(2014, 3, 1), source="r.csv",
+            report_id=json.dumps(rounds["id"]), report_en=json.dumps(rounds["en"])))
+    store.close()
+    monkeypatch.undo()
+
+    store = Store(store_url)
+    with store.engine.connect() as connection:
+        assert connection.scalar(text("select version_num from alembic_version")) == "0010"
+        columns = {c["name"] for c in inspect(connection).get_columns("submissions")}
+        assert "result" in columns and not {"result_id", "result_en"} & columns  # the columns hold no language: a third needs none
+    with store.reading() as db:
+        submission = db.get(Submission, 1)
+        assert not any(f["values"] for f in json.loads(submission.result)["findings"])  # no values: the texts it held
+        assert submission.pack_digest == "" and submission.as_of == dt.date(2014, 3, 1)  # stale: the next re-check renews it
+        for lang in ("id", "en"):
+            assert result_in(submission.result, check_pool.packs, lang).model_dump(mode="json") == written[lang]
+            assert json.loads(db.get(ScreeningRound, 1).report_in(lang)) == rounds[lang]
+    from cek_integrasi.service.recheck import recheck
+
+    uploaded = [{**written[lang], "file": VILLAGE.name} for lang in ("id", "en")]  # the service names a file as uploaded
+    assert recheck(store, check_pool).rechecked == 1  # stale: judged again, now with the values of its findings
+    with store.reading() as db:
+        refreshed = db.get(Submission, 1).result
+        assert all("texts" not in f for f in json.loads(refreshed)["findings"])
+        assert [result_in(refreshed, check_pool.packs, lang).model_dump(mode="json") for lang in ("id", "en")] == uploaded
+    store.close()
+
+    store_module.migrate(make_engine(store_url), "0009", "downgrade")
+    with make_engine(store_url).connect() as connection:
+        row = connection.execute(text("select result_id, result_en from submissions")).one()
+        assert [json.loads(r) for r in row] == uploaded  # rendered from its new judgement
+        row = connection.execute(text("select report_id, report_en from screening_rounds")).one()
+        assert [json.loads(r) for r in row] == [rounds["id"], rounds["en"]]
 
 
 def long_text(word: str) -> str:
@@ -205,14 +272,14 @@ def test_each_submission_is_a_new_version_with_its_bytes_and_findings(store_url,
         assert [v.blob_sha256 for v in versions] == [sha, sha]
         assert db.get(Blob, sha).data == VILLAGE.read_bytes()  # kept once, by its sha256
         assert db.scalar(select(func.count()).select_from(Blob)) == len(files)
-        stored = json.loads(versions[0].result_id)
+        stored = json.loads(versions[0].result)
         assert [(f["rule"], f["subject"], f["state"]) for f in stored["findings"]] == [
             (f["rule"], f["subject"], f["state"]) for f in expected["findings"]]
         assert stored["file"] == VILLAGE.name
         rows = db.scalars(select(StoredFinding).where(StoredFinding.submission_id == versions[0].id)).all()
         assert sorted((f.rule, f.subject) for f in rows) == sorted((f["rule"], f["subject"]) for f in expected["findings"])
-        english = json.loads(versions[0].result_en)
-        assert english["findings"][0]["message"] != stored["findings"][0]["message"]
+        shown = [result_in(versions[0].result, check_pool.packs, lang) for lang in ("id", "en")]
+        assert shown[1].findings[0].message != shown[0].findings[0].message  # one judgement, rendered in each language
         audit = db.scalars(select(AuditEntry).where(AuditEntry.action == "submitted")).all()
         assert len(audit) == len(files) + 1 and all(a.user == "fas_rilau" for a in audit)
         assert {"code": expected["code"], "version": 2, "file": VILLAGE.name, "sha256": sha} in [json.loads(a.detail) for a in audit]
@@ -226,7 +293,7 @@ def test_a_kecamatan_dossier_is_checked_with_the_villages_of_the_store(store_url
     expected = cli_check(sample_files()[0].parent)  # the whole kecamatan, as `check` does it
     kecamatan = next(d for d in expected["dossiers"] if d["kind"] == "kecamatan")
     with store.reading() as db:
-        stored = json.loads(db.get(Subject, RILAU).latest.result_id)
+        stored = json.loads(db.get(Subject, RILAU).latest.result)
     assert [(f["rule"], f["subject"]) for f in stored["findings"]] == [(f["rule"], f["subject"]) for f in kecamatan["findings"]]
 
 

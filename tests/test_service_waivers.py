@@ -23,12 +23,12 @@ VILLAGE = sample_files()[5]  # 05_batu_lappa_banyak_masalah.yaml: ELG-01 fails
 
 def _latest(store, code: str) -> Submission:
     with store.reading() as db:
-        return db.scalars(select(Submission).options(undefer(Submission.result_id))
+        return db.scalars(select(Submission).options(undefer(Submission.result))
                           .join(Subject, Subject.latest_id == Submission.id).where(Subject.code == code)).one()
 
 
 def _elg01(store, code: str) -> list[dict]:
-    return [f for f in json.loads(_latest(store, code).result_id)["findings"] if f["rule"] == "ELG-01"]
+    return [f for f in json.loads(_latest(store, code).result)["findings"] if f["rule"] == "ELG-01"]
 
 
 def test_a_requested_waiver_applies_once_approved_with_its_approver_and_stops_after_its_last_day(store_url, check_pool):
@@ -60,7 +60,7 @@ def test_a_requested_waiver_applies_once_approved_with_its_approver_and_stops_af
     assert waived and all(f["state"] == "waived" for f in waived)
     assert waived[0]["waiver"]["disetujui_oleh"] == "admin" and waived[0]["waiver"]["alasan"] == "Musyawarah diulang atas arahan Bupati"
     assert _latest(store, code).errors == errors_before - len(waived)
-    assert all(f["state"] == "fail" for f in json.loads(_latest(store, code).result_id)["findings"] if f["rule"] == "ELG-02")
+    assert all(f["state"] == "fail" for f in json.loads(_latest(store, code).result)["findings"] if f["rule"] == "ELG-02")
 
     recheck(store, check_pool, as_of=dt.date(2014, 7, 1))  # the day after its last day: no longer applies
     assert all(f["state"] == "fail" for f in _elg01(store, code))
@@ -152,6 +152,6 @@ def test_a_waiver_file_replaced_by_a_reordered_copy_stales_the_dossiers_it_names
     waiver_files.deactivate(store, old, "admin", "")
     named = {w["kode"] for w in waivers["pengecualian"]}
     assert recheck(store, check_pool).stale == len(named) == 2
-    notes = [f["waiver"] for code in named for f in json.loads(_latest(store, code).result_id)["findings"] if f["waiver"]]
+    notes = [f["waiver"] for code in named for f in json.loads(_latest(store, code).result)["findings"] if f["waiver"]]
     assert notes and all(n["file"] == "pengecualian_baru.yaml" for n in notes)  # ELG-03 of 2007 (BA-11's has expired)
     store.close()

@@ -53,14 +53,14 @@ def _run(folder):
 
 
 def test_a_dossier_that_kills_its_worker_twice_is_an_error_for_manual_review(batch, monkeypatch):
-    original = Checker.check_in_languages
+    original = Checker.judge_many
 
     def crashing(self, items, *args, **kwargs):
         if any(dossier.nama == "Desa Mogok" for _, dossier in items):
             _segfault()
         return original(self, items, *args, **kwargs)
 
-    monkeypatch.setattr(Checker, "check_in_languages", crashing)  # workers are forked from this process, patch included
+    monkeypatch.setattr(Checker, "judge_many", crashing)  # workers are forked from this process, patch included
     code, report = _run(batch)
     assert code == 1
     by_name = {d["name"]: d for d in report["dossiers"]}
@@ -76,7 +76,7 @@ def test_a_dossier_that_kills_its_worker_twice_is_an_error_for_manual_review(bat
 
 def test_a_dossier_whose_worker_died_once_is_retried_alone_and_reported_normally(batch, monkeypatch, tmp_path_factory):
     marker = tmp_path_factory.mktemp("marker") / "crashed-once"
-    original = Checker.check_in_languages
+    original = Checker.judge_many
 
     def crash_once(self, items, *args, **kwargs):
         if any(dossier.nama == "Desa Mogok" for _, dossier in items) and not marker.exists():
@@ -84,7 +84,7 @@ def test_a_dossier_whose_worker_died_once_is_retried_alone_and_reported_normally
             os.kill(os.getpid(), 9)
         return original(self, items, *args, **kwargs)
 
-    monkeypatch.setattr(Checker, "check_in_languages", crash_once)
+    monkeypatch.setattr(Checker, "judge_many", crash_once)
     code, report = _run(batch)
     assert code == 0 and marker.exists()
     assert [d["verdict"] for d in report["dossiers"]] == ["WAJIB"] * 4
@@ -244,14 +244,14 @@ def test_workers_exit_when_their_parent_is_killed(tmp_path, source, workers):
 
 
 def test_a_dossier_past_the_memory_limit_in_the_engine_costs_only_itself(batch, monkeypatch):
-    original = Checker.check_in_languages
+    original = Checker.judge_many
 
     def greedy(self, items, *args, **kwargs):
         if any(dossier.kode == "73.02.05.2099" for _, dossier in items):
             raise MemoryError  # as the engine would past the worker's address-space limit
         return original(self, items, *args, **kwargs)
 
-    monkeypatch.setattr(Checker, "check_in_languages", greedy)
+    monkeypatch.setattr(Checker, "judge_many", greedy)
     _batch_with(batch, "2_boros.yaml")
     result = CliRunner().invoke(main, ["check", str(batch), "--format", "json", "--jobs", "1", *AS_OF], catch_exceptions=False)
     report = json.loads(result.output)  # one worker, batches of two: 2_boros.yaml shares its batch with 2.yaml

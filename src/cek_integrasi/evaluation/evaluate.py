@@ -1,4 +1,7 @@
-"""Turn what the engine matched into a state per rule and findings with plain-words messages.
+"""Turn what the engine matched into a state per rule and findings: a judgement in no language.
+
+`Checker.judge_many` gives each dossier's judgement as JSON-safe data (rule ids, states, the values
+of each finding, the verdict, the stages); `localize.localize` writes it in a language.
 
 Evaluation has two phases: the engine first judges each dossier's own subject by its verdict rule
 (ELG-00) and the rules it requires; the verdict then enters the facts (status_integrasi) and the
@@ -16,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import string
 from typing import Any
 
 from .. import i18n
@@ -24,23 +26,22 @@ from .engine import Engine, EngineFailure, Held
 from ..packs.facts import Context, Subject, VillageSummary
 from ..dossiers.model import Dossier
 from ..dossiers.reading import Document, join
-from .results import DossierResult, Finding, NextStep, State, TimelineStep, WaiverNote
+from .judgement import frozen
+from .localize import localize, placeholders
+from .results import DossierResult, State
 from ..packs.rulepack import Rule, RulePack
 from ..packs.subjects import head_of, subjects_of
 from .waivers import LoadedWaiver, WaiverSet
 
-NO_WAIVERS = WaiverSet()  # a call given no waivers (never changed)
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+NO_WAIVERS = WaiverSet()  # a call given no waivers (never changed)
 WAIVER_NOTE = {"alasan", "disetujui_oleh", "tanggal", "berlaku_sampai"}
 
 
 class Checker:
-    """Checks dossiers against one rule pack; its results are in `lang` unless other languages are asked.
+    """Checks dossiers against one rule pack: judged once in no language (`judge_many`), rendered in `lang` by `check`.
 
-    The engine's judgement does not depend on the language: `check_in_languages` judges a batch once
-    and writes each result in several languages (the service keeps Indonesian and English). A checker
-    holds no waivers: each call is given those of its run (none by default).
-    """
+    A checker holds no waivers: each call is given those of its run (none by default)."""
 
     def __init__(self, pack: RulePack, lang: str = i18n.DEFAULT):
         self.pack = pack
@@ -50,6 +51,7 @@ class Checker:
         self._plain = [r for r in pack.rules if not r.is_verdict]
         self._verdicts = [r for r in pack.rules if r.is_verdict]
         self._order = {r.id: i for i, r in enumerate(pack.rules)}
+        self._values = {r.id: _used(r) for r in pack.rules}
 
     def check(
         self, doc: Document, dossier: Dossier, ctx: Context, villages: dict[str, VillageSummary] | None = None,
@@ -62,22 +64,22 @@ class Checker:
         self, items: list[tuple[Document, Dossier]], ctx: Context, villages: dict[str, VillageSummary] | None = None,
         waivers: WaiverSet = NO_WAIVERS,
     ) -> list[DossierResult]:
-        """Check a batch in two passes of the engine; if the engine fails, each dossier is retried alone."""
-        return [results[self.lang] for results in self.check_in_languages(items, ctx, villages, (self.lang,), waivers)]
+        """Check a batch in two passes of the engine, each result written in `lang`."""
+        return [localize(judged, self.pack, self.lang) for judged in self.judge_many(items, ctx, villages, waivers)]
 
-    def check_in_languages(
-        self, items: list[tuple[Document, Dossier]], ctx: Context, villages: dict[str, VillageSummary] | None, langs: tuple[str, ...],
+    def judge_many(
+        self, items: list[tuple[Document, Dossier]], ctx: Context, villages: dict[str, VillageSummary] | None = None,
         waivers: WaiverSet = NO_WAIVERS,
-    ) -> list[dict[str, DossierResult]]:
-        """The result of each dossier of a batch in each language of `langs`, from one judgement of the engine;
-        failures covered by a live waiver of `waivers` are `waived`."""
+    ) -> list[dict[str, Any]]:
+        """The judgement of each dossier of a batch (JSON-safe, in no language), failures covered by a live waiver of
+        `waivers` being `waived`; if the engine fails, each dossier is retried alone."""
         covered = functools.partial(_waiver_of, waivers, ctx)
         out = []
         for (doc, dossier), judged in zip(items, self._judge(items, ctx, villages, covered)):
             if isinstance(judged, str):  # the engine failed on this dossier alone
-                out.append({lang: unevaluated(self.pack, lang, doc, dossier, judged) for lang in langs})
+                out.append(unevaluated(self.pack, doc, dossier, {"failure": judged}))
             else:
-                out.append({lang: self._evaluate(doc, dossier, covered, *judged, lang) for lang in langs})
+                out.append(self._evaluate(doc, dossier, covered, *judged))
         return out
 
     def _judge(self, items: list[tuple[Document, Dossier]], ctx: Context, villages, covered) -> list[tuple[list[Subject], Held] | str]:
@@ -114,9 +116,9 @@ class Checker:
         waiver = covered(rule, dossier, subject) if state == "fail" else None
         return ("waived" if waiver else state), waiver
 
-    def _evaluate(self, doc: Document, dossier: Dossier, covered, subjects: list[Subject], matched: Held, lang: str) -> DossierResult:
+    def _evaluate(self, doc: Document, dossier: Dossier, covered, subjects: list[Subject], matched: Held) -> dict[str, Any]:
         states: dict[str, State] = {}
-        findings: list[Finding] = []
+        findings: list[dict[str, Any]] = []
         pending: set[str] = set()
         by_kind: dict[str, list[Subject]] = {}
         for subject in subjects:
@@ -130,7 +132,7 @@ class Checker:
                     continue
                 if state == "pending":
                     pending.add(subject.key)
-                findings.append(self._finding(doc, rule, subject, state, lang, waiver=waiver))
+                findings.append(self._finding(doc, rule, subject, state, waiver=waiver))
             states[rule.id] = _aggregate(seen)
         verdict = None
         for rule in self._verdicts:
@@ -140,18 +142,13 @@ class Checker:
                 verdict = rule.verdicts[state]
             if state == "fail":
                 desa = next(s for s in subjects if s.kind == rule.subject)
-                extra = {"belum_terpenuhi": [f"{r} ({self.pack.rule(r).title[lang]})" for r in unmet]}
-                findings.append(self._finding(doc, rule, desa, state, lang, extra))
-        next_steps = [
-            NextStep(stage=s.facts["kode"], label=s.details["label"][lang])
-            for s in subjects
-            if s.kind == "tahap" and s.key in pending
-        ]
-        by_subject: dict[str, list[Finding]] = {}
+                findings.append(self._finding(doc, rule, desa, state, unmet=unmet))
+        next_steps = [{"stage": s.facts["kode"]} for s in subjects if s.kind == "tahap" and s.key in pending]
+        by_subject: dict[str, list[dict[str, Any]]] = {}
         for finding in findings:
-            by_subject.setdefault(finding.subject, []).append(finding)
-        timeline = [_step(s, by_subject.get(s.key, []), lang) for s in subjects if s.kind == "tahap"]
-        findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], self._order[f.rule]))
+            by_subject.setdefault(finding["subject"], []).append(finding)
+        timeline = [_step(s, by_subject.get(s.key, [])) for s in subjects if s.kind == "tahap"]
+        findings.sort(key=lambda f: (SEVERITY_RANK[f["severity"]], self._order[f["rule"]]))
         states = {r.id: states[r.id] for r in self.pack.rules}
         return _result(self.pack, doc, dossier, states, findings, verdict, next_steps, timeline)
 
@@ -162,25 +159,27 @@ class Checker:
         unmet = [r for r in rule.requires if states[r] not in ("pass", "waived")]
         return ("fail" if unmet else "pass"), unmet
 
-    def _finding(self, doc: Document, rule: Rule, subject: Subject, state: State, lang: str, extra=None, waiver=None) -> Finding:
-        values = {**subject.facts, **subject.details, **(extra or {})}
+    def _finding(self, doc: Document, rule: Rule, subject: Subject, state: State, unmet=None, waiver=None) -> dict[str, Any]:
+        """A finding as the judgement keeps it: the values its texts use, in no language."""
+        values = {**subject.facts, **subject.details}
         path = join(subject.path, rule.path) if rule.path else subject.path
-        return Finding(
-            rule=rule.id,
-            state=state,
-            severity="info" if state == "pending" else rule.severity,
-            title=rule.title[lang],
-            message=render(rule.message[lang], values, lang),
-            reference=rule.reference,
-            remediation=render(rule.remediation[lang], values, lang),
-            subject=subject.key,
-            path=path,
-            line=doc.line_of(path) if path else None,
-            place=i18n.place(doc.place_of(path) or path, lang) or None,
-            waiver=WaiverNote(file=waiver.file, index=waiver.index, **waiver.waiver.model_dump(include=WAIVER_NOTE))
+        finding = {
+            "rule": rule.id,
+            "state": state,
+            "severity": "info" if state == "pending" else rule.severity,
+            "reference": rule.reference,
+            "subject": subject.key,
+            "path": path,
+            "line": doc.line_of(path) if path else None,
+            "place": frozen(doc.place_of(path)) if path else None,
+            "values": {k: frozen(values[k]) for k in self._values[rule.id] if k in values},
+            "waiver": {"file": waiver.file, "index": waiver.index, **waiver.waiver.model_dump(mode="json", include=WAIVER_NOTE)}
             if waiver
             else None,
-        )
+        }
+        if unmet is not None:
+            finding["unmet"] = unmet
+        return finding
 
 
 def _waiver_of(waivers: WaiverSet, ctx: Context, rule: Rule, dossier: Dossier, subject: Subject) -> LoadedWaiver | None:
@@ -191,59 +190,53 @@ def _waiver_of(waivers: WaiverSet, ctx: Context, rule: Rule, dossier: Dossier, s
     return live[0] if live else None
 
 
-def unevaluated(pack: RulePack, lang: str, doc: Document, dossier: Dossier, reason: str) -> DossierResult:
-    """A dossier the engine could not evaluate: every rule `error`, each with a finding asking for manual review."""
-    message = i18n.text("ui.engine_failure", lang, reason=reason)
+def _used(rule: Rule) -> frozenset[str]:
+    """The values a rule's texts use, in every language (those a finding of it keeps)."""
+    templates = [*rule.message.values(), *rule.remediation.values()]
+    return frozenset().union(*(placeholders(t) for t in templates)) - {"belum_terpenuhi"}
+
+
+def unevaluated(pack: RulePack, doc: Document, dossier: Dossier, why: dict[str, str]) -> dict[str, Any]:
+    """A dossier the engine could not evaluate: every rule `error`, each with a finding asking for manual review.
+
+    `why`: {"failure": the engine's reason} or {"failure_key": a catalogue key saying it in the reader's language}."""
     findings = [
-        Finding(
-            rule=r.id,
-            state="error",
-            severity="error",
-            title=r.title[lang],
-            message=message,
-            reference=r.reference,
-            remediation=i18n.text("ui.manual_review", lang),
-            subject="*",
-            path="",
-        )
+        {"rule": r.id, "state": "error", "severity": "error", "reference": r.reference, "subject": "*", "path": "",
+         "line": None, "place": None, "values": {}, "waiver": None, **why}
         for r in pack.rules
     ]
     return _result(pack, doc, dossier, {r.id: "error" for r in pack.rules}, findings, None, [], [])
 
 
-def _result(pack: RulePack, doc: Document, dossier: Dossier, states, findings, verdict, next_steps, timeline) -> DossierResult:
-    return DossierResult(
-        file=str(doc.path),
-        sha256=hashlib.sha256(doc.raw).hexdigest(),
-        kind=dossier.jenis,
-        code=dossier.kode,
-        name=dossier.nama,
-        kecamatan=dossier.nama if dossier.jenis == "kecamatan" else dossier.kecamatan,
-        kabupaten=dossier.kabupaten,
-        pack=pack.id,
-        verdict=verdict,
-        results=states,
-        findings=findings,
-        next_steps=next_steps,
-        timeline=timeline,
-    )
+def _result(pack: RulePack, doc: Document, dossier: Dossier, states, findings, verdict, next_steps, timeline) -> dict[str, Any]:
+    return {
+        "file": str(doc.path),
+        "sha256": hashlib.sha256(doc.raw).hexdigest(),
+        "kind": dossier.jenis,
+        "code": dossier.kode,
+        "name": dossier.nama,
+        "kecamatan": dossier.nama if dossier.jenis == "kecamatan" else dossier.kecamatan,
+        "kabupaten": dossier.kabupaten,
+        "pack": pack.id,
+        "verdict": verdict,
+        "results": states,
+        "findings": findings,
+        "next_steps": next_steps,
+        "timeline": timeline,
+    }
 
 
-def _step(subject: Subject, findings: list[Finding], lang: str) -> TimelineStep:
-    states = {f.state for f in findings}
+def _step(subject: Subject, findings: list[dict[str, Any]]) -> dict[str, Any]:
+    states = {f["state"] for f in findings}
     if states & {"fail", "error"}:
         status = "problem"
     elif "pending" in states:
         status = "pending"
     else:
         status = "done" if subject.facts["tercatat"] else "open"
-    return TimelineStep(
-        stage=subject.facts["kode"],
-        label=subject.details["label"][lang],
-        date=subject.details["tanggal"],
-        status=status,
-        findings=[f.rule for f in findings],
-    )
+    date = subject.details["tanggal"]
+    return {"stage": subject.facts["kode"], "date": date.isoformat() if date else None, "status": status,
+            "findings": [f["rule"] for f in findings]}
 
 
 def _aggregate(states: set[State]) -> State:
@@ -251,14 +244,3 @@ def _aggregate(states: set[State]) -> State:
         if state in states:
             return state
     return "not_applicable"
-
-
-@functools.cache
-def placeholders(template: str) -> frozenset[str]:
-    """Names used as {placeholders} in a message template (the templates are few: kept)."""
-    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
-
-
-def render(template: str, values: dict[str, Any], lang: str) -> str:
-    """Fill a rule message: booleans, lists, dates and absent values in the reader's language."""
-    return template.format_map({k: i18n.show(values[k], lang) for k in placeholders(template)})

@@ -156,4 +156,4 @@ class WorkerDied(RuntimeError):
 
 def _problem(file: File, key: str, request: Request, **context) -> InputProblem:
     return InputProblem(file=file[0], sha256=hashlib.sha256(file[1]).hexdigest(), line=None, place="",
-                        message=i18n.text(key, request.languages[0], **context))
+                        message=i18n.text(key, request.problems_in, **context))

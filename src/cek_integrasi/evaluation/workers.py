@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import orjson
+
 from .. import i18n
 from ..dossiers.loading import load_dossier
 from ..dossiers.model import Dossier, KecamatanDossier
@@ -30,11 +32,13 @@ from ..packs.facts import Context, VillageSummary
 from ..packs.rulepack import RulePack
 from ..packs.stages import Stage, recorded_stages
 from .evaluate import Checker, unevaluated
+from .localize import localize
 from .results import DossierResult, InputProblem
 from .waivers import WaiverSet
 
 WORKER_MEMORY_MB = 3072  # address space a worker may add to its size after start (a worker checking 100 dossiers uses about 300 MB)
 MEMORY_VARIABLE = "CEK_INTEGRASI_WORKER_MEMORY_MB"
+HEAD = ("code", "kind", "name", "kecamatan", "kabupaten", "pack", "verdict")  # what an Outcome's head names of its dossier
 
 
 def worker_memory_mb() -> int:
@@ -47,54 +51,64 @@ def worker_memory_mb() -> int:
 class Request:
     """What a call asks of the pool besides its files: the options (as-of date, --before, --complete), the
     waivers, the villages of the run a kecamatan dossier is checked against (None: kecamatan dossiers are
-    deferred), and the languages of each result (input problems are written in the first)."""
+    deferred), the languages each result is rendered in (none: only its judgement, in no language, as the
+    service stores it) and the language of input problems (default: the first of `languages`)."""
 
     ctx: Context
     waivers: WaiverSet = field(default_factory=WaiverSet)
     villages: dict[str, VillageSummary] | None = None
     languages: tuple[str, ...] = (i18n.DEFAULT,)
+    problems_lang: str | None = None
+
+    @property
+    def problems_in(self) -> str:
+        return self.problems_lang or (self.languages[0] if self.languages else i18n.DEFAULT)
 
 
 @dataclass
 class Outcome:
     """What became of one file: a result, input problems, 'a kecamatan, check it later', or a time-out or crash.
 
-    A worker sends its result as JSON text (`result_json`, in the first language asked), which
-    crosses the process boundary far faster than the model itself; `result` is parsed from it only
-    when an output needs the model. `translations`: the result in the other languages asked.
+    A worker sends the dossier's renderings in the languages asked (`renderings`, language -> the
+    DossierResult as JSON) or, when none is asked, its judgement in no language (`judged_json`, what the
+    service stores), as JSON text, which crosses the process boundary far faster than the models;
+    `result` is parsed from the first rendering only when an output needs the model.
     `crashed`: the file killed its worker twice (an engine crash, the memory cap); its result then
     has every rule `error`, or its problems say it could not even be read. `timed_out`: its check
     took longer than the pool's time limit.
     """
 
-    result_json: str | None = None
-    translations: dict[str, str] | None = None
+    judged_json: str | None = None
+    renderings: dict[str, str] | None = None
     problems: list[InputProblem] | None = None
     village: VillageSummary | None = None
     deferred: bool = False
     kecamatan: str | None = None  # the code of a deferred kecamatan dossier
     counts: dict[str, int] | None = None  # findings not waived, by severity
     waived: list[tuple[str, int]] | None = None  # (file, index) of the waiver of each waived finding
+    head: dict | None = None  # the dossier (code, kind, name, kecamatan, kabupaten, pack, verdict) and its findings as (rule, subject, state, severity)
     crashed: bool = False
     timed_out: bool = False
 
     @classmethod
-    def of(cls, results: dict[str, DossierResult], langs: tuple[str, ...], village: VillageSummary | None = None) -> "Outcome":
-        first, *others = langs
-        result = results[first]
+    def of(cls, judged: dict, pack: RulePack, langs: tuple[str, ...], village: VillageSummary | None = None) -> "Outcome":
+        """The outcome of a judgement, rendered in `langs`; none: the judgement itself."""
         counts: dict[str, int] = {}
         waived = []
-        for finding in result.findings:
-            if finding.waiver:
-                waived.append((finding.waiver.file, finding.waiver.index))
+        for finding in judged["findings"]:
+            if finding["waiver"]:
+                waived.append((finding["waiver"]["file"], finding["waiver"]["index"]))
             else:
-                counts[finding.severity] = counts.get(finding.severity, 0) + 1
-        translated = {lang: results[lang].model_dump_json() for lang in others}
-        return cls(result_json=result.model_dump_json(), translations=translated or None, village=village, counts=counts, waived=waived)
+                counts[finding["severity"]] = counts.get(finding["severity"], 0) + 1
+        renderings = {lang: localize(judged, pack, lang).model_dump_json() for lang in langs}
+        judged_json = None if langs else orjson.dumps(judged).decode()
+        head = {key: judged[key] for key in HEAD} | {"findings": [(f["rule"], f["subject"], f["state"], f["severity"]) for f in judged["findings"]]}
+        return cls(judged_json=judged_json, renderings=renderings or None, village=village, counts=counts, waived=waived, head=head)
 
-    def in_language(self, lang: str) -> str | None:
-        """The result as JSON in `lang`, one of the languages asked."""
-        return self.result_json if not self.translations or lang not in self.translations else self.translations[lang]
+    @property
+    def result_json(self) -> str | None:
+        """The result in the first language asked (None: none was asked, or no result)."""
+        return next(iter(self.renderings.values()), None) if self.renderings else None
 
     @property
     def result(self) -> DossierResult | None:
@@ -212,14 +226,14 @@ def check_task(files: list[tuple[str, bytes]], request: Request) -> list[Outcome
     """Read and check a batch of files, in one pass of the engine per pack.
 
     Without `request.villages` kecamatan dossiers are deferred: they need every village of the run."""
-    worker, langs = current(), request.languages
+    worker, lang = current(), request.problems_in
     outcomes: list[Outcome | None] = [None] * len(files)
     groups: dict[str, list[tuple[int, Document, Dossier]]] = {}  # pack id -> the batch's dossiers it judges
     for i, (name, raw) in enumerate(files):
         try:
             doc, dossier, pack = worker.load(name, raw, request.ctx.before)
         except Exception as error:  # InputError, MemoryError or a defect of ours: reported, never a traceback
-            outcomes[i] = Outcome(problems=problems_of(error, name, raw, langs[0]))
+            outcomes[i] = Outcome(problems=problems_of(error, name, raw, lang))
             continue
         if isinstance(dossier, KecamatanDossier) and request.villages is None:
             outcomes[i] = Outcome(deferred=True, kecamatan=dossier.kode)
@@ -228,26 +242,26 @@ def check_task(files: list[tuple[str, bytes]], request: Request) -> list[Outcome
     for pack_id, group in groups.items():
         checker, items = worker.checkers[pack_id], [(doc, dossier) for _, doc, dossier in group]
         try:
-            results = checker.check_in_languages(items, request.ctx, request.villages, langs, request.waivers)
+            results = checker.judge_many(items, request.ctx, request.villages, request.waivers)
         except MemoryError:  # past the worker's limit: each dossier alone, so only the one too big is reported
             results = [_alone(checker, item, request) for item in items]
         except Exception as error:  # a defect of ours: every dossier of the group is reported, not lost
             results = [error] * len(items)
         for (i, doc, dossier), result in zip(group, results):
             if isinstance(result, Exception):
-                outcomes[i] = Outcome(problems=problems_of(result, files[i][0], doc.raw, langs[0]))
+                outcomes[i] = Outcome(problems=problems_of(result, files[i][0], doc.raw, lang))
                 continue
             village = None
             if not isinstance(dossier, KecamatanDossier):
                 village = summary(dossier, recorded_stages(dossier.tahapan), files[i][0])
-            outcomes[i] = Outcome.of(result, langs, village)
+            outcomes[i] = Outcome.of(result, checker.pack, request.languages, village)
     return outcomes
 
 
-def _alone(checker: Checker, item: tuple[Document, Dossier], request: Request) -> dict[str, DossierResult] | Exception:
-    """One dossier checked in an engine session of its own: its results, or what it raised."""
+def _alone(checker: Checker, item: tuple[Document, Dossier], request: Request) -> dict | Exception:
+    """One dossier judged in an engine session of its own: its judgement, or what it raised."""
     try:
-        return checker.check_in_languages([item], request.ctx, request.villages, request.languages, request.waivers)[0]
+        return checker.judge_many([item], request.ctx, request.villages, request.waivers)[0]
     except Exception as error:
         return error
 
@@ -260,7 +274,7 @@ def validate_task(files: list[tuple[str, bytes]], request: Request) -> list[Outc
             current().load(name, raw)
             outcomes.append(Outcome())
         except Exception as error:
-            outcomes.append(Outcome(problems=problems_of(error, name, raw, request.languages[0])))
+            outcomes.append(Outcome(problems=problems_of(error, name, raw, request.problems_in)))
     return outcomes
 
 
@@ -271,10 +285,9 @@ def crashed_task(files: list[tuple[str, bytes]], request: Request) -> list[Outco
         try:
             doc, dossier, pack = current().load(name, raw)
         except Exception as error:
-            outcomes.append(Outcome(problems=problems_of(error, name, raw, request.languages[0]), crashed=True))
+            outcomes.append(Outcome(problems=problems_of(error, name, raw, request.problems_in), crashed=True))
             continue
-        results = {lang: unevaluated(pack, lang, doc, dossier, i18n.text("ui.worker_crashed", lang)) for lang in request.languages}
-        outcome = Outcome.of(results, request.languages)
+        outcome = Outcome.of(unevaluated(pack, doc, dossier, {"failure_key": "ui.worker_crashed"}), pack, request.languages)
         outcome.crashed = True
         outcomes.append(outcome)
     return outcomes

@@ -25,6 +25,7 @@ from pydantic_core import PydanticCustomError
 
 from .. import __version__, i18n
 from ..errors import InputError
+from ..evaluation.localize import localize
 from ..evaluation.pool import Pool
 from ..evaluation.workers import current
 from ..packs.rulepack import RulePack
@@ -286,8 +287,8 @@ def screen_task(pack_id: str, rows: list[tuple[int, dict]], as_of: dt.date, lang
     dossiers = [DesaDossier.model_validate(data, context={"stages": stages}) for _, data in rows]
     items = [(Document(Path("roster"), data), dossier) for (_, data), dossier in zip(rows, dossiers)]
     out = []
-    for (number, _), dossier, results in zip(rows, dossiers, checker.check_in_languages(items, Context(as_of=as_of), None, languages)):
-        out.append({lang: _screened(number, dossier, result) for lang, result in results.items()})
+    for (number, _), dossier, judged in zip(rows, dossiers, checker.judge_many(items, Context(as_of=as_of))):
+        out.append({lang: _screened(number, dossier, localize(judged, checker.pack, lang)) for lang in languages})
     return out
 
 

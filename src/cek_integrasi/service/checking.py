@@ -1,7 +1,7 @@
-"""How the service checks uploaded files: in the one worker pool (evaluation/pool.py), each result in every stored language.
+"""How the service checks uploaded files: in the one worker pool (evaluation/pool.py), judged in no language.
 
-The engine judges a dossier once and its result is written in every language the store keeps. The
-pool bounds each check by the service's time limit and caps each worker's memory; other users'
+The store keeps each dossier's judgement in no language; pages, reports and the API render it in the
+reader's language (evaluation/localize.py, service/rendering.py). The pool bounds each check by the service's time limit and caps each worker's memory; other users'
 pages never wait for a check: they are served by other threads. `ResultColumns` is what the store
 keeps of a result beside its text.
 """
@@ -11,9 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-import orjson
-
-from .. import i18n
 from ..evaluation.pool import Pool
 from ..evaluation.results import UNMET
 from ..evaluation.waivers import WaiverSet
@@ -21,7 +18,6 @@ from ..evaluation.workers import Outcome, Request
 from ..packs.facts import Context, VillageSummary
 from ..packs.rulepack import RulePack
 
-LANGUAGES = i18n.LANGUAGES  # every result is stored in each of them
 NO_WAIVERS = WaiverSet()
 
 
@@ -50,7 +46,8 @@ class ResultColumns:
 
     @classmethod
     def of(cls, result: dict, village: VillageSummary | None) -> "ResultColumns":
-        findings = [(f["rule"], f["subject"], f["state"], f["severity"]) for f in result["findings"]]
+        """From an Outcome's head (worked out in the worker, so that the service never parses a result)."""
+        findings = [tuple(f) for f in result["findings"]]
         failed = [severity for _, _, state, severity in findings if state in UNMET]
         summary = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in dataclasses.asdict(village).items()} if village else None
         return cls(result["code"], result["kind"], result["name"], result["kecamatan"], result["kabupaten"], result["pack"],
@@ -59,23 +56,22 @@ class ResultColumns:
 
 @dataclasses.dataclass
 class Checked:
-    """A file the service checked: its outcome, and for a result its columns and text in every stored language."""
+    """A file the service checked: its outcome, and for a judged file its columns and its judgement (JSON, in no language)."""
 
     outcome: Outcome
     columns: ResultColumns | None = None
-    results: dict[str, str] | None = None  # language -> the result as JSON
+    result: str | None = None  # the judgement as JSON (Checker.judge_many)
 
     @classmethod
     def of(cls, outcome: Outcome) -> "Checked":
-        if outcome.crashed or outcome.timed_out or not outcome.result_json:
+        if outcome.crashed or outcome.timed_out or not outcome.judged_json:
             return cls(outcome)
-        results = {lang: outcome.in_language(lang) for lang in LANGUAGES}
-        return cls(outcome, ResultColumns.of(orjson.loads(outcome.result_json), outcome.village), results)
+        return cls(outcome, ResultColumns.of(outcome.head, outcome.village), outcome.judged_json)
 
 
 def check_files(pool: Pool, files: list[tuple[str, bytes]], ctx: Context, lang: str, villages: dict[str, VillageSummary] | None = None,
                 waivers: WaiverSet = NO_WAIVERS) -> list[Checked]:
-    """Check files (name as uploaded, bytes) in one task of the pool, each result in every stored language.
+    """Check files (name as uploaded, bytes) in one task of the pool, each judged in no language.
     Input problems are in `lang`."""
-    request = Request(ctx, waivers, villages, (lang, *(other for other in LANGUAGES if other != lang)))
+    request = Request(ctx, waivers, villages, (), lang)
     return [Checked.of(outcome) for outcome in pool.check(files, request)]

@@ -18,9 +18,11 @@ from sqlalchemy import Connection, Row, bindparam, select
 from sqlalchemy.orm import Session, undefer
 
 from .. import i18n
-from ..evaluation.results import UNMET, DossierResult
+from ..evaluation.results import UNMET
+from ..packs.rulepack import RulePack
 from ..xlsx_layout import lay_out
 from . import queries, scoping
+from .rendering import result_in
 from .store import ResultChange, ReviewStep, Subject, Submission, User, UserKecamatan, WaiverRequest
 
 
@@ -84,15 +86,14 @@ def facilitators(db: Session) -> dict[str, list[str]]:
     return out
 
 
-def open_findings_workbook(db: Session, scope: frozenset[str] | None, lang: str, only: str | None = None) -> bytes:
+def open_findings_workbook(db: Session, scope: frozenset[str] | None, packs: list[RulePack], lang: str, only: str | None = None) -> bytes:
     """The open findings at the latest versions in scope, a sheet per facilitator (`only`: that one's sheet)."""
     t = lambda key, **kw: i18n.text(key, lang, **kw)  # noqa: E731
-    column = Submission.result_en if lang == "en" else Submission.result_id
-    rows = db.execute(queries.latest(scope).options(undefer(column)).order_by(Subject.kecamatan, Subject.code)).all()
+    rows = db.execute(queries.latest(scope).options(undefer(Submission.result)).order_by(Subject.kecamatan, Subject.code)).all()
     by_kecamatan = facilitators(db)
     sheets: dict[str, list[list]] = defaultdict(list)
     for subject, submission in rows:
-        result = DossierResult.model_validate_json(submission.result(lang))
+        result = result_in(submission.result, packs, lang)
         open_ = [f for f in result.findings if f.state in UNMET and not f.waiver]
         owners = by_kecamatan.get(subject.kecamatan) or [t("svc.no_facilitator")]
         for owner in owners:

@@ -14,6 +14,8 @@ from sqlalchemy import Connection, Row, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..evaluation.results import UNMET, DossierResult
+from ..packs.rulepack import RulePack
+from .rendering import result_in
 from .scoping import limited, run_scoped, scoped_statements
 from .store import Kecamatan, ReviewStep, StoredFinding, Subject, Submission
 
@@ -127,5 +129,6 @@ def in_review_status(db: Session | Connection, scope: frozenset[str] | None, sta
     return list(run_scoped(db, _IN_STATUS, scope, statuses=list(statuses)))
 
 
-def results(rows: Iterable[tuple[Subject, Submission]], lang: str) -> list[DossierResult]:
-    return [DossierResult.model_validate_json(submission.result(lang)) for _, submission in rows]
+def results(rows: Iterable[tuple[Subject, Submission]], packs: list[RulePack], lang: str) -> list[DossierResult]:
+    """The stored results of these versions, rendered in `lang`."""
+    return [result_in(submission.result, packs, lang) for _, submission in rows]

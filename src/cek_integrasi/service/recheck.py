@@ -125,7 +125,7 @@ def _update(db: Session, done: list[tuple[_Due, Checked]], ctx: Context, pool: P
         stored[finding.submission_id].add(tuple(finding)[1:])
     before = {row.id: row for row in db.execute(
         select(Submission.id, Submission.code, Submission.kecamatan, Submission.as_of, Submission.pack, Submission.verdict,
-               Submission.errors, Submission.warnings, Submission.result_id, Submission.result_en)
+               Submission.errors, Submission.warnings, Submission.result)
         .where(Submission.id.in_(ids)).with_for_update())}
     changed, updates, replaced = 0, [], []
     for item, checked in done:
@@ -145,8 +145,8 @@ def _update(db: Session, done: list[tuple[_Due, Checked]], ctx: Context, pool: P
             ))
         if rows != stored[old_row.id]:
             replaced.append((old_row.id, columns))
-        if (record["result_id"], record["result_en"]) == (old_row.result_id, old_row.result_en):
-            del record["result_id"], record["result_en"]  # the same text: not written again (most of a re-check's writing)
+        if record["result"] == old_row.result:
+            del record["result"]  # the same judgement: not written again (most of a re-check's writing)
         updates.append(dict(id=old_row.id, as_of=ctx.as_of, **record))
     if replaced:
         db.execute(delete(StoredFinding).where(StoredFinding.submission_id.in_([sid for sid, _ in replaced])))

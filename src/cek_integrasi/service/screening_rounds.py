@@ -1,7 +1,7 @@
 """Screening rounds: the Setrawan screens the kabupaten's villages on a date, and compares with the round before.
 
 A round screens an uploaded roster exactly as `cek-integrasi screen` does (its rows in batches in the
-worker pool, judged once and written in Indonesian and English), or starts from the store: the latest version of every village, whose
+worker pool, each judged once and written in Indonesian and English), or starts from the store: the latest version of every village, whose
 result already holds its verdict and eligibility findings (kept current by the re-checks), so no
 roster is retyped. The comparison with the previous round, on the villages both rounds screened,
 names the villages that became WAJIB, those that dropped out (WAJIB before, not now) and those
@@ -17,20 +17,23 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import orjson
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session, undefer
 
-from .. import __version__
+from .. import __version__, i18n
 from ..dossiers.model import kode_kecamatan_of
 from ..errors import InputError
-from ..evaluation.results import UNMET, DossierResult
+from ..evaluation.results import UNMET
 from ..reports.check_output import render_problem
 from ..screening.roster import FAMILY, VERDICT_RULE, KecamatanCount, ScreenFinding, ScreenReport, ScreenedVillage, read_roster, screen
 from . import audit_log
 from ..evaluation.pool import Pool
+from .rendering import result_in
 from .scoping import covers
 from .store import Blob, ScreeningRound, Store, Subject, Submission
 
+LANGUAGES = i18n.LANGUAGES  # a round is written in each
 SCREENING_PACK = "pti"  # the eligibility rules (ELG) the roster's columns feed
 
 
@@ -45,13 +48,12 @@ def from_roster(store: Store, pool: Pool, name: str, data: bytes, as_of: dt.date
         rows = read_roster(name, data)
     except InputError as error:
         raise RosterRefused(render_problem(error, lang)) from None
-    reports = screen(pool, pool.pack(SCREENING_PACK), name, data, rows, as_of, ("id", "en"))
-    report_id, report_en = reports["id"], reports["en"]
+    reports = screen(pool, pool.pack(SCREENING_PACK), name, data, rows, as_of, LANGUAGES)
     sha = hashlib.sha256(data).hexdigest()
     with store.writing() as db, db.begin():
         if db.get(Blob, sha) is None:
             db.add(Blob(sha256=sha, size=len(data), data=data))
-        return _add(db, as_of, by, name, sha, report_id, report_en, address)
+        return _add(db, as_of, by, name, sha, reports, address)
 
 
 def from_store(store: Store, pool: Pool, by: str, address: str = "") -> int:
@@ -60,13 +62,14 @@ def from_store(store: Store, pool: Pool, by: str, address: str = "") -> int:
     reports = {}
     with store.reading() as db:
         rows = db.execute(select(Subject, Submission).join(Submission, Submission.id == Subject.latest_id)
-                          .options(undefer(Submission.result_id), undefer(Submission.result_en))
+                          .options(undefer(Submission.result))
                           .where(Subject.kind == "desa").order_by(Subject.code)).all()
     as_of = max((s.as_of for _, s in rows), default=dt.date.today())
-    for lang in ("id", "en"):
+    judged = [(subject, submission.result) for subject, submission in rows]
+    for lang in LANGUAGES:
         villages = []
-        for number, (subject, submission) in enumerate(rows, start=1):
-            result = DossierResult.model_validate_json(submission.result(lang))
+        for number, (subject, stored) in enumerate(judged, start=1):
+            result = result_in(stored, pool.packs, lang)
             if result.verdict is None:
                 continue
             own = [f for f in result.findings if f.rule.startswith(FAMILY + "-") and f.rule != VERDICT_RULE and f.state in UNMET]
@@ -79,7 +82,7 @@ def from_store(store: Store, pool: Pool, by: str, address: str = "") -> int:
                                      as_of=as_of.isoformat(), lang=lang, roster={"file": "", "sha256": ""}, villages=villages,
                                      kecamatan=_counts(villages), bad_rows=[])
     with store.writing() as db, db.begin():
-        return _add(db, as_of, by, "", None, reports["id"], reports["en"], address)
+        return _add(db, as_of, by, "", None, reports, address)
 
 
 def _counts(villages: list[ScreenedVillage]) -> list[KecamatanCount]:
@@ -90,13 +93,13 @@ def _counts(villages: list[ScreenedVillage]) -> list[KecamatanCount]:
     return [KecamatanCount(kecamatan=k, total=sum(c.values()), **c) for k, c in sorted(counts.items())]
 
 
-def _add(db, as_of, by, source, sha, report_id: ScreenReport, report_en: ScreenReport, address) -> int:
+def _add(db, as_of, by, source, sha, reports: dict[str, ScreenReport], address) -> int:
     row = ScreeningRound(as_of=as_of, created_by=by, source=source, roster_sha256=sha,
-                         report_id=report_id.model_dump_json(), report_en=report_en.model_dump_json())
+                         report=orjson.dumps({lang: r.model_dump(mode="json") for lang, r in reports.items()}).decode())
     db.add(row)
     db.flush()
     db.add(audit_log.entry(by, "screening_round", address, id=row.id, source=source, as_of=as_of.isoformat(),
-                       villages=len(report_id.villages)))
+                       villages=len(reports[i18n.DEFAULT].villages)))
     return row.id
 
 
@@ -136,14 +139,14 @@ def compare(current: ScreenReport, previous: ScreenReport | None, previous_id: i
 def load(store: Store, round_id: int, lang: str) -> tuple[ScreeningRound, ScreenReport, ScreenReport | None, int | None] | None:
     """A round, its report, and the previous round's report (None for the first)."""
     with store.reading() as db:
-        report = undefer(ScreeningRound.report_en if lang == "en" else ScreeningRound.report_id)  # the asked language only
+        report = undefer(ScreeningRound.report)
         row = db.get(ScreeningRound, round_id, options=[report])
         if row is None:
             return None
         previous = db.scalars(select(ScreeningRound).options(report)
                               .where(ScreeningRound.id < round_id).order_by(ScreeningRound.id.desc()).limit(1)).first()
-        current = ScreenReport.model_validate_json(row.report(lang))
-        before = ScreenReport.model_validate_json(previous.report(lang)) if previous else None
+        current = ScreenReport.model_validate_json(row.report_in(lang))
+        before = ScreenReport.model_validate_json(previous.report_in(lang)) if previous else None
         return row, current, before, previous.id if previous else None
 
 

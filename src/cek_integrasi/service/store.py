@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import orjson
+
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -27,6 +29,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
 from ..dossiers.model import TEKS_TERPANJANG
+from ..i18n import DEFAULT
 
 ROLES = ("admin", "supervisor", "facilitator")
 SQLITE_NAME = "cek-integrasi.sqlite3"
@@ -148,13 +151,9 @@ class Submission(Base):
     errors: Mapped[int] = mapped_column(Integer)
     warnings: Mapped[int] = mapped_column(Integer)
     # the results are read one dossier at a time, never with the lists: loaded when asked for
-    result_id: Mapped[str] = mapped_column(Text, deferred=True)
-    result_en: Mapped[str] = mapped_column(Text, deferred=True)
+    result: Mapped[str] = mapped_column(Text, deferred=True)  # the judgement (JSON) in no language: rendered when read
     village: Mapped[dict | None] = mapped_column(JSON, nullable=True, deferred=True)
     findings: Mapped[list["StoredFinding"]] = relationship(cascade="all, delete-orphan", lazy="select")
-
-    def result(self, lang: str) -> str:
-        return self.result_en if lang == "en" else self.result_id
 
 
 class StoredFinding(Base):
@@ -330,11 +329,12 @@ class ScreeningRound(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     source: Mapped[str] = mapped_column(String(FILE_NAME))  # the roster's file name, or "" for the store's villages
     roster_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), nullable=True)
-    report_id: Mapped[str] = mapped_column(Text, deferred=True)  # the ScreenReport (JSON) in Indonesian
-    report_en: Mapped[str] = mapped_column(Text, deferred=True)
+    report: Mapped[str] = mapped_column(Text, deferred=True)  # language -> the ScreenReport (JSON) in it
 
-    def report(self, lang: str) -> str:
-        return self.report_en if lang == "en" else self.report_id
+    def report_in(self, lang: str) -> str:
+        """The round's ScreenReport (JSON) in `lang` (Indonesian if not screened in it)."""
+        reports = orjson.loads(self.report)
+        return orjson.dumps(reports.get(lang) or reports[DEFAULT]).decode()
 
 
 class Setting(Base):
@@ -372,8 +372,9 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the database to the latest schema (or `revision`) with the Alembic migrations of this package.
+def migrate(engine: Engine, revision: str = "head", direction: str = "upgrade") -> None:
+    """Bring the database to the latest schema (or `revision`; down to it with direction "downgrade") with
+    the Alembic migrations of this package.
 
     On SQLite a migration changes a column by copying its table and dropping the old one: with foreign
     keys enforced, that drop would fail for a table others refer to (or cascade deletes), so they are
@@ -393,7 +394,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         try:
             with connection.begin():
                 config.attributes["connection"] = connection
-                command.upgrade(config, revision)
+                getattr(command, direction)(config, revision)
                 if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").all()):
                     raise RuntimeError(f"the migration broke foreign keys: {broken[:5]}")
         finally:

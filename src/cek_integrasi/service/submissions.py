@@ -92,7 +92,7 @@ def result_record(pool: Pool, checked: Checked, waiver_digests: dict[str, str]) 
     return dict(
         verdict=columns.verdict, errors=columns.errors, warnings=columns.warnings, pack=f"{pack.id} {pack.version}",
         pack_digest=pack.digest, waivers_digest=waiver_digests.get(columns.code, waiver_files.NONE),
-        result_id=checked.results["id"], result_en=checked.results["en"], village=columns.village,
+        result=checked.result, village=columns.village,
     )
 
 

@@ -14,6 +14,7 @@ from ... import i18n
 from .. import history, queries, screening_rounds
 from ..access import ANY, PUBLIC, allow, scoped
 from ..openapi import DESCRIPTION
+from ..rendering import result_in
 from ..runtime import service
 from ..store import Subject, Submission
 from ..submissions import Accepted, submit_many
@@ -60,7 +61,7 @@ def dossier(code: str):
     """The latest result of a dossier, as in the JSON report of `check`."""
     with service().store.reading() as db:
         subject = scoped(db, Subject, code)
-        body = subject.latest.result(lang())
+        body = result_in(subject.latest.result, service().packs, lang()).model_dump_json()
     return Response(body, mimetype="application/json")
 
 

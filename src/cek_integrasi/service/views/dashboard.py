@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from ...errors import InputError
-from ...evaluation.results import DossierResult
 from ...reports.diffing import compare
 from .. import evidence, evidence_report, history, news, progress, queries, review, screening_rounds
 from ..access import ANY, allow, require_scope, scoped
+from ..rendering import result_in
 from ..reports import MIME, rendered, report_of, with_weekly_sheet
 from ..runtime import service
 from ..store import Blob, Kecamatan, Subject, Submission, utcnow
@@ -60,8 +60,8 @@ def dossier(code: str):
         current = next((s for s in found.versions if s.version == wanted), None) or abort(404)
         previous = next((s for s in found.versions if s.version == wanted - 1), None)
         place = db.get(Kecamatan, subject.kecamatan)
-        result = DossierResult.model_validate_json(current.result(lang()))
-        before = DossierResult.model_validate_json(previous.result(lang())) if previous is not None else None
+        result = result_in(current.result, service().packs, lang())
+        before = result_in(previous.result, service().packs, lang()) if previous is not None else None
     documents, unreadable = _documents(current)
     with service().store.reading() as db:
         states = review.document_states(db, code, documents, evidence.shown(db, code, documents),
@@ -117,9 +117,8 @@ def _report(scope, fmt: str, name: str):
     if fmt not in MIME:
         abort(404)
     with service().store.reading() as db:
-        column = Submission.result_en if lang() == "en" else Submission.result_id
-        latest = db.execute(queries.latest(scope).options(undefer(column))).all()
-        results = queries.results(latest, lang())
+        latest = db.execute(queries.latest(scope).options(undefer(Submission.result))).all()
+        results = queries.results(latest, service().packs, lang())
         weeks = service().weekly.weekly(db, scope, utcnow().date()) if fmt == "xlsx" else None
         names = {k.kode: k.nama for k in db.scalars(select(Kecamatan))}
     attached = evidence_report.of_latest(service().store, service().packs, latest, scope, lang())
@@ -135,5 +134,5 @@ def _report(scope, fmt: str, name: str):
 def open_findings():
     """The open findings of the user's scope, a sheet per facilitator (a facilitator: its own sheet)."""
     with service().store.reading() as db:
-        body = news.open_findings_workbook(db, g.user.scope, lang(), only=g.user.name if g.user.role == "facilitator" else None)
+        body = news.open_findings_workbook(db, g.user.scope, service().packs, lang(), only=g.user.name if g.user.role == "facilitator" else None)
     return Response(body, mimetype=MIME["xlsx"], headers={"Content-Disposition": 'attachment; filename="temuan-terbuka.xlsx"'})
