@@ -3,6 +3,7 @@ that cannot be read is reported, the run always ends; an output link is written 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -93,7 +94,7 @@ def test_a_folder_without_permission_is_reported(tmp_path):
 
 def test_two_files_with_the_same_village_code_are_reported(tmp_path):
     (tmp_path / "a.yaml").write_bytes(FIXTURE.read_bytes())
-    (tmp_path / "b.yaml").write_bytes(FIXTURE.read_bytes())
+    (tmp_path / "b.yaml").write_bytes(FIXTURE.read_bytes() + b"\n# salinan\n")
     result = _check(str(tmp_path))
     assert result.exit_code == 2
     report = json.loads(result.output)
@@ -101,6 +102,17 @@ def test_two_files_with_the_same_village_code_are_reported(tmp_path):
     [problem] = report["input_errors"]
     assert problem["file"] == str(tmp_path / "b.yaml") and problem["place"] == "Kode"
     assert problem["message"] == f"kode 73.02.05.2004 juga dipakai oleh {tmp_path / 'a.yaml'}; satu wilayah, satu berkas: periksa file mana yang benar"
+    assert problem["sha256"] == hashlib.sha256((tmp_path / "b.yaml").read_bytes()).hexdigest()  # the second file's own
+
+
+def test_two_files_with_the_same_kecamatan_code_are_reported_with_the_second_file_s_hash(tmp_path):
+    kecamatan = FIXTURE.with_name("kecamatan_lengkap.yaml")
+    (tmp_path / "k1.yaml").write_bytes(kecamatan.read_bytes())
+    (tmp_path / "k2.yaml").write_bytes(kecamatan.read_bytes() + b"\n# salinan\n")
+    report = json.loads(_check(str(tmp_path)).output)
+    [problem] = report["input_errors"]
+    assert problem["file"] == str(tmp_path / "k2.yaml") and "juga dipakai oleh" in problem["message"]
+    assert problem["sha256"] == hashlib.sha256((tmp_path / "k2.yaml").read_bytes()).hexdigest()
 
 
 def _report(output: Path):

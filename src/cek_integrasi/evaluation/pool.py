@@ -67,17 +67,21 @@ class Pool:
         task = task or self.task
         return self._settled(self._submit(task, files, request), task, files, request)
 
+    def batch_size(self, files: int) -> int:
+        """Files per task for a run of `files`: BATCH, or fewer so that every worker gets a few tasks."""
+        return max(1, min(BATCH, -(-files // (self.jobs * 4))))
+
     def stream(self, files: Iterable[tuple[int, str, bytes]], request_of: Callable[[list[int]], Request],
-               task=None) -> Iterator[tuple[int, Outcome]]:
-        """(index, outcome) for every (index, name, bytes), in the order given, in batches with a few in flight
-        (`files` is read only as batches are sent). `request_of(indices)`: the request of one batch, so that a
-        batch of kecamatan dossiers carries only the villages of those kecamatan."""
+               task=None, size: int = BATCH) -> Iterator[tuple[int, Outcome]]:
+        """(index, outcome) for every (index, name, bytes), in the order given, in batches of `size` with a few in
+        flight (`files` is read only as batches are sent). `request_of(indices)`: the request of one batch, so that
+        a batch of kecamatan dossiers carries only the villages of those kecamatan."""
         task, pending = task or self.task, iter(files)
         flight: deque = deque()
 
         def fill() -> None:
             while len(flight) < self.jobs * 2:
-                batch = [item for _, item in zip(range(BATCH), pending)]
+                batch = [item for _, item in zip(range(size), pending)]
                 if not batch:
                     return
                 chunk, request = [(name, raw) for _, name, raw in batch], request_of([i for i, _, _ in batch])

@@ -158,13 +158,12 @@ class Run:
         dossiers with the villages of the run."""
         by_kecamatan: dict[str, dict[str, VillageSummary]] = {}
         deferred: dict[int, str] = {}
-        digests: dict[int, str] = {}  # of the files read: a duplicate code's problem names its file's
         request = Request(self.ctx, self.waivers, None, self.languages)
-        for index, outcome in self._checked(range(len(self.files)), lambda _batch: request, digests):
+        for index, outcome in self._checked(list(range(len(self.files))), lambda _batch: request):
             if outcome.deferred:
                 deferred[index] = outcome.kecamatan
-                self._once(outcome.kecamatan, index, digests)
-            if outcome.village and self._once(outcome.village.kode, index, digests):
+                self._once(outcome.kecamatan, index, outcome)
+            if outcome.village and self._once(outcome.village.kode, index, outcome):
                 by_kecamatan.setdefault(kode_kecamatan_of(outcome.village.kode), {})[outcome.village.kode] = outcome.village
             yield from self._take(outcome)
 
@@ -172,10 +171,10 @@ class Run:
             wanted = {deferred[i] for i in batch}
             return Request(self.ctx, self.waivers, {k: v for code in wanted for k, v in by_kecamatan.get(code, {}).items()}, self.languages)
 
-        for _, outcome in self._checked(list(deferred), villages_of, digests):
+        for _, outcome in self._checked(list(deferred), villages_of):
             yield from self._take(outcome)
 
-    def _checked(self, indices: Iterable[int], request_of, digests: dict[int, str]) -> Iterator[tuple[int, Outcome]]:
+    def _checked(self, indices: list[int], request_of) -> Iterator[tuple[int, Outcome]]:
         """(index, outcome) of these files in order: those that cannot be read at all are input problems found
         here, the others are checked in the pool."""
         unread: dict[int, Outcome] = {}
@@ -184,14 +183,13 @@ class Run:
             for index in indices:
                 name, raw = self._read(index, unread)
                 if raw is not None:
-                    digests[index] = hashlib.sha256(raw).hexdigest()
                     yield index, name, raw
 
         def unread_before(index: float) -> Iterator[tuple[int, Outcome]]:
             for earlier in sorted(i for i in unread if i < index):
                 yield earlier, unread.pop(earlier)
 
-        for index, outcome in self.pool.stream(readable(), request_of, self.task):
+        for index, outcome in self.pool.stream(readable(), request_of, self.task, self.pool.batch_size(len(indices))):
             yield from unread_before(index)
             yield index, outcome
         yield from unread_before(float("inf"))
@@ -211,7 +209,7 @@ class Run:
         file = self.files[index]
         return file[0] if isinstance(file, tuple) else str(file)
 
-    def _once(self, code: str, index: int, digests: dict[int, str]) -> bool:
+    def _once(self, code: str, index: int, outcome: Outcome) -> bool:
         """True for the first file of a region code; a later one is reported as an input problem
         (its dossier is still checked, but the kecamatan check sees the first file's village)."""
         name = self._name(index)
@@ -219,8 +217,16 @@ class Run:
         if first == name:
             return True
         message = i18n.text("input.kode_ganda_di_run", self.lang, kode=code, file=first)
-        self.problems.append(InputProblem(file=name, sha256=digests.get(index), line=None, place=i18n.readable("kode", self.lang), message=message))
+        self.problems.append(InputProblem(file=name, sha256=self._digest(index, outcome), line=None, place=i18n.readable("kode", self.lang), message=message))
         return False
+
+    def _digest(self, index: int, outcome: Outcome) -> str | None:
+        """sha256 of a file: from its outcome, or (a deferred kecamatan dossier) its bytes read again: only for a
+        duplicate code, so the run never hashes every file here."""
+        if outcome.head:
+            return outcome.head["sha256"]
+        _, raw = self._read(index, {})
+        return hashlib.sha256(raw).hexdigest() if raw is not None else None
 
     def _take(self, outcome) -> Iterator:
         if not outcome.deferred:

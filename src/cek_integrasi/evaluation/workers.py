@@ -38,7 +38,7 @@ from .waivers import WaiverSet
 
 WORKER_MEMORY_MB = 3072  # address space a worker may add to its size after start (a worker checking 100 dossiers uses about 300 MB)
 MEMORY_VARIABLE = "CEK_INTEGRASI_WORKER_MEMORY_MB"
-HEAD = ("code", "kind", "name", "kecamatan", "kabupaten", "pack", "verdict")  # what an Outcome's head names of its dossier
+HEAD = ("code", "kind", "name", "kecamatan", "kabupaten", "pack", "verdict", "sha256")  # what an Outcome's head names of its dossier
 
 
 def worker_memory_mb() -> int:
@@ -86,7 +86,7 @@ class Outcome:
     kecamatan: str | None = None  # the code of a deferred kecamatan dossier
     counts: dict[str, int] | None = None  # findings not waived, by severity
     waived: list[tuple[str, int]] | None = None  # (file, index) of the waiver of each waived finding
-    head: dict | None = None  # the dossier (code, kind, name, kecamatan, kabupaten, pack, verdict) and its findings as (rule, subject, state, severity)
+    head: dict | None = None  # the dossier (code, kind, name, kecamatan, kabupaten, pack, verdict, sha256) and its findings as (rule, subject, state, severity)
     crashed: bool = False
     timed_out: bool = False
 
