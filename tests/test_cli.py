@@ -234,3 +234,11 @@ def test_before_a_step_of_one_pack_in_a_mixed_batch_names_the_other_packs_files(
     assert "--before musdes_rkp bukan tahap paket aturan pti" in result.output and "kesalahan di dalam" not in result.output
     both = run("check", str(FIXTURE), str(UU_FIXTURE), "--before", "musrenbangdes_rkp", "--as-of", "2018-03-01", "--format", "json")
     assert both.exit_code == 0 and len(json.loads(both.output)["dossiers"]) == 2
+
+
+def test_the_command_line_starts_without_the_libraries_of_other_commands():
+    """`check` and `screen` start without the database, spreadsheet, table and web libraries: those are
+    imported by the commands and outputs that use them (a kabupaten's check takes about a second)."""
+    probe = "import sys, cek_integrasi.cli; print(' '.join(sorted(m for m in ('sqlalchemy', 'openpyxl', 'tabulate', 'flask', 'jinja2') if m in sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert loaded == []

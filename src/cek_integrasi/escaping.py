@@ -7,30 +7,27 @@ HTML, Markdown. Each format gets what it needs and nothing more:
   so it is seen and never acted on;
 - Markdown: the same, HTML's `& < >` as entities and Markdown's specials backslash-escaped, so a
   name is text, never markup, a link or a table column;
-- XLSX: the characters a workbook cannot hold (C0 controls but tab and line breaks) written as
-  `<U+XXXX>` in reports, or left out where the workbook is the dossier itself (`convert`: a name
-  without them is the same person, facts.person). HTML is escaped by Jinja2's autoescaping.
+- XLSX: the characters a workbook cannot hold are dealt with where workbooks are written
+  (xlsx_layout.safe_cell_value, xlsx_layout.stripped_cell_value). HTML is escaped by Jinja2's autoescaping.
 """
 
 from __future__ import annotations
 
 import re
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
 from .names import invisible
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]~|#])")
 
 
-def _shown(char: str) -> str:
+def shown(char: str) -> str:
     return f"<U+{ord(char):04X}>"
 
 
 def terminal(text: object) -> str:
     """Text for a terminal: control and invisible characters visible as <U+XXXX>, line breaks kept."""
     lines = str(text).split("\n")
-    return "\n".join(line if line.isprintable() else "".join(_shown(c) if invisible(c) else c for c in line) for line in lines)
+    return "\n".join(line if line.isprintable() else "".join(shown(c) if invisible(c) else c for c in line) for line in lines)
 
 
 def markdown(text: object) -> str:
@@ -38,17 +35,3 @@ def markdown(text: object) -> str:
     text = terminal(text).replace("\n", " ")
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return MARKDOWN_SPECIALS.sub(r"\\\1", text)
-
-
-def cell(value: object) -> object:
-    """A value a workbook can hold, characters it cannot written as <U+XXXX> (reports)."""
-    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
-        return ILLEGAL_CHARACTERS_RE.sub(lambda m: _shown(m.group()), value)
-    return value
-
-
-def cell_stripped(value: object) -> object:
-    """A value a workbook can hold, characters it cannot left out (the dossier's own workbook)."""
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value

@@ -1,7 +1,7 @@
 """Tables that fit the terminal: column widths shared out within `COLUMNS`, long text wrapped.
 
 shutil.get_terminal_size reads COLUMNS, then the terminal itself; output that goes to a file or a
-pipe gets FALLBACK columns.
+pipe gets FALLBACK columns. tabulate is imported when a table is drawn, not when a command starts.
 """
 
 from __future__ import annotations
@@ -39,6 +39,15 @@ def column_widths(weights: Sequence[int], style: str = "simple_grid", fixed: Map
     while sum(widths) > room and max(widths) > NARROWEST:  # the narrowest columns took more than their share
         widths[widths.index(max(widths))] -= 1
     return widths
+
+
+def table(rows: Sequence[Sequence[object]], headers: Sequence[str], weights: Sequence[int], style: str = "simple_grid",
+          fixed: Mapping[int, int] | None = None) -> str:
+    """`rows` under `headers` drawn by tabulate in `style`, each column at most its column_widths width (headers too)."""
+    from tabulate import tabulate
+
+    widths = column_widths(weights, style, fixed)
+    return tabulate(rows, headers=headers, tablefmt=style, maxcolwidths=widths, maxheadercolwidths=widths)
 
 
 def wrap(text: str, indent: str = "") -> str:

@@ -6,7 +6,9 @@ column widths follow the content (capped, long text wrapped); verdict and severi
 coloured like the HTML reports. Reports are written with openpyxl's write-only (streaming) mode:
 a `SheetPlan` keeps a sheet's rows until it is written, because a streaming sheet needs its column
 widths before its first row. Text that a spreadsheet would take for a formula stays plain text, and
-the characters a workbook cannot hold are written as <U+XXXX> (escaping.cell).
+the characters a workbook cannot hold (C0 controls but tab and line breaks) are written as
+<U+XXXX> in reports (`safe_cell_value`), or left out where the workbook is the dossier itself
+(`stripped_cell_value`, for `convert`: a name without them is the same person, facts.person).
 """
 
 from __future__ import annotations
@@ -19,13 +21,28 @@ from dataclasses import dataclass, field
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import escaping
+from .escaping import shown
 from .outputs import looks_like_formula
+
+def safe_cell_value(value: object) -> object:
+    """A value a workbook can hold, characters it cannot written as <U+XXXX> (reports)."""
+    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+        return ILLEGAL_CHARACTERS_RE.sub(lambda m: shown(m.group()), value)
+    return value
+
+
+def stripped_cell_value(value: object) -> object:
+    """A value a workbook can hold, characters it cannot left out (the dossier's own workbook)."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
 
 PORTRAIT_WIDTH = 100  # column width units that fit across an A4 portrait page at 100%
 MAX_WIDTH = 60  # wider text wraps
@@ -191,7 +208,7 @@ class _CellMaker:
     def make(self, value: object, look: str | None, column: int, grid: bool) -> object:
         if isinstance(value, Styled):
             value, look = value.value, value.look
-        value = escaping.cell(value)  # a control character from a name shown as <U+XXXX>
+        value = safe_cell_value(value)  # a control character from a name shown as <U+XXXX>
         formula_like = looks_like_formula(value)
         key = (look, isinstance(value, dt.date), column in self.wrap or (look is not None and LOOKS[look].wrap), grid)
         if key == (None, False, False, False) and not formula_like:

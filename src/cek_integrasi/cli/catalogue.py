@@ -7,10 +7,9 @@ import sys
 
 import click
 import yaml
-from tabulate import tabulate
 
 from .. import i18n
-from ..terminal import column_widths, wrap
+from ..terminal import table, wrap
 from .base import EXIT_INPUT, _load, catalogue_pack_option, lang_option, main
 
 @main.group()
@@ -51,8 +50,7 @@ def rules_list(fmt, lang, pack_id) -> None:
         return
     rows = [[r.id, i18n.text(f"severity.{r.severity}", lang), r.reference, r.title[lang]] for r in pack.rules]
     headers = [i18n.text(f"ui.{k}", lang) for k in ("col_rule", "col_severity", "col_reference", "col_title")]
-    click.echo(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=(widths := column_widths([7, 10, 30, 60], "simple", {0: 6, 1: 10})),
-                        maxheadercolwidths=widths))
+    click.echo(table(rows, headers, [7, 10, 30, 60], "simple", {0: 6, 1: 10}))
 
 
 @rules.command("show")
@@ -89,8 +87,7 @@ def stages(fmt, lang, pack_id) -> None:
         return
     rows = [[s.code, s.level, s.label[lang], s.reference] for s in plan.stages.values()]
     headers = [i18n.text(f"ui.{k}", lang) for k in ("col_stage", "col_level", "col_title", "col_reference")]
-    click.echo(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=(widths := column_widths([18, 9, 45, 28], "simple", {1: 9})),
-                        maxheadercolwidths=widths))
+    click.echo(table(rows, headers, [18, 9, 45, 28], "simple", {1: 9}))
     click.echo()
     click.echo(wrap(i18n.text("ui.order_intro", lang)))
     for seq in plan.sequences:

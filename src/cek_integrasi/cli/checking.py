@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import click
-from tabulate import tabulate
 
 from .. import i18n
 from ..errors import InputError
@@ -19,7 +18,7 @@ from ..reports.check_output import FORMATS, Parts, render, render_input_problem,
 from ..evaluation.results import Report
 from ..packs.facts import Context
 from ..reports.signing import Signatory, Signing
-from ..terminal import column_widths
+from ..terminal import table
 from ..evaluation.waivers import WaiverSet
 from ..evaluation.run import Run
 from ..evaluation.workers import validate_task
@@ -203,8 +202,7 @@ def diff(old, new, fmt, lang) -> None:
         if changes:
             whole = i18n.text("ui.whole_dossier", lang)
             rows = [[terminal(v) for v in (c.code, c.name, c.rule, c.place or whole, _states(c, lang), c.message)] for c in changes]
-            click.echo(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=(widths := column_widths([13, 20, 7, 24, 22, 60], "simple", {0: 13, 2: 7, 4: 18})),
-                                maxheadercolwidths=widths))
+            click.echo(table(rows, headers, [13, 20, 7, 24, 22, 60], "simple", {0: 13, 2: 7, 4: 18}))
         click.echo()
 
 

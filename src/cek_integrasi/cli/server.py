@@ -11,10 +11,10 @@ import shutil
 import signal
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
 from .. import i18n
 from .base import _load_packs, main, pack_option
@@ -59,9 +59,17 @@ def _copying(step, url: str, path: Path) -> None:
         sys.exit(2)
 
 
-def _store_failed(error: Exception) -> None:
-    """A store that cannot be opened (wrong URL, database down): a plain message, never a traceback."""
-    _fail("store_failed", reason=str(getattr(error, "orig", None) or error).strip().splitlines()[0])
+@contextmanager
+def _store_opening(on_failure=lambda: None):
+    """Where a store is opened: one that cannot be (wrong URL, database down) ends the command with a plain
+    message, never a traceback, after `on_failure` (SQLAlchemy is imported here, not when a command starts)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        yield
+    except SQLAlchemyError as error:
+        on_failure()
+        _fail("store_failed", reason=str(getattr(error, "orig", None) or error).strip().splitlines()[0])
 
 
 def _logging(data: Path, process: int = 0) -> None:
@@ -102,10 +110,8 @@ def _prepare(url: str, packs, jobs: int, check_timeout: float, forced: bool, dem
     from ..service.checking import service_pool
     from ..service.store import Store
 
-    try:
+    with _store_opening():
         store = Store(url)
-    except SQLAlchemyError as error:
-        _store_failed(error)
     try:
         if demo:
             pool = service_pool(packs, jobs, check_timeout, forced=forced)
@@ -188,12 +194,9 @@ def server(ctx, data, database, host, port, demo, max_upload_mb, max_evidence_mb
             sock = _listening(host, port, first=False)
         listening = dict(sockets=[sock])
     pool = service_pool(packs, jobs, check_timeout, forced=pack_id is not None)  # workers start before the threads
-    try:
+    with _store_opening(on_failure=pool.close):
         app = create_app(packs, Settings(data=data, database=url, max_upload_mb=max_upload_mb, max_evidence_mb=max_evidence_mb, jobs=jobs,
                                         check_timeout=check_timeout, secure_cookies=secure_cookies), pool)
-    except SQLAlchemyError as error:
-        pool.close()
-        _store_failed(error)
     try:  # listening from here on; requests wait until it runs
         serving = create_server(app, **listening, threads=threads, max_request_body_size=(max(max_upload_mb, max_evidence_mb) + 1) * 1024 * 1024)
     except OSError as error:  # the one process's port taken
@@ -291,10 +294,8 @@ def add_user_command(name, role, kecamatan, data, database) -> None:
         password = click.prompt("Password / kata sandi", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\n")
-    try:
+    with _store_opening():
         store = Store(_url(data, database))
-    except SQLAlchemyError as error:
-        _store_failed(error)
     try:
         with store.writing() as db, db.begin():
             add_user(db, name, role, password, list(kecamatan), by="cli")

@@ -14,9 +14,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import i18n
-from ..escaping import cell_stripped
 from ..outputs import looks_like_formula
-from ..xlsx_layout import lay_out
+from ..xlsx_layout import lay_out, stripped_cell_value
 from .workbook_layout import (
     GUIDE,
     INSTRUCTIONS,
@@ -140,7 +139,7 @@ def _write_record(ws, sheet: Filled, lists: _Lists) -> None:
         cell.font, cell.fill = BOLD, HEADER_FILL
     for row, (column, value) in enumerate(zip(sheet.columns, sheet.rows[0]), start=2):
         ws.cell(row=row, column=1, value=column.header).font = BOLD
-        cell = ws.cell(row=row, column=2, value=cell_stripped(value))
+        cell = ws.cell(row=row, column=2, value=stripped_cell_value(value))
         _as_text(cell)
         _format(ws, cell.coordinate, column, lists)
     ws.column_dimensions["A"].width = 42
@@ -154,7 +153,7 @@ def _write_table(ws, sheet: Filled, lists: _Lists) -> None:
         cell.alignment = Alignment(wrap_text=True)
     ws.freeze_panes = "A2"
     for row in sheet.rows:
-        ws.append([cell_stripped(value) for value in row])
+        ws.append([stripped_cell_value(value) for value in row])
         for cell in ws[ws.max_row]:
             _as_text(cell)
     for index, column in enumerate(sheet.columns, start=1):

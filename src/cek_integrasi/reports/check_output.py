@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
-from tabulate import tabulate
 
 from .. import i18n
 from ..escaping import markdown, terminal
 from ..evaluation.results import DossierResult, Finding, Report
-from ..terminal import column_widths, rule_line, wrap
+from ..terminal import rule_line, table, wrap
 
 
 @dataclass
@@ -136,13 +135,8 @@ def table_chunks(parts: Parts) -> Iterator[str]:
         out += [wrap(line, "  ") for line in _header(result, lang)]
         if result.findings:
             out.append(
-                tabulate(
-                    [[terminal(cell) for cell in row] for row in _rows(result, lang)],
-                    headers=_columns(lang),
-                    tablefmt="simple_grid",
-                    maxcolwidths=(widths := column_widths([8, 10, 24, 48, 16, 36], fixed={0: 6, 1: 10, 4: 16})),
-                    maxheadercolwidths=widths,
-                )
+                table([[terminal(cell) for cell in row] for row in _rows(result, lang)], _columns(lang),
+                      [8, 10, 24, 48, 16, 36], fixed={0: 6, 1: 10, 4: 16})
             )
         else:
             out.append(i18n.text("ui.no_findings", lang))

@@ -14,15 +14,14 @@ import re
 from .. import i18n
 from .compliance import Compliance, KecamatanFigures, summarize
 from .evidence_summary import DossierEvidence, verified_villages
-from ..escaping import cell_stripped
 from ..evaluation.results import Report
 from .signing import Signing
-from ..xlsx_layout import SheetPlan, Styled, save
+from ..xlsx_layout import SheetPlan, Styled, save, stripped_cell_value
 
 
 def sheet_title(name: str, used: set[str]) -> str:
     """A valid, unique sheet name (31 characters, none of []:*?/\\ nor a control character)."""
-    base = re.sub(r"[\[\]:*?/\\\t\n\r]", " ", cell_stripped(name))[:31] or "-"
+    base = re.sub(r"[\[\]:*?/\\\t\n\r]", " ", stripped_cell_value(name))[:31] or "-"
     title, n = base, 2
     while title.lower() in used:
         title = f"{base[:28]}~{n}"

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from tabulate import tabulate
 
 from .. import i18n
 from ..reports.csv_output import DEFAULT_SEPARATOR, csv_text
 from ..escaping import terminal
 from .roster import COLUMNS, ScreenReport, template_header
-from ..terminal import column_widths
+from ..terminal import table
 from ..xlsx_layout import SheetPlan, Styled, save
 
 VERDICTS = ("WAJIB", "BELUM_MEMENUHI", "BUKAN_PARTISIPAN")
@@ -52,11 +51,9 @@ def _bad_lines(report: ScreenReport) -> list[str]:
 def as_table(report: ScreenReport) -> str:
     t = _t(report)
     rows = [[terminal(cell) for cell in row] for row in _village_rows(report)]
-    out = [tabulate(rows, headers=_village_headers(report), tablefmt="simple", maxcolwidths=(widths := column_widths([5, 13, 22, 14, 22, 40, 30], "simple", {0: 5, 1: 13, 2: 22})),
-                    maxheadercolwidths=widths), ""]
+    out = [table(rows, _village_headers(report), [5, 13, 22, 14, 22, 40, 30], "simple", {0: 5, 1: 13, 2: 22}), ""]
     headers, rows = _count_rows(report)
-    widths = column_widths([20, 12, 12, 12, 8], "simple")
-    out += [t("screen.per_kecamatan") + ":", tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=widths, maxheadercolwidths=widths), ""]
+    out += [t("screen.per_kecamatan") + ":", table(rows, headers, [20, 12, 12, 12, 8], "simple"), ""]
     if report.bad_rows:
         out += [t("screen.bad_rows") + ":"] + [f"  {line}" for line in _bad_lines(report)] + [""]
     out.append(t("screen.summary", villages=len(report.villages), bad=len({p.row for p in report.bad_rows})))
