@@ -10,7 +10,7 @@ import postgres
 import pytest
 
 from cek_integrasi.packs.rulepack import load_packs
-from cek_integrasi.service.access import Principal
+from cek_integrasi.service.scoping import Principal
 from cek_integrasi.service.accounts import add_user
 from cek_integrasi.evaluation.pool import Pool
 from cek_integrasi.service.app import create_app

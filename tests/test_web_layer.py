@@ -105,8 +105,7 @@ def test_what_a_user_may_see_is_decided_in_one_place():
 def test_the_scope_of_each_role():
     from sqlalchemy import select
 
-    from cek_integrasi.service.access import Principal
-    from cek_integrasi.service.scoping import covers, limited
+    from cek_integrasi.service.scoping import Principal, covers, limited
     from cek_integrasi.service.store import Subject
 
     rilau, kindang = "73.02.05", "73.02.08"

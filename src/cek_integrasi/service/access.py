@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass
 from typing import TypeVar
 
 from flask import abort, current_app, g, jsonify, redirect, request, session, url_for
@@ -24,32 +23,13 @@ from sqlalchemy import bindparam, delete, select
 
 from .. import i18n
 from .runtime import service
-from .scoping import Scope, covers, scope_of
+from .scoping import Principal, Scope, covers
 from .store import TOKEN_PREFIX, LoginSession, User, UserKecamatan, utcnow
 
 PUBLIC = "public"
 ANY = ("admin", "supervisor", "facilitator")
 SESSION_HOURS = 12
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Principal:
-    id: int | None  # None: an API token
-    name: str
-    role: str
-    kecamatan: frozenset[str]
-
-    @property
-    def scope(self) -> Scope:
-        """The kecamatan codes this user sees, or None for all of them."""
-        return scope_of(self.role, self.kecamatan)
-
-    def sees(self, kecamatan: str) -> bool:
-        return covers(self.scope, kecamatan)
-
-    def may_submit(self, kecamatan: str) -> bool:
-        return self.role == "admin" or (self.role == "facilitator" and kecamatan in self.kecamatan)
 
 
 def allow(*roles: str):

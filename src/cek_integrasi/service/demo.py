@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from .access import Principal
+from .scoping import Principal
 from .accounts import add_user
 from ..evaluation.pool import Pool
 from .store import Setting, Store, User

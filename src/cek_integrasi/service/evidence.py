@@ -26,7 +26,7 @@ from ..dossiers.documents import DocumentFacts, documents
 from ..dossiers.loading import load_dossier
 from ..errors import InputError
 from ..packs.choosing import all_stages
-from .access import Principal
+from .scoping import Principal
 from . import audit_log
 from .store import Blob, Evidence, Store, Submission, VersionDocuments, utcnow
 

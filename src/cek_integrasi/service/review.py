@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from ..dossiers.documents import DocumentFacts
 from ..packs.rulepack import EvidenceNeed, RulePack
-from .access import Principal
+from .scoping import Principal
 from . import audit_log
 from .store import DocumentReview, Evidence, FindingNote, ReviewStep, Store, StoredFinding, Subject
 

@@ -2,7 +2,7 @@
 
 A scope is a set of kecamatan codes, or None for every kecamatan: an admin sees everything, a
 supervisor the whole store or the kecamatan given, a facilitator only the kecamatan given
-(`scope_of`, which access.Principal applies). A row, a village or a round's count is in scope when
+(`scope_of`, which a signed-in `Principal` applies). A row, a village or a round's count is in scope when
 its kecamatan is (`covers`); the statements of the dashboard, the reports and the lists are limited
 to it here (`limited`, or `scoped_statements` and `run_scoped` for statements built once).
 """
@@ -10,6 +10,7 @@ to it here (`limited`, or `scoped_statements` and `run_scoped` for statements bu
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import Connection, Result, Select, bindparam
 from sqlalchemy.orm import Session
@@ -26,6 +27,25 @@ def scope_of(role: str, kecamatan: Iterable[str]) -> Scope:
 def covers(scope: Scope, kecamatan: str) -> bool:
     """Whether the kecamatan of that code is in scope."""
     return scope is None or kecamatan in scope
+
+
+@dataclass(frozen=True)
+class Principal:
+    id: int | None  # None: an API token
+    name: str
+    role: str
+    kecamatan: frozenset[str]
+
+    @property
+    def scope(self) -> Scope:
+        """The kecamatan codes this user sees, or None for all of them."""
+        return scope_of(self.role, self.kecamatan)
+
+    def sees(self, kecamatan: str) -> bool:
+        return covers(self.scope, kecamatan)
+
+    def may_submit(self, kecamatan: str) -> bool:
+        return self.role == "admin" or (self.role == "facilitator" and kecamatan in self.kecamatan)
 
 
 def limited(query: Select, column, scope: Scope) -> Select:

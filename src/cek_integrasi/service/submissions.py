@@ -24,7 +24,7 @@ from ..evaluation.results import InputProblem
 from ..evaluation.run import DOSSIER_SUFFIXES
 from ..evaluation.waivers import WaiverSet
 from . import audit_log, waiver_files
-from .access import Principal
+from .scoping import Principal
 from ..evaluation.pool import Pool
 from .checking import Checked, ResultColumns, check_files
 from .store import AuditEntry, Blob, Kecamatan, Setting, Store, StoredFinding, Subject, Submission

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -19,11 +18,8 @@ from ..dossiers.model import kode_kecamatan_of
 from ..evaluation.waivers import KODE, LoadedWaiver, Waiver
 from ..packs.rulepack import RulePack
 from . import audit_log
-from .scoping import limited
+from .scoping import Principal, limited
 from .store import TEKS, Store, WaiverRequest, utcnow
-
-if TYPE_CHECKING:  # access.py reaches the service object, which holds the waivers
-    from .access import Principal
 
 SOURCE = "layanan"  # the "file" of these waivers in reports: the service's own record
 
