@@ -8,10 +8,12 @@ import datetime as dt
 import hashlib
 import io
 import json
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from click.testing import CliRunner
 from openpyxl import load_workbook
 from servicekit import (  # noqa: F401
@@ -22,9 +24,10 @@ from sqlalchemy import MetaData, func, inspect, select, text
 from cek_integrasi.cli import main
 from cek_integrasi.evaluation.results import UNMET
 from cek_integrasi.service import queries, submissions
+from cek_integrasi.service import store as store_module
 from cek_integrasi.service.checking import ResultColumns
 from cek_integrasi.service.rendering import result_in
-from cek_integrasi.service.store import (AuditEntry, Base, Blob, ScreeningRound, Store, StoredFinding, Subject, Submission, WaiverFile,
+from cek_integrasi.service.store import (HEAD, AuditEntry, Base, Blob, ScreeningRound, Store, StoredFinding, Subject, Submission, WaiverFile,
                                         make_engine)
 from cek_integrasi.service.submissions import Accepted, Refused, submit_many
 from cek_integrasi.service.runtime import service
@@ -44,12 +47,14 @@ def cli_check(path, *args) -> dict:
     return json.loads(done.output)
 
 
-def test_migrations_make_every_table_and_run_again_harmlessly(store_url):
+def test_migrations_make_every_table_and_run_again_harmlessly(store_url, monkeypatch):
     store = Store(store_url)
     store.close()
+    monkeypatch.setattr(store_module, "migrate", lambda engine: pytest.fail("a store at the head migrated again"))
     store = Store(store_url)  # a second start migrates nothing
+    head = ScriptDirectory(str(Path(store_module.__file__).parent / "migrations")).get_current_head()
     with store.engine.connect() as connection:
-        assert connection.scalar(text("select version_num from alembic_version")) == "0010"
+        assert connection.scalar(text("select version_num from alembic_version")) == HEAD == head
         tables = set(inspect(connection).get_table_names())
         made = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(made, Base.metadata) == []  # the migrations make the tables of store.py, column types too
@@ -70,7 +75,6 @@ def test_upgrading_a_store_of_revision_0007_keeps_its_data(store_url, check_pool
     """A store in use before the 0008 migration (wider name columns): every row the same after it, on
     SQLite too, where a column is changed by copying its table (its foreign keys must not be checked
     half-way, nor cascade deletes)."""
-    from cek_integrasi.service import store as store_module
     from cek_integrasi.service import waiver_files, waiver_requests
 
     migrate = store_module.migrate
@@ -104,7 +108,6 @@ def test_a_store_of_revision_0009_keeps_its_results_readable_in_both_languages_a
     column, no language in it) exactly as they were, in Indonesian and English; downgrading gives them back."""
     from sqlalchemy import Table
 
-    from cek_integrasi.service import store as store_module
 
     migrate = store_module.migrate
     monkeypatch.setattr(store_module, "migrate", lambda engine: migrate(engine, "0009"))
@@ -500,6 +503,9 @@ def test_a_store_that_cannot_be_opened_or_found_is_a_plain_message(tmp_path):
     added = CliRunner().invoke(main, ["users", "add", "andi", "--role", "admin", *unreachable], input="rahasia-andi\n")
     assert added.exit_code == 2 and "penyimpanan layanan tidak dapat dibuka" in added.output
     assert "Traceback" not in added.output and isinstance(added.exception, SystemExit)  # exited, did not raise
+    rechecked = CliRunner().invoke(main, ["server", "recheck", "--jobs", "1", *unreachable])  # its workers already started
+    assert rechecked.exit_code == 2 and "penyimpanan layanan tidak dapat dibuka" in rechecked.output
+    assert isinstance(rechecked.exception, SystemExit)
     backup = tmp_path / "cadangan.bak"
     typo = CliRunner().invoke(main, ["server", "backup", "--data", str(tmp_path / "salah_ketik"), "-o", str(backup)])
     assert typo.exit_code == 2 and "tidak ada penyimpanan layanan" in typo.output

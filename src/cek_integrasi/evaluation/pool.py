@@ -55,6 +55,11 @@ class Pool:
         self._workers = ProcessPool(self.jobs, initializer=workers.start, context=multiprocessing.get_context(start),
                                     initargs=(self.packs, forced, self.memory_mb, os.getpid()))
 
+    def start(self) -> "Pool":
+        """Its workers started now, not with the first task (a command forking them before it opens a store)."""
+        self.map(workers.ready, [()])
+        return self
+
     def pack(self, pack_id: str) -> RulePack:
         return next(p for p in self.packs if p.id == pack_id)
 

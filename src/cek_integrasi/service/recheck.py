@@ -18,7 +18,7 @@ import threading
 from collections import defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from ..evaluation.waivers import WaiverSet
@@ -147,12 +147,23 @@ def _update(db: Session, done: list[tuple[_Due, Checked]], ctx: Context, pool: P
             replaced.append((old_row.id, columns))
         if record["result"] == old_row.result:
             del record["result"]  # the same judgement: not written again (most of a re-check's writing)
-        updates.append(dict(id=old_row.id, as_of=ctx.as_of, **record))
+        updates.append(dict(submission=old_row.id, as_of=ctx.as_of, **record))
     if replaced:
         db.execute(delete(StoredFinding).where(StoredFinding.submission_id.in_([sid for sid, _ in replaced])))
         insert_findings(db, replaced)
-    db.execute(update(Submission), updates)  # by primary key, in one statement per batch
+    _update_by_id(db, updates)
     return changed
+
+
+def _update_by_id(db: Session, updates: list[dict]) -> None:
+    """Each update (`submission`: the row's id, then the columns to set) in one executemany per set of columns: an
+    UPDATE of the table, not of the ORM class, whose bulk update by primary key runs row by row when the sets alternate."""
+    table = Submission.__table__
+    by_columns: dict[tuple[str, ...], list[dict]] = defaultdict(list)
+    for row in updates:
+        by_columns[tuple(sorted(row))].append(row)
+    for rows in by_columns.values():
+        db.execute(update(table).where(table.c.id == bindparam("submission")), rows)
 
 
 def start_daily(store: Store, pool: Pool) -> threading.Thread:
