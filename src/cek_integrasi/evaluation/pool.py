@@ -9,9 +9,9 @@ loaded, or a problem saying it could not even be read. A dead or stopped worker 
 pool (pebble), never the whole pool, so the other tasks in flight go on.
 
 Workers start with `forkserver` by default: forked from a clean process, they never hold the HTTP
-socket, database connections or threads of the process that uses the pool. `check` starts its
-workers with `fork` before it opens anything (faster to start, and the workers see what the process
-loaded).
+socket, database connections or threads of the process that uses the pool. `check` and `server
+recheck` start their workers with `fork` before they open anything (faster to start, and the workers
+see what the process loaded; `Pool.start` when the first task would come too late).
 """
 
 from __future__ import annotations
