@@ -10,11 +10,11 @@ from tabulate import tabulate
 from .. import i18n
 from ..reports.csv_output import DEFAULT_SEPARATOR, csv_text
 from ..escaping import terminal
-from .roster import COLUMNS, ScreenReport, template_header
+from .report import VERDICTS, ScreenReport
+from .roster import COLUMNS, template_header
 from ..terminal import column_widths
 from ..xlsx_layout import SheetPlan, Styled, save
 
-VERDICTS = ("WAJIB", "BELUM_MEMENUHI", "BUKAN_PARTISIPAN")
 _ENV = Environment(loader=PackageLoader("cek_integrasi", "templates"), autoescape=True, undefined=StrictUndefined)
 
 

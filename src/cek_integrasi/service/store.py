@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import orjson
-
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -29,7 +27,6 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
 from ..dossiers.model import TEKS_TERPANJANG
-from ..i18n import DEFAULT
 
 ROLES = ("admin", "supervisor", "facilitator")
 SQLITE_NAME = "cek-integrasi.sqlite3"
@@ -329,12 +326,7 @@ class ScreeningRound(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     source: Mapped[str] = mapped_column(String(FILE_NAME))  # the roster's file name, or "" for the store's villages
     roster_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), nullable=True)
-    report: Mapped[str] = mapped_column(Text, deferred=True)  # language -> the ScreenReport (JSON) in it
-
-    def report_in(self, lang: str) -> str:
-        """The round's ScreenReport (JSON) in `lang` (Indonesian if not screened in it)."""
-        reports = orjson.loads(self.report)
-        return orjson.dumps(reports.get(lang) or reports[DEFAULT]).decode()
+    report: Mapped[str] = mapped_column(Text, deferred=True)  # the screening (JSON) in no language: rendered when read
 
 
 class Setting(Base):
