@@ -10,8 +10,8 @@ from tabulate import tabulate
 from .. import i18n
 from ..reports.csv_output import DEFAULT_SEPARATOR, csv_text
 from ..escaping import terminal
-from .report import VERDICTS, ScreenReport
-from .roster import COLUMNS, template_header
+from .report import VERDICTS
+from .roster import COLUMNS, ScreenReport, template_header
 from ..terminal import column_widths
 from ..xlsx_layout import SheetPlan, Styled, save
 

@@ -14,69 +14,14 @@ its findings carry `texts` by language (as localize reads them), its bad rows `m
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict
+from typing import Any
 
 from .. import i18n
 from ..evaluation.localize import finding_in
 from ..packs.rulepack import RulePack
+from .roster import KecamatanCount, RowProblem, ScreenedVillage, ScreenFinding, ScreenReport
 
 VERDICTS = ("WAJIB", "BELUM_MEMENUHI", "BUKAN_PARTISIPAN")
-
-
-class _Screen(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class RowProblem(_Screen):
-    row: int
-    column: str
-    value: str
-    message: str
-
-
-class ScreenFinding(_Screen):
-    rule: str
-    severity: str
-    title: str
-    message: str
-    reference: str
-    remediation: str
-
-
-class ScreenedVillage(_Screen):
-    row: int
-    kode: str
-    nama: str
-    kecamatan: str
-    verdict: Literal["WAJIB", "BELUM_MEMENUHI", "BUKAN_PARTISIPAN"]
-    unmet: list[ScreenFinding]
-    warnings: list[ScreenFinding]
-
-
-class KecamatanCount(_Screen):
-    kecamatan: str
-    WAJIB: int
-    BELUM_MEMENUHI: int
-    BUKAN_PARTISIPAN: int
-    total: int
-
-
-class ScreenReport(_Screen):
-    """One screening of a roster."""
-
-    model_config = ConfigDict(extra="forbid", title="Penyaringan cek-integrasi")
-
-    tool: Literal["cek-integrasi"] = "cek-integrasi"
-    version: str
-    rule_pack: dict[str, str]
-    as_of: str
-    lang: Literal["id", "en"]
-    roster: dict[str, str]
-    villages: list[ScreenedVillage]
-    kecamatan: list[KecamatanCount]
-    bad_rows: list[RowProblem]
 
 
 def screening_in(screening: dict[str, Any], pack: RulePack | None, lang: str) -> ScreenReport:

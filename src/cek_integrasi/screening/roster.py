@@ -5,7 +5,7 @@ BPD, participation) that the same Checker evaluates with the same rule pack; onl
 family is reported. A row with a problem is reported with its row and column and not screened;
 every other row is. The ELG rules read a row's eligibility profile (participation, office, Sekdes,
 Kaur posts, BPD), never the village's identity, so each distinct profile is judged once and its
-judgement given to every row of it (tests/test_screen.py proves it equal to screening each row
+judgement given to every row of it (tests/test_screen_profiles.py proves it equal to screening each row
 alone). `screen` gives the screening in no language; screening/report.py writes it in one.
 """
 
@@ -20,11 +20,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ERROR_CODES
+from pydantic import BaseModel, ConfigDict
 from pydantic_core import PydanticCustomError
 
 from .. import __version__, i18n
@@ -58,6 +59,60 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("kode", "nama", "kecamatan", "peserta_pnpm", "kantor_ada", "kantor_layak", "sekdes", "bpd_terbentuk")
 _KAUR_ITEM = re.compile(r"^(?P<nama>[^()]+?)\s*\((?P<jabatan>[^()]+?)(?:,\s*(?P<status>plt|pj|definitif))?\)$", re.I)
+
+
+class _Screen(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RowProblem(_Screen):
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+class ScreenFinding(_Screen):
+    rule: str
+    severity: str
+    title: str
+    message: str
+    reference: str
+    remediation: str
+
+
+class ScreenedVillage(_Screen):
+    row: int
+    kode: str
+    nama: str
+    kecamatan: str
+    verdict: Literal["WAJIB", "BELUM_MEMENUHI", "BUKAN_PARTISIPAN"]
+    unmet: list[ScreenFinding]
+    warnings: list[ScreenFinding]
+
+
+class KecamatanCount(_Screen):
+    kecamatan: str
+    WAJIB: int
+    BELUM_MEMENUHI: int
+    BUKAN_PARTISIPAN: int
+    total: int
+
+
+class ScreenReport(_Screen):
+    """One screening of a roster."""
+
+    model_config = ConfigDict(extra="forbid", title="Penyaringan cek-integrasi")
+
+    tool: Literal["cek-integrasi"] = "cek-integrasi"
+    version: str
+    rule_pack: dict[str, str]
+    as_of: str
+    lang: Literal["id", "en"]
+    roster: dict[str, str]
+    villages: list[ScreenedVillage]
+    kecamatan: list[KecamatanCount]
+    bad_rows: list[RowProblem]
 
 
 @dataclass

@@ -28,8 +28,8 @@ from ..errors import InputError
 from ..evaluation.results import UNMET
 from ..reports.check_output import render_problem
 from ..packs.rulepack import RulePack
-from ..screening.report import ScreenedVillage, ScreenReport, counts, screening_in
-from ..screening.roster import FAMILY, VERDICT_RULE, read_roster, screen
+from ..screening.report import counts, screening_in
+from ..screening.roster import FAMILY, VERDICT_RULE, ScreenedVillage, ScreenReport, read_roster, screen
 from . import audit_log
 from ..evaluation.pool import Pool
 from .scoping import covers
