@@ -301,6 +301,12 @@ def profile_of(data: dict) -> bytes:
     return orjson.dumps({k: v for k, v in data.items() if k not in IDENTITY}, option=orjson.OPT_SORT_KEYS)
 
 
+def screening(pack: RulePack, as_of: dt.date, roster: dict[str, str], villages: list[dict], bad_rows: list[dict]) -> dict[str, Any]:
+    """A screening in no language by `pack` on `as_of` of a roster ({"file", "sha256"}: empty for the store's villages)."""
+    return {"version": __version__, "rule_pack": {"id": pack.id, "version": pack.version, "sha256": pack.digest},
+            "as_of": as_of.isoformat(), "roster": roster, "villages": villages, "bad_rows": bad_rows}
+
+
 def screen(
     pool: Pool, pack: RulePack, name: str, raw: bytes, rows: list[_Row], as_of: dt.date,
     on_row_done: Callable[[int], None] = lambda _count: None,
@@ -330,11 +336,4 @@ def screen(
         on_row_done(sum(rows_of[k] for k in batch))
     villages = [{"row": number, "kode": data["kode"], "nama": data["nama"], "kecamatan": data["kecamatan"], **judged[profile]}
                 for number, data, profile in good]
-    return {
-        "version": __version__,
-        "rule_pack": {"id": pack.id, "version": pack.version, "sha256": pack.digest},
-        "as_of": as_of.isoformat(),
-        "roster": {"file": name, "sha256": hashlib.sha256(raw).hexdigest()},
-        "villages": villages,
-        "bad_rows": bad,
-    }
+    return screening(pack, as_of, {"file": name, "sha256": hashlib.sha256(raw).hexdigest()}, villages, bad)

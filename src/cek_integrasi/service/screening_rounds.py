@@ -22,14 +22,14 @@ import orjson
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session, undefer
 
-from .. import __version__, i18n
+from .. import i18n
 from ..dossiers.model import kode_kecamatan_of
 from ..errors import InputError
 from ..evaluation.results import UNMET
 from ..reports.check_output import render_problem
 from ..packs.rulepack import RulePack
 from ..screening.report import counts, screening_in
-from ..screening.roster import FAMILY, VERDICT_RULE, ScreenedVillage, ScreenReport, read_roster, screen
+from ..screening.roster import FAMILY, VERDICT_RULE, ScreenedVillage, ScreenReport, read_roster, screen, screening
 from . import audit_log
 from ..evaluation.pool import Pool
 from .scoping import covers
@@ -49,18 +49,17 @@ def from_roster(store: Store, pool: Pool, name: str, data: bytes, as_of: dt.date
         rows = read_roster(name, data)
     except InputError as error:
         raise RosterRefused(render_problem(error, lang)) from None
-    screening = screen(pool, pool.pack(SCREENING_PACK), name, data, rows, as_of)
+    screened = screen(pool, pool.pack(SCREENING_PACK), name, data, rows, as_of)
     sha = hashlib.sha256(data).hexdigest()
     with store.writing() as db, db.begin():
         if db.get(Blob, sha) is None:
             db.add(Blob(sha256=sha, size=len(data), data=data))
-        return _add(db, as_of, by, name, sha, screening, address)
+        return _add(db, as_of, by, name, sha, screened, address)
 
 
 def from_store(store: Store, pool: Pool, by: str, address: str = "") -> int:
     """A round of the store's latest villages on the date of their results (the latest as-of date): each village's
     verdict and unmet eligibility findings as its stored judgement holds them, in no language."""
-    pack = pool.pack(SCREENING_PACK)
     with store.reading() as db:
         rows = db.execute(select(Subject, Submission).join(Submission, Submission.id == Subject.latest_id)
                           .options(undefer(Submission.result))
@@ -74,25 +73,23 @@ def from_store(store: Store, pool: Pool, by: str, address: str = "") -> int:
         own = [f for f in judged["findings"] if f["rule"].startswith(FAMILY + "-") and f["rule"] != VERDICT_RULE and f["state"] in UNMET]
         villages.append({"row": number, "kode": judged["code"], "nama": judged["name"], "kecamatan": judged["kecamatan"],
                          "verdict": judged["verdict"], "findings": own})
-    screening = {"version": __version__, "rule_pack": {"id": pack.id, "version": pack.version, "sha256": pack.digest},
-                 "as_of": as_of.isoformat(), "roster": {"file": "", "sha256": ""}, "villages": villages, "bad_rows": []}
     with store.writing() as db, db.begin():
-        return _add(db, as_of, by, "", None, screening, address)
+        return _add(db, as_of, by, "", None, screening(pool.pack(SCREENING_PACK), as_of, {"file": "", "sha256": ""}, villages, []), address)
 
 
-def _add(db, as_of, by, source, sha, screening: dict, address) -> int:
-    row = ScreeningRound(as_of=as_of, created_by=by, source=source, roster_sha256=sha, report=orjson.dumps(screening).decode())
+def _add(db, as_of, by, source, sha, screened: dict, address) -> int:
+    row = ScreeningRound(as_of=as_of, created_by=by, source=source, roster_sha256=sha, report=orjson.dumps(screened).decode())
     db.add(row)
     db.flush()
     db.add(audit_log.entry(by, "screening_round", address, id=row.id, source=source, as_of=as_of.isoformat(),
-                           villages=len(screening["villages"])))
+                           villages=len(screened["villages"])))
     return row.id
 
 
 def report_of(row: ScreeningRound, packs: list[RulePack], lang: str) -> ScreenReport:
     """A stored round's screening written in `lang`, with the texts of the pack that screened it."""
-    screening = orjson.loads(row.report)
-    return screening_in(screening, next((p for p in packs if p.id == screening["rule_pack"]["id"]), None), lang)
+    screened = orjson.loads(row.report)
+    return screening_in(screened, next((p for p in packs if p.id == screened["rule_pack"]["id"]), None), lang)
 
 
 def in_scope(report: ScreenReport, scope: frozenset[str] | None) -> ScreenReport:
