@@ -37,7 +37,7 @@ def test_rounds_from_a_roster_and_from_the_store_compared_with_the_previous(stor
     assert latest_round(store, None) is None  # no round: nothing for the dashboard to show
     first = screening_rounds.from_roster(store, check_pool, ROSTER.name, ROSTER.read_bytes(), as_of, "admin")
     assert latest_round(store, None) == screening_rounds.Latest(first, as_of, ROSTER.name, None, 0, 0, 0)
-    row, report, previous, previous_id = screening_rounds.load(store, first, "id")
+    row, report, previous, previous_id = screening_rounds.load(store, check_pool.packs, first, "id")
     assert previous is None and row.source == ROSTER.name
     expected = json.loads(CliRunner().invoke(main, ["screen", str(ROSTER), "--as-of", AS_OF, "--format", "json"]).output)
     assert [(v.kode, v.verdict, [f.rule for f in v.unmet]) for v in report.villages] == [
@@ -45,7 +45,7 @@ def test_rounds_from_a_roster_and_from_the_store_compared_with_the_previous(stor
 
     wajib = next(v.kode for v in report.villages if v.verdict == "WAJIB")
     second = screening_rounds.from_roster(store, check_pool, "daftar_baru.csv", _roster_without(wajib), as_of, "admin")
-    _, now, before, before_id = screening_rounds.load(store, second, "id")
+    _, now, before, before_id = screening_rounds.load(store, check_pool.packs, second, "id")
     compared = screening_rounds.compare(now, before, before_id)
     assert before_id == first and compared.became_wajib == []
     assert [(old.kode, new.verdict) for old, new in compared.dropped_out] == [(wajib, "BUKAN_PARTISIPAN")]
@@ -59,7 +59,7 @@ def test_rounds_from_a_roster_and_from_the_store_compared_with_the_previous(stor
 
     submit_many(store, check_pool, principal(store, "fas_rilau"), [(p.name, p.read_bytes()) for p in sample_files()], "id")
     third = screening_rounds.from_store(store, check_pool, "admin")
-    _, stored, before, _ = screening_rounds.load(store, third, "en")
+    _, stored, before, _ = screening_rounds.load(store, check_pool.packs, third, "en")
     cli = json.loads(CliRunner().invoke(main, ["check", *map(str, sample_files()), "--as-of", AS_OF, "--format", "json"]).output)
     assert {(v.kode, v.verdict) for v in stored.villages} == {(d["code"], d["verdict"]) for d in cli["dossiers"] if d["kind"] == "desa"}
     assert stored.as_of == AS_OF and stored.lang == "en"
@@ -140,18 +140,19 @@ def test_a_screening_in_a_worker_never_uses_the_waivers_of_the_worker_s_last_che
     from cek_integrasi.evaluation.workers import Request
     from cek_integrasi.packs.facts import Context
     from cek_integrasi.packs.rulepack import load_packs
+    from cek_integrasi.screening.report import screening_in
     from cek_integrasi.screening.roster import read_roster, screen
 
     as_of, raw = dt.date.fromisoformat(AS_OF), ROSTER.read_bytes()
     with Pool(load_packs(), jobs=1) as pool:
         pack, rows = pool.pack("pti"), read_roster(ROSTER.name, raw)
-        before = screen(pool, pack, ROSTER.name, raw, rows, as_of)["id"]
+        before = screening_in(screen(pool, pack, ROSTER.name, raw, rows, as_of), pack, "id")
         village = next(v for v in before.villages if v.unmet)
         rule = village.unmet[0].rule
         waiver = Waiver(aturan=rule, kode=village.kode, alasan="uji", disetujui_oleh="admin", tanggal="2014-01-01", berlaku_sampai="2014-12-31")
         waived = WaiverSet(waivers=[LoadedWaiver(waiver, "w.yaml", 0)])
         [checked] = pool.check([(ROSTER.name.replace(".csv", ".yaml"), b"jenis: desa\n")], Request(Context(as_of=as_of), waived))
         assert checked.problems  # that check ran in the one worker, with the waiver
-        after = screen(pool, pack, ROSTER.name, raw, rows, as_of)["id"]
+        after = screening_in(screen(pool, pack, ROSTER.name, raw, rows, as_of), pack, "id")
     screened = next(v for v in after.villages if v.kode == village.kode)
     assert rule in [f.rule for f in screened.unmet] and after.villages == before.villages

@@ -23,7 +23,7 @@ from sqlalchemy import MetaData, func, inspect, select, text
 
 from cek_integrasi.cli import main
 from cek_integrasi.evaluation.results import UNMET
-from cek_integrasi.service import queries, submissions
+from cek_integrasi.service import queries, screening_rounds, submissions
 from cek_integrasi.service import store as store_module
 from cek_integrasi.service.checking import ResultColumns
 from cek_integrasi.service.rendering import result_in
@@ -137,7 +137,7 @@ def test_a_store_of_revision_0009_keeps_its_results_readable_in_both_languages_a
 
     store = Store(store_url)
     with store.engine.connect() as connection:
-        assert connection.scalar(text("select version_num from alembic_version")) == "0010"
+        assert connection.scalar(text("select version_num from alembic_version")) == "0011"
         columns = {c["name"] for c in inspect(connection).get_columns("submissions")}
         assert "result" in columns and not {"result_id", "result_en"} & columns  # the columns hold no language: a third needs none
     with store.reading() as db:
@@ -146,7 +146,7 @@ def test_a_store_of_revision_0009_keeps_its_results_readable_in_both_languages_a
         assert submission.pack_digest == "" and submission.as_of == dt.date(2014, 3, 1)  # stale: the next re-check renews it
         for lang in ("id", "en"):
             assert result_in(submission.result, check_pool.packs, lang).model_dump(mode="json") == written[lang]
-            assert json.loads(db.get(ScreeningRound, 1).report_in(lang)) == rounds[lang]
+            assert screening_rounds.load(store, check_pool.packs, 1, lang)[1].model_dump(mode="json") == rounds[lang]
     from cek_integrasi.service.recheck import recheck
 
     uploaded = [{**written[lang], "file": VILLAGE.name} for lang in ("id", "en")]  # the service names a file as uploaded
@@ -163,6 +163,56 @@ def test_a_store_of_revision_0009_keeps_its_results_readable_in_both_languages_a
         assert [json.loads(r) for r in row] == uploaded  # rendered from its new judgement
         row = connection.execute(text("select report_id, report_en from screening_rounds")).one()
         assert [json.loads(r) for r in row] == [rounds["id"], rounds["en"]]
+
+
+def test_screening_rounds_stored_by_revision_0010_stay_readable_in_both_languages_after_0011(store_url, check_pool, monkeypatch):
+    """Rounds written by revision 0010 (a rendered report per language, no values) read after 0011 (one screening in
+    no language) exactly as `screen` wrote them, in Indonesian and English, compared as before; a new round is
+    stored in no language; downgrading gives the old rounds back as they were, the new one rendered in both."""
+    from sqlalchemy import Table
+
+    migrate = store_module.migrate
+    monkeypatch.setattr(store_module, "migrate", lambda engine: migrate(engine, "0010"))
+    store = seeded(store_url)
+    broken = ROOT / "tests" / "fixtures" / "roster_baris_rusak.csv"
+    written = {(roster, lang): json.loads(CliRunner().invoke(main, ["screen", str(roster), "--as-of", AS_OF, "--format", "json",
+                                                                    "--lang", lang]).output)
+               for roster in (ROSTER, broken) for lang in ("id", "en")}
+    assert written[broken, "id"]["bad_rows"] and all(any(v[k] for v in written[broken, "en"]["villages"]) for k in ("unmet", "warnings"))
+    with store.engine.begin() as connection:
+        rounds = Table("screening_rounds", MetaData(), autoload_with=connection)  # as revision 0010 made it
+        for number, roster in enumerate((ROSTER, broken), start=1):
+            connection.execute(rounds.insert(), dict(  # the ids the database gives: 1 and 2
+                as_of=dt.date(2014, 3, 1), created_by="admin", created_at=dt.datetime(2014, 3, number), source=roster.name,
+                report=json.dumps({lang: written[roster, lang] for lang in ("id", "en")})))
+    store.close()
+    monkeypatch.undo()
+
+    store = Store(store_url)
+    with store.engine.connect() as connection:
+        assert connection.scalar(text("select version_num from alembic_version")) == "0011"
+    for lang in ("id", "en"):
+        row, report, previous, previous_id = screening_rounds.load(store, check_pool.packs, 2, lang)
+        assert report.model_dump(mode="json") == written[broken, lang] and previous.model_dump(mode="json") == written[ROSTER, lang]
+        assert previous_id == 1 and row.source == broken.name
+    third = screening_rounds.from_roster(store, check_pool, broken.name, broken.read_bytes(), dt.date.fromisoformat(AS_OF), "admin")
+    with store.reading() as db:
+        stored = json.loads(db.get(ScreeningRound, third).report)
+    assert "lang" not in stored and not {"title", "message", "texts"} & {k for v in stored["villages"] for f in v["findings"] for k in f}
+    assert all(set(p) == {"row", "column", "value", "problem"} for p in stored["bad_rows"])  # keys and values, no words
+    for lang in ("id", "en"):
+        _, report, previous, _ = screening_rounds.load(store, check_pool.packs, third, lang)
+        assert {**report.model_dump(mode="json"), "roster": written[broken, lang]["roster"]} == written[broken, lang]
+        assert report.villages == previous.villages  # the same roster screened again: the comparison sees no change
+    store.close()
+
+    migrate(make_engine(store_url), "0010", "downgrade")
+    with make_engine(store_url).connect() as connection:
+        reports = {r.id: json.loads(r.report) for r in connection.execute(text("select id, report from screening_rounds"))}
+    assert reports[1] == {lang: written[ROSTER, lang] for lang in ("id", "en")}
+    assert reports[2] == {lang: written[broken, lang] for lang in ("id", "en")}
+    assert {lang: {**r, "roster": written[broken, lang]["roster"]} for lang, r in reports[third].items()} == {
+        lang: written[broken, lang] for lang in ("id", "en")}
 
 
 def long_text(word: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import json
 import re
 import socket
@@ -19,7 +21,11 @@ from browser import CHROMIUM, needs_chromium
 from casekit import apply_edits, load_base
 from cek_integrasi.cli import main
 from helpers import checked_page
+from cek_integrasi.evaluation.pool import Pool
+from cek_integrasi.evaluation.workers import check_task
+from cek_integrasi.webpage import checking
 from cek_integrasi.webpage.app import create_app
+from cek_integrasi.webpage.jobs import Checks, Upload
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKBOOK = ROOT / "samples" / "workbooks" / "rilau_ale" / "05_batu_lappa_banyak_masalah.xlsx"
@@ -73,6 +79,41 @@ def test_bad_files_are_reported_like_the_cli_and_names_are_escaped(client, tmp_p
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "rusak.yaml: baris 3, " in page or "rusak.yaml: baris 3" in page
     assert "YAML rusak" in page
+
+
+def logged_check(log: str, files, request):
+    """The pool's check task, writing down the name of each file it checks in `log` (it runs in a worker process)."""
+    with open(log, "a", encoding="utf-8") as out:
+        out.writelines(f"{name}\n" for name, _ in files)
+    return check_task(files, request)
+
+
+def test_an_upload_asked_in_indonesian_then_in_english_is_checked_once_and_written_in_each(packs, tmp_path):
+    """The page checks an upload once, in no language: its report asked in Indonesian, then in English (the
+    language switch), sends each file to the pool once, and each report is `check --lang`'s, input problems too."""
+    broken = tmp_path / "rusak.yaml"
+    broken.write_text("jenis: desa\nkode: [\n", "utf-8")
+    paths = [ROOT / "samples" / "rilau_ale" / "05_batu_lappa_banyak_masalah.yaml", WORKBOOK, broken]
+    log = tmp_path / "checked.txt"
+    log.touch()
+    with Pool(list(packs.values()), jobs=1, task=functools.partial(logged_check, str(log))) as pool:
+        checks = Checks(functools.partial(checking.check, pool=pool))
+        token = checks.add(Upload([(p.name, p.read_bytes()) for p in paths], None, dt.date.fromisoformat(AS_OF)))
+        reports = {lang: checks.checked(token).result(timeout=120).report(lang) for lang in ("id", "en")}
+    assert sorted(log.read_text("utf-8").splitlines()) == sorted(p.name for p in paths)  # each file checked once for both
+    shown = lambda d: [(f["rule"], f["state"], f["title"], f["message"], f["remediation"], f["place"]) for f in d["findings"]]  # noqa: E731
+    for lang, report in reports.items():
+        expected = json.loads(CliRunner().invoke(main, ["check", *map(str, paths), "--format", "json", "--as-of", AS_OF, "--lang", lang]).output)
+        written = report.model_dump(mode="json")
+        assert written["lang"] == lang and [d["file"] for d in written["dossiers"]] == [p.name for p in paths[:2]]
+        assert [shown(d) for d in written["dossiers"]] == [shown(d) for d in expected["dossiers"]]
+        as_uploaded = functools.reduce(lambda text, path: text.replace(str(path), path.name), paths, json.dumps(expected))
+        expected = json.loads(as_uploaded)  # the CLI names the files by their paths, the page as they were uploaded
+        assert [(p["file"], p["place"], p["message"]) for p in written["input_errors"]] == [
+            (p["file"], p["place"], p["message"]) for p in expected["input_errors"]]
+        assert written["summary"] == expected["summary"]
+    assert shown(reports["id"].model_dump(mode="json")["dossiers"][0]) != shown(reports["en"].model_dump(mode="json")["dossiers"][0])
+    assert reports["id"].input_errors[0].message != reports["en"].input_errors[0].message
 
 
 def test_refuses_other_files_and_too_large_uploads(client, tmp_path):

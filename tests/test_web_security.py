@@ -96,18 +96,18 @@ def test_an_expired_or_unknown_link_gives_a_page_in_the_users_language(app):
     assert 'lang="id"' in unknown.get_data(as_text=True) and "Not Found" not in unknown.get_data(as_text=True)
 
 
-def test_uploads_are_checked_once_per_language_and_only_the_last_ones_are_kept():
+def test_uploads_are_checked_once_whatever_the_language_and_only_the_last_ones_are_kept():
     import datetime as dt
 
     from cek_integrasi.webpage.jobs import Checks, Upload
 
     done = []
-    checks = Checks(lambda upload, lang: done.append((upload.before, lang)) or f"{upload.before}-{lang}", keep=2)
+    checks = Checks(lambda upload: done.append(upload.before) or f"{upload.before}-checked", keep=2)
     tokens = [checks.add(Upload([], f"u{i}", dt.date(2014, 3, 1))) for i in range(3)]
-    assert checks.report(tokens[0], "id") is None  # the oldest link has expired
-    assert checks.report(tokens[2], "id").result(timeout=10) == "u2-id"
-    assert checks.report(tokens[2], "id").result(timeout=10) == "u2-id" and checks.report(tokens[2], "en").result(timeout=10) == "u2-en"
-    assert sorted(done) == [("u2", "en"), ("u2", "id")]  # each language checked once
+    assert checks.checked(tokens[0]) is None  # the oldest link has expired
+    assert checks.checked(tokens[2]).result(timeout=10) == "u2-checked"
+    assert checks.checked(tokens[2]).result(timeout=10) == "u2-checked" and checks.checked(tokens[1]).result(timeout=10) == "u1-checked"
+    assert sorted(done) == ["u1", "u2"]  # each upload checked once
 
 
 # ---------------------------------------------------------------- the real server

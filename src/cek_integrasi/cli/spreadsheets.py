@@ -40,6 +40,7 @@ def screen(ctx, roster, fmt, output, csv_separator, template, lang, as_of, pack_
     Exit 0 when every row was screened; 2 when some rows had problems (listed with row and column).
     """
     from ..screening import render as screen_render, roster as screening
+    from ..screening.report import screening_in
 
     if template:
         if output and output.suffix.lower() == ".xlsx":
@@ -61,7 +62,7 @@ def screen(ctx, roster, fmt, output, csv_separator, template, lang, as_of, pack_
         _fail(render_problem(error, lang))
     pack = _load(pack_id)
     with progress(len(rows), lang, "screening", wanted(len(rows), quiet, output is None)) as advance:
-        result = screening.screen(start_pool([pack], jobs, pack_id), pack, str(roster), raw, rows, as_of, (lang,), advance)[lang]
+        result = screening_in(screening.screen(start_pool([pack], jobs, pack_id), pack, str(roster), raw, rows, as_of, advance), pack, lang)
     if fmt == "xlsx":
         data = screen_render.as_xlsx(result)
     elif fmt == "csv":

@@ -52,6 +52,7 @@ class Checker:
         self._verdicts = [r for r in pack.rules if r.is_verdict]
         self._order = {r.id: i for i, r in enumerate(pack.rules)}
         self._values = {r.id: _used(r) for r in pack.rules}
+        self._kinds = frozenset(r.subject for r in pack.rules)  # the subjects worth building: no rule reads another
 
     def check(
         self, doc: Document, dossier: Dossier, ctx: Context, villages: dict[str, VillageSummary] | None = None,
@@ -89,7 +90,7 @@ class Checker:
             first = self.engine.matches([[head] for head in heads], phase=1)
             verdicts = [self._first_verdict(d, h, m[h.key], covered) for (_, d), h, m in zip(items, heads, first)]
             subjects = [
-                subjects_of(dossier, ctx, self.pack.plan, villages, verdict, head)
+                subjects_of(dossier, ctx, self.pack.plan, villages, verdict, head, self._kinds)
                 for (_, dossier), head, verdict in zip(items, heads, verdicts)
             ]
             second = self.engine.matches(subjects, phase=2)

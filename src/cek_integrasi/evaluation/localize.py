@@ -26,7 +26,7 @@ def localize(judged: dict[str, Any], pack: RulePack | None, lang: str) -> Dossie
     fields = {k: judged[k] for k in ("file", "sha256", "kind", "code", "name", "kecamatan", "kabupaten", "pack", "verdict", "results")}
     return DossierResult(
         **fields,
-        findings=[_finding(f, pack, lang) for f in judged["findings"]],
+        findings=[finding_in(f, pack, lang) for f in judged["findings"]],
         next_steps=[NextStep(stage=s["stage"], label=_label(s, pack, lang)) for s in judged["next_steps"]],
         timeline=[
             TimelineStep(stage=s["stage"], label=_label(s, pack, lang), date=s["date"], status=s["status"], findings=s["findings"])
@@ -35,7 +35,8 @@ def localize(judged: dict[str, Any], pack: RulePack | None, lang: str) -> Dossie
     )
 
 
-def _finding(f: dict[str, Any], pack: RulePack | None, lang: str) -> Finding:
+def finding_in(f: dict[str, Any], pack: RulePack | None, lang: str) -> Finding:
+    """One finding of a judgement in `lang`."""
     texts = _texts(f, pack, lang)
     waiver = WaiverNote(**f["waiver"]) if f.get("waiver") else None
     return Finding(rule=f["rule"], state=f["state"], severity=f["severity"], reference=f["reference"], subject=f["subject"],

@@ -16,6 +16,7 @@ see what the process loaded; `Pool.start` when the first task would come too lat
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import multiprocessing
@@ -138,7 +139,8 @@ class Pool:
             return future.result()
         except FutureTimeout:
             if len(files) == 1:
-                return [Outcome(timed_out=True, problems=[_problem(files[0], "ui.check_timed_out", request, seconds=f"{self.timeout:g}")])]
+                timed_out = functools.partial(_problem, files[0], "ui.check_timed_out", seconds=f"{self.timeout:g}")
+                return [Outcome.failed(request, timed_out, timed_out=True)]
             died = False
         except Exception as error:  # ProcessExpired (its worker died), MemoryError past the cap, a defect of ours
             if not isinstance(error, ProcessExpired):
@@ -156,13 +158,13 @@ class Pool:
                 return self._submit(crashed_task, [file], request).result()[0]
             except Exception:
                 pass
-        return Outcome(crashed=True, problems=[_problem(file, "ui.worker_died_reading", request)])
+        return Outcome.failed(request, functools.partial(_problem, file, "ui.worker_died_reading"), crashed=True)
 
 
 class WorkerDied(RuntimeError):
     """The worker running a call died (an engine crash, the memory cap)."""
 
 
-def _problem(file: File, key: str, request: Request, **context) -> InputProblem:
-    return InputProblem(file=file[0], sha256=hashlib.sha256(file[1]).hexdigest(), line=None, place="",
-                        message=i18n.text(key, request.problems_in, **context))
+def _problem(file: File, key: str, lang: str, **context) -> list[InputProblem]:
+    return [InputProblem(file=file[0], sha256=hashlib.sha256(file[1]).hexdigest(), line=None, place="",
+                         message=i18n.text(key, lang, **context))]

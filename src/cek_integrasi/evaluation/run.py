@@ -11,12 +11,14 @@ national run fits in memory.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import stat
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -126,15 +128,18 @@ def waiver_statuses(waivers: WaiverSet, used: Mapping[tuple[str, int], int], as_
 
 class Run:
     """A checking run of `files` (each a path, or a (name, bytes) pair already in memory) in `pool`.
-    Iterate `results()` once; `header()` before, `footer()` after. `languages`: of each result
-    (the first is the run's: its input problems and messages)."""
+    Iterate `results()` (or `outcomes()`) once; `header()` before, `footer()` after. `lang`: of its input problems
+    and messages; `languages`: of each result (default: `lang`; none: each outcome keeps its judgement in no
+    language); `problem_languages`: further languages its input problems are written in (`footer(lang)`)."""
 
     def __init__(self, pool: Pool, lang: str, waivers: WaiverSet, files: list[Path | tuple[str, bytes]], ctx: Context,
-                 languages: tuple[str, ...] | None = None, task=None):
+                 languages: tuple[str, ...] | None = None, task=None, problem_languages: tuple[str, ...] = ()):
         self.pool, self.packs, self.lang, self.waivers, self.files, self.ctx = pool, pool.packs, lang, waivers, files, ctx
-        self.languages = languages or (lang,)
+        self.languages = (lang,) if languages is None else languages
         self.task = task
+        self.request = Request(ctx, waivers, None, self.languages, lang, problem_languages)
         self.problems: list[InputProblem] = []
+        self.problems_written: dict[str, list[InputProblem]] = {other: [] for other in problem_languages}
         self.unreadable = 0
         self.dossiers = 0
         self.severities: Counter[str] = Counter()
@@ -158,8 +163,7 @@ class Run:
         dossiers with the villages of the run."""
         by_kecamatan: dict[str, dict[str, VillageSummary]] = {}
         deferred: dict[int, str] = {}
-        request = Request(self.ctx, self.waivers, None, self.languages)
-        for index, outcome in self._checked(list(range(len(self.files))), lambda _batch: request):
+        for index, outcome in self._checked(list(range(len(self.files))), lambda _batch: self.request):
             if outcome.deferred:
                 deferred[index] = outcome.kecamatan
                 self._once(outcome.kecamatan, index, outcome)
@@ -169,7 +173,7 @@ class Run:
 
         def villages_of(batch: list[int]) -> Request:
             wanted = {deferred[i] for i in batch}
-            return Request(self.ctx, self.waivers, {k: v for code in wanted for k, v in by_kecamatan.get(code, {}).items()}, self.languages)
+            return replace(self.request, villages={k: v for code in wanted for k, v in by_kecamatan.get(code, {}).items()})
 
         for _, outcome in self._checked(list(deferred), villages_of):
             yield from self._take(outcome)
@@ -202,7 +206,7 @@ class Run:
         try:
             return str(file), read_bytes(file)
         except InputError as error:
-            unread[index] = Outcome(problems=problems_of(error, str(file), None, self.lang))
+            unread[index] = Outcome.failed(self.request, functools.partial(problems_of, error, str(file), None))
             return str(file), None
 
     def _name(self, index: int) -> str:
@@ -216,8 +220,10 @@ class Run:
         first = self.codes.setdefault(code, name)
         if first == name:
             return True
-        message = i18n.text("input.kode_ganda_di_run", self.lang, kode=code, file=first)
-        self.problems.append(InputProblem(file=name, sha256=self._digest(index, outcome), line=None, place=i18n.readable("kode", self.lang), message=message))
+        digest = self._digest(index, outcome)
+        for lang, problems in ((self.lang, self.problems), *self.problems_written.items()):
+            problems.append(InputProblem(file=name, sha256=digest, line=None, place=i18n.readable("kode", lang),
+                                         message=i18n.text("input.kode_ganda_di_run", lang, kode=code, file=first)))
         return False
 
     def _digest(self, index: int, outcome: Outcome) -> str | None:
@@ -233,16 +239,19 @@ class Run:
             self.on_file_done(1)
         if outcome.problems:
             self.problems += outcome.problems
+            for lang, problems in (outcome.problems_written or {}).items():
+                self.problems_written[lang] += problems
             self.unreadable += 1
-        if outcome.result_json:
+        if outcome.has_result:
             self.dossiers += 1
             self.severities.update(outcome.counts)
             self.waived.update(outcome.waived)
             yield outcome
 
-    def footer(self) -> dict[str, Any]:
+    def footer(self, lang: str | None = None) -> dict[str, Any]:
+        """The end of a report; its input problems in `lang` (the run's, or one of its `problem_languages`)."""
         return {
-            "input_errors": self.problems,
+            "input_errors": self.problems if lang in (None, self.lang) else self.problems_written[lang],
             "waivers": waiver_statuses(self.waivers, self.waived, self.ctx.as_of),
             "waiver_files": self.waivers.files,
             "summary": Summary(

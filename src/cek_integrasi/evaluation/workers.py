@@ -10,12 +10,14 @@ in its worker alone; a worker exits by itself within a second of its parent's de
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import os
 import resource
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,13 +54,15 @@ class Request:
     """What a call asks of the pool besides its files: the options (as-of date, --before, --complete), the
     waivers, the villages of the run a kecamatan dossier is checked against (None: kecamatan dossiers are
     deferred), the languages each result is rendered in (none: only its judgement, in no language, as the
-    service stores it) and the language of input problems (default: the first of `languages`)."""
+    service stores it), the language of input problems (default: the first of `languages`) and the languages they
+    are also written in (`problem_languages`: the local page shows one check in whichever language is asked)."""
 
     ctx: Context
     waivers: WaiverSet = field(default_factory=WaiverSet)
     villages: dict[str, VillageSummary] | None = None
     languages: tuple[str, ...] = (i18n.DEFAULT,)
     problems_lang: str | None = None
+    problem_languages: tuple[str, ...] = ()
 
     @property
     def problems_in(self) -> str:
@@ -72,7 +76,8 @@ class Outcome:
     A worker sends the dossier's renderings in the languages asked (`renderings`, language -> the
     DossierResult as JSON) or, when none is asked, its judgement in no language (`judged_json`, what the
     service stores), as JSON text, which crosses the process boundary far faster than the models;
-    `result` is parsed from the first rendering only when an output needs the model.
+    `result` is parsed from the first rendering only when an output needs the model. `problems` are written in
+    the request's language of problems, `problems_written` in each of its `problem_languages`.
     `crashed`: the file killed its worker twice (an engine crash, the memory cap); its result then
     has every rule `error`, or its problems say it could not even be read. `timed_out`: its check
     took longer than the pool's time limit.
@@ -81,6 +86,7 @@ class Outcome:
     judged_json: str | None = None
     renderings: dict[str, str] | None = None
     problems: list[InputProblem] | None = None
+    problems_written: dict[str, list[InputProblem]] | None = None
     village: VillageSummary | None = None
     deferred: bool = False
     kecamatan: str | None = None  # the code of a deferred kecamatan dossier
@@ -104,6 +110,17 @@ class Outcome:
         judged_json = None if langs else orjson.dumps(judged).decode()
         head = {key: judged[key] for key in HEAD} | {"findings": [(f["rule"], f["subject"], f["state"], f["severity"]) for f in judged["findings"]]}
         return cls(judged_json=judged_json, renderings=renderings or None, village=village, counts=counts, waived=waived, head=head)
+
+    @classmethod
+    def failed(cls, request: Request, problems: Callable[[str], list[InputProblem]], **flags) -> "Outcome":
+        """The outcome of a file with input problems (`problems(lang)`), written in each language the request asks."""
+        written = {lang: problems(lang) for lang in request.problem_languages}
+        return cls(problems=problems(request.problems_in), problems_written=written or None, **flags)
+
+    @property
+    def has_result(self) -> bool:
+        """Whether the file was judged (rendered, or its judgement in no language)."""
+        return bool(self.renderings or self.judged_json)
 
     @property
     def result_json(self) -> str | None:
@@ -230,14 +247,14 @@ def check_task(files: list[tuple[str, bytes]], request: Request) -> list[Outcome
     """Read and check a batch of files, in one pass of the engine per pack.
 
     Without `request.villages` kecamatan dossiers are deferred: they need every village of the run."""
-    worker, lang = current(), request.problems_in
+    worker = current()
     outcomes: list[Outcome | None] = [None] * len(files)
     groups: dict[str, list[tuple[int, Document, Dossier]]] = {}  # pack id -> the batch's dossiers it judges
     for i, (name, raw) in enumerate(files):
         try:
             doc, dossier, pack = worker.load(name, raw, request.ctx.before)
         except Exception as error:  # InputError, MemoryError or a defect of ours: reported, never a traceback
-            outcomes[i] = Outcome(problems=problems_of(error, name, raw, lang))
+            outcomes[i] = Outcome.failed(request, functools.partial(problems_of, error, name, raw))
             continue
         if isinstance(dossier, KecamatanDossier) and request.villages is None:
             outcomes[i] = Outcome(deferred=True, kecamatan=dossier.kode)
@@ -253,7 +270,7 @@ def check_task(files: list[tuple[str, bytes]], request: Request) -> list[Outcome
             results = [error] * len(items)
         for (i, doc, dossier), result in zip(group, results):
             if isinstance(result, Exception):
-                outcomes[i] = Outcome(problems=problems_of(result, files[i][0], doc.raw, lang))
+                outcomes[i] = Outcome.failed(request, functools.partial(problems_of, result, files[i][0], doc.raw))
                 continue
             village = None
             if not isinstance(dossier, KecamatanDossier):
@@ -278,7 +295,7 @@ def validate_task(files: list[tuple[str, bytes]], request: Request) -> list[Outc
             current().load(name, raw)
             outcomes.append(Outcome())
         except Exception as error:
-            outcomes.append(Outcome(problems=problems_of(error, name, raw, request.problems_in)))
+            outcomes.append(Outcome.failed(request, functools.partial(problems_of, error, name, raw)))
     return outcomes
 
 
@@ -289,7 +306,7 @@ def crashed_task(files: list[tuple[str, bytes]], request: Request) -> list[Outco
         try:
             doc, dossier, pack = current().load(name, raw)
         except Exception as error:
-            outcomes.append(Outcome(problems=problems_of(error, name, raw, request.problems_in), crashed=True))
+            outcomes.append(Outcome.failed(request, functools.partial(problems_of, error, name, raw), crashed=True))
             continue
         outcome = Outcome.of(unevaluated(pack, doc, dossier, {"failure_key": "ui.worker_crashed"}), pack, request.languages)
         outcome.crashed = True

@@ -12,7 +12,7 @@ the stage order and the integration duties depend on.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 
 from . import desa_facts, kecamatan_facts
@@ -36,30 +36,46 @@ def subjects_of(
     villages: Mapping[str, VillageSummary] | None = None,
     verdict: str | None = None,
     head: Subject | None = None,
+    kinds: Collection[str] | None = None,
 ) -> list[Subject]:
-    """Every subject of a dossier, its own subject first, for the verdict the first phase gave it."""
+    """Every subject of a dossier, its own subject first, for the verdict the first phase gave it.
+
+    `kinds`: only the subjects of these kinds besides its own (those some rule of the pack judges: no other is
+    read); None: all."""
+    def wanted(kind: str) -> bool:
+        return kinds is None or kind in kinds
+
     stages = recorded_stages(dossier.tahapan)
     head = head or head_of(dossier, ctx, plan)
     if isinstance(dossier, DesaDossier):
         head.facts[VERDICT_FACT] = verdict or ""
-        order = plan.order(desa_facts.situation(dossier, stages, verdict))
         out = [head]
         heads, head_role = desa_facts.kepala_desa(dossier), "kepala_desa"
         officials = desa_facts.officials(dossier)
-        out += desa_facts.others(dossier, stages)
-        documents, instruments = desa_facts.document_dates(dossier), desa_facts.instruments(dossier, stages)
+        out += [s for s in desa_facts.others(dossier, stages) if wanted(s.kind)]
+        documents, instruments = desa_facts.document_dates, desa_facts.instruments
     else:
-        order = plan.order(kecamatan_facts.situation(dossier))
         out = [head]
         heads, head_role, officials = [dossier.pejabat.camat] if dossier.pejabat.camat else [], "camat", {}
-        if villages is not None:
+        if villages is not None and wanted("desa_anggota"):
             out += kecamatan_facts.villages(dossier, stages, villages)
-        documents, instruments = kecamatan_facts.document_dates(dossier), kecamatan_facts.instruments(dossier, stages)
-    out += [berita_acara(i, ba, stages, head_role, heads, officials) for i, ba in enumerate(dossier.berita_acara)]
-    out += forums(dossier, stages)
-    out += [instrument(entry, stages, dossier, plan.stages) for entry in instruments]
-    out += steps(stages, order, dossier.jenis, ctx, documents, latest_stage_dates(dossier.tahapan))
+        documents, instruments = kecamatan_facts.document_dates, kecamatan_facts.instruments
+    if wanted("berita_acara"):
+        out += [berita_acara(i, ba, stages, head_role, heads, officials) for i, ba in enumerate(dossier.berita_acara)]
+    if wanted("forum"):
+        out += forums(dossier, stages)
+    if wanted("instrumen"):
+        out += [instrument(entry, stages, dossier, plan.stages) for entry in instruments(dossier, stages)]
+    if wanted("tahap"):
+        out += steps(stages, _order(dossier, stages, verdict, plan), dossier.jenis, ctx, documents(dossier), latest_stage_dates(dossier.tahapan))
     return out
+
+
+def _order(dossier: Dossier, stages: Recorded, verdict: str | None, plan: StagePlan) -> Order:
+    """The order of the dossier's steps in its situation (a village's depends on its verdict)."""
+    if isinstance(dossier, DesaDossier):
+        return plan.order(desa_facts.situation(dossier, stages, verdict))
+    return plan.order(kecamatan_facts.situation(dossier))
 
 
 def forums(dossier: Dossier, stages: Recorded) -> list[Subject]:

@@ -9,11 +9,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from .. import i18n
 from ..reports.csv_output import DEFAULT_SEPARATOR, csv_text
 from ..escaping import terminal
+from .report import VERDICTS
 from .roster import COLUMNS, ScreenReport, template_header
 from ..terminal import table
 from ..xlsx_layout import SheetPlan, Styled, save
 
-VERDICTS = ("WAJIB", "BELUM_MEMENUHI", "BUKAN_PARTISIPAN")
 _ENV = Environment(loader=PackageLoader("cek_integrasi", "templates"), autoescape=True, undefined=StrictUndefined)
 
 

@@ -3,7 +3,10 @@
 Each roster row (docs/roster.md) becomes a minimal village dossier (office, Sekdes, Kaur posts,
 BPD, participation) that the same Checker evaluates with the same rule pack; only the ELG
 family is reported. A row with a problem is reported with its row and column and not screened;
-every other row is.
+every other row is. The ELG rules read a row's eligibility profile (participation, office, Sekdes,
+Kaur posts, BPD), never the village's identity, so each distinct profile is judged once and its
+judgement given to every row of it (tests/test_screen_profiles.py proves it equal to screening each row
+alone). `screen` gives the screening in no language; screening/report.py writes it in one.
 """
 
 from __future__ import annotations
@@ -13,11 +16,13 @@ import datetime as dt
 import hashlib
 import io
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+import orjson
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ERROR_CODES
 from pydantic import BaseModel, ConfigDict
@@ -25,7 +30,6 @@ from pydantic_core import PydanticCustomError
 
 from .. import __version__, i18n
 from ..errors import InputError
-from ..evaluation.localize import localize
 from ..evaluation.pool import Pool
 from ..evaluation.workers import current
 from ..packs.rulepack import RulePack
@@ -35,7 +39,8 @@ from ..dossiers.reading import Document, open_regular
 
 FAMILY = "ELG"
 VERDICT_RULE = "ELG-00"
-SCREEN_BATCH = 100  # rows judged in one engine session, as a check's batch of files
+SCREEN_BATCH = 100  # eligibility profiles judged in one engine session, as a check's batch of files
+IDENTITY = ("kode", "nama", "kecamatan", "kabupaten")  # what names a row's village; no ELG rule reads it
 YES = {"ya", "y", "yes", "true", "1"}
 NO = {"tidak", "tdk", "no", "false", "0"}
 STATUS = ("definitif", "plt", "pj", "kosong")
@@ -208,14 +213,15 @@ def _xlsx_rows(path: Path, raw: bytes) -> list[list[object]]:
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
-def _problems(row: _Row, lang: str, year: int) -> tuple[dict, list[RowProblem]]:
-    """The row as dossier data, or the problems that stop it from being one."""
-    problems: list[RowProblem] = []
+def _problems(row: _Row, year: int) -> tuple[dict, list[dict]]:
+    """The row as dossier data, or the problems that stop it from being one (in no language: screening/report.py)."""
+    problems: list[dict] = []
     cells = row.cells
 
     def problem(column: str, key: str, **context) -> None:
         value = cells.get(column, "")
-        problems.append(RowProblem(row=row.number, column=row.names.get(column, column), value=value, message=i18n.text(f"roster.{key}", lang, value=value, **context)))
+        problems.append({"row": row.number, "column": row.names.get(column, column), "value": value,
+                         "problem": {"key": f"roster.{key}", "context": {"value": value, **context}}})
 
     errors = [column for column, value in cells.items() if value in ERROR_CODES]  # Excel ran a name typed as -Dusun or =...
     for column in errors:
@@ -224,11 +230,12 @@ def _problems(row: _Row, lang: str, year: int) -> tuple[dict, list[RowProblem]]:
     for column in REQUIRED:
         if column not in errors and not cells.get(column):
             problem(column, "empty")
-    if cells.get("kode"):
+    kode = cells.get("kode", "")
+    if kode:
         try:
-            check_kode_desa(cells["kode"])
+            kode = check_kode_desa(kode)
         except PydanticCustomError as exc:
-            problem("kode", "kode", reason=i18n.text(f"input.{exc.type}", lang, kode=cells["kode"]))
+            problem("kode", "kode", reason={"key": f"input.{exc.type}", "context": {"kode": kode}})
     flags = {}
     for column in ("peserta_pnpm", "kantor_ada", "kantor_layak", "bpd_terbentuk"):
         value = cells.get(column, "").lower()
@@ -244,7 +251,7 @@ def _problems(row: _Row, lang: str, year: int) -> tuple[dict, list[RowProblem]]:
         return {}, problems
     data = {
         "jenis": "desa",
-        "kode": cells["kode"],
+        "kode": kode,
         "nama": cells["nama"],
         "kecamatan": cells["kecamatan"],
         "kabupaten": cells.get("kabupaten") or "-",
@@ -279,68 +286,54 @@ def _kaur(cells: dict[str, str], problem) -> list[dict]:
     return [{"jabatan": f"Kaur {i}", "nama": unnamed_holder(f"Kaur {i}"), "status": "definitif"} for i in range(1, int(count) + 1)]
 
 
-def screen_task(pack_id: str, rows: list[tuple[int, dict]], as_of: dt.date, languages: tuple[str, ...]) -> list[dict[str, ScreenedVillage]]:
-    """In a worker: a batch of roster rows (row number, dossier data) judged in one engine session by the pack's
-    eligibility rules (the ELG family, all a row feeds), each row's verdict and findings in every language asked."""
+def screen_task(pack_id: str, profiles: list[dict], as_of: dt.date) -> list[dict]:
+    """In a worker: a batch of eligibility profiles (a row's dossier data) judged in one engine session by the pack's
+    eligibility rules (the ELG family, all a row feeds): each one's verdict and ELG findings, in no language."""
     checker = current().family_checker(pack_id, FAMILY)
     stages = set(checker.pack.plan.stages)
-    dossiers = [DesaDossier.model_validate(data, context={"stages": stages}) for _, data in rows]
-    items = [(Document(Path("roster"), data), dossier) for (_, data), dossier in zip(rows, dossiers)]
-    out = []
-    for (number, _), dossier, judged in zip(rows, dossiers, checker.judge_many(items, Context(as_of=as_of))):
-        out.append({lang: _screened(number, dossier, localize(judged, checker.pack, lang)) for lang in languages})
-    return out
+    items = [(Document(Path("roster"), data), DesaDossier.model_validate(data, context={"stages": stages})) for data in profiles]
+    return [{"verdict": judged["verdict"], "findings": [f for f in judged["findings"] if f["rule"] != VERDICT_RULE]}
+            for judged in checker.judge_many(items, Context(as_of=as_of))]
 
 
-def _screened(number: int, dossier: DesaDossier, result) -> ScreenedVillage:
-    own = [f for f in result.findings if f.rule.startswith(FAMILY + "-") and f.rule != VERDICT_RULE]
-    as_finding = lambda f: ScreenFinding(rule=f.rule, severity=f.severity, title=f.title, message=f.message, reference=f.reference, remediation=f.remediation)  # noqa: E731
-    return ScreenedVillage(
-        row=number, kode=dossier.kode, nama=dossier.nama, kecamatan=dossier.kecamatan, verdict=result.verdict,
-        unmet=[as_finding(f) for f in own if f.severity == "error"],
-        warnings=[as_finding(f) for f in own if f.severity != "error"],
-    )
+def profile_of(data: dict) -> bytes:
+    """What the ELG rules judge of a row's dossier data: all of it but the village's identity (docs/roster.md)."""
+    return orjson.dumps({k: v for k, v in data.items() if k not in IDENTITY}, option=orjson.OPT_SORT_KEYS)
+
+
+def screening(pack: RulePack, as_of: dt.date, roster: dict[str, str], villages: list[dict], bad_rows: list[dict]) -> dict[str, Any]:
+    """A screening in no language by `pack` on `as_of` of a roster ({"file", "sha256"}: empty for the store's villages)."""
+    return {"version": __version__, "rule_pack": {"id": pack.id, "version": pack.version, "sha256": pack.digest},
+            "as_of": as_of.isoformat(), "roster": roster, "villages": villages, "bad_rows": bad_rows}
 
 
 def screen(
-    pool: Pool, pack: RulePack, name: str, raw: bytes, rows: list[_Row], as_of: dt.date, languages: tuple[str, ...] = (i18n.DEFAULT,),
+    pool: Pool, pack: RulePack, name: str, raw: bytes, rows: list[_Row], as_of: dt.date,
     on_row_done: Callable[[int], None] = lambda _count: None,
-) -> dict[str, ScreenReport]:
-    """Screen every row of a roster (`name`, its bytes and rows) against `pack` in the pool, once, written in each
-    of `languages`: rows with problems are listed, the others judged in batches, several at once."""
-    bad: dict[str, list[RowProblem]] = {lang: [] for lang in languages}
-    good: list[tuple[int, dict]] = []
+) -> dict[str, Any]:
+    """Screen every row of a roster (`name`, its bytes and rows) against `pack` in the pool: the screening in no
+    language (screening/report.py). Rows with problems are listed; each distinct eligibility profile of the
+    others is judged once, in batches, several at once, and its judgement given to every row of that profile."""
+    bad: list[dict] = []
+    good: list[tuple[int, dict, bytes]] = []
     year = min(max(as_of.year, 1990), 2100)  # the ELG rules do not depend on it
     for row in rows:
-        data, problems = _problems(row, languages[0], year)
+        data, problems = _problems(row, year)
         if problems:
-            bad[languages[0]] += problems
-            for lang in languages[1:]:
-                bad[lang] += _problems(row, lang, year)[1]
+            bad += problems
             on_row_done(1)
         else:
-            good.append((row.number, data))
-    batches = [good[i:i + SCREEN_BATCH] for i in range(0, len(good), SCREEN_BATCH)]
-    screened: list[dict[str, ScreenedVillage]] = []
-    for batch, villages in zip(batches, pool.map(screen_task, [(pack.id, batch, as_of, languages) for batch in batches])):
-        screened += villages
-        on_row_done(len(batch))
-    digest = hashlib.sha256(raw).hexdigest()
-    return {lang: _report(pack, name, digest, as_of, lang, [v[lang] for v in screened], bad[lang]) for lang in languages}
-
-
-def _report(pack: RulePack, name: str, digest: str, as_of: dt.date, lang: str, villages: list[ScreenedVillage], bad: list[RowProblem]) -> ScreenReport:
-    counts: dict[str, dict[str, int]] = {}
-    for v in villages:
-        per = counts.setdefault(v.kecamatan, {"WAJIB": 0, "BELUM_MEMENUHI": 0, "BUKAN_PARTISIPAN": 0})
-        per[v.verdict] += 1
-    return ScreenReport(
-        version=__version__,
-        rule_pack={"id": pack.id, "version": pack.version, "sha256": pack.digest},
-        as_of=as_of.isoformat(),
-        lang=lang,
-        roster={"file": name, "sha256": digest},
-        villages=villages,
-        kecamatan=[KecamatanCount(kecamatan=k, total=sum(c.values()), **c) for k, c in sorted(counts.items())],
-        bad_rows=bad,
-    )
+            good.append((row.number, data, profile_of(data)))
+    profiles: dict[bytes, dict] = {}
+    for _, data, profile in good:
+        profiles.setdefault(profile, data)
+    rows_of = Counter(profile for _, _, profile in good)
+    keys = list(profiles)
+    batches = [keys[i:i + SCREEN_BATCH] for i in range(0, len(keys), SCREEN_BATCH)]
+    judged: dict[bytes, dict] = {}
+    for batch, judgements in zip(batches, pool.map(screen_task, [(pack.id, [profiles[k] for k in batch], as_of) for batch in batches])):
+        judged.update(zip(batch, judgements))
+        on_row_done(sum(rows_of[k] for k in batch))
+    villages = [{"row": number, "kode": data["kode"], "nama": data["nama"], "kecamatan": data["kecamatan"], **judged[profile]}
+                for number, data, profile in good]
+    return screening(pack, as_of, {"file": name, "sha256": hashlib.sha256(raw).hexdigest()}, villages, bad)

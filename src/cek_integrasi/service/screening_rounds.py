@@ -1,9 +1,10 @@
 """Screening rounds: the Setrawan screens the kabupaten's villages on a date, and compares with the round before.
 
-A round screens an uploaded roster exactly as `cek-integrasi screen` does (its rows in batches in the
-worker pool, each judged once and written in Indonesian and English), or starts from the store: the latest version of every village, whose
+A round screens an uploaded roster exactly as `cek-integrasi screen` does (each eligibility profile
+judged once in the worker pool), or starts from the store: the latest version of every village, whose
 result already holds its verdict and eligibility findings (kept current by the re-checks), so no
-roster is retyped. The comparison with the previous round, on the villages both rounds screened,
+roster is retyped. A round is stored in no language (screening/report.py) and written in the
+reader's language when it is read. The comparison with the previous round, on the villages both rounds screened,
 names the villages that became WAJIB, those that dropped out (WAJIB before, not now) and those
 still not meeting the requirements, with what is still unmet; the villages only one of the two
 rounds screened are named apart, never counted as changes. The dashboard shows that comparison of the latest round,
@@ -21,19 +22,19 @@ import orjson
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session, undefer
 
-from .. import __version__, i18n
+from .. import i18n
 from ..dossiers.model import kode_kecamatan_of
 from ..errors import InputError
 from ..evaluation.results import UNMET
 from ..reports.check_output import render_problem
-from ..screening.roster import FAMILY, VERDICT_RULE, KecamatanCount, ScreenFinding, ScreenReport, ScreenedVillage, read_roster, screen
+from ..packs.rulepack import RulePack
+from ..screening.report import counts, screening_in
+from ..screening.roster import FAMILY, VERDICT_RULE, ScreenedVillage, ScreenReport, read_roster, screen, screening
 from . import audit_log
 from ..evaluation.pool import Pool
-from .rendering import result_in
 from .scoping import covers
 from .store import Blob, ScreeningRound, Store, Subject, Submission
 
-LANGUAGES = i18n.LANGUAGES  # a round is written in each
 SCREENING_PACK = "pti"  # the eligibility rules (ELG) the roster's columns feed
 
 
@@ -48,59 +49,47 @@ def from_roster(store: Store, pool: Pool, name: str, data: bytes, as_of: dt.date
         rows = read_roster(name, data)
     except InputError as error:
         raise RosterRefused(render_problem(error, lang)) from None
-    reports = screen(pool, pool.pack(SCREENING_PACK), name, data, rows, as_of, LANGUAGES)
+    screened = screen(pool, pool.pack(SCREENING_PACK), name, data, rows, as_of)
     sha = hashlib.sha256(data).hexdigest()
     with store.writing() as db, db.begin():
         if db.get(Blob, sha) is None:
             db.add(Blob(sha256=sha, size=len(data), data=data))
-        return _add(db, as_of, by, name, sha, reports, address)
+        return _add(db, as_of, by, name, sha, screened, address)
 
 
 def from_store(store: Store, pool: Pool, by: str, address: str = "") -> int:
-    """A round of the store's latest villages on the date of their results (the latest as-of date)."""
-    pack = pool.pack(SCREENING_PACK)
-    reports = {}
+    """A round of the store's latest villages on the date of their results (the latest as-of date): each village's
+    verdict and unmet eligibility findings as its stored judgement holds them, in no language."""
     with store.reading() as db:
         rows = db.execute(select(Subject, Submission).join(Submission, Submission.id == Subject.latest_id)
                           .options(undefer(Submission.result))
                           .where(Subject.kind == "desa").order_by(Subject.code)).all()
     as_of = max((s.as_of for _, s in rows), default=dt.date.today())
-    judged = [(subject, submission.result) for subject, submission in rows]
-    for lang in LANGUAGES:
-        villages = []
-        for number, (subject, stored) in enumerate(judged, start=1):
-            result = result_in(stored, pool.packs, lang)
-            if result.verdict is None:
-                continue
-            own = [f for f in result.findings if f.rule.startswith(FAMILY + "-") and f.rule != VERDICT_RULE and f.state in UNMET]
-            as_finding = lambda f: ScreenFinding(rule=f.rule, severity=f.severity, title=f.title, message=f.message,  # noqa: E731
-                                                 reference=f.reference, remediation=f.remediation)
-            villages.append(ScreenedVillage(row=number, kode=result.code, nama=result.name, kecamatan=result.kecamatan, verdict=result.verdict,
-                                            unmet=[as_finding(f) for f in own if f.severity == "error"],
-                                            warnings=[as_finding(f) for f in own if f.severity != "error"]))
-        reports[lang] = ScreenReport(version=__version__, rule_pack={"id": pack.id, "version": pack.version, "sha256": pack.digest},
-                                     as_of=as_of.isoformat(), lang=lang, roster={"file": "", "sha256": ""}, villages=villages,
-                                     kecamatan=_counts(villages), bad_rows=[])
+    villages = []
+    for number, (_, submission) in enumerate(rows, start=1):
+        judged = orjson.loads(submission.result)
+        if judged["verdict"] is None:
+            continue
+        own = [f for f in judged["findings"] if f["rule"].startswith(FAMILY + "-") and f["rule"] != VERDICT_RULE and f["state"] in UNMET]
+        villages.append({"row": number, "kode": judged["code"], "nama": judged["name"], "kecamatan": judged["kecamatan"],
+                         "verdict": judged["verdict"], "findings": own})
     with store.writing() as db, db.begin():
-        return _add(db, as_of, by, "", None, reports, address)
+        return _add(db, as_of, by, "", None, screening(pool.pack(SCREENING_PACK), as_of, {"file": "", "sha256": ""}, villages, []), address)
 
 
-def _counts(villages: list[ScreenedVillage]) -> list[KecamatanCount]:
-    counts: dict[str, dict[str, int]] = {}
-    for v in villages:
-        per = counts.setdefault(v.kecamatan, {"WAJIB": 0, "BELUM_MEMENUHI": 0, "BUKAN_PARTISIPAN": 0})
-        per[v.verdict] += 1
-    return [KecamatanCount(kecamatan=k, total=sum(c.values()), **c) for k, c in sorted(counts.items())]
-
-
-def _add(db, as_of, by, source, sha, reports: dict[str, ScreenReport], address) -> int:
-    row = ScreeningRound(as_of=as_of, created_by=by, source=source, roster_sha256=sha,
-                         report=orjson.dumps({lang: r.model_dump(mode="json") for lang, r in reports.items()}).decode())
+def _add(db, as_of, by, source, sha, screened: dict, address) -> int:
+    row = ScreeningRound(as_of=as_of, created_by=by, source=source, roster_sha256=sha, report=orjson.dumps(screened).decode())
     db.add(row)
     db.flush()
     db.add(audit_log.entry(by, "screening_round", address, id=row.id, source=source, as_of=as_of.isoformat(),
-                       villages=len(reports[i18n.DEFAULT].villages)))
+                           villages=len(screened["villages"])))
     return row.id
+
+
+def report_of(row: ScreeningRound, packs: list[RulePack], lang: str) -> ScreenReport:
+    """A stored round's screening written in `lang`, with the texts of the pack that screened it."""
+    screened = orjson.loads(row.report)
+    return screening_in(screened, next((p for p in packs if p.id == screened["rule_pack"]["id"]), None), lang)
 
 
 def in_scope(report: ScreenReport, scope: frozenset[str] | None) -> ScreenReport:
@@ -108,7 +97,7 @@ def in_scope(report: ScreenReport, scope: frozenset[str] | None) -> ScreenReport
     if scope is None:
         return report
     villages = [v for v in report.villages if covers(scope, kode_kecamatan_of(v.kode))]
-    return report.model_copy(update={"villages": villages, "kecamatan": _counts(villages), "bad_rows": []})
+    return report.model_copy(update={"villages": villages, "kecamatan": counts(villages), "bad_rows": []})
 
 
 @dataclass
@@ -136,8 +125,9 @@ def compare(current: ScreenReport, previous: ScreenReport | None, previous_id: i
     return Comparison(previous_id, became, dropped, still, only_previous, only_current)
 
 
-def load(store: Store, round_id: int, lang: str) -> tuple[ScreeningRound, ScreenReport, ScreenReport | None, int | None] | None:
-    """A round, its report, and the previous round's report (None for the first)."""
+def load(store: Store, packs: list[RulePack], round_id: int, lang: str
+         ) -> tuple[ScreeningRound, ScreenReport, ScreenReport | None, int | None] | None:
+    """A round, its report in `lang`, and the previous round's report (None for the first)."""
     with store.reading() as db:
         report = undefer(ScreeningRound.report)
         row = db.get(ScreeningRound, round_id, options=[report])
@@ -145,16 +135,16 @@ def load(store: Store, round_id: int, lang: str) -> tuple[ScreeningRound, Screen
             return None
         previous = db.scalars(select(ScreeningRound).options(report)
                               .where(ScreeningRound.id < round_id).order_by(ScreeningRound.id.desc()).limit(1)).first()
-        current = ScreenReport.model_validate_json(row.report_in(lang))
-        before = ScreenReport.model_validate_json(previous.report_in(lang)) if previous else None
+        current = report_of(row, packs, lang)
+        before = report_of(previous, packs, lang) if previous else None
         return row, current, before, previous.id if previous else None
 
 
-def scoped(store: Store, round_id: int, lang: str, scope: frozenset[str] | None
+def scoped(store: Store, packs: list[RulePack], round_id: int, lang: str, scope: frozenset[str] | None
            ) -> tuple[ScreeningRound, ScreenReport, Comparison | None] | None:
     """A round's report within a scope and its comparison with the previous round's within the same scope
     (None for the first round); None when there is no such round."""
-    loaded = load(store, round_id, lang)
+    loaded = load(store, packs, round_id, lang)
     if loaded is None:
         return None
     row, report, previous, previous_id = loaded
@@ -201,7 +191,7 @@ def round_counts(store: Store, round_id: int) -> RoundCounts:
     Worth reading once per round (runtime.Service keeps them): a stored round never changes. A village's
     comparison depends on that village alone, so these counts summed over a scope are those of the two
     rounds `in_scope` compared."""
-    _, report, previous, previous_id = load(store, round_id, "id")
+    _, report, previous, previous_id = load(store, [], round_id, i18n.DEFAULT)  # verdicts only: no pack's texts needed
     if previous is None:
         return None, {}
     compared = compare(report, previous, previous_id)

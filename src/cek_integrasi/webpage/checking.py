@@ -2,14 +2,21 @@
 
 The files and the waiver file are checked from memory (name as uploaded, bytes) by a Run in the page's
 one worker pool (evaluation/pool.py), started once with the page; the report names them as uploaded.
+An upload is checked once, in no language (`Checked`); its report is written in each language when
+that language is first asked.
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 from .. import i18n
 from ..errors import InputError
+from ..evaluation.localize import localize
 from ..evaluation.pool import Pool
 from ..evaluation.results import Report
 from ..evaluation.run import Run
@@ -22,11 +29,30 @@ from .jobs import Upload
 WAIVER_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-def check(upload: Upload, language: str, pool: Pool) -> Report:
-    """The report of an upload in a language: its files judged by the pool's packs."""
+class Checked:
+    """An upload's check in no language: the report's head, each dossier's judgement (JSON) with the pack that
+    judged it, and the report's end in each language (its input problems); `report(lang)` writes it, once per language."""
+
+    def __init__(self, header: dict[str, Any], judged: list[tuple[str, RulePack]], footers: dict[str, dict[str, Any]]):
+        self.header, self.judged, self.footers = header, judged, footers
+        self._reports: dict[str, Report] = {}
+        self._lock = threading.Lock()
+
+    def report(self, lang: str) -> Report:
+        with self._lock:
+            if lang not in self._reports:
+                dossiers = [localize(orjson.loads(judgement), pack, lang) for judgement, pack in self.judged]
+                self._reports[lang] = Report(**{**self.header, "lang": lang}, dossiers=dossiers, **self.footers[lang])
+            return self._reports[lang]
+
+
+def check(upload: Upload, pool: Pool) -> Checked:
+    """An upload's files judged once by the pool's packs, in no language; their input problems in every language."""
     waivers = _waivers(upload.waivers, pool.packs)
-    run = Run(pool, language, waivers, upload.files, Context(as_of=upload.as_of, before=upload.before))
-    return Report(**run.header(), dossiers=list(run.results()), **run.footer())
+    run = Run(pool, i18n.DEFAULT, waivers, upload.files, Context(as_of=upload.as_of, before=upload.before), languages=(),
+              problem_languages=i18n.LANGUAGES)
+    judged = [(outcome.judged_json, pool.pack(outcome.head["pack"])) for outcome in run.outcomes()]
+    return Checked(run.header(), judged, {lang: run.footer(lang) for lang in i18n.LANGUAGES})
 
 
 def _waivers(given: tuple[str, bytes] | None, packs: list[RulePack]) -> WaiverSet:

@@ -2,8 +2,9 @@
 
 A check runs in a checking thread, which hands the files to the worker processes of a Run
 (evaluation/run.py, evaluation/workers.py); the request threads only start it and look whether it is done, so the page
-answers while big uploads are being checked. Only the last `keep` uploads are kept (in memory, for
-the language switch and the downloads); an older link has expired.
+answers while big uploads are being checked. Each upload is checked once, whatever the languages its
+report is asked in (webpage/checking.py writes it in each). Only the last `keep` uploads are kept (in
+memory, for the language switch and the downloads); an older link has expired.
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
-
-from ..evaluation.results import Report
+from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass
@@ -25,13 +25,13 @@ class Upload:
     before: str | None
     as_of: dt.date
     waivers: tuple[str, bytes] | None = None  # an approved waiver file (name, content), if one was given
-    reports: dict[str, Future] = field(default_factory=dict)  # language -> its check
+    checked: Future | None = None  # its check, once started
 
 
 class Checks:
-    """The kept uploads and their checks, one report per upload and language, each checked once."""
+    """The kept uploads and their checks, each upload checked once."""
 
-    def __init__(self, check: Callable[[Upload, str], Report], keep: int = 20, threads: int = 2):
+    def __init__(self, check: Callable[[Upload], Any], keep: int = 20, threads: int = 2):
         self._check = check
         self._keep = keep
         self._uploads: OrderedDict[str, Upload] = OrderedDict()
@@ -45,20 +45,20 @@ class Checks:
             self._uploads[token] = upload
             while len(self._uploads) > self._keep:
                 _, dropped = self._uploads.popitem(last=False)
-                for future in dropped.reports.values():
-                    future.cancel()  # not started yet: never runs
+                if dropped.checked is not None:
+                    dropped.checked.cancel()  # not started yet: never runs
         return token
 
     def get(self, token: str) -> Upload | None:
         with self._lock:
             return self._uploads.get(token)
 
-    def report(self, token: str, lang: str) -> Future | None:
-        """The check of an upload in a language, started on first asking; None when the link has expired."""
+    def checked(self, token: str) -> Future | None:
+        """The check of an upload, started on first asking; None when the link has expired."""
         with self._lock:
             upload = self._uploads.get(token)
             if upload is None:
                 return None
-            if lang not in upload.reports:
-                upload.reports[lang] = self._executor.submit(self._check, upload, lang)
-            return upload.reports[lang]
+            if upload.checked is None:
+                upload.checked = self._executor.submit(self._check, upload)
+            return upload.checked

@@ -60,11 +60,11 @@ def refusal(status: int, key: str, **context):
 
 def checked(token: str):
     """The report of an upload in the user's language, or the page to show instead (expired, being checked)."""
-    future = local_page().checks.report(token, lang())
+    future = local_page().checks.checked(token)
     if future is None:
         return None, refused("web.expired", 404)
     try:
-        return future.result(timeout=local_page().wait_seconds), None
+        return future.result(timeout=local_page().wait_seconds).report(lang()), None
     except NotYet:
         return None, (page("web_message.html.j2", message=i18n.text("web.checking", lang()), refresh=True), 202)
     except CancelledError:  # dropped for newer uploads while this request waited
@@ -128,7 +128,7 @@ def upload():
         if problem:
             return form_error(problem, 400)
     token = state.checks.add(Upload(files, before, as_of, waivers=waivers))
-    state.checks.report(token, lang())  # checking starts now, off this thread
+    state.checks.checked(token)  # checking starts now, off this thread
     return redirect(url_for("page.result", token=token, lang=lang()), 303)
 
 

@@ -106,7 +106,7 @@ def submit():
 @allow(*ANY)
 def screening_round(round_id: int):
     """A screening round (as `screen --format json` writes it, within the scope) and its comparison with the previous one."""
-    row, report, compared = screening_rounds.scoped(service().store, round_id, lang(), g.user.scope) or abort(404)
+    row, report, compared = screening_rounds.scoped(service().store, service().packs, round_id, lang(), g.user.scope) or abort(404)
     body = {"round": row.id, "as_of": row.as_of.isoformat(), "source": row.source or "store", "created_by": row.created_by,
             "screening": report.model_dump(mode="json")}
     if compared is not None:

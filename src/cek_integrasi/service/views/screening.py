@@ -55,5 +55,5 @@ def new_round():
 @blueprint.get("/penyaringan/<int:round_id>")
 @allow(*ANY)
 def one_round(round_id: int):
-    row, report, compared = screening_rounds.scoped(service().store, round_id, lang(), g.user.scope) or abort(404)
+    row, report, compared = screening_rounds.scoped(service().store, service().packs, round_id, lang(), g.user.scope) or abort(404)
     return page("svc_screening_round.html.j2", round=row, report=report, compared=compared)
