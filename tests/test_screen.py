@@ -221,3 +221,34 @@ def test_a_bad_cell_is_named_by_the_header_the_roster_writes(tmp_path):
         "73.02.05.2004;Bonto Bangun;Rilau Ale;ya;ya;yaa;definitif;2;ya\n", "utf-8")
     result = CliRunner().invoke(main, ["screen", str(roster)])
     assert result.exit_code == 2 and "baris 2, kolom Kantor layak: 'yaa' bukan ya/tidak" in result.output
+
+
+def test_a_cell_or_listed_kaur_longer_than_a_dossier_allows_is_a_row_not_screened(tmp_path):
+    """A village's name, a Sekdes's name or a listed Kaur longer than a dossier holds (500 characters) is a row
+    problem in words, the other rows screened (not a traceback from the worker)."""
+    lines = ROSTER_CSV.read_text("utf-8").splitlines()
+    rows = [next(csv.reader([line])) for line in lines[:5]]
+    header = rows[0]
+    rows[1][header.index("nama")] = "X" * 501
+    rows[2][header.index("sekdes_nama")] = "Y" * 600
+    rows[3][header.index("kaur")], rows[3][header.index("kaur_terisi")] = f"{'Z' * 501} (Kaur Umum); Ani (Kaur Keuangan)", ""
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\r\n").writerows(rows)
+    roster = tmp_path / "roster.csv"
+    roster.write_text(text.getvalue(), "utf-8")
+    result = run("screen", roster, "--format", "json", *AS_OF)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    report = json.loads(result.output)
+    assert [v["row"] for v in report["villages"]] == [5]
+    assert [(p["row"], p["column"]) for p in report["bad_rows"]] == [(2, "nama"), (3, "sekdes_nama"), (4, "kaur")]
+    assert [p["message"] for p in report["bad_rows"][:2]] == [
+        "teks terlalu panjang (501 karakter); paling banyak 500 karakter", "teks terlalu panjang (600 karakter); paling banyak 500 karakter"]
+    assert report["bad_rows"][2]["message"] == f"'{'Z' * 40}...': nama atau jabatan lebih dari 500 karakter"
+
+
+def test_the_excel_error_values_a_roster_knows_are_openpyxls():
+    from openpyxl.cell.cell import ERROR_CODES
+
+    from cek_integrasi.screening.roster import EXCEL_ERRORS
+
+    assert EXCEL_ERRORS == set(ERROR_CODES)

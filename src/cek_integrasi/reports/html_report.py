@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
 from .. import i18n
+from ..html_templates import template
 from .compliance import summarize
 from .evidence_summary import DossierEvidence, verified_villages
 from ..evaluation.results import Report
 from .signing import Signing
-
-_ENV = Environment(loader=PackageLoader("cek_integrasi", "templates"), autoescape=True, undefined=StrictUndefined)
 
 
 def render_html(report: Report, signing: Signing = Signing(), evidence: dict[str, DossierEvidence] | None = None) -> str:
@@ -24,7 +21,7 @@ def render_html(report: Report, signing: Signing = Signing(), evidence: dict[str
     lang = report.lang
     compliance = summarize(report)
     villages = [d for d in compliance.dossiers if d.result.kind == "desa"]
-    return _ENV.get_template("report.html.j2").render(
+    return template("report.html.j2").render(
         report=report,
         judged=report.judged_by(),
         c=compliance,

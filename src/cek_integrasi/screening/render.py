@@ -1,10 +1,11 @@
-"""The screening result as a terminal table, JSON, CSV, XLSX or HTML, in the report's language."""
+"""The screening result as a terminal table, JSON, CSV, XLSX or HTML, in the report's language.
+
+openpyxl and Jinja2 are imported by the formats that use them, not by `screen` writing JSON or a table.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .. import i18n
 from ..reports.csv_output import DEFAULT_SEPARATOR, csv_text
@@ -12,9 +13,8 @@ from ..escaping import terminal
 from .report import VERDICTS
 from .roster import COLUMNS, ScreenReport, template_header
 from ..terminal import table
-from ..xlsx_layout import SheetPlan, Styled, save
+from ..html_templates import template
 
-_ENV = Environment(loader=PackageLoader("cek_integrasi", "templates"), autoescape=True, undefined=StrictUndefined)
 
 
 def _t(report: ScreenReport):
@@ -82,6 +82,8 @@ def as_csv(report: ScreenReport, separator: str = DEFAULT_SEPARATOR, bom: bool =
 def as_xlsx(report: ScreenReport) -> bytes:
     """Villages with their verdicts, every unmet condition with message, reference and remediation,
     the counts per kecamatan, the rows not screened and what was screened; every sheet prints."""
+    from ..xlsx_layout import SheetPlan, Styled, save
+
     t, lang = _t(report), report.lang
     villages = SheetPlan(t("screen.sheet_villages"), lang)
     villages.table(_village_headers(report), (
@@ -116,7 +118,7 @@ def as_xlsx(report: ScreenReport) -> bytes:
 
 def as_html(report: ScreenReport) -> str:
     headers, rows = _count_rows(report)
-    return _ENV.get_template("screen.html.j2").render(
+    return template("screen.html.j2").render(
         report=report, t=_t(report), show=lambda v: i18n.show(v, report.lang), as_of=dt.date.fromisoformat(report.as_of),
         count_headers=headers, count_rows=rows, verdicts=VERDICTS, bad_lines=_bad_lines(report),
     )
@@ -129,6 +131,8 @@ def template_csv(lang: str, separator: str = DEFAULT_SEPARATOR, bom: bool = True
 
 def template_xlsx(lang: str) -> bytes:
     """An empty roster workbook: the header row in words, filters on."""
+    from ..xlsx_layout import SheetPlan, save
+
     sheet = SheetPlan(i18n.text("screen.roster", lang))
     sheet.table([template_header(c, lang) for c in COLUMNS], [], filters=True)
     return save([sheet])

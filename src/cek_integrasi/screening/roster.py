@@ -23,8 +23,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import orjson
-from openpyxl import load_workbook
-from openpyxl.cell.cell import ERROR_CODES
 from pydantic import BaseModel, ConfigDict
 from pydantic_core import PydanticCustomError
 
@@ -34,13 +32,16 @@ from ..evaluation.pool import Pool
 from ..evaluation.workers import current
 from ..packs.rulepack import RulePack
 from ..packs.facts import Context
-from ..dossiers.model import DesaDossier, check_kode_desa, unnamed_holder
+from ..dossiers.model import TEKS_TERPANJANG, DesaDossier, check_kode_desa, unnamed_holder
 from ..dossiers.reading import Document, open_regular
 
 FAMILY = "ELG"
 VERDICT_RULE = "ELG-00"
 SCREEN_BATCH = 100  # eligibility profiles judged in one engine session, as a check's batch of files
 IDENTITY = ("kode", "nama", "kecamatan", "kabupaten")  # what names a row's village; no ELG rule reads it
+# Excel's error values (openpyxl's ERROR_CODES, which a test compares), held here so that a CSV roster is read
+# without importing openpyxl: a CSV saved by Excel holds them too
+EXCEL_ERRORS = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
 YES = {"ya", "y", "yes", "true", "1"}
 NO = {"tidak", "tdk", "no", "false", "0"}
 STATUS = ("definitif", "plt", "pj", "kosong")
@@ -205,6 +206,8 @@ def _csv_rows(path: Path, raw: bytes) -> list[list[str]]:
 
 
 def _xlsx_rows(path: Path, raw: bytes) -> list[list[object]]:
+    from openpyxl import load_workbook
+
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
@@ -223,10 +226,13 @@ def _problems(row: _Row, year: int) -> tuple[dict, list[dict]]:
         problems.append({"row": row.number, "column": row.names.get(column, column), "value": value,
                          "problem": {"key": f"roster.{key}", "context": {"value": value, **context}}})
 
-    errors = [column for column, value in cells.items() if value in ERROR_CODES]  # Excel ran a name typed as -Dusun or =...
+    errors = [column for column, value in cells.items() if value in EXCEL_ERRORS]  # Excel ran a name typed as -Dusun or =...
     for column in errors:
         problem(column, "excel_error")
     cells = {column: value for column, value in cells.items() if column not in errors}  # each judged once
+    for column, value in cells.items():
+        if column != "kaur" and len(value) > TEKS_TERPANJANG:  # a listed Kaur's name and post: in _kaur
+            problem(column, "too_long", length=len(value), max=TEKS_TERPANJANG)
     for column in REQUIRED:
         if column not in errors and not cells.get(column):
             problem(column, "empty")
@@ -272,6 +278,9 @@ def _kaur(cells: dict[str, str], problem) -> list[dict]:
             match = _KAUR_ITEM.match(item)
             if not match:
                 problem("kaur", "kaur_item", item=item)
+                continue
+            if max(len(match["nama"].strip()), len(match["jabatan"].strip())) > TEKS_TERPANJANG:
+                problem("kaur", "kaur_too_long", item=f"{item[:40]}...", max=TEKS_TERPANJANG)
                 continue
             status = (match["status"] or "definitif").lower()
             posts.append({"jabatan": match["jabatan"].strip(), "nama": match["nama"].strip(), "status": status})
