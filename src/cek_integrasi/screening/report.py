@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from .. import i18n
 from ..evaluation.localize import finding_in
 from ..packs.rulepack import RulePack
@@ -28,7 +30,8 @@ def screening_in(screening: dict[str, Any], pack: RulePack | None, lang: str) ->
     """A screening (as `roster.screen` gives it, or as read back from JSON) written in `lang`.
 
     `pack`: the pack that screened it (None if there is no longer one of its id: the stored texts, or the rule ids)."""
-    villages = [_village(v, pack, lang) for v in screening["villages"]]
+    written: dict[bytes, ScreenFinding] = {}  # each distinct finding's words, written once (a profile's rows share theirs)
+    villages = [_village(v, pack, lang, written) for v in screening["villages"]]
     return ScreenReport(
         version=screening["version"], rule_pack=screening["rule_pack"], as_of=screening["as_of"], lang=lang,
         roster=screening["roster"], villages=villages, kecamatan=counts(villages),
@@ -36,13 +39,20 @@ def screening_in(screening: dict[str, Any], pack: RulePack | None, lang: str) ->
     )
 
 
-def _village(village: dict[str, Any], pack: RulePack | None, lang: str) -> ScreenedVillage:
-    findings = [finding_in(f, pack, lang) for f in village["findings"]]
-    as_screened = [ScreenFinding(rule=f.rule, severity=f.severity, title=f.title, message=f.message, reference=f.reference,
-                                 remediation=f.remediation) for f in findings]
+def _village(village: dict[str, Any], pack: RulePack | None, lang: str, written: dict[bytes, ScreenFinding]) -> ScreenedVillage:
+    as_screened = [_finding(f, pack, lang, written) for f in village["findings"]]
     return ScreenedVillage(row=village["row"], kode=village["kode"], nama=village["nama"], kecamatan=village["kecamatan"],
                            verdict=village["verdict"], unmet=[f for f in as_screened if f.severity == "error"],
                            warnings=[f for f in as_screened if f.severity != "error"])
+
+
+def _finding(finding: dict[str, Any], pack: RulePack | None, lang: str, written: dict[bytes, ScreenFinding]) -> ScreenFinding:
+    key = orjson.dumps(finding, option=orjson.OPT_SORT_KEYS)
+    if key not in written:
+        f = finding_in(finding, pack, lang)
+        written[key] = ScreenFinding(rule=f.rule, severity=f.severity, title=f.title, message=f.message, reference=f.reference,
+                                     remediation=f.remediation)
+    return written[key]
 
 
 def _problem_in(problem: dict[str, Any], lang: str) -> str:
