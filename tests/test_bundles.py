@@ -17,7 +17,9 @@ from cek_integrasi.evaluation.evaluate import Checker
 from cek_integrasi.packs import generating
 from cek_integrasi.packs.bundles import RULES_DIR, bundle_for_year, find_bundles
 from cek_integrasi.packs.rulepack import RulePackError, load_pack, load_packs
-from cek_integrasi.packs.vocabulary import CATALOGUE
+from cek_integrasi.packs.vocabulary import default as default_vocabulary
+
+CATALOGUE = default_vocabulary().catalogue  # the vocabulary of rules/
 
 
 def test_the_two_packs_are_bundles_registered_the_same_way():

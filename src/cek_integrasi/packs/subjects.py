@@ -1,4 +1,4 @@
-"""Turn a dossier into the subjects rules are evaluated on (the fact vocabulary is in facts.py).
+"""Turn a dossier into the subjects rules are evaluated on (the fact vocabulary: facts.py, vocabulary.py).
 
 The builders shared by both dossier kinds live here: recorded stages, Berita Acara signatories,
 held forums, establishing documents dated against their steps, and the steps of the cycle with
@@ -15,18 +15,21 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import replace
 
-from . import desa_facts, kecamatan_facts
+from . import desa_facts, kecamatan_facts, vocabulary as vocabularies
 from .facts import VERDICT_FACT, Context, DocumentRef, DoubtfulName, Named, Subject, VillageSummary, person
 from ..dossiers.model import BeritaAcara, DesaDossier, Dossier, Tahap
 from .stages import Order, Recorded, Stage, StagePlan, latest_stage_dates, recorded_stages
+from .vocabulary import Vocabulary
 
 
-def head_of(dossier: Dossier, ctx: Context, plan: StagePlan) -> Subject:
-    """The dossier's own subject (the village or the kecamatan), its verdict not decided yet."""
+def head_of(dossier: Dossier, ctx: Context, plan: StagePlan, vocabulary: Vocabulary | None = None) -> Subject:
+    """The dossier's own subject (the village or the kecamatan) with its situation, its verdict not decided yet;
+    `vocabulary`: that of the pack (default: that of rules/)."""
     stages = recorded_stages(dossier.tahapan)
+    vocabulary = vocabulary or vocabularies.default()
     if isinstance(dossier, DesaDossier):
-        return desa_facts.village(dossier, ctx, stages, plan)
-    return kecamatan_facts.kecamatan(dossier, ctx, stages, plan.stages)
+        return desa_facts.village(dossier, ctx, stages, plan, vocabulary)
+    return kecamatan_facts.kecamatan(dossier, ctx, stages, plan.stages, vocabulary)
 
 
 def subjects_of(
@@ -36,24 +39,26 @@ def subjects_of(
     villages: Mapping[str, VillageSummary] | None = None,
     verdict: str | None = None,
     head: Subject | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> list[Subject]:
     """Every subject of a dossier, its own subject first, for the verdict the first phase gave it."""
     stages = recorded_stages(dossier.tahapan)
-    head = head or head_of(dossier, ctx, plan)
+    vocabulary = vocabulary or vocabularies.default()
+    head = head or head_of(dossier, ctx, plan, vocabulary)
     if isinstance(dossier, DesaDossier):
         head.facts[VERDICT_FACT] = verdict or ""
-        order = plan.order(desa_facts.situation(dossier, stages, verdict))
+        order = plan.order({**head.situation, VERDICT_FACT: verdict or ""})
         out = [head]
         heads, head_role = desa_facts.kepala_desa(dossier), "kepala_desa"
         officials = desa_facts.officials(dossier)
         out += desa_facts.others(dossier, stages)
         documents, instruments = desa_facts.document_dates(dossier), desa_facts.instruments(dossier, stages)
     else:
-        order = plan.order(kecamatan_facts.situation(dossier))
+        order = plan.order(head.situation)
         out = [head]
         heads, head_role, officials = [dossier.pejabat.camat] if dossier.pejabat.camat else [], "camat", {}
         if villages is not None:
-            out += kecamatan_facts.villages(dossier, stages, villages)
+            out += kecamatan_facts.villages(dossier, stages, villages, vocabulary)
         documents, instruments = kecamatan_facts.document_dates(dossier), kecamatan_facts.instruments(dossier, stages)
     out += [berita_acara(i, ba, stages, head_role, heads, officials) for i, ba in enumerate(dossier.berita_acara)]
     out += forums(dossier, stages)

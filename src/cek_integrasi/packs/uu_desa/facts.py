@@ -1,6 +1,6 @@
 """Facts of a village dossier that the UU 6/2014 pack (rules/uu-desa) adds to the vocabulary:
 deadlines of the planning year, the Kepala Desa's yearly reports, the village apparatus's Kasi
-posts. Every village carries them (the facts of a subject kind are one vocabulary, vocabulary.py);
+posts, and the situation of its stage order (whether the RPJM Desa is drafted). Every village carries them (the facts of a subject kind are one vocabulary, vocabulary.py);
 the PTI pack simply does not test them. Who took part in a forum is a fact of that forum
 (subjects.py), each Perdes a subject of its own (desa_facts.py).
 """
@@ -11,9 +11,8 @@ import calendar
 import datetime as dt
 from typing import Any
 
-from ..facts import Context, FactSpec, VillageBasics, person
+from ..facts import FactSpec, VillageBasics, person
 from ...dossiers.model import DesaDossier, PeraturanDesa
-from ..stages import Recorded
 
 B, I = bool, int
 FACTS: dict[str, dict[str, FactSpec]] = {"desa": {
@@ -60,6 +59,13 @@ FACTS: dict[str, dict[str, FactSpec]] = {"desa": {
     "laporan_jatuh_tempo": FactSpec(B, "The as-of date is after 31 March of the year after the report year."),
 }}
 
+SITUATIONS: dict[str, FactSpec] = {
+    "rpjm_disusun": FactSpec(
+        B, "A village drafts its RPJM Desa in this dossier: musdes_rpjm, rpjm_rancangan or musrenbangdes_rpjm is recorded."
+    ),
+}
+RPJM_DRAFTING = ("musdes_rpjm", "rpjm_rancangan", "musrenbangdes_rpjm")
+
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later; the month's last day when it has no such day (30 Nov + 3 = 28/29 Feb)."""
@@ -88,11 +94,10 @@ def _report(dossier: DesaDossier, kind: str, year: int, to: str, due: dt.date) -
     return bool(found), on_time, [r.tanggal for r in found]
 
 
-def village_facts(
-    dossier: DesaDossier, ctx: Context, stages: Recorded, basics: VillageBasics
-) -> tuple[dict[str, Any], dict[str, Any]]:
+def village_facts(basics: VillageBasics) -> tuple[dict[str, Any], dict[str, Any]]:
     """(facts, display details) of the village for the UU 6/2014 pack (FACTS); a deadline of a step
     a --before check does not reach (`basics.due`) has not passed."""
+    dossier, ctx, stages = basics.dossier, basics.ctx, basics.stages
     rpjm_date, rkp_date, apb_date, due = basics.rpjm_date, basics.rkp_date, basics.apb_date, basics.due
     year = dossier.tahun_rencana
     rkp_year = dossier.rkp_desa.tahun if dossier.rkp_desa else year
@@ -141,3 +146,11 @@ def village_facts(
     }
     return out, details
 
+
+def village_situation(basics: VillageBasics) -> dict[str, Any]:
+    """Which sequences of the UU 6/2014 stage order count for this village (rules/uu-desa/stages.yaml)."""
+    return {"rpjm_disusun": any(code in basics.stages for code in RPJM_DRAFTING)}
+
+
+BUILDERS = {"desa": village_facts}
+SITUATION_BUILDERS = {"desa": village_situation}
