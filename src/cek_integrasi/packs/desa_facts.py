@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .facts import VERDICT_FACT, Context, DocumentRef, Subject, VillageBasics, VillageSummary, person, same_text
+from .facts import (
+    VERDICT_FACT, ActivityBasics, Context, DocumentRef, PerdesBasics, Subject, TeamBasics, VillageBasics, VillageSummary, person,
+    same_text,
+)
 from ..i18n import Rupiah
 from ..dossiers.model import DesaDossier, KeputusanKepalaDesa, PeraturanDesa, unnamed_holder
 from .stages import Recorded, StagePlan, stage_date
@@ -188,37 +191,31 @@ def village(dossier: DesaDossier, ctx: Context, stages: Recorded, plan: StagePla
     return Subject("desa", "desa", "", facts, details, vocabulary.situation("desa", basics))
 
 
-def others(dossier: DesaDossier, stages: Recorded) -> list[Subject]:
-    """RKP-Desa activities, Tim Penyusun and Perdes."""
+def others(dossier: DesaDossier, stages: Recorded, vocabulary: Vocabulary) -> list[Subject]:
+    """RKP-Desa activities, Tim Penyusun and Perdes, each with what the bundles of `vocabulary` say of it."""
     out = []
     if dossier.rkp_desa:
-        table = {same_text(name) for name in dossier.rpjm_desa.kegiatan} if dossier.rpjm_desa else set()
+        table = frozenset(same_text(name) for name in dossier.rpjm_desa.kegiatan) if dossier.rpjm_desa else frozenset()
         for i, act in enumerate(dossier.rkp_desa.kegiatan):
-            facts = {
-                "jumlah": act.jumlah or 0,
-                "sumber_dana": (act.sumber_dana or "").strip().lower(),
-                "bidang": (act.bidang or "").strip().lower(),
-                "rpjm_kegiatan_tercatat": bool(table),
-                "dalam_rpjm": same_text(act.nama) in table,
-            }
-            details = {"nama": act.nama, "jumlah": Rupiah(act.jumlah or 0)}  # the amount in messages: "Rp 120.000.000"
-            out.append(Subject("kegiatan", f"kegiatan:{i}", f"rkp_desa.kegiatan[{i}]", facts, details))
-    return out + _tim_penyusun(dossier, stages) + _perdes(dossier)
+            facts = {"jumlah": act.jumlah or 0, "sumber_dana": (act.sumber_dana or "").strip().lower()}
+            more, more_details = vocabulary.build("kegiatan", ActivityBasics(act, table))
+            details = {"nama": act.nama, "jumlah": Rupiah(act.jumlah or 0), **more_details}  # the amount in messages: "Rp 120.000.000"
+            out.append(Subject("kegiatan", f"kegiatan:{i}", f"rkp_desa.kegiatan[{i}]", {**facts, **more}, details))
+    return out + _tim_penyusun(dossier, stages, vocabulary) + _perdes(dossier, vocabulary)
 
 
-def _perdes(dossier: DesaDossier) -> list[Subject]:
-    """Every Perdes with what it is about and whether it was agreed with the BPD (its forum)."""
-    return [
-        Subject(
-            "perdes", f"perdes:{perdes.id}", f"peraturan_desa[{i}]",
-            {"perihal": perdes.perihal, "forum_rapat_bpd": perdes.forum == "rapat_bpd"},
-            {"perdes": _ref(perdes), "forum": perdes.forum},
-        )
-        for i, perdes in enumerate(dossier.peraturan_desa)
-    ]
+def _perdes(dossier: DesaDossier, vocabulary: Vocabulary) -> list[Subject]:
+    """Every Perdes, with what the bundles say of it (what it is about, whether it was agreed with the BPD)."""
+    out = []
+    for i, perdes in enumerate(dossier.peraturan_desa):
+        facts, details = vocabulary.build("perdes", PerdesBasics(perdes))
+        out.append(Subject("perdes", f"perdes:{perdes.id}", f"peraturan_desa[{i}]", facts,
+                           {"perdes": _ref(perdes), "forum": perdes.forum, **details}))
+    return out
 
 
-def _tim_penyusun(dossier: DesaDossier, stages: Recorded) -> list[Subject]:
+def _tim_penyusun(dossier: DesaDossier, stages: Recorded, vocabulary: Vocabulary) -> list[Subject]:
+    """The Tim Penyusun of each plan whose team or forming stage is recorded, with what the bundles say of it."""
     documents = _documents(dossier)
     out = []
     for plan in ("rpjm_desa", "rkp_desa"):
@@ -232,11 +229,6 @@ def _tim_penyusun(dossier: DesaDossier, stages: Recorded) -> list[Subject]:
             document, path = None, f"tahapan[{stages[stage_code][0]}]"
         else:
             continue
-        sk = document if isinstance(document, KeputusanKepalaDesa) else None
-        facts = {
-            "rencana": plan,
-            "sk_kades_ada": sk is not None,
-            "sk_perihal_sesuai": bool(sk and sk.perihal == f"tim_penyusun_{plan}"),
-        }
-        out.append(Subject("tim_penyusun", f"tim:{plan}", path, facts, {"sk": _ref(document)}))
+        facts, details = vocabulary.build("tim_penyusun", TeamBasics(plan, document))
+        out.append(Subject("tim_penyusun", f"tim:{plan}", path, facts, {"sk": _ref(document), **details}))
     return out

@@ -5,9 +5,10 @@ one RKP activity, one Tim Penyusun, one Perdes, one village of a kecamatan) beco
 fact carrying the named facts of its kind. Counting distinct people and comparing dates happen in Python,
 exactly, because the engine must not do cross-fact comparisons (see ENGINEERING notes); every
 such fact is declared with its meaning, and docs/facts.md is generated from the declarations.
-CATALOGUE holds the shared facts, those more than one pack reads (or the evaluation itself
-needs), built in subjects.py, desa_facts.py and kecamatan_facts.py; the facts a bundle adds (its
-module's FACTS and BUILDERS, bundles.py) join them in vocabulary.py, built on the *basics* below.
+CATALOGUE holds every subject kind and the shared facts, those more than one pack reads (or the
+evaluation itself needs), built in subjects.py, desa_facts.py and kecamatan_facts.py; the facts a
+bundle adds (its module's FACTS and BUILDERS, bundles.py) join them in vocabulary.py, built on what
+the shared builder of their kind gives them (the *Basics* below).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..names import Oddity, identity, oddities, visible
 
@@ -56,8 +57,7 @@ class Context:
     before: str | None = None
 
 
-@dataclass(frozen=True)
-class VillageBasics:
+class VillageBasics(NamedTuple):
     """What a bundle's builder of its own village facts is given: the dossier, the request, the
     recorded stages, and what the shared village facts (desa_facts.py) worked out: the documents
     that established the RPJM Desa, the RKP Desa and the APB Desa of the plan year and their dates,
@@ -78,8 +78,7 @@ class VillageBasics:
     due: Callable[[str], bool]
 
 
-@dataclass(frozen=True)
-class KecamatanBasics:
+class KecamatanBasics(NamedTuple):
     """What a bundle's builder of its own kecamatan facts is given: the dossier, the request, the
     recorded stages and the pack's stages (code -> Stage, whose labels name missing steps)."""
 
@@ -89,8 +88,7 @@ class KecamatanBasics:
     known: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class MemberBasics:
+class MemberBasics(NamedTuple):
     """What a bundle's builder of the facts of one village of a kecamatan (`desa_anggota`) is given:
     whether the kecamatan dossier lists it, its summary when its dossier is in the same run, and the
     date of the kecamatan's Musrenbang Kecamatan."""
@@ -98,6 +96,67 @@ class MemberBasics:
     listed: bool
     summary: "VillageSummary | None"
     forum: dt.date | None
+
+
+class BeritaAcaraBasics(NamedTuple):
+    """What a bundle's builder of the facts of one Berita Acara is given: the dossier, its place in
+    berita_acara, the Berita Acara and the recorded stages."""
+
+    dossier: Any  # Dossier
+    index: int
+    ba: Any  # BeritaAcara
+    stages: Any  # stages.Recorded
+
+
+class ForumBasics(NamedTuple):
+    """What a bundle's builder of the facts of one recorded stage (`forum`) is given: the dossier, the
+    stage code and its earliest-dated entry."""
+
+    dossier: Any  # Dossier
+    code: str
+    record: Any  # Tahap
+
+
+class StepBasics(NamedTuple):
+    """What a bundle's builder of the facts of one step of the cycle (`tahap`) is given: its entry (None: not
+    recorded) and the dated document of the dossier that records it, with its date (none: (None, None))."""
+
+    record: Any  # Tahap | None
+    document: DocumentRef | None
+    document_date: dt.date | None
+
+
+class InstrumentBasics(NamedTuple):
+    """What a bundle's builder of the facts of one establishing document (`instrumen`) is given: which
+    document, its date, the date of the step it is checked against, and whether it must not come
+    before that step (else: not after it)."""
+
+    kind: str
+    date: dt.date | None
+    reference: dt.date | None
+    not_before: bool
+
+
+class ActivityBasics(NamedTuple):
+    """What a bundle's builder of the facts of one RKP-Desa activity (`kegiatan`) is given: the activity,
+    and the names of the RPJM-Desa's activity table as `same_text` compares them."""
+
+    activity: Any  # Kegiatan
+    rpjm_table: frozenset[str]
+
+
+class TeamBasics(NamedTuple):
+    """What a bundle's builder of the facts of the Tim Penyusun of one plan is given: the plan and the
+    document that formed the team (None: not named)."""
+
+    plan: str  # rpjm_desa, rkp_desa
+    document: Any  # PeraturanDesa | KeputusanKepalaDesa | None
+
+
+class PerdesBasics(NamedTuple):
+    """What a bundle's builder of the facts of one Peraturan Desa is given: the Perdes."""
+
+    perdes: Any  # PeraturanDesa
 
 
 @dataclass(frozen=True)
@@ -170,7 +229,7 @@ class Named:
 
 
 B, I, S = bool, int, str
-CATALOGUE: dict[str, dict[str, FactSpec]] = {
+CATALOGUE: dict[str, dict[str, FactSpec]] = {  # every subject kind; a kind without shared facts has only its bundles'
     "desa": {
         "sekdes_terisi": FactSpec(B, "A Sekretaris Desa post is held (definitive or acting Plt/Pj)."),
         "kaur_terisi_jumlah": FactSpec(
@@ -209,71 +268,16 @@ CATALOGUE: dict[str, dict[str, FactSpec]] = {
             "in a first phase from the rules ELG-00 requires; empty in that first phase, so those rules may not test it.",
         ),
     },
-    "berita_acara": {
-        "forum": FactSpec(S, "Stage code of the forum the Berita Acara records."),
-        "kades_menandatangani": FactSpec(B, "Someone listed as kepala_desa signed."),
-        "camat_menandatangani": FactSpec(B, "Someone listed as camat signed."),
-        "pimpinan_menandatangani": FactSpec(
-            B, "Someone listed as pimpinan_musyawarah signed who is not the Kepala Desa/Camat who signed."
-        ),
-        "wakil_masyarakat_jumlah": FactSpec(
-            I,
-            "Distinct people listed as wakil_masyarakat who signed and are neither the Kepala Desa "
-            "(signing or on record) nor a signing Pimpinan Musyawarah.",
-        ),
-        "wakil_utusan_desa_jumlah": FactSpec(
-            I, "Distinct people listed as wakil_utusan_desa who signed and are neither the Camat nor a signing Pimpinan."
-        ),
-        "pejabat_menandatangani": FactSpec(
-            B, "The head the forum needs (kepala_desa for a Musrenbangdes, camat for the Musrenbang Kecamatan) signed."
-        ),
-        "pejabat_tercatat": FactSpec(B, "The dossier names that head on record (apparatus Kepala Desa, pejabat.camat)."),
-        "pejabat_sesuai_catatan": FactSpec(B, "Every signing head of that role is the one on record."),
-        "forum_diadakan": FactSpec(B, "The forum's stage is recorded with a date."),
-        "tanggal_ada": FactSpec(B, "The Berita Acara is dated."),
-        "tanggal_sesuai_forum": FactSpec(B, "The Berita Acara date equals the forum's date."),
-        "wakil_perangkat_jumlah": FactSpec(
-            I, "Of the wakil_masyarakat counted, how many hold a post on the apparatus record (Sekdes, Kaur, ...)."
-        ),
-        "nama_meragukan_jumlah": FactSpec(
-            I,
-            "Signatories who signed whose name holds an invisible or control character (zero-width space, ...), "
-            "a letter of another script that looks like a Latin letter (a Cyrillic A), an unusual Latin letter "
-            "that looks like a plain one (a dotless i), or letters of more than one script. Accents, NFD and "
-            "full-width letters are not doubtful. (Names are compared as one person "
-            "whatever their Unicode form, invisible characters, look-alike letters, case and spacing.)",
-        ),
-    },
+    "berita_acara": {},
     "forum": {
         "kode": FactSpec(S, "Stage code of a recorded stage."),
-        "berita_acara_ada": FactSpec(B, "A Berita Acara for this forum is recorded."),
-        "fasilitator_kpmd": FactSpec(B, "KPMD is among the forum's facilitators."),
-        "fasilitator_pemerintah_desa": FactSpec(B, "The village government (pemerintah_desa) is among its facilitators."),
-        "fasilitator_setrawan_kecamatan": FactSpec(B, "The Setrawan Kecamatan is among its facilitators."),
-        "fasilitator_bkad": FactSpec(B, "BKAD is among its facilitators."),
-        "peserta_pemerintah_desa": FactSpec(B, "The village government (pemerintah_desa) is among its participants (peserta)."),
-        "peserta_bpd": FactSpec(B, "The BPD is among its participants."),
-        "peserta_unsur_masyarakat": FactSpec(B, "Elements of the community (unsur_masyarakat) are among its participants."),
     },
-    "perdes": {
-        "perihal": FactSpec(S, "What a Peraturan Desa of peraturan_desa is about: rpjm_desa, rkp_desa, apb_desa or lainnya."),
-        "forum_rapat_bpd": FactSpec(
-            B, "Its forum is recorded as rapat_bpd: discussed and agreed with the BPD (false when lainnya or not recorded)."
-        ),
-    },
+    "perdes": {},
     "kegiatan": {
         "jumlah": FactSpec(I, "Amount of the RKP-Desa activity in Rupiah; 0 when not written."),
         "sumber_dana": FactSpec(S, "Funding source as written, lower case; empty when not written."),
-        "rpjm_kegiatan_tercatat": FactSpec(B, "The RPJM-Desa's activity table is recorded (rpjm_desa.kegiatan not empty)."),
-        "dalam_rpjm": FactSpec(
-            B, "The activity's name is in that table (compared ignoring case, spacing and punctuation)."
-        ),
     },
-    "tim_penyusun": {
-        "rencana": FactSpec(S, "Which plan the team drafts: rpjm_desa or rkp_desa."),
-        "sk_kades_ada": FactSpec(B, "The team names the SK Kepala Desa that formed it."),
-        "sk_perihal_sesuai": FactSpec(B, "That SK is about forming this plan's Tim Penyusun."),
-    },
+    "tim_penyusun": {},
     "tahap": {
         "kode": FactSpec(S, "Stage code of a step of the cycle that applies to this dossier (rules/<pack>/stages.yaml)."),
         "tercatat": FactSpec(B, "The step is recorded in tahapan (its earliest-dated entry counts)."),
@@ -286,31 +290,11 @@ CATALOGUE: dict[str, dict[str, FactSpec]] = {
             B, "The user asked for it: it must precede the forum named by --before, or --complete was given."
         ),
         "dalam_cakupan": FactSpec(B, "Without --before every step; with --before only the steps that must precede that forum."),
-        "dokumen_bertanggal": FactSpec(
-            B,
-            "The step is recorded by a dated document of the dossier: rpjm_penetapan (the RPJM-Desa's Perdes), "
-            "rkp_penetapan (the RKP-Desa's SK), apbdes_penetapan (the APB Desa of the plan year), the two "
-            "tim_penyusun steps (the SK forming the team), spc (the Surat Penetapan Camat).",
-        ),
-        "tanggal_sesuai_dokumen": FactSpec(B, "The step is recorded with the date of that document."),
     },
-    "instrumen": {
-        "jenis": FactSpec(
-            S, "Which establishing document: rpjm_desa, rkp_desa, tim_penyusun_rpjm_desa, tim_penyusun_rkp_desa or spc."
-        ),
-        "bertanggal": FactSpec(B, "The document and the step it is checked against are both dated."),
-        "urutan_benar": FactSpec(
-            B,
-            "The document is in order with that step: an RPJM-Desa Perdes, an RKP-Desa SK or an SPC not dated before "
-            "the forum whose Berita Acara it follows; an SK forming a Tim Penyusun not dated after the draft the "
-            "team made. Same day is in order.",
-        ),
-    },
-    "kecamatan": {},  # every fact of these two kinds is a bundle's
+    "instrumen": {},
+    "kecamatan": {},
     "desa_anggota": {},
 }
-
-CATALOGUE["kegiatan"]["bidang"] = FactSpec(S, "Field (bidang) of the activity as written, lower case; empty when not written.")
 
 
 SITUATIONS: dict[str, FactSpec] = {

@@ -1,8 +1,8 @@
 """Turn a dossier into the subjects rules are evaluated on (the fact vocabulary: facts.py, vocabulary.py).
 
-The builders shared by both dossier kinds live here: recorded stages, Berita Acara signatories,
-held forums, establishing documents dated against their steps, and the steps of the cycle with
-their order (stages.py).
+The builders shared by both dossier kinds live here: the held forums (recorded stages), the Berita
+Acara, the establishing documents dated against their steps, and the steps of the cycle with their
+order (stages.py); each subject carries its shared facts and those its bundles build (vocabulary.py).
 
 Evaluation has two phases (docs/rules.md): the dossier's own subject (`head_of`) is judged first by
 the rules a verdict needs; every subject (`subjects_of`) is then built knowing that verdict, which
@@ -16,7 +16,9 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from . import desa_facts, kecamatan_facts, vocabulary as vocabularies
-from .facts import VERDICT_FACT, Context, DocumentRef, DoubtfulName, Named, Subject, VillageSummary, person
+from .facts import (
+    VERDICT_FACT, BeritaAcaraBasics, Context, DocumentRef, ForumBasics, InstrumentBasics, StepBasics, Subject, VillageSummary,
+)
 from ..dossiers.model import BeritaAcara, DesaDossier, Dossier, Tahap
 from .stages import Order, Recorded, Stage, StagePlan, latest_stage_dates, recorded_stages
 from .vocabulary import Vocabulary
@@ -49,98 +51,34 @@ def subjects_of(
         head.facts[VERDICT_FACT] = verdict or ""
         order = plan.order({**head.situation, VERDICT_FACT: verdict or ""})
         out = [head]
-        heads, head_role = desa_facts.kepala_desa(dossier), "kepala_desa"
-        officials = desa_facts.officials(dossier)
-        out += desa_facts.others(dossier, stages)
+        out += desa_facts.others(dossier, stages, vocabulary)
         documents, instruments = desa_facts.document_dates(dossier), desa_facts.instruments(dossier, stages)
     else:
         order = plan.order(head.situation)
         out = [head]
-        heads, head_role, officials = [dossier.pejabat.camat] if dossier.pejabat.camat else [], "camat", {}
         if villages is not None:
             out += kecamatan_facts.villages(dossier, stages, villages, vocabulary)
         documents, instruments = kecamatan_facts.document_dates(dossier), kecamatan_facts.instruments(dossier, stages)
-    out += [berita_acara(i, ba, stages, head_role, heads, officials) for i, ba in enumerate(dossier.berita_acara)]
-    out += forums(dossier, stages)
-    out += [instrument(entry, stages, dossier, plan.stages) for entry in instruments]
-    out += steps(stages, order, dossier.jenis, ctx, documents, latest_stage_dates(dossier.tahapan))
+    out += [berita_acara(i, ba, dossier, stages, vocabulary) for i, ba in enumerate(dossier.berita_acara)]
+    out += forums(dossier, stages, vocabulary)
+    out += [instrument(entry, stages, dossier, plan.stages, vocabulary) for entry in instruments]
+    out += steps(stages, order, dossier.jenis, ctx, documents, latest_stage_dates(dossier.tahapan), vocabulary)
     return out
 
 
-def forums(dossier: Dossier, stages: Recorded) -> list[Subject]:
-    """Every recorded stage as a forum: whether its Berita Acara exists, who facilitated it and who took part."""
+def forums(dossier: Dossier, stages: Recorded, vocabulary: Vocabulary) -> list[Subject]:
+    """Every recorded stage as a forum, with what the bundles say of it (its Berita Acara, who facilitated it,
+    who took part)."""
     out = []
     for code, (i, record) in stages.items():
-        by, present = set(record.fasilitator), set(record.peserta)
-        facts = {
-            "kode": code,
-            "berita_acara_ada": any(ba.forum == code for ba in dossier.berita_acara),
-            "fasilitator_kpmd": "kpmd" in by,
-            "fasilitator_pemerintah_desa": "pemerintah_desa" in by,
-            "fasilitator_setrawan_kecamatan": "setrawan_kecamatan" in by,
-            "fasilitator_bkad": "bkad" in by,
-            "peserta_pemerintah_desa": "pemerintah_desa" in present,
-            "peserta_bpd": "bpd" in present,
-            "peserta_unsur_masyarakat": "unsur_masyarakat" in present,
-        }
-        details = {"fasilitator": record.fasilitator, "peserta": record.peserta}
-        out.append(Subject("forum", f"forum:{code}", f"tahapan[{i}]", facts, details))
+        facts, details = vocabulary.build("forum", ForumBasics(dossier, code, record))
+        out.append(Subject("forum", f"forum:{code}", f"tahapan[{i}]", {"kode": code, **facts}, details))
     return out
 
 
-def berita_acara(
-    index: int, ba: BeritaAcara, stages: Recorded, head_role: str, heads_named: list[str], officials: dict[str, str]
-) -> Subject:
-    """Who really signed, each person counted once: the head, then the Pimpinan, then the wakil.
-
-    `head_role` is the head the forum needs (kepala_desa or camat); `heads_named` who holds it on
-    record; `officials` the other posts on record (person -> post) for BA-13.
-    """
-    heads_on_record = {person(n) for n in heads_named}
-    signed = [p for p in ba.penandatangan if p.tanda_tangan]
-    names: dict[str, str] = {}
-    for p in signed:
-        names.setdefault(person(p.nama), p.nama)  # a person is shown as first written
-
-    def by_role(role: str) -> set[str]:
-        return {person(p.nama) for p in signed if p.peran == role}
-
-    heads = by_role("kepala_desa") | by_role("camat")
-    pimpinan = by_role("pimpinan_musyawarah") - heads
-    taken = heads | pimpinan | heads_on_record
-    wakil_masyarakat = by_role("wakil_masyarakat") - taken
-    wakil_utusan = by_role("wakil_utusan_desa") - taken
-    wakil_officials = sorted(k for k in wakil_masyarakat if k in officials)
-    stage = stages.get(ba.forum, (None, None))[1]
-    signing_heads = by_role(head_role)
-    doubtful = [d for d in (DoubtfulName.of(p.nama, p.peran) for p in signed) if d]
-    facts = {
-        "forum": ba.forum,
-        "kades_menandatangani": bool(by_role("kepala_desa")),
-        "camat_menandatangani": bool(by_role("camat")),
-        "pimpinan_menandatangani": bool(pimpinan),
-        "wakil_masyarakat_jumlah": len(wakil_masyarakat),
-        "wakil_utusan_desa_jumlah": len(wakil_utusan),
-        "pejabat_menandatangani": bool(signing_heads),
-        "pejabat_tercatat": bool(heads_on_record),
-        "pejabat_sesuai_catatan": bool(heads_on_record) and signing_heads <= heads_on_record,
-        "forum_diadakan": stage is not None,
-        "tanggal_ada": ba.tanggal is not None,
-        "tanggal_sesuai_forum": bool(stage and ba.tanggal == stage.tanggal),
-        "wakil_perangkat_jumlah": len(wakil_officials),
-        "nama_meragukan_jumlah": len(doubtful),
-    }
-    details = {
-        "ba_id": ba.id,
-        "penandatangan": [Named(p.nama, (p.peran,)) for p in signed],
-        "wakil_daftar": sorted(names[k] for k in wakil_masyarakat | wakil_utusan),
-        "wakil_perangkat": [f"{names[k]} ({officials[k]})" for k in wakil_officials],
-        "nama_meragukan": doubtful,
-        "pejabat_penandatangan": sorted(names[k] for k in signing_heads),
-        "pejabat_catatan": heads_named,
-        "tanggal": ba.tanggal,
-        "tanggal_forum": stage.tanggal if stage else None,
-    }
+def berita_acara(index: int, ba: BeritaAcara, dossier: Dossier, stages: Recorded, vocabulary: Vocabulary) -> Subject:
+    """One Berita Acara, with what the bundles say of it (who signed it, its date)."""
+    facts, details = vocabulary.build("berita_acara", BeritaAcaraBasics(dossier, index, ba, stages))
     return Subject("berita_acara", f"ba:{ba.id}", f"berita_acara[{index}]", facts, details)
 
 
@@ -153,22 +91,19 @@ def _forum_date(dossier: Dossier, stages: Recorded, code: str) -> dt.date | None
 
 
 def instrument(
-    entry: tuple[str, str, DocumentRef, dt.date | None, str, bool], stages: Recorded, dossier: Dossier, known: dict[str, Stage]
+    entry: tuple[str, str, DocumentRef, dt.date | None, str, bool], stages: Recorded, dossier: Dossier, known: dict[str, Stage],
+    vocabulary: Vocabulary,
 ) -> Subject:
-    """An establishing document dated against the step it follows or must precede (EST-11)."""
+    """An establishing document dated against the step it follows or must precede, with what the bundles say of it."""
     kind, path, document, date, step, not_before = entry
     reference = _forum_date(dossier, stages, step)
-    if date is None or reference is None:
-        in_order = True
-    else:
-        in_order = date >= reference if not_before else date <= reference
     label = known[step].label
     relation = {
         "id": ("tidak boleh lebih awal dari " if not_before else "tidak boleh lebih lambat dari ") + label["id"],
         "en": ("must not be earlier than " if not_before else "must not be later than ") + label["en"],
     }
-    facts = {"jenis": kind, "bertanggal": date is not None and reference is not None, "urutan_benar": in_order}
-    details = {"dokumen": replace(document, date=None), "tanggal": date, "syarat": relation, "tanggal_acuan": reference}
+    facts, more = vocabulary.build("instrumen", InstrumentBasics(kind, date, reference, not_before))
+    details = {"dokumen": replace(document, date=None), "tanggal": date, "syarat": relation, "tanggal_acuan": reference, **more}
     return Subject("instrumen", f"instrumen:{kind}", path, facts, details)
 
 
@@ -179,6 +114,7 @@ def steps(
     ctx: Context,
     documents: dict[str, tuple[DocumentRef, dt.date | None]],
     latest: dict[str, dt.date],
+    vocabulary: Vocabulary,
 ) -> list[Subject]:
     """One subject per step of the cycle that applies to this dossier, earliest first.
 
@@ -200,9 +136,9 @@ def steps(
             "sesudahnya_tercatat": bool(later),
             "diwajibkan": ctx.complete or code in required,
             "dalam_cakupan": ctx.before is None or code in required,
-            "dokumen_bertanggal": document_date is not None,
-            "tanggal_sesuai_dokumen": bool(record and record.tanggal == document_date),
         }
+        more, more_details = vocabulary.build("tahap", StepBasics(record, document, document_date))
+        facts.update(more)
         details = {
             "label": order.stages[code].label,
             "tanggal": record.tanggal if record else None,
@@ -212,8 +148,7 @@ def steps(
             "tanggal_periksa": ctx.as_of,
             "tanggal_terakhir": latest.get(code),
             "forum_tujuan": order.stages[ctx.before].label if ctx.before else None,
-            "dokumen": replace(document, date=None) if document else None,
-            "tanggal_dokumen": document_date,
+            **more_details,
         }
         path = f"tahapan[{index}]" if record else "tahapan"
         out.append(Subject("tahap", f"tahap:{code}", path, facts, details))

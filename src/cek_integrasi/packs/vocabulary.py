@@ -25,7 +25,7 @@ from typing import Any
 from .bundles import RULES_DIR, Bundle, find_bundles
 from .facts import CATALOGUE, SITUATIONS, FactSpec
 
-Builder = Callable[[Any], Any]  # basics -> (facts, details), or the situation values
+Builder = Callable[[Any], Any]  # basics -> (facts, details) in new dicts, or the situation values
 
 
 @dataclass(frozen=True)
@@ -40,10 +40,13 @@ class Vocabulary:
     situation_builders: dict[str, tuple[Builder, ...]]
 
     def build(self, kind: str, basics: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The facts and details the bundles add to one subject of `kind`, built on its `basics`."""
+        """The facts and details the bundles add to one subject of `kind`, built on its `basics` (new dicts)."""
+        builders = self.builders.get(kind, ())
+        if len(builders) == 1:  # the most common case, once for every subject: no copies
+            return builders[0](basics)
         facts: dict[str, Any] = {}
         details: dict[str, Any] = {}
-        for builder in self.builders.get(kind, ()):
+        for builder in builders:
             more, more_details = builder(basics)
             facts.update(more)
             details.update(more_details)

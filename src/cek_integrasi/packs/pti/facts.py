@@ -3,19 +3,28 @@
 Of a village: PNPM-MPd participation and the office (ELG), the acting Sekdes and Kaur (GOV), the
 PTI's instruments (the RPJM-Desa's Perdes, the RKP-Desa's SK Kepala Desa, the APB Desa's Perdes
 agreed with the BPD), the Musrenbangdes agenda and proposals (MRD), the PKD, the LKPj and the
-RPJM-Desa's place in integration, and the situations of its stage order (path, first year). Of a
-kecamatan dossier: its Musrenbang Kecamatan (MRK) and the villages it gathers. Every subject
-carries them (vocabulary.py), whichever pack judges it; the other packs do not test them.
+RPJM-Desa's place in integration, and the situations of its stage order (path, first year). Of
+both dossier kinds: who signed each Berita Acara (BA), who facilitated each held forum, the steps
+recorded with their document's date (STG-07), the establishing documents in order with their
+steps (EST-11), the RKP-Desa activities in the RPJM-Desa, the Tim Penyusun's SK. Of a kecamatan
+dossier: its Musrenbang Kecamatan (MRK) and the villages it gathers. Every subject carries them
+(vocabulary.py), whichever pack judges it; the other packs do not test them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
-from ...dossiers.model import SALURAN, KeputusanKepalaDesa, PeraturanDesa
-from ..facts import FactSpec, KecamatanBasics, MemberBasics, Named, VillageBasics, person
+from ...dossiers.model import SALURAN, DesaDossier, KeputusanKepalaDesa, PeraturanDesa
+from ..desa_facts import kepala_desa
+from ..desa_facts import officials as officials_of
+from ..facts import (
+    ActivityBasics, BeritaAcaraBasics, DoubtfulName, FactSpec, ForumBasics, InstrumentBasics, KecamatanBasics, MemberBasics,
+    Named, StepBasics, TeamBasics, VillageBasics, person, same_text,
+)
 from ..stages import stage_date
 
 ALAT_KAJI = ("peta_sosial_desa", "kalender_musim", "bagan_kelembagaan")
@@ -117,6 +126,80 @@ FACTS: dict[str, dict[str, FactSpec]] = {
         ),
         "rkp_bertanggal": FactSpec(B, "The date the village's RKP-Desa was established is known (its SK, else rkp_penetapan)."),
         "rkp_tidak_sesudah_forum": FactSpec(B, "The village's RKP-Desa was established on or before the Musrenbang Kecamatan."),
+    },
+    "berita_acara": {
+        "forum": FactSpec(S, "Stage code of the forum the Berita Acara records."),
+        "kades_menandatangani": FactSpec(B, "Someone listed as kepala_desa signed."),
+        "camat_menandatangani": FactSpec(B, "Someone listed as camat signed."),
+        "pimpinan_menandatangani": FactSpec(
+            B, "Someone listed as pimpinan_musyawarah signed who is not the Kepala Desa/Camat who signed."
+        ),
+        "wakil_masyarakat_jumlah": FactSpec(
+            I,
+            "Distinct people listed as wakil_masyarakat who signed and are neither the Kepala Desa "
+            "(signing or on record) nor a signing Pimpinan Musyawarah.",
+        ),
+        "wakil_utusan_desa_jumlah": FactSpec(
+            I, "Distinct people listed as wakil_utusan_desa who signed and are neither the Camat nor a signing Pimpinan."
+        ),
+        "pejabat_menandatangani": FactSpec(
+            B, "The head the forum needs (kepala_desa for a Musrenbangdes, camat for the Musrenbang Kecamatan) signed."
+        ),
+        "pejabat_tercatat": FactSpec(B, "The dossier names that head on record (apparatus Kepala Desa, pejabat.camat)."),
+        "pejabat_sesuai_catatan": FactSpec(B, "Every signing head of that role is the one on record."),
+        "forum_diadakan": FactSpec(B, "The forum's stage is recorded with a date."),
+        "tanggal_ada": FactSpec(B, "The Berita Acara is dated."),
+        "tanggal_sesuai_forum": FactSpec(B, "The Berita Acara date equals the forum's date."),
+        "wakil_perangkat_jumlah": FactSpec(
+            I, "Of the wakil_masyarakat counted, how many hold a post on the apparatus record (Sekdes, Kaur, ...)."
+        ),
+        "nama_meragukan_jumlah": FactSpec(
+            I,
+            "Signatories who signed whose name holds an invisible or control character (zero-width space, ...), "
+            "a letter of another script that looks like a Latin letter (a Cyrillic A), an unusual Latin letter "
+            "that looks like a plain one (a dotless i), or letters of more than one script. Accents, NFD and "
+            "full-width letters are not doubtful. (Names are compared as one person "
+            "whatever their Unicode form, invisible characters, look-alike letters, case and spacing.)",
+        ),
+    },
+    "forum": {
+        "berita_acara_ada": FactSpec(B, "A Berita Acara for this forum is recorded."),
+        "fasilitator_kpmd": FactSpec(B, "KPMD is among the forum's facilitators."),
+        "fasilitator_pemerintah_desa": FactSpec(B, "The village government (pemerintah_desa) is among its facilitators."),
+        "fasilitator_setrawan_kecamatan": FactSpec(B, "The Setrawan Kecamatan is among its facilitators."),
+        "fasilitator_bkad": FactSpec(B, "BKAD is among its facilitators."),
+    },
+    "kegiatan": {
+        "rpjm_kegiatan_tercatat": FactSpec(B, "The RPJM-Desa's activity table is recorded (rpjm_desa.kegiatan not empty)."),
+        "dalam_rpjm": FactSpec(
+            B, "The activity's name is in that table (compared ignoring case, spacing and punctuation)."
+        ),
+    },
+    "tim_penyusun": {
+        "rencana": FactSpec(S, "Which plan the team drafts: rpjm_desa or rkp_desa."),
+        "sk_kades_ada": FactSpec(B, "The team names the SK Kepala Desa that formed it."),
+        "sk_perihal_sesuai": FactSpec(B, "That SK is about forming this plan's Tim Penyusun."),
+    },
+    "tahap": {
+        "dokumen_bertanggal": FactSpec(
+            B,
+            "The step is recorded by a dated document of the dossier: rpjm_penetapan (the RPJM-Desa's Perdes), "
+            "rkp_penetapan (the RKP-Desa's SK), apbdes_penetapan (the APB Desa of the plan year), the two "
+            "tim_penyusun steps (the SK forming the team), spc (the Surat Penetapan Camat).",
+        ),
+        "tanggal_sesuai_dokumen": FactSpec(B, "The step is recorded with the date of that document."),
+    },
+    "instrumen": {
+        "jenis": FactSpec(
+            S, "Which establishing document: rpjm_desa, rkp_desa, tim_penyusun_rpjm_desa, tim_penyusun_rkp_desa or spc."
+        ),
+        "bertanggal": FactSpec(B, "The document and the step it is checked against are both dated."),
+        "urutan_benar": FactSpec(
+            B,
+            "The document is in order with that step: an RPJM-Desa Perdes, an RKP-Desa SK or an SPC not dated before "
+            "the forum whose Berita Acara it follows; an SK forming a Tim Penyusun not dated after the draft the "
+            "team made. Same day is in order.",
+        ),
     },
 }
 
@@ -300,5 +383,116 @@ def member_facts(basics: MemberBasics) -> tuple[dict[str, Any], dict[str, Any]]:
     return facts, {}
 
 
-BUILDERS = {"desa": village_facts, "kecamatan": kecamatan_facts, "desa_anggota": member_facts}
+def berita_acara_facts(basics: BeritaAcaraBasics) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Who really signed a Berita Acara, each person counted once: the head, then the Pimpinan, then the wakil (BA).
+
+    The head the forum needs is the Kepala Desa of a village dossier, the Camat of a kecamatan's,
+    compared with the one on record; the other posts on record (person -> post) count for BA-13.
+    """
+    dossier, ba, stages = basics.dossier, basics.ba, basics.stages
+    if isinstance(dossier, DesaDossier):
+        head_role, heads_named, officials = "kepala_desa", kepala_desa(dossier), officials_of(dossier)
+    else:
+        head_role, heads_named, officials = "camat", [dossier.pejabat.camat] if dossier.pejabat.camat else [], {}
+    heads_on_record = {person(n) for n in heads_named}
+    signed = [p for p in ba.penandatangan if p.tanda_tangan]
+    names: dict[str, str] = {}
+    for p in signed:
+        names.setdefault(person(p.nama), p.nama)  # a person is shown as first written
+
+    def by_role(role: str) -> set[str]:
+        return {person(p.nama) for p in signed if p.peran == role}
+
+    heads = by_role("kepala_desa") | by_role("camat")
+    pimpinan = by_role("pimpinan_musyawarah") - heads
+    taken = heads | pimpinan | heads_on_record
+    wakil_masyarakat = by_role("wakil_masyarakat") - taken
+    wakil_utusan = by_role("wakil_utusan_desa") - taken
+    wakil_officials = sorted(k for k in wakil_masyarakat if k in officials)
+    stage = stages.get(ba.forum, (None, None))[1]
+    signing_heads = by_role(head_role)
+    doubtful = [d for d in (DoubtfulName.of(p.nama, p.peran) for p in signed) if d]
+    facts = {
+        "forum": ba.forum,
+        "kades_menandatangani": bool(by_role("kepala_desa")),
+        "camat_menandatangani": bool(by_role("camat")),
+        "pimpinan_menandatangani": bool(pimpinan),
+        "wakil_masyarakat_jumlah": len(wakil_masyarakat),
+        "wakil_utusan_desa_jumlah": len(wakil_utusan),
+        "pejabat_menandatangani": bool(signing_heads),
+        "pejabat_tercatat": bool(heads_on_record),
+        "pejabat_sesuai_catatan": bool(heads_on_record) and signing_heads <= heads_on_record,
+        "forum_diadakan": stage is not None,
+        "tanggal_ada": ba.tanggal is not None,
+        "tanggal_sesuai_forum": bool(stage and ba.tanggal == stage.tanggal),
+        "wakil_perangkat_jumlah": len(wakil_officials),
+        "nama_meragukan_jumlah": len(doubtful),
+    }
+    details = {
+        "ba_id": ba.id,
+        "penandatangan": [Named(p.nama, (p.peran,)) for p in signed],
+        "wakil_daftar": sorted(names[k] for k in wakil_masyarakat | wakil_utusan),
+        "wakil_perangkat": [f"{names[k]} ({officials[k]})" for k in wakil_officials],
+        "nama_meragukan": doubtful,
+        "pejabat_penandatangan": sorted(names[k] for k in signing_heads),
+        "pejabat_catatan": heads_named,
+        "tanggal": ba.tanggal,
+        "tanggal_forum": stage.tanggal if stage else None,
+    }
+    return facts, details
+
+
+def forum_facts(basics: ForumBasics) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(facts, details) of a held forum for the PTI: its Berita Acara, who facilitated it."""
+    by = set(basics.record.fasilitator)
+    facts = {
+        "berita_acara_ada": any(ba.forum == basics.code for ba in basics.dossier.berita_acara),
+        "fasilitator_kpmd": "kpmd" in by,
+        "fasilitator_pemerintah_desa": "pemerintah_desa" in by,
+        "fasilitator_setrawan_kecamatan": "setrawan_kecamatan" in by,
+        "fasilitator_bkad": "bkad" in by,
+    }
+    return facts, {"fasilitator": basics.record.fasilitator}
+
+
+def step_facts(basics: StepBasics) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(facts, details) of a step of the cycle for the PTI: recorded with the date of the document that records it (STG-07)."""
+    record, document, date = basics.record, basics.document, basics.document_date
+    facts = {"dokumen_bertanggal": date is not None, "tanggal_sesuai_dokumen": bool(record and record.tanggal == date)}
+    return facts, {"dokumen": replace(document, date=None) if document else None, "tanggal_dokumen": date}
+
+
+def instrument_facts(basics: InstrumentBasics) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(facts, no details) of an establishing document dated against its step (EST-11): in order when either date
+    is unknown, else not before the step (or not after it); the same day is in order."""
+    date, reference = basics.date, basics.reference
+    if date is None or reference is None:
+        in_order = True
+    else:
+        in_order = date >= reference if basics.not_before else date <= reference
+    return {"jenis": basics.kind, "bertanggal": date is not None and reference is not None, "urutan_benar": in_order}, {}
+
+
+def activity_facts(basics: ActivityBasics) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(facts, no details) of an RKP-Desa activity for the PTI: whether it is in the RPJM-Desa's activity table."""
+    table = basics.rpjm_table
+    return {"rpjm_kegiatan_tercatat": bool(table), "dalam_rpjm": same_text(basics.activity.nama) in table}, {}
+
+
+def team_facts(basics: TeamBasics) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(facts, no details) of the Tim Penyusun of a plan: formed by an SK Kepala Desa about forming it."""
+    sk = basics.document if isinstance(basics.document, KeputusanKepalaDesa) else None
+    facts = {
+        "rencana": basics.plan,
+        "sk_kades_ada": sk is not None,
+        "sk_perihal_sesuai": bool(sk and sk.perihal == f"tim_penyusun_{basics.plan}"),
+    }
+    return facts, {}
+
+
+BUILDERS = {
+    "desa": village_facts, "kecamatan": kecamatan_facts, "desa_anggota": member_facts, "berita_acara": berita_acara_facts,
+    "forum": forum_facts, "tahap": step_facts, "instrumen": instrument_facts, "kegiatan": activity_facts,
+    "tim_penyusun": team_facts,
+}
 SITUATION_BUILDERS = {"desa": village_situation, "kecamatan": kecamatan_situation}
