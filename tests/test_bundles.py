@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import ast
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -230,3 +232,16 @@ def test_a_bundle_that_declares_a_fact_already_in_the_vocabulary_is_refused_nami
     meta.write_text(meta.read_text("utf-8").replace("bundle_desa_adat_pemangku", "bundle_desa_adat_ganda"), "utf-8")
     with pytest.raises(RulePackError, match=r"desa-adat/pack.yaml: module: bundle_desa_adat_ganda: FACTS desa: kasi_terisi_jumlah already"):
         load_pack("desa-adat", own_fact)
+
+
+def test_importing_the_checker_reads_no_bundle_the_vocabulary_is_built_when_a_pack_is_loaded():
+    probe = textwrap.dedent("""\
+        import cek_integrasi.evaluation.evaluate, cek_integrasi.published.factsdoc, cek_integrasi.packs.subjects
+        from cek_integrasi.packs import bundles, vocabulary
+        print(bundles.find_bundles.cache_info().currsize, vocabulary.vocabulary_of.cache_info().currsize)
+        from cek_integrasi.packs.rulepack import load_pack
+        load_pack("uu-desa")
+        print(bundles.find_bundles.cache_info().currsize, vocabulary.vocabulary_of.cache_info().currsize)
+        """)
+    answer = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert answer.stdout.split("\n")[:2] == ["0 0", "1 1"]
