@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from casekit import all_cases, apply_edits, load_base
-from helpers import context_of, evaluate
+from helpers import context_of, evaluate, validate
 
 from cek_integrasi.evaluation.evaluate import Checker
 from cek_integrasi.evaluation.localize import placeholders
@@ -25,6 +25,7 @@ from cek_integrasi.packs.conditions import atoms
 from cek_integrasi.packs.facts import VERDICT_FACT
 from cek_integrasi.packs.bundles import RULES_DIR, bundle_for_year, find_bundles
 from cek_integrasi.packs.rulepack import RulePackError, load_pack, load_packs
+from cek_integrasi.packs.subjects import head_of
 from cek_integrasi.packs.vocabulary import default as default_vocabulary
 
 CATALOGUE = default_vocabulary().catalogue  # the vocabulary of rules/
@@ -245,3 +246,25 @@ def test_importing_the_checker_reads_no_bundle_the_vocabulary_is_built_when_a_pa
         """)
     answer = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert answer.stdout.split("\n")[:2] == ["0 0", "1 1"]
+
+
+def test_a_third_bundle_adds_a_situation_of_its_own_that_its_stage_order_tests(own_fact, tmp_path):
+    facts = (tmp_path / "code" / "bundle_desa_adat_pemangku.py").read_text("utf-8")
+    (tmp_path / "code" / "bundle_desa_adat_situasi.py").write_text(facts + textwrap.dedent("""\
+        SITUATIONS = {"pemangku_tercatat": FactSpec(bool, "A Pemangku Adat post is held.")}
+        SITUATION_BUILDERS = {"desa": lambda basics: {"pemangku_tercatat": pemangku(basics)[0]["pemangku_adat_jumlah"] > 0}}
+        """), "utf-8")
+    meta = own_fact / "desa-adat" / "pack.yaml"
+    meta.write_text(meta.read_text("utf-8").replace("bundle_desa_adat_pemangku", "bundle_desa_adat_situasi"), "utf-8")
+    stages = own_fact / "desa-adat" / "stages.yaml"
+    sequence = "  - {id: adat, when: {pemangku_tercatat: true}, reference: a test, steps: [musdes_rpjm, musdes_rkp]}\n"
+    stages.write_text(stages.read_text("utf-8") + sequence, "utf-8")
+    [pack] = load_packs(own_fact)
+    base = load_base("desa_uu_lengkap.yaml")
+    leader = {"jabatan": "Pemangku Adat Karampuang", "nama": "Puang Matoa", "status": "definitif"}
+    ctx = context_of({"as_of": "2018-03-01"})
+    checker = Checker(pack)
+    for data, held in ((base, False), (apply_edits(base, {"append": {"aparatur": leader}}), True)):
+        head = head_of(validate(checker, data), ctx, pack.plan, pack.vocabulary)
+        assert head.situation["pemangku_tercatat"] is held
+        assert ("musdes_rpjm" in pack.plan.order(head.situation).before("musdes_rkp")) is held
