@@ -15,7 +15,9 @@ from .stages import Recorded, Stage, stage_date
 from .vocabulary import Vocabulary
 
 
-def kecamatan(dossier: KecamatanDossier, ctx: Context, stages: Recorded, known: Mapping[str, Stage], vocabulary: Vocabulary) -> Subject:
+def kecamatan(
+    dossier: KecamatanDossier, ctx: Context, stages: Recorded, known: Mapping[str, Stage], vocabulary: Vocabulary
+) -> Subject:
     """The kecamatan as a whole (its Musrenbang Kecamatan): the facts and situation the bundles of
     `vocabulary` build; `known` are the pack's stages."""
     basics = KecamatanBasics(dossier, ctx, stages, known)
@@ -40,7 +42,9 @@ def instruments(dossier: KecamatanDossier, stages: Recorded) -> list[tuple[str, 
     return [("spc", "surat_penetapan_camat.tanggal", spc, spc.date, "musrenbang_kecamatan", True)] if spc else []
 
 
-def villages(dossier: KecamatanDossier, stages: Recorded, checked: Mapping[str, VillageSummary], vocabulary: Vocabulary) -> list[Subject]:
+def villages(
+    dossier: KecamatanDossier, stages: Recorded, checked: Mapping[str, VillageSummary], vocabulary: Vocabulary
+) -> list[Subject]:
     """Every village listed or checked in the same run (codes under this kecamatan's code), with the facts the
     bundles of `vocabulary` build.
 

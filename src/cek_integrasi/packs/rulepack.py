@@ -2,7 +2,7 @@
 
 A pack is `pack.yaml` (identity, version, the family files, the stage list, its bundle's Python
 module: bundles.py) plus one file per rule family. Every file is validated against schemas/rules.schema.json; then each condition is
-checked against the fact vocabulary of the packs' folder (known fact, right value type: vocabulary.py) and the engine's known limits
+checked against the fact vocabulary of the packs' folder (vocabulary.py: known fact, right value type) and the engine's known limits
 (ENGINEERING notes), and compiled to its normal form (conditions.py).
 """
 

@@ -3,8 +3,8 @@
 
 A bundle's module (bundles.py) may add to it:
 - `FACTS = {kind: {name: FactSpec}}` and `BUILDERS = {kind: builder}`: each builder takes the basics
-  the shared builder of that kind worked out (facts.VillageBasics for `desa`, KecamatanBasics for
-  `kecamatan`, MemberBasics for `desa_anggota`) and returns `(facts, details)`;
+  the shared builder of that kind worked out (facts.py: VillageBasics for `desa`, KecamatanBasics for
+  `kecamatan`, ForumBasics for `forum`, ... one for every kind) and returns `(facts, details)`;
 - `SITUATIONS = {name: FactSpec}` and `SITUATION_BUILDERS = {kind: builder}`: what the `when` of a
   stage sequence may test, from the same basics of a dossier's own subject (`desa`, `kecamatan`).
 
