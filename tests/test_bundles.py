@@ -4,20 +4,31 @@ villages, checks them, and its rule cases are run with its pack."""
 
 from __future__ import annotations
 
+import ast
 import shutil
+import subprocess
+import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 import yaml
 
-from casekit import all_cases, apply_edits
-from helpers import context_of, evaluate
+from casekit import all_cases, apply_edits, load_base
+from helpers import context_of, evaluate, validate
 
 from cek_integrasi.evaluation.evaluate import Checker
+from cek_integrasi.evaluation.localize import placeholders
+from cek_integrasi import packs
 from cek_integrasi.packs import generating
+from cek_integrasi.packs.conditions import atoms
+from cek_integrasi.packs.facts import VERDICT_FACT
 from cek_integrasi.packs.bundles import RULES_DIR, bundle_for_year, find_bundles
 from cek_integrasi.packs.rulepack import RulePackError, load_pack, load_packs
-from cek_integrasi.packs.vocabulary import CATALOGUE
+from cek_integrasi.packs.subjects import head_of
+from cek_integrasi.packs.vocabulary import default as default_vocabulary
+
+CATALOGUE = default_vocabulary().catalogue  # the vocabulary of rules/
 
 
 def test_the_two_packs_are_bundles_registered_the_same_way():
@@ -103,3 +114,157 @@ def test_generate_of_a_year_no_bundle_covers_is_refused_and_writes_nothing(tmp_p
     with pytest.raises(LookupError):
         generating.generate(5, tmp_path / "out", seed=1, year=1990)
     assert not (tmp_path / "out").exists()
+
+
+def _strings_in(module: Path) -> set[str]:
+    """Every string a Python file writes (a fact is named by a string: a key of its subject's facts)."""
+    return {n.value for n in ast.walk(ast.parse(module.read_text("utf-8"))) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+
+
+# Names of bundles' facts that are also words of the shared code: the PTI's situation `path` and its
+# fact instrumen.`jenis` are also a place in a dossier and the dossier's kind field.
+ALSO_WORDS = {"path", "jenis"}
+
+
+def test_the_shared_packs_modules_name_no_fact_or_situation_a_bundle_adds():
+    vocabulary = default_vocabulary()
+    shared = {name for (_, name), bundle in vocabulary.origin.items() if bundle is None} | set(vocabulary.catalogue)
+    added = {name for (_, name), bundle in vocabulary.origin.items() if bundle is not None} - shared - ALSO_WORDS
+    assert {"peserta_pnpm", "kantor_layak", "pkd_diadakan", "lkpj_tercatat", "lokasi_pnpm", "tahun_pertama", "kasi_terisi_jumlah",
+            "wakil_masyarakat_jumlah", "fasilitator_kpmd", "peserta_bpd", "bidang", "perihal"} <= added
+    modules = sorted(Path(packs.__file__).parent.glob("*.py"))
+    assert {"facts.py", "desa_facts.py", "kecamatan_facts.py", "subjects.py", "vocabulary.py"} <= {m.name for m in modules}
+    for module in modules:
+        assert not _strings_in(module) & added, f"{module.name} names facts a bundle adds"
+
+
+def _read_by(pack) -> set[tuple[str, str]]:
+    """(subject, fact) of every fact a pack's rules test or write in their texts."""
+    out = set()
+    for rule in pack.rules:
+        out |= {(rule.subject, fact) for part in rule.written.values() for fact, _, _ in atoms(part)}
+        texts = [*rule.message.values(), *rule.remediation.values()]
+        out |= {(rule.subject, name) for text in texts for name in placeholders(text)}
+    return out
+
+
+EVALUATION_READS = {("desa", VERDICT_FACT), ("tahap", "kode")}  # the verdict's two phases, the timeline
+
+
+def test_a_shared_fact_is_one_every_pack_of_its_subject_reads_and_the_others_are_their_bundles():
+    packs_of_rules = load_packs()
+    read = {p.id: _read_by(p) for p in packs_of_rules}
+    vocabulary = default_vocabulary()
+    for (kind, name), bundle in vocabulary.origin.items():
+        if kind == "when":
+            continue
+        readers = {pack for pack, facts in read.items() if (kind, name) in facts}
+        if bundle is None:
+            assert len(readers) > 1 or (kind, name) in EVALUATION_READS, f"{kind}.{name} is read by {readers or 'no pack'} only"
+        else:
+            assert readers <= {bundle}, f"{kind}.{name} of {bundle} is read by {readers}"
+
+
+@pytest.fixture
+def own_fact(third, tmp_path):
+    """The third bundle with a fact of its own: FACTS and BUILDERS of its module (bundle_desa_adat_pemangku)
+    add `pemangku_adat_jumlah` to the village, and its family ADT tests it."""
+    folder = third / "desa-adat"
+    meta = folder / "pack.yaml"
+    meta.write_text(
+        meta.read_text("utf-8").replace("module: bundle_desa_adat", "module: bundle_desa_adat_pemangku")
+        .replace("families: [org.yaml]", "families: [org.yaml, adt.yaml]"), "utf-8",
+    )
+    (folder / "adt.yaml").write_text(textwrap.dedent("""\
+        family: ADT
+        title: {id: Lembaga adat, en: Customary institutions}
+        rules:
+          - id: ADT-01
+            subject: desa
+            severity: warning
+            reference: a test
+            path: aparatur
+            title: {id: Pemangku adat tercatat, en: Customary leader recorded}
+            passes: {fact: pemangku_adat_jumlah, at_least: 1}
+            message: {id: "Pemangku adat tercatat: {pemangku_adat_jumlah}.", en: "Customary leaders recorded: {pemangku_adat_jumlah}."}
+            remediation: {id: Catat pemangku adat., en: Record the customary leader.}
+        """), "utf-8")
+    (tmp_path / "code" / "bundle_desa_adat_pemangku.py").write_text(textwrap.dedent("""\
+        from cek_integrasi.packs.facts import FactSpec
+        from cek_integrasi.packs.generating import Generator
+        from cek_integrasi.packs.uu_desa.generator import village
+
+        GENERATOR = Generator(village, faults=())
+        FACTS = {"desa": {"pemangku_adat_jumlah": FactSpec(int, "Posts named 'Pemangku Adat ...' held.")}}
+
+
+        def pemangku(basics):
+            held = [a for a in basics.dossier.aparatur if a.jabatan.startswith("Pemangku Adat") and a.status != "kosong"]
+            return {"pemangku_adat_jumlah": len(held)}, {}
+
+
+        BUILDERS = {"desa": pemangku}
+        """), "utf-8")
+    return third
+
+
+def test_a_third_bundle_adds_a_fact_of_its_own_that_its_rule_tests_and_rules_stay_without_it(own_fact):
+    [pack] = load_packs(own_fact)
+    assert pack.vocabulary.origin[("desa", "pemangku_adat_jumlah")] == "desa-adat"
+    assert "pemangku_adat_jumlah" not in default_vocabulary().catalogue["desa"]  # the vocabulary of rules/ is unchanged
+    checker = Checker(pack, "en")
+    base = load_base("desa_uu_lengkap.yaml")
+    ctx = context_of({"as_of": "2018-03-01"})
+    without, _ = evaluate(checker, base, ctx)
+    assert without.results["ADT-01"] == "fail" and without.results["ORG-01"] == "pass"
+    assert [f.message for f in without.findings if f.rule == "ADT-01"] == ["Customary leaders recorded: 0."]
+    leader = {"jabatan": "Pemangku Adat Karampuang", "nama": "Puang Matoa", "status": "definitif"}
+    with_one, _ = evaluate(checker, apply_edits(base, {"append": {"aparatur": leader}}), ctx)
+    assert with_one.results["ADT-01"] == "pass"
+    vacant, _ = evaluate(checker, apply_edits(base, {"append": {"aparatur": {**leader, "status": "kosong"}}}), ctx)
+    assert vacant.results["ADT-01"] == "fail"
+
+
+def test_a_bundle_that_declares_a_fact_already_in_the_vocabulary_is_refused_naming_its_pack_yaml(own_fact, tmp_path):
+    module = tmp_path / "code" / "bundle_desa_adat_ganda.py"
+    module.write_text((tmp_path / "code" / "bundle_desa_adat_pemangku.py").read_text("utf-8").replace(
+        '"pemangku_adat_jumlah": FactSpec', '"kasi_terisi_jumlah": FactSpec'), "utf-8")
+    meta = own_fact / "desa-adat" / "pack.yaml"
+    meta.write_text(meta.read_text("utf-8").replace("bundle_desa_adat_pemangku", "bundle_desa_adat_ganda"), "utf-8")
+    with pytest.raises(RulePackError, match=r"desa-adat/pack.yaml: module: bundle_desa_adat_ganda: FACTS desa: kasi_terisi_jumlah already"):
+        load_pack("desa-adat", own_fact)
+
+
+def test_importing_the_checker_reads_no_bundle_the_vocabulary_is_built_when_a_pack_is_loaded():
+    probe = textwrap.dedent("""\
+        import cek_integrasi.evaluation.evaluate, cek_integrasi.published.factsdoc, cek_integrasi.packs.subjects
+        from cek_integrasi.packs import bundles, vocabulary
+        print(bundles.find_bundles.cache_info().currsize, vocabulary.vocabulary_of.cache_info().currsize)
+        from cek_integrasi.packs.rulepack import load_pack
+        load_pack("uu-desa")
+        print(bundles.find_bundles.cache_info().currsize, vocabulary.vocabulary_of.cache_info().currsize)
+        """)
+    answer = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert answer.stdout.split("\n")[:2] == ["0 0", "1 1"]
+
+
+def test_a_third_bundle_adds_a_situation_of_its_own_that_its_stage_order_tests(own_fact, tmp_path):
+    facts = (tmp_path / "code" / "bundle_desa_adat_pemangku.py").read_text("utf-8")
+    (tmp_path / "code" / "bundle_desa_adat_situasi.py").write_text(facts + textwrap.dedent("""\
+        SITUATIONS = {"pemangku_tercatat": FactSpec(bool, "A Pemangku Adat post is held.")}
+        SITUATION_BUILDERS = {"desa": lambda basics: {"pemangku_tercatat": pemangku(basics)[0]["pemangku_adat_jumlah"] > 0}}
+        """), "utf-8")
+    meta = own_fact / "desa-adat" / "pack.yaml"
+    meta.write_text(meta.read_text("utf-8").replace("bundle_desa_adat_pemangku", "bundle_desa_adat_situasi"), "utf-8")
+    stages = own_fact / "desa-adat" / "stages.yaml"
+    sequence = "  - {id: adat, when: {pemangku_tercatat: true}, reference: a test, steps: [musdes_rpjm, musdes_rkp]}\n"
+    stages.write_text(stages.read_text("utf-8") + sequence, "utf-8")
+    [pack] = load_packs(own_fact)
+    base = load_base("desa_uu_lengkap.yaml")
+    leader = {"jabatan": "Pemangku Adat Karampuang", "nama": "Puang Matoa", "status": "definitif"}
+    ctx = context_of({"as_of": "2018-03-01"})
+    checker = Checker(pack)
+    for data, held in ((base, False), (apply_edits(base, {"append": {"aparatur": leader}}), True)):
+        head = head_of(validate(checker, data), ctx, pack.plan, pack.vocabulary)
+        assert head.situation["pemangku_tercatat"] is held
+        assert ("musdes_rpjm" in pack.plan.order(head.situation).before("musdes_rkp")) is held

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from cek_integrasi.packs.conditions import Comparison, to_dnf
-from cek_integrasi.packs.vocabulary import CATALOGUE
+from cek_integrasi.packs.vocabulary import default as default_vocabulary
 from cek_integrasi.packs.rulepack import RULES_DIR, RulePackError, load_pack
 
 RULE = {
@@ -22,6 +22,8 @@ RULE = {
     "remediation": {"id": "r", "en": "r"},
     "passes": {"fact": "bpd_terbentuk", "is": True},
 }
+
+CATALOGUE = default_vocabulary().catalogue  # the vocabulary of rules/
 
 
 def _pack_with(tmp_path: Path, **changes) -> Path:

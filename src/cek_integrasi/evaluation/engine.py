@@ -38,7 +38,6 @@ from durable import engine as durable
 
 from ..packs.conditions import Conjunction
 from ..packs.facts import Subject
-from ..packs.vocabulary import CATALOGUE
 from ..packs.rulepack import RulePack
 
 _OPERATORS = {"neq": "$neq", "gte": "$gte", "lte": "$lte", "gt": "$gt", "lt": "$lt"}
@@ -77,22 +76,18 @@ class _SynchronousHost(durable.Host):
         return None
 
 
-# Facts travel to the engine and back (once per match) as JSON: short field names keep that small.
-ALIASES = {kind: {name: f"f{i}" for i, name in enumerate(spec)} for kind, spec in CATALOGUE.items()}
 KIND = "k"
-_FIELDS = {kind: [(name, ALIASES[kind][name], fact.type) for name, fact in spec.items()] for kind, spec in CATALOGUE.items()}
 _MISSING = object()
 
 
-def _term(kind: str, comparison) -> dict[str, Any]:
-    field = ALIASES[kind][comparison.fact]
+def _term(field: str, comparison) -> dict[str, Any]:
     if comparison.op == "eq":
         return {field: comparison.value}
     return {_OPERATORS[comparison.op]: {field: comparison.value}}
 
 
-def _engine_condition(kind: str, conj: Conjunction) -> dict[str, Any]:
-    return {"m": {"$and": [{KIND: kind}] + [_term(kind, c) for c in conj]}}
+def _engine_condition(kind: str, conj: Conjunction, aliases: dict[str, str]) -> dict[str, Any]:
+    return {"m": {"$and": [{KIND: kind}] + [_term(aliases[c.fact], c) for c in conj]}}
 
 
 def partition(rules: list[tuple[str, str, dict]], limit: int = MAX_RULES_PER_KIND) -> list[list[tuple[str, str, dict]]]:
@@ -146,6 +141,12 @@ class Engine:
 
     def __init__(self, pack: RulePack):
         self.pack = pack
+        catalogue = pack.vocabulary.catalogue
+        # Facts travel to the engine and back (once per match) as JSON: short field names keep that small.
+        aliases = {kind: {name: f"f{i}" for i, name in enumerate(spec)} for kind, spec in catalogue.items()}
+        self._fields = {
+            kind: [(name, aliases[kind][name], fact.type) for name, fact in spec.items()] for kind, spec in catalogue.items()
+        }
         self._hits: list[set[int]] | None = None
         self._sessions = itertools.count()
         numbers: dict[tuple[str, Conjunction], int] = {}
@@ -162,7 +163,7 @@ class Engine:
         self.rulesets: dict[int, list[tuple[str, set[str]]]] = {1: [], 2: []}
         for phase, rulesets in self.rulesets.items():
             compiled = [  # one engine rule per distinct condition, however many questions share it
-                (f"c{i}", kind, {"all": [_engine_condition(kind, conj)], "cap": CAP, "run": self._recorder(i)})
+                (f"c{i}", kind, {"all": [_engine_condition(kind, conj, aliases[kind])], "cap": CAP, "run": self._recorder(i)})
                 for (kind, conj), i in numbers.items()
                 if phase in phases[i]
             ]
@@ -233,16 +234,16 @@ class Engine:
             except Exception:  # a session that never started has nothing to delete
                 pass
 
-    @staticmethod
-    def _fact(subject: Subject) -> dict[str, Any]:
+    def _fact(self, subject: Subject) -> dict[str, Any]:
         facts = subject.facts
         fact: dict[str, Any] = {KIND: subject.kind}
-        for name, alias, declared in _FIELDS[subject.kind]:
+        fields = self._fields[subject.kind]
+        for name, alias, declared in fields:
             value = facts.get(name, _MISSING)
             if type(value) is not declared:
                 shown = "missing" if value is _MISSING else f"{value!r} is not {declared.__name__}"
                 raise EngineFailure(f"{subject.key}.{name}: {shown}: not as declared")
             fact[alias] = value
         if len(facts) != len(fact) - 1:
-            raise EngineFailure(f"{subject.key}: facts {sorted(facts.keys() - CATALOGUE[subject.kind].keys())}: not as declared")
+            raise EngineFailure(f"{subject.key}: facts {sorted(facts.keys() - {name for name, _, _ in fields})}: not as declared")
         return fact

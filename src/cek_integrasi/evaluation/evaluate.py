@@ -85,12 +85,13 @@ class Checker:
 
     def _judge(self, items: list[tuple[Document, Dossier]], ctx: Context, villages, covered) -> list[tuple[list[Subject], Held] | str]:
         """Each dossier's subjects and what the engine matched on them, or why the engine failed on it."""
-        heads = [head_of(dossier, ctx, self.pack.plan) for _, dossier in items]
+        plan, vocabulary = self.pack.plan, self.pack.vocabulary
+        heads = [head_of(dossier, ctx, plan, vocabulary) for _, dossier in items]
         try:
             first = self.engine.matches([[head] for head in heads], phase=1)
             verdicts = [self._first_verdict(d, h, m[h.key], covered) for (_, d), h, m in zip(items, heads, first)]
             subjects = [
-                subjects_of(dossier, ctx, self.pack.plan, villages, verdict, head, self._kinds)
+                subjects_of(dossier, ctx, plan, villages, verdict, head, vocabulary, self._kinds)
                 for (_, dossier), head, verdict in zip(items, heads, verdicts)
             ]
             second = self.engine.matches(subjects, phase=2)

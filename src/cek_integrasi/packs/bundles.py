@@ -2,9 +2,10 @@
 
 The folder holds the data: pack.yaml, the stage list, the family files and `cases/` (its rule
 cases). The module (`module:` in pack.yaml, e.g. `cek_integrasi.packs.uu_desa`) holds what must be
-Python: `FACTS`, the facts the bundle adds to the vocabulary by subject kind, with `village_facts`
-building them for a village; and `GENERATOR`, its synthetic dossiers (generating.Generator).
-Every bundle is found the same way, by looking in rules/; the shared code never names one.
+Python: `GENERATOR`, its synthetic dossiers (generating.Generator); and, optionally, the facts and
+situations the bundle adds to the vocabulary with their builders (`FACTS`, `BUILDERS`,
+`SITUATIONS`, `SITUATION_BUILDERS`: vocabulary.py). Every bundle is found the same way, by looking
+in a rules folder; the shared code never names one.
 """
 
 from __future__ import annotations

@@ -4,42 +4,19 @@ establishing documents, and the summary a kecamatan check needs."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from typing import Any
 
-from .facts import VERDICT_FACT, Context, DocumentRef, Named, Subject, VillageBasics, VillageSummary, person, same_text
+from .facts import (
+    VERDICT_FACT, ActivityBasics, Context, DocumentRef, PerdesBasics, Subject, TeamBasics, VillageBasics, VillageSummary, person,
+    same_text,
+)
 from ..i18n import Rupiah
-from ..dossiers.model import SALURAN, DesaDossier, KeputusanKepalaDesa, PeraturanDesa, unnamed_holder
+from ..dossiers.model import DesaDossier, KeputusanKepalaDesa, PeraturanDesa, unnamed_holder
 from .stages import Recorded, StagePlan, stage_date
-from .vocabulary import VILLAGE_FACTS
+from .vocabulary import Vocabulary
 
-ALAT_KAJI = ("peta_sosial_desa", "kalender_musim", "bagan_kelembagaan")
-RPJM_DONE_WHEN = ("rpjm_penetapan", "rkp_tim_penyusun", "rkp_rancangan", "musrenbangdes_rkp", "rkp_penetapan")
 TEAM_DRAFT = {"rpjm_desa": "rpjm_rancangan", "rkp_desa": "rkp_rancangan"}
-RPJM_DRAFTING = ("musdes_rpjm", "rpjm_rancangan", "musrenbangdes_rpjm")
 
 Instrument = PeraturanDesa | KeputusanKepalaDesa
-
-
-def situation(dossier: DesaDossier, stages: Recorded, verdict: str | None) -> dict[str, Any]:
-    """Which sequences of the stage order count for this village (see rules/<pack>/stages.yaml).
-
-    path: `peninjauan` when a review of the RPJM-Desa is recorded; `lama` when the RPJM-Desa was
-    established before integration started (its review is an integration duty); `baru` otherwise.
-    """
-    if "rpjm_peninjauan" in stages:
-        path = "peninjauan"
-    elif _rpjm_predates_integration(dossier, stages):
-        path = "lama"
-    else:
-        path = "baru"
-    first_year = dossier.tahun_mulai_integrasi == dossier.tahun_rencana - 1 or any(
-        code in stages for code in ("mad_sosialisasi", "musdes_sosialisasi")
-    )
-    return {
-        "path": path, "tahun_pertama": first_year, VERDICT_FACT: verdict or "",
-        "rpjm_disusun": any(code in stages for code in RPJM_DRAFTING),
-    }
 
 
 def _holder_and_posts(posts: list) -> str:
@@ -65,12 +42,6 @@ def rpjm_established(dossier: DesaDossier, stages: Recorded) -> dt.date | None:
     rpjm = dossier.rpjm_desa
     document = _documents(dossier).get(rpjm.ditetapkan_dengan) if rpjm and rpjm.ditetapkan_dengan else None
     return (document.tanggal if document else None) or stage_date(stages, "rpjm_penetapan")
-
-
-def _rpjm_predates_integration(dossier: DesaDossier, stages: Recorded) -> bool:
-    start = dossier.tahun_mulai_integrasi
-    established = rpjm_established(dossier, stages) if dossier.rpjm_desa else None
-    return bool(start and established and established < dt.date(start, 1, 1))
 
 
 def kepala_desa(dossier: DesaDossier) -> list[str]:
@@ -101,7 +72,7 @@ def _holders(dossier: DesaDossier, predicate) -> list:
     return [a for a in dossier.aparatur if predicate(a.jabatan.casefold()) and a.status != "kosong"]
 
 
-def _apb_of_plan_year(dossier: DesaDossier):
+def apb_of_plan_year(dossier: DesaDossier):
     return next((a for a in dossier.apb_desa if a.tahun == dossier.tahun_rencana), None)
 
 
@@ -113,7 +84,7 @@ def document_dates(dossier: DesaDossier) -> dict[str, tuple[DocumentRef, dt.date
         document = documents.get(plan.ditetapkan_dengan) if plan and plan.ditetapkan_dengan else None
         if document:
             out[code] = (_ref(document), document.tanggal)
-    apb = _apb_of_plan_year(dossier)
+    apb = apb_of_plan_year(dossier)
     if apb:
         document = documents.get(apb.ditetapkan_dengan) if apb.ditetapkan_dengan else None
         date = apb.tanggal_penetapan or (document.tanggal if document else None)
@@ -145,9 +116,10 @@ def instruments(dossier: DesaDossier, stages: Recorded) -> list[tuple[str, str, 
     return out
 
 
-def village(dossier: DesaDossier, ctx: Context, stages: Recorded, plan: StagePlan) -> Subject:
-    """The village as a whole: eligibility, plans, instruments, forums, yearly duties (those of a step
-    that a --before check does not reach yet are not due).
+def village(dossier: DesaDossier, ctx: Context, stages: Recorded, plan: StagePlan, vocabulary: Vocabulary) -> Subject:
+    """The village as a whole: its shared facts (apparatus, plans, instruments, forums, the APB Desa
+    of the plan year; a duty of a step that a --before check does not reach yet is not due), those
+    the bundles of `vocabulary` build on what these worked out, and its situation.
 
     Its verdict fact is empty here: the first phase of evaluation decides it (evaluate.py).
     """
@@ -157,146 +129,93 @@ def village(dossier: DesaDossier, ctx: Context, stages: Recorded, plan: StagePla
     for a in _holders(dossier, lambda j: j.startswith("kaur")):
         if person(a.nama) not in sekdes_people:
             kaur.setdefault(person(a.nama), []).append(a)
-    kaur_acting = sum(1 for posts in kaur.values() if all(a.status in ("plt", "pj") for a in posts))
 
     rpjm, rkp = dossier.rpjm_desa, dossier.rkp_desa
     documents = _documents(dossier)
     rpjm_doc = documents.get(rpjm.ditetapkan_dengan) if rpjm and rpjm.ditetapkan_dengan else None
     rkp_doc = documents.get(rkp.ditetapkan_dengan) if rkp and rkp.ditetapkan_dengan else None
     rpjm_perdes = rpjm_doc if isinstance(rpjm_doc, PeraturanDesa) else None
-    rkp_sk = rkp_doc if isinstance(rkp_doc, KeputusanKepalaDesa) else None
 
     musren = stages.get("musrenbangdes_rkp", (None, None))[1]
     agenda = set(musren.agenda) if musren else set()
-    pkd = stages.get("pkd", (None, None))[1]
-    tools_missing = [t for t in ALAT_KAJI if not pkd or t not in pkd.alat_kaji]
 
     rkp_date = rkp_established(dossier, stages)
-    apb = _apb_of_plan_year(dossier)
+    apb = apb_of_plan_year(dossier)
     apb_doc = documents.get(apb.ditetapkan_dengan) if apb and apb.ditetapkan_dengan else None
-    apb_perdes = apb_doc if isinstance(apb_doc, PeraturanDesa) else None
     apb_date = None
     if apb:
         apb_date = apb.tanggal_penetapan or (apb_doc.tanggal if apb_doc else None) or stage_date(stages, "apbdes_penetapan")
-    lkpj_year = musren.tanggal.year if musren else dossier.tahun_rencana - 1
-    lkpj_bpd = [r for r in dossier.lkpj if r.forum == "rapat_bpd"]
-    per_year = Counter(r.tahun for r in lkpj_bpd)
 
     facts = {
-        "peserta_pnpm": bool(dossier.peserta_pnpm),
-        "kantor_ada": bool(dossier.kantor and dossier.kantor.ada),
-        "kantor_layak": bool(dossier.kantor and dossier.kantor.ada and dossier.kantor.layak),
         "sekdes_terisi": bool(sekdes),
-        "sekdes_pelaksana_tugas": bool(sekdes) and all(a.status in ("plt", "pj") for a in sekdes),
         "kaur_terisi_jumlah": len(kaur),
-        "kaur_pelaksana_tugas_jumlah": kaur_acting,
         "bpd_terbentuk": dossier.bpd.terbentuk,
         "rpjm_ada": rpjm is not None,
-        "rpjm_perdes_ada": rpjm_perdes is not None,
         "rpjm_perdes_lengkap": bool(rpjm_perdes and rpjm_perdes.nomor and rpjm_perdes.tanggal),
-        "rpjm_perdes_rapat_bpd": bool(rpjm_perdes and rpjm_perdes.forum == "rapat_bpd"),
         "rpjm_tahun_cakupan": rpjm.tahun_akhir - rpjm.tahun_awal + 1 if rpjm else 0,
         "rpjm_penetapan_tercatat": "rpjm_penetapan" in stages,
         "rkp_ada": rkp is not None,
-        "rkp_sk_ada": rkp_sk is not None,
-        "rkp_sk_lengkap": bool(rkp_sk and rkp_sk.nomor and rkp_sk.tanggal),
         "rkp_penetapan_tercatat": "rkp_penetapan" in stages,
         "rkp_instrumen_tercatat": rkp_doc is not None,
         "rkp_dalam_periode_rpjm": bool(rpjm and rkp and rpjm.tahun_awal <= rkp.tahun <= rpjm.tahun_akhir),
         "musrenbangdes_rkp_diadakan": musren is not None,
-        "agenda_evaluasi_rkp_lalu": "evaluasi_rkp_tahun_lalu" in agenda,
         "agenda_rancangan_rkp": "pembahasan_rancangan_rkp" in agenda,
-        "agenda_tinjau_usulan": "tinjau_usulan_belum_terealisasi" in agenda,
-        "usulan_jumlah": len(dossier.usulan_musrenbangdes),
-        "usulan_tanpa_saluran_jumlah": len(_without_channel(dossier)),
-        "mkp_diadakan": "mkp" in stages,
-        "musdes_perencanaan_diadakan": "musdes_perencanaan" in stages,
-        "pkd_diadakan": pkd is not None,
-        "pkd_oleh_kpmd": bool(pkd and "kpmd" in pkd.fasilitator),
-        "pkd_oleh_lpmd": bool(pkd and "lpmd" in pkd.fasilitator),
-        "pkd_alat_kaji_kurang_jumlah": len(tools_missing),
         "apbdes_ada": apb is not None,
         "apbdes_jatuh_tempo": plan.due_before("apbdes_penetapan", ctx.before) and ctx.as_of >= dt.date(dossier.tahun_rencana, 1, 1),
         "apbdes_dan_rkp_bertanggal": bool(apb_date and rkp_date),
         "apbdes_tidak_sebelum_rkp": bool(apb_date and rkp_date and apb_date >= rkp_date),
-        "apbdes_perdes": apb_perdes is not None,
-        "apbdes_perdes_rapat_bpd": bool(apb_perdes and apb_perdes.forum == "rapat_bpd"),
-        "lkpj_rapat_bpd_jumlah": per_year[lkpj_year],
-        "lkpj_tercatat": bool(lkpj_bpd),
-        "lkpj_tahun_ganda_jumlah": sum(1 for count in per_year.values() if count > 1),
-        "lkpj_jatuh_tempo": ctx.before is None and ctx.as_of > dt.date(lkpj_year, 12, 31),
+        "apbdes_perdes": isinstance(apb_doc, PeraturanDesa),
         "audit_lengkap": ctx.complete,
-        "rpjm_sebelum_integrasi": _rpjm_predates_integration(dossier, stages),
-        "rpjm_peninjauan_tercatat": "rpjm_peninjauan" in stages,
-        "rpjm_siklus_lewat": any(code in stages for code in RPJM_DONE_WHEN),
         VERDICT_FACT: "",
     }
     details = {
         "kaur_daftar": [_holder_and_posts(posts) for posts in kaur.values()],
-        "kaur_pelaksana_tugas": [
-            posts[0].nama for posts in kaur.values() if all(a.status in ("plt", "pj") for a in posts)
-        ],
         "sekdes_nama": [a.nama for a in sekdes],
         "rpjm_periode": f"{rpjm.tahun_awal}-{rpjm.tahun_akhir}" if rpjm else None,
         "rpjm_instrumen": _ref(rpjm_doc),
         "rpjm_tanggal": rpjm_established(dossier, stages) if rpjm else None,
         "rkp_tahun": rkp.tahun if rkp else None,
         "rkp_instrumen": _ref(rkp_doc),
-        "alat_kaji_kurang": tools_missing,
-        "usulan_tanpa_saluran": [Named(u.kegiatan, (u.saluran,)) for u in _without_channel(dossier)],
         "tahun_rencana": dossier.tahun_rencana,
-        "tahun_mulai_integrasi": dossier.tahun_mulai_integrasi,
         "apbdes_tanggal": apb_date,
         "apbdes_instrumen": _ref(apb_doc),
         "rkp_tanggal": rkp_date,
-        "lkpj_tahun": lkpj_year,
-        "lkpj_tanggal": [r.tanggal for r in lkpj_bpd if r.tahun == lkpj_year],
-        "lkpj_ganda": [f"{year} ({count}x)" for year, count in sorted(per_year.items()) if count > 1],
     }
-    basics = VillageBasics(details["rpjm_tanggal"], rkp_date, rkp_doc, apb_date, lambda step: plan.due_before(step, ctx.before))
-    for bundle_facts in VILLAGE_FACTS:
-        more, more_details = bundle_facts(dossier, ctx, stages, basics)
-        facts.update(more)
-        details.update(more_details)
-    return Subject("desa", "desa", "", facts, details)
+    basics = VillageBasics(
+        dossier, ctx, stages, details["rpjm_tanggal"], rpjm_doc, rkp_date, rkp_doc, apb_date, apb_doc, tuple(sekdes), kaur,
+        lambda step: plan.due_before(step, ctx.before),
+    )
+    more, more_details = vocabulary.build("desa", basics)
+    facts.update(more)
+    details.update(more_details)
+    return Subject("desa", "desa", "", facts, details, vocabulary.situation("desa", basics))
 
 
-def _without_channel(dossier: DesaDossier) -> list:
-    """Proposals whose channel is missing or none of the five of PTI II.D.3.e (lower case, trimmed)."""
-    return [u for u in dossier.usulan_musrenbangdes if (u.saluran or "").strip().lower() not in SALURAN]
-
-
-def others(dossier: DesaDossier, stages: Recorded) -> list[Subject]:
-    """RKP-Desa activities, Tim Penyusun and Perdes."""
+def others(dossier: DesaDossier, stages: Recorded, vocabulary: Vocabulary) -> list[Subject]:
+    """RKP-Desa activities, Tim Penyusun and Perdes, each with what the bundles of `vocabulary` say of it."""
     out = []
     if dossier.rkp_desa:
-        table = {same_text(name) for name in dossier.rpjm_desa.kegiatan} if dossier.rpjm_desa else set()
+        table = frozenset(same_text(name) for name in dossier.rpjm_desa.kegiatan) if dossier.rpjm_desa else frozenset()
         for i, act in enumerate(dossier.rkp_desa.kegiatan):
-            facts = {
-                "jumlah": act.jumlah or 0,
-                "sumber_dana": (act.sumber_dana or "").strip().lower(),
-                "bidang": (act.bidang or "").strip().lower(),
-                "rpjm_kegiatan_tercatat": bool(table),
-                "dalam_rpjm": same_text(act.nama) in table,
-            }
-            details = {"nama": act.nama, "jumlah": Rupiah(act.jumlah or 0)}  # the amount in messages: "Rp 120.000.000"
-            out.append(Subject("kegiatan", f"kegiatan:{i}", f"rkp_desa.kegiatan[{i}]", facts, details))
-    return out + _tim_penyusun(dossier, stages) + _perdes(dossier)
+            facts = {"jumlah": act.jumlah or 0, "sumber_dana": (act.sumber_dana or "").strip().lower()}
+            more, more_details = vocabulary.build("kegiatan", ActivityBasics(act, table))
+            details = {"nama": act.nama, "jumlah": Rupiah(act.jumlah or 0), **more_details}  # the amount in messages: "Rp 120.000.000"
+            out.append(Subject("kegiatan", f"kegiatan:{i}", f"rkp_desa.kegiatan[{i}]", {**facts, **more}, details))
+    return out + _tim_penyusun(dossier, stages, vocabulary) + _perdes(dossier, vocabulary)
 
 
-def _perdes(dossier: DesaDossier) -> list[Subject]:
-    """Every Perdes with what it is about and whether it was agreed with the BPD (its forum)."""
-    return [
-        Subject(
-            "perdes", f"perdes:{perdes.id}", f"peraturan_desa[{i}]",
-            {"perihal": perdes.perihal, "forum_rapat_bpd": perdes.forum == "rapat_bpd"},
-            {"perdes": _ref(perdes), "forum": perdes.forum},
-        )
-        for i, perdes in enumerate(dossier.peraturan_desa)
-    ]
+def _perdes(dossier: DesaDossier, vocabulary: Vocabulary) -> list[Subject]:
+    """Every Perdes, with what the bundles say of it (what it is about, whether it was agreed with the BPD)."""
+    out = []
+    for i, perdes in enumerate(dossier.peraturan_desa):
+        facts, details = vocabulary.build("perdes", PerdesBasics(perdes))
+        out.append(Subject("perdes", f"perdes:{perdes.id}", f"peraturan_desa[{i}]", facts,
+                           {"perdes": _ref(perdes), "forum": perdes.forum, **details}))
+    return out
 
 
-def _tim_penyusun(dossier: DesaDossier, stages: Recorded) -> list[Subject]:
+def _tim_penyusun(dossier: DesaDossier, stages: Recorded, vocabulary: Vocabulary) -> list[Subject]:
+    """The Tim Penyusun of each plan whose team or forming stage is recorded, with what the bundles say of it."""
     documents = _documents(dossier)
     out = []
     for plan in ("rpjm_desa", "rkp_desa"):
@@ -310,11 +229,6 @@ def _tim_penyusun(dossier: DesaDossier, stages: Recorded) -> list[Subject]:
             document, path = None, f"tahapan[{stages[stage_code][0]}]"
         else:
             continue
-        sk = document if isinstance(document, KeputusanKepalaDesa) else None
-        facts = {
-            "rencana": plan,
-            "sk_kades_ada": sk is not None,
-            "sk_perihal_sesuai": bool(sk and sk.perihal == f"tim_penyusun_{plan}"),
-        }
-        out.append(Subject("tim_penyusun", f"tim:{plan}", path, facts, {"sk": _ref(document)}))
+        facts, details = vocabulary.build("tim_penyusun", TeamBasics(plan, document))
+        out.append(Subject("tim_penyusun", f"tim:{plan}", path, facts, {"sk": _ref(document), **details}))
     return out

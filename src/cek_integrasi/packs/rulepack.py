@@ -2,7 +2,7 @@
 
 A pack is `pack.yaml` (identity, version, the family files, the stage list, its bundle's Python
 module: bundles.py) plus one file per rule family. Every file is validated against schemas/rules.schema.json; then each condition is
-checked against the fact catalogue (known fact, right value type) and the engine's known limits
+checked against the fact vocabulary of the packs' folder (vocabulary.py: known fact, right value type) and the engine's known limits
 (ENGINEERING notes), and compiled to its normal form (conditions.py).
 """
 
@@ -21,9 +21,9 @@ import yaml
 from .conditions import MAX_CONJUNCTIONS, NUMERIC, Conjunction, atoms, to_dnf
 from . import stages
 from .bundles import PROJECT_ROOT, RULES_DIR
-from .facts import RESERVED, VERDICT_FACT
+from .facts import RESERVED, VERDICT_FACT, FactSpec
 from .stages import StagePlan
-from .vocabulary import CATALOGUE
+from .vocabulary import Vocabulary, default, of_folder
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SCHEMAS_DIR = PROJECT_ROOT / "schemas"
@@ -102,6 +102,7 @@ class RulePack:
     requires: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> fields it needs (pack.yaml dossier_requires)
     template_omits: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> record rows its template leaves out
     evidence: tuple[EvidenceNeed, ...] = ()
+    vocabulary: Vocabulary = field(default_factory=default)  # the facts its rules are written in, with their builders
 
     def evidence_need(self, kind: str, about: str) -> EvidenceNeed | None:
         """What the pack says of a document's evidence (None: not required)."""
@@ -165,7 +166,8 @@ def load_pack(pack_id: str = DEFAULT_PACK, rules_dir: Path = RULES_DIR) -> RuleP
     _validate(base / "pack.yaml", meta, _schema_validator("pack"))
     digest.update((base / "pack.yaml").read_bytes())
     _check_module(base / "pack.yaml", meta["module"])
-    plan = _load_stages(base / meta["stages"])
+    vocabulary = _vocabulary(base / "pack.yaml", rules_dir)
+    plan = _load_stages(base / meta["stages"], vocabulary.situations)
     digest.update((base / meta["stages"]).read_bytes())
     family_validator = _schema_validator()
     rules: list[Rule] = []
@@ -174,7 +176,7 @@ def load_pack(pack_id: str = DEFAULT_PACK, rules_dir: Path = RULES_DIR) -> RuleP
         data = _read_yaml(path)
         _validate(path, data, family_validator)
         digest.update(path.read_bytes())
-        rules += [_build_rule(path, data["family"], entry) for entry in data["rules"]]
+        rules += [_build_rule(path, data["family"], entry, vocabulary.catalogue) for entry in data["rules"]]
     _check_pack(base, rules)
     years = (meta["plan_years"]["from"], meta["plan_years"]["to"])
     if years[0] > years[1]:
@@ -185,7 +187,7 @@ def load_pack(pack_id: str = DEFAULT_PACK, rules_dir: Path = RULES_DIR) -> RuleP
     evidence = tuple(EvidenceNeed(e["document"], tuple(e.get("about", ())), e["reference"]) for e in meta.get("evidence", ()))
     return RulePack(
         meta["id"], meta["name"], str(meta["version"]), meta["source"], rules, plan, digest.hexdigest(), years, kinds,
-        requires, omits, evidence,
+        requires, omits, evidence, vocabulary,
     )
 
 
@@ -215,22 +217,30 @@ def _check_module(path: Path, name: str) -> None:
         raise RulePackError(f"{path}: module: modul {name} tidak punya GENERATOR (docs/rules.md, \"Adding a pack\")")
 
 
-def _load_stages(path: Path) -> StagePlan:
+def _vocabulary(path: Path, rules_dir: Path) -> Vocabulary:
+    """The vocabulary of the packs of `rules_dir`; a bundle's module that declares a name twice is refused."""
+    try:
+        return of_folder(rules_dir)
+    except ValueError as exc:
+        raise RulePackError(f"{path}: module: {exc}") from None
+
+
+def _load_stages(path: Path, situations: dict[str, FactSpec]) -> StagePlan:
     data = _read_yaml(path)
     _validate(path, data, _schema_validator("stages"))
     try:
-        return stages.parse(data)
+        return stages.parse(data, situations)
     except ValueError as exc:
         raise RulePackError(f"{path}: {exc}") from None
 
 
-def _build_rule(path: Path, family: str, entry: dict[str, Any]) -> Rule:
+def _build_rule(path: Path, family: str, entry: dict[str, Any], catalogue: dict[str, dict[str, FactSpec]]) -> Rule:
     rid = entry["id"]
     if not rid.startswith(family + "-"):
         raise RulePackError(f"{path}: {rid}: aturan ini bukan milik keluarga {family}")
     subject = entry["subject"]
-    if subject not in CATALOGUE:
-        raise RulePackError(f"{path}: {rid}: subject '{subject}' tidak dikenal; pilihan: {', '.join(CATALOGUE)}")
+    if subject not in catalogue:
+        raise RulePackError(f"{path}: {rid}: subject '{subject}' tidak dikenal; pilihan: {', '.join(catalogue)}")
     rule = Rule(
         id=rid,
         family=family,
@@ -248,7 +258,7 @@ def _build_rule(path: Path, family: str, entry: dict[str, Any]) -> Rule:
     )
     for part in PARTS:
         if part in entry:
-            _check_condition(path, rid, part, subject, entry[part])
+            _check_condition(path, rid, part, subject, catalogue[subject], entry[part])
             rule.written[part] = entry[part]
     for question, condition in questions(rule.written).items():
         rule.asked[question] = to_dnf(condition)
@@ -259,8 +269,9 @@ def _build_rule(path: Path, family: str, entry: dict[str, Any]) -> Rule:
     return rule
 
 
-def _check_condition(path: Path, rid: str, part: str, subject: str, condition: dict[str, Any]) -> None:
-    known = CATALOGUE[subject]
+def _check_condition(
+    path: Path, rid: str, part: str, subject: str, known: dict[str, FactSpec], condition: dict[str, Any]
+) -> None:
     for fact, op, value in atoms(condition):
         where = f"{path}: {rid}.{part}: fact '{fact}'"
         if fact in RESERVED:

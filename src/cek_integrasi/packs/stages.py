@@ -2,9 +2,8 @@
 
 Each sequence says "every step is not later than the next"; a list inside a sequence is a group
 whose members follow the step before it and precede the step after it. Which sequences count
-depends on the dossier's situation (`when`, keys in facts.SITUATIONS): the village's RPJM-Desa
-path, whether this is its first year of integration, its verdict; for a kecamatan, whether it is a
-PNPM-MPd location. From the sequences that count, `Order` answers which steps must come before or
+depends on the dossier's situation (`when`, keys among the vocabulary's situations: its verdict, and
+what each bundle adds, vocabulary.py). From the sequences that count, `Order` answers which steps must come before or
 after a step (transitively).
 """
 
@@ -14,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .facts import SITUATIONS
+from .facts import FactSpec
 
 if TYPE_CHECKING:
     from ..dossiers.model import Tahap
@@ -149,8 +148,9 @@ class StagePlan:
         return self._orders[key]
 
 
-def parse(data: dict[str, Any]) -> StagePlan:
-    """Build the plan from a schema-valid stages file; raise ValueError on unknown or cyclic steps."""
+def parse(data: dict[str, Any], situations: dict[str, FactSpec]) -> StagePlan:
+    """Build the plan from a schema-valid stages file whose `when` may test `situations`; raise ValueError on
+    unknown or cyclic steps or an unknown situation."""
     stages = {s["code"]: Stage(s["code"], s["level"], s["label"], s["reference"]) for s in data["stages"]}
     sequences = []
     for seq in data["sequences"]:
@@ -162,9 +162,9 @@ def parse(data: dict[str, Any]) -> StagePlan:
         when = tuple(written) if isinstance(written, list) else (written,) if written else ()
         for case in when:
             for key, value in case.items():
-                spec = SITUATIONS.get(key)
+                spec = situations.get(key)
                 if spec is None or type(value) is not spec.type:
-                    expected = f"{', '.join(SITUATIONS)}" if spec is None else spec.type.__name__
+                    expected = f"{', '.join(situations)}" if spec is None else spec.type.__name__
                     raise ValueError(f"sequence {seq['id']}: when {key}: {value!r}: expected {expected} (docs/facts.md)")
         sequences.append(Sequence(seq["id"], seq["reference"], steps, when))
     plan = StagePlan(stages, tuple(sequences))

@@ -1,7 +1,7 @@
-"""The Python part of the UU 6/2014 bundle (its data: rules/uu-desa/): the facts it adds to the
-vocabulary and its synthetic dossiers (bundles.py)."""
+"""The Python part of the UU 6/2014 bundle (its data: rules/uu-desa/): the facts and situations it
+adds to the vocabulary, with their builders, and its synthetic dossiers (bundles.py)."""
 
-from .facts import FACTS, village_facts
+from .facts import BUILDERS, FACTS, SITUATION_BUILDERS, SITUATIONS
 from .generator import GENERATOR
 
-__all__ = ["FACTS", "GENERATOR", "village_facts"]
+__all__ = ["BUILDERS", "FACTS", "GENERATOR", "SITUATIONS", "SITUATION_BUILDERS"]
