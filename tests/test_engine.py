@@ -54,7 +54,7 @@ def test_an_engine_exception_makes_every_rule_an_error_for_that_dossier_only(che
 )
 def test_a_fact_that_is_not_as_declared_never_reaches_the_engine(checker, change, expected):
     dossier = validate(checker, load_base("desa_lengkap.yaml"))
-    desa = subjects_of(dossier, Context(as_of=DEFAULT_AS_OF), checker.pack.plan)[0]
+    desa = subjects_of(dossier, Context(as_of=DEFAULT_AS_OF), checker.pack.plan, checker.pack.vocabulary)[0]
     wrong = Subject("desa", "desa", "", {**desa.facts, **change})
     with pytest.raises(EngineFailure, match="not as declared") as raised:
         checker.engine.matches([[wrong]])
@@ -63,7 +63,7 @@ def test_a_fact_that_is_not_as_declared_never_reaches_the_engine(checker, change
 
 def test_a_missing_fact_never_reaches_the_engine(checker):
     dossier = validate(checker, load_base("desa_lengkap.yaml"))
-    facts = subjects_of(dossier, Context(as_of=DEFAULT_AS_OF), checker.pack.plan)[0].facts
+    facts = subjects_of(dossier, Context(as_of=DEFAULT_AS_OF), checker.pack.plan, checker.pack.vocabulary)[0].facts
     del facts["peserta_pnpm"]  # a fact a bundle adds (the PTI's) is as required as a shared one
     with pytest.raises(EngineFailure, match="desa.peserta_pnpm: missing: not as declared"):
         checker.engine.matches([[Subject("desa", "desa", "", facts)]])
@@ -99,7 +99,7 @@ data = yaml.safe_load(open("tests/fixtures/desa_lengkap.yaml"))
 data["peserta_pnpm"] = False  # no first-phase rule applies to a village outside PNPM-MPd
 dossier = KINDS["desa"].model_validate(data, context={"stages": set(pack.plan.stages)})
 from cek_integrasi.packs.facts import Context
-head = head_of(dossier, Context(as_of=dt.date(2014, 3, 1)), pack.plan)
+head = head_of(dossier, Context(as_of=dt.date(2014, 3, 1)), pack.plan, pack.vocabulary)
 for _ in range(3000):
     assert engine.matches([[head]], phase=1) == [{"desa": set()}]
 print("hidup")

@@ -17,8 +17,8 @@ SETTINGS = dict(derandomize=True, database=None, deadline=None, suppress_health_
 
 def assert_agree(checker, data, ctx, villages=None):
     result, dossier = evaluate(checker, data, ctx, villages)
-    first = reference.verdict_of(checker.pack, head_of(dossier, ctx, checker.pack.plan))
-    subjects = subjects_of(dossier, ctx, checker.pack.plan, villages, first)
+    first = reference.verdict_of(checker.pack, head_of(dossier, ctx, checker.pack.plan, checker.pack.vocabulary))
+    subjects = subjects_of(dossier, ctx, checker.pack.plan, checker.pack.vocabulary, villages, first)
     states, findings, verdict = reference.evaluate(checker.pack, subjects)
     assert first == verdict
     assert result.results == states

@@ -107,7 +107,7 @@ def test_every_message_placeholder_exists_on_its_subject_in_both_languages(pack)
     for fixture in ("desa_lengkap.yaml", "kecamatan_lengkap.yaml"):
         data = load_base(fixture)
         dossier = KINDS[data["jenis"]].model_validate(data, context={"stages": set(pack.plan.stages)})
-        for subject in subjects_of(dossier, ctx, pack.plan, village, "WAJIB"):
+        for subject in subjects_of(dossier, ctx, pack.plan, pack.vocabulary, village, "WAJIB"):
             subjects.setdefault(subject.kind, subject)
     assert set(subjects) == set(CATALOGUE)
     for rule in pack.rules:

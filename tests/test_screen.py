@@ -223,15 +223,18 @@ def test_a_bad_cell_is_named_by_the_header_the_roster_writes(tmp_path):
     assert result.exit_code == 2 and "baris 2, kolom Kantor layak: 'yaa' bukan ya/tidak" in result.output
 
 
-def test_a_cell_or_listed_kaur_longer_than_a_dossier_allows_is_a_row_not_screened(tmp_path):
-    """A village's name, a Sekdes's name or a listed Kaur longer than a dossier holds (500 characters) is a row
-    problem in words, the other rows screened (not a traceback from the worker)."""
+def test_a_cell_or_listed_kaur_a_dossier_cannot_hold_is_a_row_not_screened(tmp_path):
+    """A village's name, a Sekdes's name or a listed Kaur longer than a dossier holds (500 characters), a Kaur
+    with a blank post, more Kaur posts than a dossier's list holds: each a row problem in words, the other rows
+    screened (not a traceback from the worker, nor millions of posts built)."""
     lines = ROSTER_CSV.read_text("utf-8").splitlines()
-    rows = [next(csv.reader([line])) for line in lines[:5]]
+    rows = [next(csv.reader([line])) for line in lines[:7]]
     header = rows[0]
     rows[1][header.index("nama")] = "X" * 501
     rows[2][header.index("sekdes_nama")] = "Y" * 600
     rows[3][header.index("kaur")], rows[3][header.index("kaur_terisi")] = f"{'Z' * 501} (Kaur Umum); Ani (Kaur Keuangan)", ""
+    rows[4][header.index("kaur")], rows[4][header.index("kaur_terisi")] = "Budi ( ); Ani (Kaur Keuangan)", ""  # a post left blank
+    rows[5][header.index("kaur")], rows[5][header.index("kaur_terisi")] = "", "99999999"
     text = io.StringIO()
     csv.writer(text, lineterminator="\r\n").writerows(rows)
     roster = tmp_path / "roster.csv"
@@ -239,11 +242,13 @@ def test_a_cell_or_listed_kaur_longer_than_a_dossier_allows_is_a_row_not_screene
     result = run("screen", roster, "--format", "json", *AS_OF)
     assert result.exit_code == 2 and "Traceback" not in result.output
     report = json.loads(result.output)
-    assert [v["row"] for v in report["villages"]] == [5]
-    assert [(p["row"], p["column"]) for p in report["bad_rows"]] == [(2, "nama"), (3, "sekdes_nama"), (4, "kaur")]
-    assert [p["message"] for p in report["bad_rows"][:2]] == [
-        "teks terlalu panjang (501 karakter); paling banyak 500 karakter", "teks terlalu panjang (600 karakter); paling banyak 500 karakter"]
-    assert report["bad_rows"][2]["message"] == f"'{'Z' * 40}...': nama atau jabatan lebih dari 500 karakter"
+    assert [v["row"] for v in report["villages"]] == [7]
+    assert [(p["row"], p["column"]) for p in report["bad_rows"]] == [(2, "nama"), (3, "sekdes_nama"), (4, "kaur"), (5, "kaur"), (6, "kaur_terisi")]
+    assert [p["message"] for p in report["bad_rows"]] == [
+        "teks terlalu panjang (501 karakter); paling banyak 500 karakter", "teks terlalu panjang (600 karakter); paling banyak 500 karakter",
+        f"'{'Z' * 40}...': nama atau jabatan lebih dari 500 karakter",
+        "'Budi ( )' tidak berbentuk 'Nama (Jabatan)' atau 'Nama (Jabatan, plt)'",
+        "'99999999' jabatan Kaur melebihi yang dapat dimuat berkas (paling banyak 10.000)"]
 
 
 def test_the_excel_error_values_a_roster_knows_are_openpyxls():

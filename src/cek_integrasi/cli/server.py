@@ -258,8 +258,7 @@ def recheck(data, database, as_of, jobs, check_timeout, pack_id) -> None:
     from ..service.recheck import recheck as run_recheck
     from ..service.store import Store
 
-    # the workers are forked before the store is opened (they hold none of its connections), faster than a fork server
-    pool = service_pool(_load_packs(pack_id), jobs, check_timeout, forced=pack_id is not None, start="fork").start()
+    pool = service_pool(_load_packs(pack_id), jobs, check_timeout, forced=pack_id is not None)
     with _store_opening(on_failure=pool.close):
         store = Store(_url(data, database))
     try:

@@ -91,7 +91,7 @@ class Checker:
             first = self.engine.matches([[head] for head in heads], phase=1)
             verdicts = [self._first_verdict(d, h, m[h.key], covered) for (_, d), h, m in zip(items, heads, first)]
             subjects = [
-                subjects_of(dossier, ctx, plan, villages, verdict, head, vocabulary, self._kinds)
+                subjects_of(dossier, ctx, plan, vocabulary, villages, verdict, head, self._kinds)
                 for (_, dossier), head, verdict in zip(items, heads, verdicts)
             ]
             second = self.engine.matches(subjects, phase=2)

@@ -9,9 +9,10 @@ loaded, or a problem saying it could not even be read. A dead or stopped worker 
 pool (pebble), never the whole pool, so the other tasks in flight go on.
 
 Workers start with `forkserver` by default: forked from a clean process, they never hold the HTTP
-socket, database connections or threads of the process that uses the pool. `check` and `server
-recheck` start their workers with `fork` before they open anything (faster to start, and the workers
-see what the process loaded; `Pool.start` when the first task would come too late).
+socket, database connections or threads of the process that uses the pool (a worker that replaces a
+dead one neither: it is forked from the fork server too); the fork server imports the program and the
+checking code once, so a worker starts without importing them again. `check` starts its workers with `fork`
+before it opens anything (faster to start, and the workers see what the process loaded).
 """
 
 from __future__ import annotations
@@ -53,13 +54,11 @@ class Pool:
         self.packs = packs if isinstance(packs, list) else [packs]
         self.jobs, self.forced, self.timeout, self.task = max(1, jobs), forced, timeout, task
         self.memory_mb = workers.worker_memory_mb() if memory_mb is None else memory_mb
-        self._workers = ProcessPool(self.jobs, initializer=workers.start, context=multiprocessing.get_context(start),
+        context = multiprocessing.get_context(start)
+        if start == "forkserver":
+            context.set_forkserver_preload(["__main__", workers.__name__])  # imported once, when the fork server starts
+        self._workers = ProcessPool(self.jobs, initializer=workers.start, context=context,
                                     initargs=(self.packs, forced, self.memory_mb, os.getpid()))
-
-    def start(self) -> "Pool":
-        """Its workers started now, not with the first task (a command forking them before it opens a store)."""
-        self.map(workers.ready, [()])
-        return self
 
     def pack(self, pack_id: str) -> RulePack:
         return next(p for p in self.packs if p.id == pack_id)

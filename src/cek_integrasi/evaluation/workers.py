@@ -211,10 +211,6 @@ def watch_parent(owner: int) -> None:
     threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
-def ready() -> None:
-    """A task that does nothing: once it returns, the pool's workers are up (Pool.start)."""
-
-
 def run_task(task, *args):
     """In a worker: run a task without the cycle collector, which would otherwise scan the batch's
     objects over and over (a third of the time). They are freed by reference counting as usual;

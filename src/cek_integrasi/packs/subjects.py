@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import replace
 
-from . import desa_facts, kecamatan_facts, vocabulary as vocabularies
+from . import desa_facts, kecamatan_facts
 from .facts import (
     VERDICT_FACT, BeritaAcaraBasics, Context, DocumentRef, ForumBasics, InstrumentBasics, StepBasics, Subject, VillageSummary,
 )
@@ -24,11 +24,10 @@ from .stages import Order, Recorded, Stage, StagePlan, latest_stage_dates, recor
 from .vocabulary import Vocabulary
 
 
-def head_of(dossier: Dossier, ctx: Context, plan: StagePlan, vocabulary: Vocabulary | None = None) -> Subject:
+def head_of(dossier: Dossier, ctx: Context, plan: StagePlan, vocabulary: Vocabulary) -> Subject:
     """The dossier's own subject (the village or the kecamatan) with its situation, its verdict not decided yet;
-    `vocabulary`: that of the pack (default: that of rules/)."""
+    `vocabulary`: that of the pack judging it."""
     stages = recorded_stages(dossier.tahapan)
-    vocabulary = vocabulary or vocabularies.default()
     if isinstance(dossier, DesaDossier):
         return desa_facts.village(dossier, ctx, stages, plan, vocabulary)
     return kecamatan_facts.kecamatan(dossier, ctx, stages, plan.stages, vocabulary)
@@ -38,10 +37,10 @@ def subjects_of(
     dossier: Dossier,
     ctx: Context,
     plan: StagePlan,
+    vocabulary: Vocabulary,
     villages: Mapping[str, VillageSummary] | None = None,
     verdict: str | None = None,
     head: Subject | None = None,
-    vocabulary: Vocabulary | None = None,
     kinds: Collection[str] | None = None,
 ) -> list[Subject]:
     """Every subject of a dossier, its own subject first, for the verdict the first phase gave it.
@@ -52,7 +51,6 @@ def subjects_of(
         return kinds is None or kind in kinds
 
     stages = recorded_stages(dossier.tahapan)
-    vocabulary = vocabulary or vocabularies.default()
     head = head or head_of(dossier, ctx, plan, vocabulary)
     if isinstance(dossier, DesaDossier):
         head.facts[VERDICT_FACT] = verdict or ""

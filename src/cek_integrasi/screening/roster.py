@@ -33,7 +33,7 @@ from ..evaluation.workers import current
 from ..packs.rulepack import RulePack
 from ..packs.facts import Context
 from ..dossiers.model import TEKS_TERPANJANG, DesaDossier, check_kode_desa, unnamed_holder
-from ..dossiers.reading import Document, open_regular
+from ..dossiers.reading import MAX_ITEMS, Document, open_regular
 
 FAMILY = "ELG"
 VERDICT_RULE = "ELG-00"
@@ -276,7 +276,7 @@ def _kaur(cells: dict[str, str], problem) -> list[dict]:
         posts = []
         for item in filter(None, (part.strip() for part in listed.split(";"))):
             match = _KAUR_ITEM.match(item)
-            if not match:
+            if not match or not match["nama"].strip() or not match["jabatan"].strip():  # "Budi ( )": no post
                 problem("kaur", "kaur_item", item=item)
                 continue
             if max(len(match["nama"].strip()), len(match["jabatan"].strip())) > TEKS_TERPANJANG:
@@ -291,6 +291,9 @@ def _kaur(cells: dict[str, str], problem) -> list[dict]:
         return []
     if not count.isdigit():
         problem("kaur_terisi", "count")
+        return []
+    if int(count) > MAX_ITEMS:  # more posts than a dossier's list holds
+        problem("kaur_terisi", "count_too_large", max=MAX_ITEMS)
         return []
     return [{"jabatan": f"Kaur {i}", "nama": unnamed_holder(f"Kaur {i}"), "status": "definitif"} for i in range(1, int(count) + 1)]
 

@@ -23,7 +23,7 @@ from sqlalchemy import bindparam, delete, select
 
 from .. import i18n
 from .runtime import service
-from .scoping import Principal, Scope, covers
+from .scoping import Principal
 from .store import TOKEN_PREFIX, LoginSession, User, UserKecamatan, utcnow
 
 PUBLIC = "public"

@@ -22,11 +22,10 @@ NO_WAIVERS = WaiverSet()
 
 
 def service_pool(packs: list[RulePack] | RulePack, jobs: int = 2, timeout: float = 20.0, memory_mb: int = 1024,
-                 forced: bool = False, start: str = "forkserver") -> Pool:
-    """The service's pool: workers from a fork server (never holding its sockets or connections; `start="fork"`
-    for a command that starts them before it opens anything), each check bounded by `timeout` seconds, each
-    worker by `memory_mb` beyond its size."""
-    return Pool(packs, jobs, forced=forced, timeout=timeout, memory_mb=memory_mb, start=start)
+                 forced: bool = False) -> Pool:
+    """The service's pool: workers from a fork server (never holding its sockets or connections), each check
+    bounded by `timeout` seconds, each worker by `memory_mb` beyond its size."""
+    return Pool(packs, jobs, forced=forced, timeout=timeout, memory_mb=memory_mb)
 
 
 @dataclasses.dataclass

@@ -49,8 +49,9 @@ class Checked:
 def check(upload: Upload, pool: Pool) -> Checked:
     """An upload's files judged once by the pool's packs, in no language; their input problems in every language."""
     waivers = _waivers(upload.waivers, pool.packs)
+    others = tuple(lang for lang in i18n.LANGUAGES if lang != i18n.DEFAULT)  # the run's own language is written anyway
     run = Run(pool, i18n.DEFAULT, waivers, upload.files, Context(as_of=upload.as_of, before=upload.before), languages=(),
-              problem_languages=i18n.LANGUAGES)
+              problem_languages=others)
     judged = [(outcome.judged_json, pool.pack(outcome.head["pack"])) for outcome in run.outcomes()]
     return Checked(run.header(), judged, {lang: run.footer(lang) for lang in i18n.LANGUAGES})
 
