@@ -259,3 +259,18 @@ def test_a_dossier_past_the_memory_limit_in_the_engine_costs_only_itself(batch, 
     assert [d["name"] for d in report["dossiers"]] == ["Bonto Bangun", "Desa Mogok", "Bulo Lohe", "Bonto Sallang"]
     [problem] = report["input_errors"]
     assert problem["file"].endswith("2_boros.yaml") and "perlu diperiksa manual" in problem["message"]
+
+
+@pytest.mark.parametrize("start", ["fork", "forkserver"])
+def test_where_the_start_method_does_not_exist_workers_are_spawned(start, monkeypatch):
+    """On Windows there is neither fork nor a fork server: the pool spawns its workers and checks as anywhere."""
+    import multiprocessing
+
+    asked, get_context = [], multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method=None: asked.append(method) or get_context(method))
+    village = Path(__file__).resolve().parents[1] / "samples" / "rilau_ale" / "01_bonto_bangun_lengkap.yaml"
+    with Pool([load_pack("pti")], 1, start=start) as pool:
+        outcome = pool.check([(village.name, village.read_bytes())], Request(Context(as_of=dt.date(2014, 3, 1)), languages=()))[0]
+    assert asked == ["spawn"]
+    assert outcome.judged_json and outcome.head["name"] == "Bonto Bangun"

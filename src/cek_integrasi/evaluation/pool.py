@@ -11,8 +11,9 @@ pool (pebble), never the whole pool, so the other tasks in flight go on.
 Workers start with `forkserver` by default: forked from a clean process, they never hold the HTTP
 socket, database connections or threads of the process that uses the pool (a worker that replaces a
 dead one neither: it is forked from the fork server too); the fork server imports the program and the
-checking code once, so a worker starts without importing them again. `check` starts its workers with `fork`
-before it opens anything (faster to start, and the workers see what the process loaded).
+checking code once, so a worker starts without importing them again. `check` starts its workers with
+`fork` before it opens anything (faster to start, and the workers see what the process loaded). Where
+neither exists (Windows), workers are spawned: each a new Python process.
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ class Pool:
         self.packs = packs if isinstance(packs, list) else [packs]
         self.jobs, self.forced, self.timeout, self.task = max(1, jobs), forced, timeout, task
         self.memory_mb = workers.worker_memory_mb() if memory_mb is None else memory_mb
+        if start not in multiprocessing.get_all_start_methods():  # Windows has neither fork nor a fork server
+            start = "spawn"
         context = multiprocessing.get_context(start)
         if start == "forkserver":
             context.set_forkserver_preload(["__main__", workers.__name__])  # imported once, when the fork server starts
