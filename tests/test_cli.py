@@ -237,11 +237,12 @@ def test_before_a_step_of_one_pack_in_a_mixed_batch_names_the_other_packs_files(
 
 
 def test_the_command_line_starts_without_the_libraries_of_other_commands():
-    """`check` and `screen` start without the database, spreadsheet, table and web libraries, `server recheck`
-    without the web's: those are imported by the commands and outputs that use them."""
+    """`check` and `screen` start without the database, spreadsheet, table and web libraries, nor the Unicode
+    look-alike data (read for the first name outside ASCII); `server recheck` without the web's: those are
+    imported by the commands and outputs that use them."""
     def loaded(module: str, libraries: tuple[str, ...]) -> list[str]:
         probe = f"import sys, {module}; print(' '.join(m for m in {libraries!r} if m in sys.modules))"
         return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
 
-    assert loaded("cek_integrasi.cli", ("sqlalchemy", "openpyxl", "tabulate", "flask", "jinja2")) == []
+    assert loaded("cek_integrasi.cli", ("sqlalchemy", "openpyxl", "tabulate", "flask", "jinja2", "confusable_homoglyphs")) == []
     assert loaded("cek_integrasi.service.recheck", ("openpyxl", "flask", "jinja2", "PIL")) == []  # `server recheck` needs no web

@@ -8,7 +8,8 @@ hyphen, bidi marks, ...), a letter of another script that looks like a Latin let
 mistyped (BA-14): invisible characters, letters of more than one script, look-alike letters.
 
 Scripts and look-alike letters come from the Unicode data of confusable_homoglyphs
-(confusables.txt and Scripts.txt of Unicode TR39/UAX 24), not from a hand-made table.
+(confusables.txt and Scripts.txt of Unicode TR39/UAX 24), not from a hand-made table, read the first time a
+name holds a letter outside ASCII, not by every command as it starts (it takes about 20 ms).
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-
-from confusable_homoglyphs import categories, confusables
 
 INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn"})  # controls, format, private, surrogates, unassigned
 FILLERS = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0") | frozenset(map(chr, range(0xFE00, 0xFE10)))
@@ -57,6 +56,8 @@ def _plain_latin_twin(char: str) -> str | None:
     """
     if unicodedata.decomposition(char):
         return None
+    from confusable_homoglyphs import confusables
+
     for candidate in dict.fromkeys([char, char.lower()]):
         found = confusables.is_confusable(candidate, preferred_aliases=[])
         for twin in (h["c"] for h in found[0]["homoglyphs"]) if found else ():
@@ -67,6 +68,8 @@ def _plain_latin_twin(char: str) -> str | None:
 
 def _twins(char: str) -> list[str]:
     """The Latin look-alikes of a character, as the Unicode confusables data lists them."""
+    from confusable_homoglyphs import confusables
+
     found = confusables.is_confusable(char, preferred_aliases=["latin"]) if len(char) == 1 else False
     if not found:
         return []
@@ -76,6 +79,8 @@ def _twins(char: str) -> list[str]:
 @lru_cache(maxsize=4096)
 def _script(char: str) -> str:
     """The Unicode script of a character (COMMON for spaces and punctuation, INHERITED for accents)."""
+    from confusable_homoglyphs import categories
+
     return categories.alias(char)
 
 
