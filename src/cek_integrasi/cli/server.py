@@ -255,10 +255,11 @@ def restore(data, database, source) -> None:
 def recheck(data, database, as_of, jobs, check_timeout, pack_id) -> None:
     """Re-check the latest version of every dossier whose result is stale (older date, changed pack or waivers)."""
     from ..service.checking import service_pool
-    from ..service.recheck import recheck as run_recheck
+
+    pool = service_pool(_load_packs(pack_id), jobs, check_timeout, forced=pack_id is not None)  # its fork server starts
+    from ..service.recheck import recheck as run_recheck  # SQLAlchemy is imported while the fork server imports
     from ..service.store import Store
 
-    pool = service_pool(_load_packs(pack_id), jobs, check_timeout, forced=pack_id is not None)
     with _store_opening(on_failure=pool.close):
         store = Store(_url(data, database))
     try:

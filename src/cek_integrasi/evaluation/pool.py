@@ -22,6 +22,7 @@ import functools
 import hashlib
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -63,6 +64,7 @@ class Pool:
         context = multiprocessing.get_context(start)
         if start == "forkserver":
             context.set_forkserver_preload(["__main__", workers.__name__])  # imported once, when the fork server starts
+            multiprocessing.forkserver.ensure_running()  # starts it now, without waiting: it imports while the caller opens its inputs
         self._workers = ProcessPool(self.jobs, initializer=workers.start, context=context,
                                     initargs=(self.packs, forced, self.memory_mb, os.getpid()))
 

@@ -22,7 +22,6 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from ..evaluation.waivers import WaiverSet
-from ..evaluation.pool import BATCH  # dossiers per task sent to a worker, as check sends them; and per transaction
 from ..packs.facts import Context
 from . import audit_log, waiver_files
 from ..evaluation.pool import Pool
@@ -105,7 +104,8 @@ def _checked(store: Store, pool: Pool, due: list[_Due], ctx: Context, waivers: W
         villages = village_summaries(store, {d.kecamatan for d in batch}) if of_kecamatan else None
         return check_files(pool, [(d.filename, data[d.sha256]) for d in batch], ctx, "id", villages, waivers)
 
-    batches = deque(due[i : i + BATCH] for i in range(0, len(due), BATCH))
+    size = pool.batch_size(len(due))  # as `check` sends them: 100, or fewer so that every worker gets a few
+    batches = deque(due[i : i + size] for i in range(0, len(due), size))
     flight: deque = deque()
     with ThreadPoolExecutor(2 * pool.jobs) as threads:  # the pool lets `jobs` of them into a worker at a time
         while batches or flight:
@@ -117,21 +117,28 @@ def _checked(store: Store, pool: Pool, due: list[_Due], ctx: Context, waivers: W
 
 
 def _update(db: Session, done: list[tuple[_Due, Checked]], ctx: Context, pool: Pool, waiver_digests: dict[str, str]) -> int:
-    """Store the new results of a batch of versions; how many changed in verdict, counts or findings (each recorded)."""
+    """Store the new results of a batch of versions; how many changed in verdict, counts or findings (each recorded).
+
+    A version judged as before (the same judgement, byte for byte) has the findings it had: they are read off the
+    judgement, as its verdict and counts are. Only for the others are the stored findings read and compared. Of each
+    version only what differs is written (most often its as-of date alone)."""
     ids = [item.submission_id for item, _ in done]
+    before = {row.id: row for row in db.execute(
+        select(Submission.id, Submission.code, Submission.kecamatan, Submission.as_of, Submission.pack, Submission.pack_digest,
+               Submission.waivers_digest, Submission.verdict, Submission.errors, Submission.warnings, Submission.village,
+               Submission.result)
+        .where(Submission.id.in_(ids)).with_for_update())}
+    judged_anew = [item.submission_id for item, checked in done if checked.result != before[item.submission_id].result]
     stored: dict[int, set] = defaultdict(set)  # (rule, subject, state, severity) of each version's findings
     for finding in db.execute(select(StoredFinding.submission_id, StoredFinding.rule, StoredFinding.subject, StoredFinding.state,
-                                     StoredFinding.severity).where(StoredFinding.submission_id.in_(ids))):
+                                     StoredFinding.severity).where(StoredFinding.submission_id.in_(judged_anew))) if judged_anew else ():
         stored[finding.submission_id].add(tuple(finding)[1:])
-    before = {row.id: row for row in db.execute(
-        select(Submission.id, Submission.code, Submission.kecamatan, Submission.as_of, Submission.pack, Submission.verdict,
-               Submission.errors, Submission.warnings, Submission.result)
-        .where(Submission.id.in_(ids)).with_for_update())}
     changed, updates, replaced = 0, [], []
     for item, checked in done:
         old_row, columns = before[item.submission_id], checked.columns
         record = result_record(pool, checked, waiver_digests)
-        rows = set(columns.findings)
+        anew = checked.result != old_row.result
+        rows = set(columns.findings) if anew else set()
         old, new = {row[:3] for row in stored[old_row.id]}, {row[:3] for row in rows}
         if old != new or (old_row.verdict, old_row.errors, old_row.warnings) != (record["verdict"], record["errors"], record["warnings"]):
             changed += 1
@@ -143,11 +150,10 @@ def _update(db: Session, done: list[tuple[_Due, Checked]], ctx: Context, pool: P
                 warnings_before=old_row.warnings, warnings_after=record["warnings"],
                 appeared=[list(f) for f in sorted(new - old)], gone=[list(f) for f in sorted(old - new)],
             ))
-        if rows != stored[old_row.id]:
+        if anew and rows != stored[old_row.id]:
             replaced.append((old_row.id, columns))
-        if record["result"] == old_row.result:
-            del record["result"]  # the same judgement: not written again (most of a re-check's writing)
-        updates.append(dict(submission=old_row.id, as_of=ctx.as_of, **record))
+        differing = {column: value for column, value in record.items() if value != getattr(old_row, column)}
+        updates.append(dict(submission=old_row.id, as_of=ctx.as_of, **differing))
     if replaced:
         db.execute(delete(StoredFinding).where(StoredFinding.submission_id.in_([sid for sid, _ in replaced])))
         insert_findings(db, replaced)
