@@ -236,6 +236,25 @@ def test_before_a_step_of_one_pack_in_a_mixed_batch_names_the_other_packs_files(
     assert both.exit_code == 0 and len(json.loads(both.output)["dossiers"]) == 2
 
 
+def test_each_command_is_imported_from_the_module_the_group_names_and_no_other():
+    """The group imports a command's module when the command is used (base.COMMANDS): every command of those modules
+    is named there with its module, and a command line imports its own module alone."""
+    from cek_integrasi.cli.base import COMMANDS
+
+    for module in set(COMMANDS.values()):
+        __import__(f"cek_integrasi.cli.{module}")
+    assert {name: command.callback.__module__ for name, command in main.commands.items()} == \
+        {name: f"cek_integrasi.cli.{module}" for name, module in COMMANDS.items()}
+    probe = ("import sys; from cek_integrasi.cli import main; main.get_command(None, 'screen'); "
+             "print(' '.join(sorted(m for m in sys.modules if m.startswith('cek_integrasi.cli.'))))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert "cek_integrasi.cli.spreadsheets" in loaded
+    others = {f"cek_integrasi.cli.{m}" for m in COMMANDS.values()} - {"cek_integrasi.cli.spreadsheets"}
+    assert others & set(loaded) == set()
+    listed = run("--help").output  # `--help` imports them all to list them
+    assert [name for name in COMMANDS if f"\n  {name} " not in listed] == []
+
+
 def test_the_command_line_starts_without_the_libraries_of_other_commands():
     """`check` and `screen` start without the database, spreadsheet, table and web libraries, nor the Unicode
     look-alike data (read for the first name outside ASCII); `server recheck` without the web's: those are

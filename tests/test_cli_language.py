@@ -53,7 +53,8 @@ def test_an_english_environment_makes_the_output_english_too():
 
 
 def _commands(group: click.Group, prefix: str = ""):
-    for name, command in group.commands.items():
+    for name in group.list_commands(None):  # those the group imports when they are used included
+        command = group.get_command(None, name)
         key = f"{prefix}_{name}" if prefix else name
         yield key, command
         if isinstance(command, click.Group):

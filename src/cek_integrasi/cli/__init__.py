@@ -1,9 +1,9 @@
-"""The `cek-integrasi` command line: one module per group of commands, all on one click group."""
+"""The `cek-integrasi` command line: one module per group of commands, all on one click group, each module
+imported when one of its commands is used (base.COMMANDS)."""
 
 import atexit
 import gc
 
-from . import catalogue, checking, config_command, server, serving, spreadsheets  # noqa: F401  (they register their commands)
 from .base import main
 
 __all__ = ["main", "run"]

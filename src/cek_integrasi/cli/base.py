@@ -3,8 +3,9 @@
 Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage or input error
 (a file that could not be read makes the run end with 2, after every other file was checked).
 Help, usage errors and click's own messages speak the chosen language (language.py).
-Commands that need spreadsheets, HTML or the web import those modules when they run, so that
-`check` starts fast (a kabupaten's check is about one second, a quarter of it process start).
+Each command's module is imported when the command is used (COMMANDS), and this one imports the
+checking code only in the functions that need it, so that a command starts without the modules of
+the others; commands that need spreadsheets, HTML or the web import those when they run.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from click.core import ParameterSource
@@ -20,16 +22,22 @@ from click.core import ParameterSource
 from .. import i18n
 from ..errors import InputError
 from ..escaping import terminal
-from ..packs.facts import Context
 from ..outputs import OutputError, guard, write_atomic
-from ..reports.check_output import render_problem
-from ..packs.rulepack import DEFAULT_PACK, RulePack, RulePackError, load_pack, load_packs
-from ..evaluation.pool import Pool
-from ..evaluation.run import Run, dossier_files
-from ..dossiers.reading import read_bytes
-from ..evaluation.waivers import load_waivers
+from ..packs import DEFAULT_PACK
 from . import language
 
+if TYPE_CHECKING:
+    from ..evaluation.pool import Pool
+    from ..evaluation.run import Run
+    from ..packs.rulepack import RulePack
+
+COMMANDS = {
+    "check": "checking", "report": "checking", "validate": "checking", "diff": "checking",
+    "rules": "catalogue", "stages": "catalogue", "config": "config_command",
+    "screen": "spreadsheets", "template": "spreadsheets", "convert": "spreadsheets", "generate": "spreadsheets",
+    "serve": "serving", "server": "server", "users": "server",
+}
+"""Each command, and the module of this package that registers it."""
 SEVERITY_ORDER = ("info", "warning", "error")
 EXIT_FINDINGS, EXIT_INPUT = 1, 2
 
@@ -52,6 +60,8 @@ def _load(pack_id: str | None) -> RulePack:
 
 def _load_packs(pack_id: str | None) -> list[RulePack]:
     """The pack named with --pack, alone; else every pack in rules/, each judging its own plan years."""
+    from ..packs.rulepack import RulePackError, load_pack, load_packs
+
     try:
         return [load_pack(pack_id)] if pack_id else load_packs()
     except RulePackError as exc:
@@ -111,7 +121,7 @@ def output_format(ctx: click.Context, fmt: str, output: Path | None, lang: str) 
     return wanted
 
 
-@click.group(cls=language.Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=language.Group, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cek-integrasi")
 def main() -> None:
     """Check village planning dossiers against the Panduan Teknis Integrasi (PNPM-MPd into Musrenbang)."""
@@ -143,6 +153,12 @@ def run_options(command):
 
 def _run(paths, lang, as_of, before, complete, waiver_files, no_waivers, jobs, pack_id, quiet, output: Path | None = None) -> Run:
     """Load the pack, the waivers and the files, refuse an output over an input; the run to iterate."""
+    from ..dossiers.reading import read_bytes
+    from ..evaluation.run import Run
+    from ..evaluation.waivers import load_waivers
+    from ..packs.facts import Context
+    from ..reports.check_output import render_problem
+
     packs = _load_packs(pack_id)
     known = [code for pack in packs for code in pack.plan.stages]
     if before is not None and before not in known:
@@ -166,6 +182,8 @@ def _run(paths, lang, as_of, before, complete, waiver_files, no_waivers, jobs, p
 
 def start_pool(packs: list, jobs: int, pack_id: str | None) -> Pool:
     """The worker pool of this command (`fork`: nothing is open yet), stopped when the command ends."""
+    from ..evaluation.pool import Pool
+
     pool = Pool(packs, jobs, forced=pack_id is not None, start="fork")
     click.get_current_context().call_on_close(pool.close)
     return pool
@@ -173,6 +191,8 @@ def start_pool(packs: list, jobs: int, pack_id: str | None) -> Pool:
 
 def find_files(paths, lang: str, quiet: bool) -> list[Path]:
     """The dossier files of the paths; the workbooks skipped in folders as not dossiers are named on stderr."""
+    from ..evaluation.run import dossier_files
+
     skipped: list[Path] = []
     files = dossier_files(paths, skipped)
     if skipped and not quiet:

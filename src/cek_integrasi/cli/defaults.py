@@ -40,7 +40,7 @@ def default_map(root: click.Group, config: Config) -> dict[str, Any]:
                 if (param := options.get(_key(key))) is not None:
                     out[param.name] = _checked(config, [], key, value, param)
                     used.add(key)
-        commands = command.commands if isinstance(command, click.Group) else {}
+        commands = _subcommands(command)
         for key, value in section.items():
             if isinstance(value, dict):
                 if key not in commands:
@@ -63,8 +63,15 @@ def default_map(root: click.Group, config: Config) -> dict[str, Any]:
     return result
 
 
+def _subcommands(command: click.Command) -> dict[str, click.Command]:
+    """The commands of a group by name, those it loads when asked for included (language.Group); none of a command."""
+    if not isinstance(command, click.Group):
+        return {}
+    return {name: command.get_command(None, name) for name in command.list_commands(None)}
+
+
 def _commands(group: click.Group):
-    for command in group.commands.values():
+    for command in _subcommands(group).values():
         yield command
         if isinstance(command, click.Group):
             yield from _commands(command)

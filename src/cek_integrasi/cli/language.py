@@ -18,6 +18,7 @@ command line is read, before click parses it, so `--help` and usage errors alrea
 from __future__ import annotations
 
 import gettext
+import importlib
 import io
 import sys
 from collections.abc import Sequence
@@ -135,10 +136,27 @@ class Command(click.Command):
 
 
 class Group(Command, ConfiguredGroup):
-    """The command group: chooses the language from the command line, then reads the configuration and lets click parse it."""
+    """The command group: chooses the language from the command line, then reads the configuration and lets click parse it.
+
+    `lazy` names the module of this package that registers each command not registered yet: it is imported when the
+    command is asked for, so that a command starts without the modules of the others (click's "lazily loading
+    subcommands").
+    """
 
     command_class = Command
     group_class = type  # subgroups are of this class too
+
+    def __init__(self, *args, lazy: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy or {}
+
+    def list_commands(self, ctx: click.Context | None) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context | None, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            importlib.import_module(f"{__package__}.{self.lazy[cmd_name]}")  # its decorators add it to this group
+        return super().get_command(ctx, cmd_name)
 
     def main(self, args: Sequence[str] | None = None, *rest, **extra):
         args = list(sys.argv[1:] if args is None else args)

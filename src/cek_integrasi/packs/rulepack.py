@@ -19,7 +19,7 @@ import jsonschema
 import yaml
 
 from .conditions import MAX_CONJUNCTIONS, NUMERIC, Conjunction, atoms, to_dnf
-from . import stages
+from . import DEFAULT_PACK, stages
 from .bundles import PROJECT_ROOT, RULES_DIR
 from .facts import RESERVED, VERDICT_FACT, FactSpec
 from .stages import StagePlan
@@ -27,7 +27,6 @@ from .vocabulary import Vocabulary, default, of_folder
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SCHEMAS_DIR = PROJECT_ROOT / "schemas"
-DEFAULT_PACK = "pti"
 PARTS = ("applies", "passes", "pending")
 
 
