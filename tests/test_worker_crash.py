@@ -274,3 +274,21 @@ def test_where_the_start_method_does_not_exist_workers_are_spawned(start, monkey
         outcome = pool.check([(village.name, village.read_bytes())], Request(Context(as_of=dt.date(2014, 3, 1)), languages=()))[0]
     assert asked == ["spawn"]
     assert outcome.judged_json and outcome.head["name"] == "Bonto Bangun"
+
+
+def test_a_pool_from_the_fork_server_starts_its_workers_before_its_first_task():
+    """The service's pool and `server recheck`'s start their workers as they are made, in the background (the caller
+    opens its store meanwhile), not at the first task; closing a pool still starting waits for it, then stops them."""
+    import multiprocessing
+
+    before = set(multiprocessing.active_children())
+    with Pool([load_pack("pti")], 2) as pool:
+        deadline = time.monotonic() + 60
+        while len(set(multiprocessing.active_children()) - before) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        started = set(multiprocessing.active_children()) - before
+        assert len(started) == 2  # no task was given
+    assert not any(process.is_alive() for process in started)
+    with Pool([load_pack("pti")], 1):
+        pass  # closed at once, while its worker may still be starting
+    assert set(multiprocessing.active_children()) - before == set()

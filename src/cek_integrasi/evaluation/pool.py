@@ -11,9 +11,12 @@ pool (pebble), never the whole pool, so the other tasks in flight go on.
 Workers start with `forkserver` by default: forked from a clean process, they never hold the HTTP
 socket, database connections or threads of the process that uses the pool (a worker that replaces a
 dead one neither: it is forked from the fork server too); the fork server imports the program and the
-checking code once, so a worker starts without importing them again. `check` starts its workers with
-`fork` before it opens anything (faster to start, and the workers see what the process loaded). Where
-neither exists (Windows), workers are spawned: each a new Python process.
+checking code once, so a worker starts without importing them again. Those workers (and spawned ones)
+start in the background as the pool is made, while its caller opens its inputs (a store, say), rather
+than at the first task. `check` starts its workers with `fork` before it opens anything (faster to
+start, and the workers see what the process loaded), at its first task: forking from a second thread
+could copy a lock another thread holds. Where neither exists (Windows), workers are spawned: each a
+new Python process.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import logging
 import multiprocessing
 import multiprocessing.forkserver
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -42,6 +46,17 @@ File = tuple[str, bytes]
 # pebble's manager threads look at the pool every `sleep_unit` (0.1 s by default), so closing a pool waited up to that
 # long, a sixth of a roster's screening; at 0.01 s an idle pool costs two threads' hundred wake-ups a second.
 CONSTS.sleep_unit = 0.01
+
+
+PRELOAD = ["__main__", workers.__name__]  # what the fork server imports once, when it starts, for every worker
+
+
+def start_fork_server() -> None:
+    """Start the fork server now without waiting for it (it imports PRELOAD meanwhile), where there is one: for a
+    command that has other work to do before it makes its pool (load the packs, open a store)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+        multiprocessing.forkserver.ensure_running()
 
 
 class Pool:
@@ -63,10 +78,13 @@ class Pool:
             start = "spawn"
         context = multiprocessing.get_context(start)
         if start == "forkserver":
-            context.set_forkserver_preload(["__main__", workers.__name__])  # imported once, when the fork server starts
-            multiprocessing.forkserver.ensure_running()  # starts it now, without waiting: it imports while the caller opens its inputs
+            context.set_forkserver_preload(PRELOAD)
         self._workers = ProcessPool(self.jobs, initializer=workers.start, context=context,
                                     initargs=(self.packs, forced, self.memory_mb, os.getpid()))
+        self._starting = None
+        if start != "fork":  # asked whether it is active, pebble starts its workers (under its lock: a first task waits)
+            self._starting = threading.Thread(target=lambda: self._workers.active, name="pool-start", daemon=True)
+            self._starting.start()
 
     def pack(self, pack_id: str) -> RulePack:
         return next(p for p in self.packs if p.id == pack_id)
@@ -127,6 +145,8 @@ class Pool:
                 future.cancel()
 
     def close(self) -> None:
+        if self._starting is not None:
+            self._starting.join()
         self._workers.stop()
         self._workers.join()
 

@@ -49,9 +49,14 @@ class ResultColumns:
         """From an Outcome's head (worked out in the worker, so that the service never parses a result)."""
         findings = [tuple(f) for f in result["findings"]]
         failed = [severity for _, _, state, severity in findings if state in UNMET]
-        summary = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in dataclasses.asdict(village).items()} if village else None
+        # the summary is flat: dataclasses.asdict would copy each value deeply (a tenth of a re-check's own time)
+        summary = {f.name: _iso(getattr(village, f.name)) for f in dataclasses.fields(village)} if village else None
         return cls(result["code"], result["kind"], result["name"], result["kecamatan"], result["kabupaten"], result["pack"],
                    result["verdict"], failed.count("error"), failed.count("warning"), findings, summary)
+
+
+def _iso(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 @dataclasses.dataclass
