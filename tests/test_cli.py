@@ -259,9 +259,11 @@ def test_the_command_line_starts_without_the_libraries_of_other_commands():
     """`check` and `screen` start without the database, spreadsheet, table and web libraries, nor the Unicode
     look-alike data (read for the first name outside ASCII); `server recheck` without the web's: those are
     imported by the commands and outputs that use them."""
-    def loaded(module: str, libraries: tuple[str, ...]) -> list[str]:
-        probe = f"import sys, {module}; print(' '.join(m for m in {libraries!r} if m in sys.modules))"
+    def loaded(modules: tuple[str, ...], libraries: tuple[str, ...]) -> list[str]:
+        probe = f"import sys, {', '.join(modules)}; print(' '.join(m for m in {libraries!r} if m in sys.modules))"
         return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
 
-    assert loaded("cek_integrasi.cli", ("sqlalchemy", "openpyxl", "tabulate", "flask", "jinja2", "confusable_homoglyphs")) == []
-    assert loaded("cek_integrasi.service.recheck", ("openpyxl", "flask", "jinja2", "PIL")) == []  # `server recheck` needs no web
+    commands = ("cek_integrasi.cli", "cek_integrasi.cli.checking", "cek_integrasi.cli.spreadsheets")  # check's and screen's
+    assert loaded(commands, ("sqlalchemy", "openpyxl", "tabulate", "flask", "jinja2", "confusable_homoglyphs")) == []
+    recheck = ("cek_integrasi.cli.server", "cek_integrasi.service.recheck")
+    assert loaded(recheck, ("openpyxl", "flask", "jinja2", "PIL")) == []  # `server recheck` needs no web

@@ -151,6 +151,17 @@ def _indonesian_texts() -> list[tuple[str, str]]:
     return out
 
 
+def test_the_catalogues_read_the_same_with_yaml_rs_as_with_pyyaml():
+    """i18n reads the catalogues with yaml-rs (YAML 1.2); the glossary checks above read them with PyYAML (1.1): a
+    word such as `yes` or `010` would read differently, and must not appear unquoted."""
+    import yaml
+    import yaml_rs
+
+    for path in sorted((ROOT / "src" / "cek_integrasi" / "catalogues").glob("*.yaml")):
+        text = path.read_text("utf-8")
+        assert yaml_rs.loads(text) == yaml.safe_load(text), path.name
+
+
 def test_every_indonesian_string_uses_the_glossary_words():
     refused = _words_the_glossary_refuses()
     assert {"galat", "dossier"} <= refused

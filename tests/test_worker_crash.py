@@ -276,19 +276,22 @@ def test_where_the_start_method_does_not_exist_workers_are_spawned(start, monkey
     assert outcome.judged_json and outcome.head["name"] == "Bonto Bangun"
 
 
-def test_a_pool_from_the_fork_server_starts_its_workers_before_its_first_task():
-    """The service's pool and `server recheck`'s start their workers as they are made, in the background (the caller
-    opens its store meanwhile), not at the first task; closing a pool still starting waits for it, then stops them."""
+def test_a_pool_told_to_start_now_starts_its_workers_before_its_first_task():
+    """`server recheck`'s pool starts its workers as it is made, in the background (the command opens its store
+    meanwhile); another pool starts them at its first task. Closing a pool still starting leaves no worker behind."""
     import multiprocessing
 
     before = set(multiprocessing.active_children())
-    with Pool([load_pack("pti")], 2) as pool:
+    with Pool([load_pack("pti")], 1):
+        time.sleep(1)
+        assert set(multiprocessing.active_children()) - before == set()  # the local page's pools: no task, no worker
+    with Pool([load_pack("pti")], 2, start_now=True):
         deadline = time.monotonic() + 60
         while len(set(multiprocessing.active_children()) - before) < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
         started = set(multiprocessing.active_children()) - before
         assert len(started) == 2  # no task was given
     assert not any(process.is_alive() for process in started)
-    with Pool([load_pack("pti")], 1):
+    with Pool([load_pack("pti")], 1, start_now=True):
         pass  # closed at once, while its worker may still be starting
     assert set(multiprocessing.active_children()) - before == set()

@@ -38,6 +38,7 @@ COMMANDS = {
     "serve": "serving", "server": "server", "users": "server",
 }
 """Each command, and the module of this package that registers it."""
+
 SEVERITY_ORDER = ("info", "warning", "error")
 EXIT_FINDINGS, EXIT_INPUT = 1, 2
 
@@ -182,8 +183,9 @@ def _run(paths, lang, as_of, before, complete, waiver_files, no_waivers, jobs, p
 
 def start_pool(packs: list, jobs: int, pack_id: str | None) -> Pool:
     """The worker pool of this command (`fork`: nothing is open yet), stopped when the command ends."""
-    from ..evaluation.pool import Pool
+    from ..evaluation.pool import Pool, poll_often
 
+    poll_often()
     pool = Pool(packs, jobs, forced=pack_id is not None, start="fork")
     click.get_current_context().call_on_close(pool.close)
     return pool

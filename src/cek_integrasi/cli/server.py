@@ -254,11 +254,12 @@ def restore(data, database, source) -> None:
 @pack_option
 def recheck(data, database, as_of, jobs, check_timeout, pack_id) -> None:
     """Re-check the latest version of every dossier whose result is stale (older date, changed pack or waivers)."""
-    from ..evaluation.pool import start_fork_server
+    from ..evaluation.pool import poll_often, start_fork_server
     from ..service.checking import service_pool
 
     start_fork_server()  # it imports the checking code while this process loads the packs
-    pool = service_pool(_load_packs(pack_id), jobs, check_timeout, forced=pack_id is not None)  # its workers start
+    poll_often()
+    pool = service_pool(_load_packs(pack_id), jobs, check_timeout, forced=pack_id is not None, start_now=True)
     from ..service.recheck import recheck as run_recheck  # SQLAlchemy is imported while they start
     from ..service.store import Store
 

@@ -11,12 +11,12 @@ pool (pebble), never the whole pool, so the other tasks in flight go on.
 Workers start with `forkserver` by default: forked from a clean process, they never hold the HTTP
 socket, database connections or threads of the process that uses the pool (a worker that replaces a
 dead one neither: it is forked from the fork server too); the fork server imports the program and the
-checking code once, so a worker starts without importing them again. Those workers (and spawned ones)
-start in the background as the pool is made, while its caller opens its inputs (a store, say), rather
-than at the first task. `check` starts its workers with `fork` before it opens anything (faster to
-start, and the workers see what the process loaded), at its first task: forking from a second thread
-could copy a lock another thread holds. Where neither exists (Windows), workers are spawned: each a
-new Python process.
+checking code once, so a worker starts without importing them again. Workers start at the first task,
+or (`start_now`) in the background as the pool is made, while its caller opens its inputs (a store,
+say). `check` starts its workers with `fork` before it opens anything (faster to start, and the
+workers see what the process loaded), never in the background: forking from a second thread could
+copy a lock another thread holds. Where neither exists (Windows), workers are spawned: each a new
+Python process.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import functools
 import hashlib
 import logging
 import multiprocessing
-import multiprocessing.forkserver
 import os
 import threading
 from collections import deque
@@ -43,20 +42,24 @@ from .workers import Outcome, Request, check_task, crashed_task
 log = logging.getLogger("cek_integrasi.pool")
 BATCH = 100  # files per task sent to a worker, and per engine session (measured: 200 faults in 5x the pages)
 File = tuple[str, bytes]
-# pebble's manager threads look at the pool every `sleep_unit` (0.1 s by default), so closing a pool waited up to that
-# long, a sixth of a roster's screening; at 0.01 s an idle pool costs two threads' hundred wake-ups a second.
-CONSTS.sleep_unit = 0.01
-
-
 PRELOAD = ["__main__", workers.__name__]  # what the fork server imports once, when it starts, for every worker
 
 
 def start_fork_server() -> None:
     """Start the fork server now without waiting for it (it imports PRELOAD meanwhile), where there is one: for a
     command that has other work to do before it makes its pool (load the packs, open a store)."""
+    import multiprocessing.forkserver
+
     if "forkserver" in multiprocessing.get_all_start_methods():
         multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
         multiprocessing.forkserver.ensure_running()
+
+
+def poll_often() -> None:
+    """For a command's short-lived pools: pebble's manager threads look at a pool every 10 ms instead of every
+    `sleep_unit` (0.1 s by default), so closing one no longer waits up to 0.1 s (a sixth of a roster's screening).
+    Not for the service's or the local page's pool: idle all day, it keeps pebble's pace."""
+    CONSTS.sleep_unit = 0.01
 
 
 class Pool:
@@ -67,10 +70,11 @@ class Pool:
     twentieth more for each further file. `memory_mb`: what a worker may add to its size (0: no cap;
     default: CEK_INTEGRASI_WORKER_MEMORY_MB). `task`: the worker task files are sent to unless a call
     names another (workers.check_task; a test gives one that stalls or crashes on purpose).
+    `start_now`: start the workers in the background now rather than at the first task (not with `fork`).
     """
 
     def __init__(self, packs: list[RulePack] | RulePack, jobs: int = 2, forced: bool = False, timeout: float | None = None,
-                 memory_mb: int | None = None, start: str = "forkserver", task=check_task):
+                 memory_mb: int | None = None, start: str = "forkserver", task=check_task, start_now: bool = False):
         self.packs = packs if isinstance(packs, list) else [packs]
         self.jobs, self.forced, self.timeout, self.task = max(1, jobs), forced, timeout, task
         self.memory_mb = workers.worker_memory_mb() if memory_mb is None else memory_mb
@@ -81,10 +85,8 @@ class Pool:
             context.set_forkserver_preload(PRELOAD)
         self._workers = ProcessPool(self.jobs, initializer=workers.start, context=context,
                                     initargs=(self.packs, forced, self.memory_mb, os.getpid()))
-        self._starting = None
-        if start != "fork":  # asked whether it is active, pebble starts its workers (under its lock: a first task waits)
-            self._starting = threading.Thread(target=lambda: self._workers.active, name="pool-start", daemon=True)
-            self._starting.start()
+        if start_now and start != "fork":
+            threading.Thread(target=self._start_workers, name="pool-start", daemon=True).start()
 
     def pack(self, pack_id: str) -> RulePack:
         return next(p for p in self.packs if p.id == pack_id)
@@ -145,9 +147,7 @@ class Pool:
                 future.cancel()
 
     def close(self) -> None:
-        if self._starting is not None:
-            self._starting.join()
-        self._workers.stop()
+        self._workers.stop()  # waits for a start in progress: pebble starts and stops under one lock
         self._workers.join()
 
     def __enter__(self) -> "Pool":
@@ -155,6 +155,13 @@ class Pool:
 
     def __exit__(self, *_exc) -> None:
         self.close()
+
+    def _start_workers(self) -> None:
+        """Asked whether it is active, pebble starts its workers (under its lock: a first task waits for them)."""
+        try:
+            self._workers.active
+        except Exception:  # tried again, and reported, by the first task
+            log.debug("the pool's workers did not start in the background", exc_info=True)
 
     def _submit(self, task, files: list[File], request: Request):
         return self._workers.schedule(workers.run_task, (task, files, request), timeout=self.budget(len(files)))

@@ -22,10 +22,10 @@ NO_WAIVERS = WaiverSet()
 
 
 def service_pool(packs: list[RulePack] | RulePack, jobs: int = 2, timeout: float = 20.0, memory_mb: int = 1024,
-                 forced: bool = False) -> Pool:
+                 forced: bool = False, start_now: bool = False) -> Pool:
     """The service's pool: workers from a fork server (never holding its sockets or connections), each check
-    bounded by `timeout` seconds, each worker by `memory_mb` beyond its size."""
-    return Pool(packs, jobs, forced=forced, timeout=timeout, memory_mb=memory_mb)
+    bounded by `timeout` seconds, each worker by `memory_mb` beyond its size (`start_now`: as Pool's)."""
+    return Pool(packs, jobs, forced=forced, timeout=timeout, memory_mb=memory_mb, start_now=start_now)
 
 
 @dataclasses.dataclass

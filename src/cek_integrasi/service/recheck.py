@@ -119,9 +119,9 @@ def _checked(store: Store, pool: Pool, due: list[_Due], ctx: Context, waivers: W
 def _update(db: Session, done: list[tuple[_Due, Checked]], ctx: Context, pool: Pool, waiver_digests: dict[str, str]) -> int:
     """Store the new results of a batch of versions; how many changed in verdict, counts or findings (each recorded).
 
-    A version judged as before (the same judgement, byte for byte) has the findings it had: they are read off the
-    judgement, as its verdict and counts are. Only for the others are the stored findings read and compared. Of each
-    version only what differs is written (most often its as-of date alone)."""
+    A version judged as before (the same judgement, byte for byte) is taken to have the findings it had, which are
+    stored from its judgement with its verdict and counts: only for the others are the stored findings read and
+    compared. Of each version only what differs is written (most often its as-of date alone)."""
     ids = [item.submission_id for item, _ in done]
     before = {row.id: row for row in db.execute(
         select(Submission.id, Submission.code, Submission.kecamatan, Submission.as_of, Submission.pack, Submission.pack_digest,
