@@ -128,16 +128,18 @@ def _update(db: Session, done: list[tuple[_Due, Checked]], ctx: Context, pool: P
                Submission.waivers_digest, Submission.verdict, Submission.errors, Submission.warnings, Submission.village,
                Submission.result)
         .where(Submission.id.in_(ids)).with_for_update())}
-    judged_anew = [item.submission_id for item, checked in done if checked.result != before[item.submission_id].result]
+    judged_anew = {item.submission_id for item, checked in done if checked.result != before[item.submission_id].result}
     stored: dict[int, set] = defaultdict(set)  # (rule, subject, state, severity) of each version's findings
-    for finding in db.execute(select(StoredFinding.submission_id, StoredFinding.rule, StoredFinding.subject, StoredFinding.state,
-                                     StoredFinding.severity).where(StoredFinding.submission_id.in_(judged_anew))) if judged_anew else ():
-        stored[finding.submission_id].add(tuple(finding)[1:])
+    if judged_anew:
+        for finding in db.execute(select(StoredFinding.submission_id, StoredFinding.rule, StoredFinding.subject,
+                                         StoredFinding.state, StoredFinding.severity)
+                                  .where(StoredFinding.submission_id.in_(judged_anew))):
+            stored[finding.submission_id].add(tuple(finding)[1:])
     changed, updates, replaced = 0, [], []
     for item, checked in done:
         old_row, columns = before[item.submission_id], checked.columns
         record = result_record(pool, checked, waiver_digests)
-        anew = checked.result != old_row.result
+        anew = old_row.id in judged_anew
         rows = set(columns.findings) if anew else set()
         old, new = {row[:3] for row in stored[old_row.id]}, {row[:3] for row in rows}
         if old != new or (old_row.verdict, old_row.errors, old_row.warnings) != (record["verdict"], record["errors"], record["warnings"]):
