@@ -1,9 +1,17 @@
+import atexit
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+# The record of rule files found valid (packs/validated.py) is the tests' own, not the developer's: set before any test
+# module loads a pack, and inherited by the commands the tests run
+os.environ["CEK_INTEGRASI_CACHE_DIR"] = _CACHE = tempfile.mkdtemp(prefix="cek-integrasi-cache-")
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 from cek_integrasi.evaluation.evaluate import Checker  # noqa: E402
 from cek_integrasi.packs.rulepack import load_pack, load_packs  # noqa: E402

@@ -79,6 +79,70 @@ def test_unsafe_or_invalid_rules_are_refused_when_loaded(tmp_path, changes, expe
     assert expected in str(err.value)
 
 
+def test_every_bundled_rule_file_reads_the_same_with_yaml_rs_as_with_pyyaml():
+    """load_pack reads rule files with yaml-rs (YAML 1.2); they were written for PyYAML (1.1), where an unquoted
+    `yes` is true and `010` is eight: every file a pack loads must read alike in both."""
+    import yaml_rs
+
+    files = sorted(RULES_DIR.glob("*/*.yaml"))
+    assert {"pack.yaml", "stages.yaml", "elg.yaml"} <= {f.name for f in files}
+    for path in files:
+        text = path.read_text("utf-8")
+        assert yaml_rs.loads(text) == yaml.safe_load(text), path
+
+
+@pytest.mark.parametrize("written,expected", [
+    (b"family: ELG\nrules: [\n", "elg.yaml: YAML rusak"),
+    ("family: ELG\nrules: []\n# Catatan\xa0".encode("cp1252"), "elg.yaml: bukan teks UTF-8"),
+])
+def test_a_rule_file_that_is_not_yaml_is_named_with_what_is_wrong(tmp_path, written, expected):
+    target = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, target)
+    (target / "pti" / "elg.yaml").write_bytes(written)
+    with pytest.raises(RulePackError, match=expected):
+        load_pack("pti", target)
+
+
+def test_an_unchanged_valid_file_is_not_validated_again(tmp_path, monkeypatch):
+    """packs/validated.py: a valid file is recorded in the cache folder and not checked against the schema again; a
+    changed file is checked again, and an invalid one is never recorded, so it is refused every time."""
+    from cek_integrasi.packs import rulepack
+
+    cache = tmp_path / "cache" / "valid-rules"
+    monkeypatch.setenv("CEK_INTEGRASI_CACHE_DIR", str(cache.parent))
+    rules = _pack_with(tmp_path / "one")
+    load_pack("pti", rules)
+    recorded = set(cache.iterdir())
+    assert len(recorded) == len(list((rules / "pti").glob("*.yaml")))  # pack.yaml, stages.yaml and every family
+    checked: list[str] = []
+    real = rulepack._schema_validator
+    monkeypatch.setattr(rulepack, "_schema_validator", lambda schema, ref: checked.append(ref) or real(schema, ref))
+    assert load_pack("pti", rules).rule("ELG-09").severity == "error"
+    assert checked == []
+    assert load_pack("pti", _pack_with(tmp_path / "two", severity="warning")).rule("ELG-09").severity == "warning"
+    assert checked == [""]  # elg.yaml alone differs
+    assert len(set(cache.iterdir())) == len(recorded) + 1
+    bad = _pack_with(tmp_path / "three", severity="fatal")
+    for _ in range(2):
+        with pytest.raises(RulePackError, match="'fatal' is not one of"):
+            load_pack("pti", bad)
+    assert checked == ["", "", ""]
+    assert len(set(cache.iterdir())) == len(recorded) + 1
+
+
+def test_a_cache_folder_that_cannot_be_written_only_means_checking_again(tmp_path, monkeypatch):
+    from cek_integrasi.packs import rulepack
+
+    (tmp_path / "a-file").write_text("", "utf-8")
+    monkeypatch.setenv("CEK_INTEGRASI_CACHE_DIR", str(tmp_path / "a-file" / "cache"))
+    checked: list[str] = []
+    real = rulepack._schema_validator
+    monkeypatch.setattr(rulepack, "_schema_validator", lambda schema, ref: checked.append(ref) or real(schema, ref))
+    for _ in range(2):
+        assert load_pack("pti").rules
+    assert checked.count("pack") == 2
+
+
 def test_unknown_pack_names_the_packs_available():
     with pytest.raises(RulePackError, match="tersedia: pti"):
         load_pack("uu6")

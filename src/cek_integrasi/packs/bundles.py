@@ -16,11 +16,10 @@ from functools import cache
 from pathlib import Path
 from types import ModuleType
 
-import yaml
+import yaml_rs
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 RULES_DIR = PROJECT_ROOT / "rules"
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -51,9 +50,9 @@ def find_bundles(rules_dir: Path = RULES_DIR) -> tuple[Bundle, ...]:
     found = []
     for folder in sorted(p for p in rules_dir.iterdir() if (p / "pack.yaml").is_file()) if rules_dir.is_dir() else ():
         try:
-            meta = yaml.load((folder / "pack.yaml").read_text("utf-8"), Loader=_Loader)
+            meta = yaml_rs.loads((folder / "pack.yaml").read_text("utf-8"))
             years, module = (meta["plan_years"]["from"], meta["plan_years"]["to"]), importlib.import_module(meta["module"])
-        except (yaml.YAMLError, KeyError, TypeError, ImportError):
+        except (yaml_rs.YAMLDecodeError, RecursionError, UnicodeDecodeError, KeyError, TypeError, ImportError):
             continue
         found.append(Bundle(meta["id"], folder, years, module))
     return tuple(found)

@@ -1,22 +1,23 @@
 """Load a rule pack from rules/<pack>/, validate it, and refuse what the engine cannot do safely.
 
 A pack is `pack.yaml` (identity, version, the family files, the stage list, its bundle's Python
-module: bundles.py) plus one file per rule family. Every file is validated against schemas/rules.schema.json; then each condition is
+module: bundles.py) plus one file per rule family. Every file is validated against schemas/rules.schema.json (once: a file found
+valid before, unchanged, is not checked again: validated.py); then each condition is
 checked against the fact vocabulary of the packs' folder (vocabulary.py: known fact, right value type) and the engine's known limits
 (ENGINEERING notes), and compiled to its normal form (conditions.py).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-import yaml
+import yaml_rs
 
 from .conditions import MAX_CONJUNCTIONS, NUMERIC, Conjunction, atoms, to_dnf
 from . import DEFAULT_PACK, stages
@@ -24,8 +25,11 @@ from .bundles import PROJECT_ROOT, RULES_DIR
 from .facts import RESERVED, VERDICT_FACT, FactSpec
 from .stages import StagePlan
 from .vocabulary import Vocabulary, default, of_folder
+from . import validated
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    import jsonschema
+
 SCHEMAS_DIR = PROJECT_ROOT / "schemas"
 PARTS = ("applies", "passes", "pending")
 
@@ -130,28 +134,43 @@ class RulePack:
         return {code: stage.label for code, stage in self.plan.stages.items() if stage.level == kind}
 
 
-def _schema_validator(ref: str | None = None) -> jsonschema.Draft202012Validator:
-    schema = json.loads((SCHEMAS_DIR / "rules.schema.json").read_text("utf-8"))
+@functools.cache
+def _schema_validator(schema: bytes, ref: str) -> jsonschema.Draft202012Validator:
+    """The validator of the schema (its bytes), or of its definition `ref` ("": the whole schema, a family file)."""
+    import jsonschema
+
+    parsed = json.loads(schema)
     if ref:
-        schema = {"$ref": f"#/$defs/{ref}", "$defs": schema["$defs"]}
-    return jsonschema.Draft202012Validator(schema)
+        parsed = {"$ref": f"#/$defs/{ref}", "$defs": parsed["$defs"]}
+    return jsonschema.Draft202012Validator(parsed)
 
 
-def _read_yaml(path: Path) -> Any:
+def _read_yaml(path: Path) -> tuple[bytes, Any]:
+    """A rule file's bytes and what its YAML holds (read by yaml-rs: tests/test_rulepack.py holds every bundled file
+    reading the same as with PyYAML, which read them before)."""
     try:
-        return yaml.load(path.read_text("utf-8"), Loader=_Loader)
+        raw = path.read_bytes()
+        return raw, yaml_rs.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise RulePackError(f"{path}: file tidak ada") from None
-    except yaml.YAMLError as exc:
+    except UnicodeDecodeError as exc:
+        raise RulePackError(f"{path}: bukan teks UTF-8 (byte ke-{exc.start + 1})") from None
+    except (yaml_rs.YAMLDecodeError, RecursionError) as exc:
         raise RulePackError(f"{path}: YAML rusak: {exc}") from None
 
 
-def _validate(path: Path, data: Any, validator: jsonschema.Draft202012Validator) -> None:
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+def _validate(path: Path, raw: bytes, data: Any, schema: bytes, ref: str = "") -> None:
+    """Check a rule file (its bytes and data) against the schema (its bytes) or its definition `ref`, unless
+    the same file passed the same check before (validated.py)."""
+    check = validated.key(schema, ref, raw)
+    if validated.known(check):
+        return
+    errors = sorted(_schema_validator(schema, ref).iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         err = errors[0]
         where = "/".join(str(p) for p in err.absolute_path) or "(root)"
         raise RulePackError(f"{path}: {where}: {err.message}")
+    validated.record(check)
 
 
 def load_pack(pack_id: str = DEFAULT_PACK, rules_dir: Path = RULES_DIR) -> RulePack:
@@ -161,20 +180,20 @@ def load_pack(pack_id: str = DEFAULT_PACK, rules_dir: Path = RULES_DIR) -> RuleP
         known = pack_ids(rules_dir)
         raise RulePackError(f"paket aturan '{pack_id}' tidak ada di {rules_dir}; tersedia: {', '.join(known) or '-'}")
     digest = hashlib.sha256()
-    meta = _read_yaml(base / "pack.yaml")
-    _validate(base / "pack.yaml", meta, _schema_validator("pack"))
-    digest.update((base / "pack.yaml").read_bytes())
+    schema = (SCHEMAS_DIR / "rules.schema.json").read_bytes()
+    raw, meta = _read_yaml(base / "pack.yaml")
+    _validate(base / "pack.yaml", raw, meta, schema, "pack")
+    digest.update(raw)
     _check_module(base / "pack.yaml", meta["module"])
     vocabulary = _vocabulary(base / "pack.yaml", rules_dir)
-    plan = _load_stages(base / meta["stages"], vocabulary.situations)
-    digest.update((base / meta["stages"]).read_bytes())
-    family_validator = _schema_validator()
+    raw, plan = _load_stages(base / meta["stages"], vocabulary.situations, schema)
+    digest.update(raw)
     rules: list[Rule] = []
     for name in meta["families"]:
         path = base / name
-        data = _read_yaml(path)
-        _validate(path, data, family_validator)
-        digest.update(path.read_bytes())
+        raw, data = _read_yaml(path)
+        _validate(path, raw, data, schema)
+        digest.update(raw)
         rules += [_build_rule(path, data["family"], entry, vocabulary.catalogue) for entry in data["rules"]]
     _check_pack(base, rules)
     years = (meta["plan_years"]["from"], meta["plan_years"]["to"])
@@ -224,11 +243,12 @@ def _vocabulary(path: Path, rules_dir: Path) -> Vocabulary:
         raise RulePackError(f"{path}: module: {exc}") from None
 
 
-def _load_stages(path: Path, situations: dict[str, FactSpec]) -> StagePlan:
-    data = _read_yaml(path)
-    _validate(path, data, _schema_validator("stages"))
+def _load_stages(path: Path, situations: dict[str, FactSpec], schema: bytes) -> tuple[bytes, StagePlan]:
+    """The stage file's bytes and its plan."""
+    raw, data = _read_yaml(path)
+    _validate(path, raw, data, schema, "stages")
     try:
-        return stages.parse(data, situations)
+        return raw, stages.parse(data, situations)
     except ValueError as exc:
         raise RulePackError(f"{path}: {exc}") from None
 

@@ -175,6 +175,8 @@ def read_roster_file(path: Path) -> tuple[list[_Row], bytes]:
 
 
 def _cell(value: object) -> str:
+    if type(value) is str:  # every cell of a CSV roster
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return "" if value is None else str(value).strip()

@@ -1,0 +1,63 @@
+"""Which rule files were already found valid, so that loading an unchanged pack skips its schema check.
+
+Checking a pack's files against schemas/rules.schema.json (and importing jsonschema to do it) took
+longer than all the rest of loading the pack, on every command. A file is valid again when its
+bytes, the schema's bytes, the part of the schema it is checked against and the program's version
+are those of a file found valid before: the SHA-256 of the four is kept as an empty file in the
+user's cache folder (platformdirs: ~/.cache/cek-integrasi/valid-rules/ on Linux,
+%LOCALAPPDATA%\\cek-integrasi\\Cache\\valid-rules\\ on Windows; CEK_INTEGRASI_CACHE_DIR names
+another folder). Only a valid file is recorded, so an invalid one is refused every time; a cache
+folder that cannot be read or written only means the file is checked again next time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from .. import __version__
+
+APP = "cek-integrasi"
+CACHE_ENV = "CEK_INTEGRASI_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """The folder of this program's caches (CEK_INTEGRASI_CACHE_DIR, else the user's cache folder)."""
+    named = os.environ.get(CACHE_ENV)
+    if named:
+        return Path(named)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP, appauthor=False))
+
+
+def key(schema: bytes, part: str, raw: bytes) -> str:
+    """What names one file's check: its bytes, checked against `part` of the schema (its bytes), by this version."""
+    digest = hashlib.sha256()
+    for piece in (__version__.encode(), schema, part.encode(), raw):
+        digest.update(len(piece).to_bytes(8, "big"))
+        digest.update(piece)
+    return digest.hexdigest()
+
+
+def _marker(name: str) -> Path:
+    return cache_dir() / "valid-rules" / name
+
+
+def known(name: str) -> bool:
+    """Whether the check named `name` passed before."""
+    try:
+        return _marker(name).is_file()
+    except OSError:
+        return False
+
+
+def record(name: str) -> None:
+    """Remember that the check named `name` passed (silently not, where the cache folder cannot be written)."""
+    marker = _marker(name)
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    except OSError:
+        pass
