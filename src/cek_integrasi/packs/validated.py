@@ -2,8 +2,8 @@
 
 Checking a pack's files against schemas/rules.schema.json (and importing jsonschema to do it) took
 longer than all the rest of loading the pack, on every command. A file is valid again when its
-bytes, the schema's bytes, the part of the schema it is checked against and the program's version
-are those of a file found valid before: the SHA-256 of the four is kept as an empty file in the
+bytes, the schema's bytes, the part of the schema it is checked against, the program's version and
+its YAML reader's are those of a file found valid before: the SHA-256 of them is kept as an empty file in the
 user's cache folder (platformdirs: ~/.cache/cek-integrasi/valid-rules/ on Linux,
 %LOCALAPPDATA%\\cek-integrasi\\Cache\\valid-rules\\ on Windows; CEK_INTEGRASI_CACHE_DIR names
 another folder). Only a valid file is recorded, so an invalid one is refused every time; a cache
@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+
+import yaml_rs
 
 from .. import __version__
 
@@ -33,9 +35,10 @@ def cache_dir() -> Path:
 
 
 def key(schema: bytes, part: str, raw: bytes) -> str:
-    """What names one file's check: its bytes, checked against `part` of the schema (its bytes), by this version."""
+    """What names one file's check: its bytes, checked against `part` of the schema (its bytes), by this version
+    reading it with this yaml-rs."""
     digest = hashlib.sha256()
-    for piece in (__version__.encode(), schema, part.encode(), raw):
+    for piece in (__version__.encode(), yaml_rs.__version__.encode(), schema, part.encode(), raw):
         digest.update(len(piece).to_bytes(8, "big"))
         digest.update(piece)
     return digest.hexdigest()
