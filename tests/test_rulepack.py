@@ -88,12 +88,15 @@ def test_every_bundled_rule_file_reads_the_same_with_yaml_rs_as_with_pyyaml():
     assert {"pack.yaml", "stages.yaml", "elg.yaml"} <= {f.name for f in files}
     for path in files:
         text = path.read_text("utf-8")
-        assert yaml_rs.loads(text) == yaml.safe_load(text), path
+        assert repr(yaml_rs.loads(text)) == repr(yaml.safe_load(text)), path  # repr: True and 1, 1.0 and 1 differ
 
 
 @pytest.mark.parametrize("written,expected", [
     (b"family: ELG\nrules: [\n", "elg.yaml: YAML rusak"),
     ("family: ELG\nrules: []\n# Catatan\xa0".encode("cp1252"), "elg.yaml: bukan teks UTF-8"),
+    (b"family: ELG\nrules:\n  - id: ELG-01\n    id: ELG-02\n", "elg.yaml: baris 4: YAML rusak: duplicate mapping key: 'id'"),
+    (b"family: ELG\nrules: []\n---\nfamily: BA\n", "elg.yaml: isinya harus satu pemetaan YAML .* bukan list"),
+    (b"", "elg.yaml: isinya harus satu pemetaan YAML .* bukan NoneType"),
 ])
 def test_a_rule_file_that_is_not_yaml_is_named_with_what_is_wrong(tmp_path, written, expected):
     target = tmp_path / "rules"
@@ -128,6 +131,34 @@ def test_an_unchanged_valid_file_is_not_validated_again(tmp_path, monkeypatch):
             load_pack("pti", bad)
     assert checked == ["", "", ""]
     assert len(set(cache.iterdir())) == len(recorded) + 1
+
+
+def test_a_rule_file_written_with_a_bom_reads_as_without(tmp_path):
+    """Notepad on Windows may save UTF-8 with a byte order mark: it is not part of the first key."""
+    target = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, target)
+    for name in ("pack.yaml", "elg.yaml"):
+        path = target / "pti" / name
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert [r.id for r in load_pack("pti", target).rules] == [r.id for r in load_pack("pti").rules]
+    from cek_integrasi.packs.bundles import find_bundles
+
+    assert [b.id for b in find_bundles(target)] == ["pti", "uu-desa"]
+
+
+def test_a_changed_schema_checks_every_file_again(tmp_path, monkeypatch):
+    from cek_integrasi.packs import rulepack
+
+    monkeypatch.setenv("CEK_INTEGRASI_CACHE_DIR", str(tmp_path / "cache"))
+    load_pack("pti")
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    schema = (rulepack.SCHEMAS_DIR / "rules.schema.json").read_text("utf-8")
+    (schemas / "rules.schema.json").write_text(schema.replace('"error",\n', "", 1), "utf-8")
+    assert schema != (schemas / "rules.schema.json").read_text("utf-8")
+    monkeypatch.setattr(rulepack, "SCHEMAS_DIR", schemas)
+    with pytest.raises(RulePackError, match="'error' is not one of"):  # an error rule, valid before, is not now
+        load_pack("pti")
 
 
 def test_a_cache_folder_that_cannot_be_written_only_means_checking_again(tmp_path, monkeypatch):

@@ -50,7 +50,7 @@ def find_bundles(rules_dir: Path = RULES_DIR) -> tuple[Bundle, ...]:
     found = []
     for folder in sorted(p for p in rules_dir.iterdir() if (p / "pack.yaml").is_file()) if rules_dir.is_dir() else ():
         try:
-            meta = yaml_rs.loads((folder / "pack.yaml").read_text("utf-8"))
+            meta = yaml_rs.loads((folder / "pack.yaml").read_text("utf-8-sig"))
             years, module = (meta["plan_years"]["from"], meta["plan_years"]["to"]), importlib.import_module(meta["module"])
         except (yaml_rs.YAMLDecodeError, RecursionError, UnicodeDecodeError, KeyError, TypeError, ImportError):
             continue

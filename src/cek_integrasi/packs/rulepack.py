@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     import jsonschema
 
 SCHEMAS_DIR = PROJECT_ROOT / "schemas"
+VALIDATION = "draft2020-12.1"  # how `_validate` checks a file: changed with it, so that no file found valid before is trusted
 PARTS = ("applies", "passes", "pending")
 
 
@@ -145,24 +146,50 @@ def _schema_validator(schema: bytes, ref: str) -> jsonschema.Draft202012Validato
     return jsonschema.Draft202012Validator(parsed)
 
 
-def _read_yaml(path: Path) -> tuple[bytes, Any]:
-    """A rule file's bytes and what its YAML holds (read by yaml-rs: tests/test_rulepack.py holds every bundled file
-    reading the same as with PyYAML, which read them before)."""
+def _read_yaml(path: Path) -> tuple[bytes, dict[str, Any]]:
+    """A rule file's bytes and the mapping its YAML holds (read by yaml-rs, YAML 1.2: tests/test_rulepack.py holds
+    every bundled file reading the same as with PyYAML, which read them before)."""
     try:
         raw = path.read_bytes()
-        return raw, yaml_rs.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8-sig")  # a BOM, as Windows editors may write one, is not part of the first key
+        data = yaml_rs.loads(text)
     except FileNotFoundError:
         raise RulePackError(f"{path}: file tidak ada") from None
     except UnicodeDecodeError as exc:
         raise RulePackError(f"{path}: bukan teks UTF-8 (byte ke-{exc.start + 1})") from None
     except (yaml_rs.YAMLDecodeError, RecursionError) as exc:
-        raise RulePackError(f"{path}: YAML rusak: {exc}") from None
+        raise RulePackError(f"{path}: {_duplicate_key(text)}YAML rusak: {exc}") from None
+    if not isinstance(data, dict):  # empty, a list, or several documents (yaml-rs gives those as a list)
+        raise RulePackError(f"{path}: isinya harus satu pemetaan YAML (kunci: nilai), bukan {type(data).__name__}")
+    return raw, data
+
+
+def _duplicate_key(text: str) -> str:
+    """"baris N: " where a mapping repeats a key (yaml-rs, which refuses it, does not say where), else ""."""
+    import yaml
+
+    try:
+        nodes = [yaml.compose(text, Loader=yaml.SafeLoader)]
+    except yaml.YAMLError:
+        return ""
+    while nodes:
+        node = nodes.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value in seen:
+                    return f"baris {key.start_mark.line + 1}: "
+                seen.add(getattr(key, "value", None))
+            nodes += [value for _, value in reversed(node.value)]
+        elif isinstance(node, yaml.SequenceNode):
+            nodes += reversed(node.value)
+    return ""
 
 
 def _validate(path: Path, raw: bytes, data: Any, schema: bytes, ref: str = "") -> None:
     """Check a rule file (its bytes and data) against the schema (its bytes) or its definition `ref`, unless
     the same file passed the same check before (validated.py)."""
-    check = validated.key(schema, ref, raw)
+    check = validated.key(f"{VALIDATION}/{ref}", schema, raw)
     if validated.known(check):
         return
     errors = sorted(_schema_validator(schema, ref).iter_errors(data), key=lambda e: list(e.absolute_path))

@@ -2,12 +2,15 @@
 
 Checking a pack's files against schemas/rules.schema.json (and importing jsonschema to do it) took
 longer than all the rest of loading the pack, on every command. A file is valid again when its
-bytes, the schema's bytes, the part of the schema it is checked against, the program's version and
-its YAML reader's are those of a file found valid before: the SHA-256 of them is kept as an empty file in the
-user's cache folder (platformdirs: ~/.cache/cek-integrasi/valid-rules/ on Linux,
-%LOCALAPPDATA%\\cek-integrasi\\Cache\\valid-rules\\ on Windows; CEK_INTEGRASI_CACHE_DIR names
-another folder). Only a valid file is recorded, so an invalid one is refused every time; a cache
-folder that cannot be read or written only means the file is checked again next time.
+bytes, the schema's bytes, how it is checked (rulepack.VALIDATION and the part of the schema), the
+program's version and its YAML reader's are those of a file found valid before: the SHA-256 of them
+is kept as an empty file in `valid-rules/` of the user's cache folder (platformdirs:
+~/.cache/cek-integrasi/ on Linux, ~/Library/Caches/cek-integrasi/ on macOS,
+%LOCALAPPDATA%\\cek-integrasi\\Cache\\ on Windows; CEK_INTEGRASI_CACHE_DIR names another folder, best
+an absolute one). Only a valid file is recorded, so an invalid one is refused every time; a cache
+folder that cannot be read or written only means the file is checked again next time. The folder is
+the user's own: whoever can write in it could make a file pass unchecked, as they could edit the
+program itself.
 """
 
 from __future__ import annotations
@@ -34,11 +37,11 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP, appauthor=False))
 
 
-def key(schema: bytes, part: str, raw: bytes) -> str:
-    """What names one file's check: its bytes, checked against `part` of the schema (its bytes), by this version
-    reading it with this yaml-rs."""
+def key(check: str, schema: bytes, raw: bytes) -> str:
+    """What names one file's check: its bytes, read by this yaml-rs and checked as `check` (how, and against which
+    part) says against the schema (its bytes), by this version of the program."""
     digest = hashlib.sha256()
-    for piece in (__version__.encode(), yaml_rs.__version__.encode(), schema, part.encode(), raw):
+    for piece in (__version__.encode(), yaml_rs.__version__.encode(), check.encode(), schema, raw):
         digest.update(len(piece).to_bytes(8, "big"))
         digest.update(piece)
     return digest.hexdigest()
