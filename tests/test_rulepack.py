@@ -95,6 +95,8 @@ def test_every_bundled_rule_file_reads_the_same_with_yaml_rs_as_with_pyyaml():
     (b"family: ELG\nrules: [\n", "elg.yaml: YAML rusak"),
     ("family: ELG\nrules: []\n# Catatan\xa0".encode("cp1252"), "elg.yaml: bukan teks UTF-8"),
     (b"family: ELG\nrules:\n  - id: ELG-01\n    id: ELG-02\n", "elg.yaml: baris 4: YAML rusak: duplicate mapping key: 'id'"),
+    (b"? [a, b]\n: 1\nfamily: ELG\nfamily: BA\n", "elg.yaml: baris 4: YAML rusak: duplicate mapping key: 'family'"),
+    (b"[" * 5000 + b"]" * 5000, "elg.yaml: YAML rusak: YAML parse error at line 1"),  # too deep for both readers
     (b"family: ELG\nrules: []\n---\nfamily: BA\n", "elg.yaml: isinya harus satu pemetaan YAML .* bukan list"),
     (b"", "elg.yaml: isinya harus satu pemetaan YAML .* bukan NoneType"),
 ])

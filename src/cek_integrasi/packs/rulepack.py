@@ -170,16 +170,17 @@ def _duplicate_key(text: str) -> str:
 
     try:
         nodes = [yaml.compose(text, Loader=yaml.SafeLoader)]
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # too deep for PyYAML too: the message goes without a line
         return ""
     while nodes:
         node = nodes.pop()
         if isinstance(node, yaml.MappingNode):
+            keys = [key for key, _ in node.value if isinstance(key, yaml.ScalarNode)]  # yaml-rs names a repeated key by its text
             seen: set[str] = set()
-            for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode) and key.value in seen:
+            for key in keys:
+                if key.value in seen:
                     return f"baris {key.start_mark.line + 1}: "
-                seen.add(getattr(key, "value", None))
+                seen.add(key.value)
             nodes += [value for _, value in reversed(node.value)]
         elif isinstance(node, yaml.SequenceNode):
             nodes += reversed(node.value)
