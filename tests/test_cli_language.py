@@ -88,3 +88,58 @@ def test_the_english_catalogue_says_what_the_code_says():
                 if (catalogue.get(f"cli.{key}.{param.name}") or catalogue.get(f"cli.{param.name}")) != param.help:
                     drift.append(f"{key} --{param.name}")
     assert drift == []
+
+
+def _fresh_translation(monkeypatch, cache):
+    from cek_integrasi.cli import language
+
+    monkeypatch.setenv("CEK_INTEGRASI_CACHE_DIR", str(cache))
+    language._translation.cache_clear()
+    return language
+
+
+def test_clicks_catalogue_is_compiled_once_and_read_compiled_after(monkeypatch, tmp_path):
+    """A command starts without Babel: the Indonesian catalogue of click's messages is compiled the first time and
+    read back compiled after (a changed catalogue, or another version of the program, is compiled again)."""
+    language = _fresh_translation(monkeypatch, tmp_path / "cache")
+    first = language._translation("id").gettext("Show this message and exit.")
+    assert first == "Tampilkan pesan ini lalu keluar."
+    [compiled] = (tmp_path / "cache" / "catalogues").glob("click.id.*.mo")
+    language._translation.cache_clear()
+    monkeypatch.setattr(language, "_compiled", lambda source: pytest.fail("compiled again"))
+    assert language._translation("id").gettext("Show this message and exit.") == first
+    monkeypatch.setattr(language, "__version__", "0.0.0-other")
+    language._translation.cache_clear()
+    with pytest.raises(pytest.fail.Exception, match="compiled again"):
+        language._translation("id")
+    language._translation.cache_clear()
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a catalogue", None])
+def test_a_damaged_or_unwritable_catalogue_cache_only_means_compiling_again(monkeypatch, tmp_path, damage):
+    cache = tmp_path / "cache" if damage is not None else tmp_path / "a-file" / "cache"
+    language = _fresh_translation(monkeypatch, cache)
+    if damage is None:
+        (tmp_path / "a-file").write_text("not a folder")
+    else:
+        language._translation("id")
+        [compiled] = (cache / "catalogues").glob("click.id.*.mo")
+        compiled.write_bytes(damage)
+        language._translation.cache_clear()
+    assert language._translation("id").gettext("Show this message and exit.") == "Tampilkan pesan ini lalu keluar."
+    if damage is not None:
+        assert compiled.read_bytes() != damage  # written whole again
+    language._translation.cache_clear()
+
+
+def test_a_command_that_prints_none_of_clicks_messages_starts_without_babel(tmp_path):
+    """What the compiled catalogue is for: measured in a new process, as a user starts the program."""
+    import os
+    import subprocess
+    import sys
+
+    probe = ("import sys; from cek_integrasi.cli import run; sys.argv = ['cek-integrasi', 'rules', 'list'];\n"
+             "try: run()\nexcept SystemExit: pass\nprint('BABEL' if any(m.startswith('babel') for m in sys.modules) else 'NONE')")
+    env = {**os.environ, "CEK_INTEGRASI_CACHE_DIR": str(tmp_path / "cache"), "LANG": "C.UTF-8", "LC_ALL": ""}
+    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True) for _ in range(2)]
+    assert [r.stdout.strip().splitlines()[-1] for r in runs] == ["BABEL", "NONE"]

@@ -11,23 +11,28 @@ command line is read, before click parses it, so `--help` and usage errors alrea
   (`cli.check`, `cli.rules_list`) and by the option (`cli.check.output`, or `cli.output` for every
   command); the English help written in the code is used where the catalogue has none.
 - click's own messages ("Missing argument", "Show this message and exit."): click asks gettext for
-  them; `install` gives click's modules the Indonesian translation in catalogues/click.id.po, read
-  with Babel.
+  them; `install` gives click's modules the Indonesian translation in catalogues/click.id.po,
+  compiled by Babel once and then kept compiled in the program's cache folder.
 """
 
 from __future__ import annotations
 
 import gettext
+import hashlib
 import importlib
 import io
+import os
+import struct
 import sys
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 import click
 
-from .. import i18n
+from .. import __version__, i18n
+from ..user_cache import cache_dir
 from .config import ConfigError, find
 from .defaults import ConfiguredGroup
 
@@ -54,16 +59,41 @@ def current() -> str:
 
 @cache
 def _translation(lang: str) -> gettext.NullTranslations:
+    """click's messages in `lang`: catalogues/click.LANG.po, compiled by Babel the first time and kept compiled in the
+    program's cache folder (user_cache.py), so that a command starts without importing Babel."""
     if lang == "en":
         return gettext.NullTranslations()
+    source = resources.files("cek_integrasi").joinpath(f"catalogues/click.{lang}.po").read_bytes()
+    digest = hashlib.sha256(__version__.encode() + b"\0" + source).hexdigest()
+    compiled = cache_dir() / "catalogues" / f"click.{lang}.{digest[:32]}.mo"
+    try:
+        with open(compiled, "rb") as handle:
+            return gettext.GNUTranslations(handle)
+    except (OSError, ValueError, IndexError, struct.error):  # not compiled yet, or a file gettext cannot read
+        pass
+    data = _compiled(source)
+    _keep(compiled, data)
+    return gettext.GNUTranslations(io.BytesIO(data))
+
+
+def _compiled(source: bytes) -> bytes:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    source = resources.files("cek_integrasi").joinpath(f"catalogues/click.{lang}.po").read_text("utf-8")
     compiled = io.BytesIO()
-    write_mo(compiled, read_po(io.StringIO(source)))
-    compiled.seek(0)
-    return gettext.GNUTranslations(compiled)
+    write_mo(compiled, read_po(io.BytesIO(source)))
+    return compiled.getvalue()
+
+
+def _keep(path: Path, data: bytes) -> None:
+    """Write a compiled catalogue whole or not at all (silently not, where the cache folder cannot be written)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError:
+        pass
 
 
 def install(lang: str) -> None:

@@ -4,37 +4,21 @@ Checking a pack's files against schemas/rules.schema.json (and importing jsonsch
 longer than all the rest of loading the pack, on every command. A file is valid again when its
 bytes, the schema's bytes, how it is checked (rulepack.VALIDATION and the part of the schema), the
 program's version and its YAML reader's are those of a file found valid before: the SHA-256 of them
-is kept as an empty file in `valid-rules/` of the user's cache folder (platformdirs:
-~/.cache/cek-integrasi/ on Linux, ~/Library/Caches/cek-integrasi/ on macOS,
-%LOCALAPPDATA%\\cek-integrasi\\Cache\\ on Windows; CEK_INTEGRASI_CACHE_DIR names another folder, best
-an absolute one). Only a valid file is recorded, so an invalid one is refused every time; a cache
-folder that cannot be read or written only means the file is checked again next time. The folder is
-the user's own: whoever can write in it could make a file pass unchecked, as they could edit the
-program itself.
+is kept as an empty file in `valid-rules/` of the program's cache folder (user_cache.py). Only a
+valid file is recorded, so an invalid one is refused every time; a cache folder that cannot be read
+or written only means the file is checked again next time. The folder is the user's own: whoever can
+write in it could make a file pass unchecked, as they could edit the program itself.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import yaml_rs
 
 from .. import __version__
-
-APP = "cek-integrasi"
-CACHE_ENV = "CEK_INTEGRASI_CACHE_DIR"
-
-
-def cache_dir() -> Path:
-    """The folder of this program's caches (CEK_INTEGRASI_CACHE_DIR, else the user's cache folder)."""
-    named = os.environ.get(CACHE_ENV)
-    if named:
-        return Path(named)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir(APP, appauthor=False))
+from ..user_cache import cache_dir
 
 
 def key(check: str, schema: bytes, raw: bytes) -> str:
