@@ -69,6 +69,30 @@ def test_a_missing_fact_never_reaches_the_engine(checker):
         checker.engine.matches([[Subject("desa", "desa", "", facts)]])
 
 
+def test_the_engine_is_sent_only_the_facts_its_conditions_read(checker):
+    """Of a village's facts a screening's rules (ELG) read a few: only those travel to the engine, each still checked."""
+    dossier = validate(checker, load_base("desa_lengkap.yaml"))
+    desa = subjects_of(dossier, Context(as_of=DEFAULT_AS_OF), checker.pack.plan, checker.pack.vocabulary)[0]
+    eligibility = Engine(checker.pack.family("ELG"))
+    read = {c.fact for r in checker.pack.family("ELG").rules if r.subject == "desa" for dnf in r.asked.values() for conj in dnf for c in conj}
+    sent = eligibility._fact(desa)
+    assert len(sent) - 1 == len(read) and 5 <= len(read) < len(desa.facts) / 4
+    assert sorted(sent[alias] for name, alias, _ in eligibility._fields["desa"]) == sorted(desa.facts[n] for n in read)
+    with pytest.raises(EngineFailure, match="desa.peserta_pnpm: 'ya' is not bool: not as declared"):
+        eligibility._fact(Subject("desa", "desa", "", {**desa.facts, "peserta_pnpm": "ya"}))
+
+
+def test_a_fact_no_condition_reads_is_as_required_as_one_read(checker):
+    """A subject holds every fact of its kind whichever facts the engine is sent (a builder that drops one is a defect)."""
+    dossier = validate(checker, load_base("desa_lengkap.yaml"))
+    facts = subjects_of(dossier, Context(as_of=DEFAULT_AS_OF), checker.pack.plan, checker.pack.vocabulary)[0].facts
+    eligibility = Engine(checker.pack.family("ELG"))
+    unread = next(name for name in facts if name not in {n for n, _, _ in eligibility._fields["desa"]})
+    del facts[unread]
+    with pytest.raises(EngineFailure, match=f"facts \\['{unread} missing'\\]: not as declared"):
+        eligibility._fact(Subject("desa", "desa", "", facts))
+
+
 def test_the_engine_host_reads_and_writes_json_as_the_standard_module_does():
     """durable-rules' host is given orjson's functions: the same values must come out both ways."""
     from durable import engine as durable_engine

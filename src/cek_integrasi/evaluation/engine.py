@@ -3,8 +3,9 @@
 Containment of the engine's known defects (ENGINEERING notes, and what was measured here):
 - only single-fact conjunctions of plain comparisons reach it (rulepack.py refuses the rest);
   one engine rule per conjunction of a condition's normal form, so no nested $or/$and, no joins;
-- every fact carries every declared field with its declared type (checked here before asserting),
-  so `!=` never meets a missing field and no value is coerced;
+- every fact carries every field a condition of the pack reads, with its declared type (checked here
+  before asserting, and that the subject holds every fact of its kind and no other), so `!=` never
+  meets a missing field and no value is coerced;
 - at most 64 engine rules may match one fact: past that `assert_facts` fails with error 303, and
   with `cap` it corrupts memory. Rules are therefore spread over several rulesets so that no
   ruleset holds more than MAX_RULES_PER_KIND conjunctions for one kind of subject;
@@ -142,10 +143,14 @@ class Engine:
     def __init__(self, pack: RulePack):
         self.pack = pack
         catalogue = pack.vocabulary.catalogue
-        # Facts travel to the engine and back (once per match) as JSON: short field names keep that small.
+        self._declared = {kind: frozenset(spec) for kind, spec in catalogue.items()}
+        # Facts travel to the engine and back (once per match) as JSON: short field names, and only the facts some
+        # condition of the pack reads (of 65 facts of a village, a screening's rules read 8), keep that small.
+        read = {(rule.subject, c.fact) for rule in pack.rules for dnf in rule.asked.values() for conj in dnf for c in conj}
         aliases = {kind: {name: f"f{i}" for i, name in enumerate(spec)} for kind, spec in catalogue.items()}
         self._fields = {
-            kind: [(name, aliases[kind][name], fact.type) for name, fact in spec.items()] for kind, spec in catalogue.items()
+            kind: [(name, aliases[kind][name], fact.type) for name, fact in spec.items() if (kind, name) in read]
+            for kind, spec in catalogue.items()
         }
         self._hits: list[set[int]] | None = None
         self._sessions = itertools.count()
@@ -235,15 +240,18 @@ class Engine:
                 pass
 
     def _fact(self, subject: Subject) -> dict[str, Any]:
+        """The engine fact of a subject: the facts the pack's conditions read, each checked against its declared type,
+        from a subject that carries every fact of its kind and no other (EngineFailure otherwise)."""
         facts = subject.facts
         fact: dict[str, Any] = {KIND: subject.kind}
-        fields = self._fields[subject.kind]
-        for name, alias, declared in fields:
+        for name, alias, declared in self._fields[subject.kind]:
             value = facts.get(name, _MISSING)
             if type(value) is not declared:
                 shown = "missing" if value is _MISSING else f"{value!r} is not {declared.__name__}"
                 raise EngineFailure(f"{subject.key}.{name}: {shown}: not as declared")
             fact[alias] = value
-        if len(facts) != len(fact) - 1:
-            raise EngineFailure(f"{subject.key}: facts {sorted(facts.keys() - {name for name, _, _ in fields})}: not as declared")
+        declared_facts = self._declared[subject.kind]
+        if len(facts) != len(declared_facts) or not declared_facts.issuperset(facts):
+            odd = sorted(facts.keys() - declared_facts) or [f"{name} missing" for name in sorted(declared_facts - facts.keys())]
+            raise EngineFailure(f"{subject.key}: facts {odd}: not as declared")
         return fact
