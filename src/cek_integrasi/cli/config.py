@@ -16,8 +16,9 @@ from typing import Any
 
 import click
 
+from ..user_cache import APP
+
 FILE_NAME = "cek-integrasi.toml"
-APP = "cek-integrasi"
 
 
 class ConfigError(Exception):
