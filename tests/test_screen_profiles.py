@@ -32,14 +32,15 @@ HEADER = ["kode", "nama", "kecamatan", "peserta_pnpm", "kantor_ada", "kantor_lay
 
 
 class InProcessPool:
-    """The pool's `map` run in this process by a worker's checkers, recording what it was given."""
+    """The pool's `map` run in this process by a worker's checkers, one call at a time, recording what it was given."""
 
     def __init__(self):
         self.packs, self.calls = [PACK], []
 
     def map(self, function, calls):
-        self.calls += calls
-        return [function(*args) for args in calls]
+        for args in calls:
+            self.calls.append(args)
+            yield function(*args)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -132,3 +133,26 @@ def test_the_eligibility_checker_builds_only_the_subjects_its_rules_judge():
     assert alone["verdict"] == whole["verdict"] == "BELUM_MEMENUHI"
     assert alone["results"] == {r: s for r, s in whole["results"].items() if r.startswith("ELG-")}
     assert alone["findings"] == [f for f in whole["findings"] if f["rule"].startswith("ELG-")]
+
+
+def test_rows_are_checked_as_the_pool_asks_for_batches(monkeypatch):
+    """A roster of 250 rows of distinct profiles: the first batch is sent once its 100 profiles are found, before
+    the other rows are checked, and each row is counted done once its profile's judgement is back."""
+    checked: list[int] = []
+    problems = roster._problems
+    monkeypatch.setattr(roster, "_problems", lambda row, year: checked.append(row.number) or problems(row, year))
+    row = {"kode": "", "nama": "Bonto", "kecamatan": "Rilau Ale", "peserta_pnpm": "ya", "kantor_ada": "ya", "kantor_layak": "ya",
+           "sekdes": "definitif", "kaur": "", "kaur_terisi": "2", "bpd_terbentuk": "ya"}
+    raw, read = roster_of([{**row, "kode": f"73.02.05.{2001 + i}", "sekdes_nama": f"Andi {i}"} for i in range(250)])
+    done: list[int] = []
+
+    class Pipelined(InProcessPool):
+        def map(self, function, calls):
+            for args in calls:
+                self.calls.append((len(checked), sum(done), len(args[1])))
+                yield function(*args)
+
+    pool = Pipelined()
+    screened = roster.screen(pool, PACK, "daftar.csv", raw, read, AS_OF, done.append)
+    assert pool.calls == [(100, 0, 100), (200, 100, 100), (250, 200, 50)]
+    assert sum(done) == len(screened["villages"]) == 250

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import logging
 import multiprocessing
 import os
@@ -127,23 +128,30 @@ class Pool:
             fill()
             yield from zip(indices, outcomes)
 
-    def call(self, function, *args):
-        """`function(*args)` in a worker (it finds the worker's checkers with workers.current()), bounded by
-        the time limit: TimeoutError when it takes longer, WorkerDied when its worker dies."""
-        return self.map(function, [args])[0]
+    def map(self, function, calls: Iterable[tuple]) -> Iterator:
+        """`function(*args)` in a worker (it finds the worker's checkers with workers.current()) for each args of
+        `calls`, the results in order as they come, a few calls in flight: `calls` is read only as calls are sent, so
+        that the work of making them (a roster's row checks) overlaps the workers' judging. Each call is bounded by
+        the time limit: TimeoutError when one takes longer, WorkerDied when its worker dies."""
+        pending, flight = iter(calls), deque()
 
-    def map(self, function, calls: list[tuple]) -> list:
-        """`function(*args)` for each args of `calls`, spread over the workers, the results in order; each call
-        bounded by the time limit (TimeoutError, WorkerDied as `call`)."""
-        futures = [self._workers.schedule(workers.run_task, (function, *args), timeout=self.timeout) for args in calls]
+        def fill() -> None:
+            for args in itertools.islice(pending, self.jobs * 2 - len(flight)):
+                flight.append(self._workers.schedule(workers.run_task, (function, *args), timeout=self.timeout))
+
         try:
-            return [future.result() for future in futures]
-        except FutureTimeout:
-            raise TimeoutError(f"{getattr(function, '__name__', function)} took longer than {self.timeout} s") from None
-        except ProcessExpired as error:
-            raise WorkerDied(str(error)) from None
+            fill()
+            while flight:
+                try:
+                    result = flight.popleft().result()
+                except FutureTimeout:
+                    raise TimeoutError(f"{getattr(function, '__name__', function)} took longer than {self.timeout} s") from None
+                except ProcessExpired as error:
+                    raise WorkerDied(str(error)) from None
+                fill()
+                yield result
         finally:
-            for future in futures:
+            for future in flight:
                 future.cancel()
 
     def close(self) -> None:

@@ -16,8 +16,8 @@ import datetime as dt
 import hashlib
 import io
 import re
-from collections import Counter
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -327,27 +327,49 @@ def screen(
 ) -> dict[str, Any]:
     """Screen every row of a roster (`name`, its bytes and rows) against `pack` in the pool: the screening in no
     language (screening/report.py). Rows with problems are listed; each distinct eligibility profile of the
-    others is judged once, in batches, several at once, and its judgement given to every row of that profile."""
+    others is judged once, in batches, several at once, and its judgement given to every row of that profile.
+    Rows are checked as the pool asks for batches, so the first batches are judged while the rest are checked."""
     bad: list[dict] = []
     good: list[tuple[int, dict, bytes]] = []
     year = min(max(as_of.year, 1990), 2100)  # the ELG rules do not depend on it
-    for row in rows:
-        data, problems = _problems(row, year)
-        if problems:
-            bad += problems
-            on_row_done(1)
-        else:
-            good.append((row.number, data, profile_of(data)))
-    profiles: dict[bytes, dict] = {}
-    for _, data, profile in good:
-        profiles.setdefault(profile, data)
-    rows_of = Counter(profile for _, _, profile in good)
-    keys = list(profiles)
-    batches = [keys[i:i + SCREEN_BATCH] for i in range(0, len(keys), SCREEN_BATCH)]
     judged: dict[bytes, dict] = {}
-    for batch, judgements in zip(batches, pool.map(screen_task, [(pack.id, [profiles[k] for k in batch], as_of) for batch in batches])):
+    waiting: dict[bytes, int] = {}  # a profile sent to be judged -> its rows checked so far
+    sent: deque[list[bytes]] = deque()  # the profiles of each batch sent, not yet back
+
+    def batches() -> Iterator[tuple[str, list[dict], dt.date]]:
+        """A call of screen_task for every SCREEN_BATCH profiles not seen before, rows checked as calls are asked for."""
+        fresh: dict[bytes, dict] = {}
+        for row in rows:
+            data, problems = _problems(row, year)
+            if problems:
+                bad.extend(problems)
+                on_row_done(1)
+                continue
+            profile = profile_of(data)
+            good.append((row.number, data, profile))
+            if profile in judged:
+                on_row_done(1)
+            elif profile in waiting:
+                waiting[profile] += 1
+            else:
+                waiting[profile] = 1
+                fresh[profile] = data
+                if len(fresh) == SCREEN_BATCH:
+                    yield send(fresh)
+        if fresh:
+            yield send(fresh)
+
+    def send(fresh: dict[bytes, dict]) -> tuple[str, list[dict], dt.date]:
+        """The call judging the new profiles `fresh` (emptied), its profiles kept to match its judgements."""
+        sent.append(list(fresh))
+        profiles = list(fresh.values())
+        fresh.clear()
+        return pack.id, profiles, as_of
+
+    for judgements in pool.map(screen_task, batches()):
+        batch = sent.popleft()
         judged.update(zip(batch, judgements))
-        on_row_done(sum(rows_of[k] for k in batch))
+        on_row_done(sum(waiting.pop(k) for k in batch))
     villages = [{"row": number, "kode": data["kode"], "nama": data["nama"], "kecamatan": data["kecamatan"], **judged[profile]}
                 for number, data, profile in good]
     return screening(pack, as_of, {"file": name, "sha256": hashlib.sha256(raw).hexdigest()}, villages, bad)
