@@ -245,7 +245,7 @@ def test_importing_the_checker_reads_no_bundle_the_vocabulary_is_built_when_a_pa
         print(bundles.find_bundles.cache_info().currsize, vocabulary.vocabulary_of.cache_info().currsize)
         """)
     answer = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert answer.stdout.split("\n")[:2] == ["0 0", "1 1"]
+    assert answer.stdout.split("\n")[:2] == ["0 0", "1 2"]  # the folder's vocabulary, and the pack's part of it
 
 
 def test_a_third_bundle_adds_a_situation_of_its_own_that_its_stage_order_tests(own_fact, tmp_path):
@@ -268,3 +268,23 @@ def test_a_third_bundle_adds_a_situation_of_its_own_that_its_stage_order_tests(o
         head = head_of(validate(checker, data), ctx, pack.plan, pack.vocabulary)
         assert head.situation["pemangku_tercatat"] is held
         assert ("musdes_rpjm" in pack.plan.order(head.situation).before("musdes_rkp")) is held
+
+
+def test_a_pack_judges_with_the_shared_facts_and_those_of_the_bundles_it_reads(third):
+    """A pack of rules/ reads its own bundle's facts alone: its village carries them and the shared ones, none of
+    the other bundle's (which no rule of it reads). The third pack, whose ORG family is the UU 6/2014 pack's, reads
+    that bundle's facts too, and its villages are given them."""
+    packs_of_rules = {p.id: p for p in load_packs()}
+    assert {p.id: [b.id for b in p.vocabulary.bundles] for p in packs_of_rules.values()} == {"pti": ["pti"], "uu-desa": ["uu-desa"]}
+    ctx = context_of({"as_of": "2018-03-01"})
+    for pack_id, base in (("pti", "desa_lengkap.yaml"), ("uu-desa", "desa_uu_lengkap.yaml")):
+        pack = packs_of_rules[pack_id]
+        head = head_of(validate(Checker(pack), load_base(base)), ctx, pack.plan, pack.vocabulary)
+        assert head.facts.keys() == pack.vocabulary.catalogue["desa"].keys()
+        others = {name for (kind, name), bundle in default_vocabulary().origin.items() if kind == "desa" and bundle not in (None, pack_id)}
+        assert others and not others & head.facts.keys()
+        tested = {(rule.subject, fact) for rule in pack.rules for part in rule.written.values() for fact, _, _ in atoms(part)}
+        assert all(name in pack.vocabulary.catalogue[kind] for kind, name in tested)
+    [adat] = load_packs(third)
+    assert [b.id for b in adat.vocabulary.bundles] == ["uu-desa", "desa-adat"]
+    assert "kasi_terisi_jumlah" in adat.vocabulary.catalogue["desa"]

@@ -4,7 +4,8 @@ Containment of the engine's known defects (ENGINEERING notes, and what was measu
 - only single-fact conjunctions of plain comparisons reach it (rulepack.py refuses the rest);
   one engine rule per conjunction of a condition's normal form, so no nested $or/$and, no joins;
 - every fact carries every field a condition of the pack reads, with its declared type (checked here
-  before asserting, and that the subject holds every fact of its kind and no other), so `!=` never
+  before asserting, and that the subject holds every fact of its kind in the pack's part of the
+  vocabulary and no other), so `!=` never
   meets a missing field and no value is coerced;
 - at most 64 engine rules may match one fact: past that `assert_facts` fails with error 303, and
   with `cap` it corrupts memory. Rules are therefore spread over several rulesets so that no
@@ -241,7 +242,7 @@ class Engine:
 
     def _fact(self, subject: Subject) -> dict[str, Any]:
         """The engine fact of a subject: the facts the pack's conditions read, each checked against its declared type,
-        from a subject that carries every fact of its kind and no other (EngineFailure otherwise)."""
+        from a subject that carries every fact of its kind in the pack's vocabulary and no other (EngineFailure otherwise)."""
         facts = subject.facts
         fact: dict[str, Any] = {KIND: subject.kind}
         for name, alias, declared in self._fields[subject.kind]:

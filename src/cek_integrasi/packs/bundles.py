@@ -39,6 +39,14 @@ class Bundle:
     def covers(self, plan_year: int) -> bool:
         return self.plan_years[0] <= plan_year <= self.plan_years[1]
 
+    def __reduce__(self):
+        """Pickled with its module's name (a pack goes to a spawned worker with its vocabulary's bundles)."""
+        return _bundle, (self.id, self.folder, self.plan_years, self.module.__name__)
+
+
+def _bundle(bundle_id: str, folder: Path, plan_years: tuple[int, int], module: str) -> Bundle:
+    return Bundle(bundle_id, folder, plan_years, importlib.import_module(module))
+
 
 @cache
 def find_bundles(rules_dir: Path = RULES_DIR) -> tuple[Bundle, ...]:

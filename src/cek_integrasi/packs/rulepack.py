@@ -13,6 +13,7 @@ import functools
 import hashlib
 import importlib
 import json
+import string
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -224,6 +225,7 @@ def load_pack(pack_id: str = DEFAULT_PACK, rules_dir: Path = RULES_DIR) -> RuleP
         digest.update(raw)
         rules += [_build_rule(path, data["family"], entry, vocabulary.catalogue) for entry in data["rules"]]
     _check_pack(base, rules)
+    vocabulary = _part_read(vocabulary, meta["module"], rules, plan)
     years = (meta["plan_years"]["from"], meta["plan_years"]["to"])
     if years[0] > years[1]:
         raise RulePackError(f"{base / 'pack.yaml'}: plan_years: 'from' {years[0]} sesudah 'to' {years[1]}")
@@ -269,6 +271,19 @@ def _vocabulary(path: Path, rules_dir: Path) -> Vocabulary:
         return of_folder(rules_dir)
     except ValueError as exc:
         raise RulePackError(f"{path}: module: {exc}") from None
+
+
+def _part_read(vocabulary: Vocabulary, module: str, rules: list[Rule], plan: StagePlan) -> Vocabulary:
+    """The part of the folder's vocabulary a pack judges with: the shared facts and situations and those of its own
+    bundle (pack.yaml `module`) and of any other bundle whose fact its conditions or messages, or whose situation its
+    stage order, read. Its subjects are built with those bundles' builders alone (a PTI village was also given every
+    fact of the UU 6/2014 bundle, which no rule of the PTI reads)."""
+    read = {(r.subject, c.fact) for r in rules for dnf in r.asked.values() for conj in dnf for c in conj}
+    read |= {(r.subject, name) for r in rules for text in (*r.message.values(), *r.remediation.values())
+             for _, name, _, _ in string.Formatter().parse(text) if name}
+    read |= {("when", name) for sequence in plan.sequences for case in sequence.when for name in case}
+    used = {vocabulary.origin.get(key) for key in read} | {b.id for b in vocabulary.bundles if b.module.__name__ == module}
+    return vocabulary.part(used - {None})
 
 
 def _load_stages(path: Path, situations: dict[str, FactSpec], schema: bytes) -> tuple[bytes, StagePlan]:

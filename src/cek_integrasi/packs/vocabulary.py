@@ -8,10 +8,11 @@ A bundle's module (bundles.py) may add to it:
 - `SITUATIONS = {name: FactSpec}` and `SITUATION_BUILDERS = {kind: builder}`: what the `when` of a
   stage sequence may test, from the same basics of a dossier's own subject (`desa`, `kecamatan`).
 
-The vocabulary is one: every subject carries every fact of its kind, whichever pack judges it, so a
-fact means the same to every pack. A bundle may not reuse a name already in it. The bundles in use
-are those of rules/ and those of the folder the packs are loaded from (`of_folder`); every caller
-that names no folder gets the vocabulary of rules/ (`default`).
+The vocabulary is one: a fact means the same to every pack, and a bundle may not reuse a name already
+in it. The bundles in use are those of rules/ and those of the folder the packs are loaded from
+(`of_folder`); every caller that names no folder gets the vocabulary of rules/ (`default`). A pack
+judges with its part of it (`part`): the shared facts and those of the bundles it reads, so that every
+subject it judges carries every fact of its kind in that part, and builds no fact no rule of it reads.
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ class Vocabulary:
     origin: dict[tuple[str, str], str | None]  # (kind or "when", name) -> the bundle that adds it
     builders: dict[str, tuple[Builder, ...]]
     situation_builders: dict[str, tuple[Builder, ...]]
+    bundles: tuple[Bundle, ...]  # those it was joined from, in order
+
+    def part(self, bundle_ids: set[str]) -> "Vocabulary":
+        """The shared facts and situations with those of the bundles named (a pack's part: rulepack.py)."""
+        return vocabulary_of(tuple(b for b in self.bundles if b.id in bundle_ids))
 
     def build(self, kind: str, basics: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         """The facts and details the bundles add to one subject of `kind`, built on its `basics` (new dicts)."""
@@ -91,7 +97,7 @@ def vocabulary_of(bundles: tuple[Bundle, ...]) -> Vocabulary:
             situation_builders.setdefault(kind, []).append(builder)
     return Vocabulary(
         catalogue, situations, origin,
-        {kind: tuple(b) for kind, b in builders.items()}, {kind: tuple(b) for kind, b in situation_builders.items()},
+        {kind: tuple(b) for kind, b in builders.items()}, {kind: tuple(b) for kind, b in situation_builders.items()}, bundles,
     )
 
 

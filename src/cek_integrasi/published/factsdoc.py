@@ -32,8 +32,9 @@ def render() -> str:
         "Generated from `src/cek_integrasi/packs/facts.py` (the shared facts) and the facts each bundle adds (its "
         "module's `FACTS`, docs/rules.md, *Adding a pack*) by `python -m cek_integrasi.published.factsdoc`; a test "
         "keeps it current.",
-        "Every fact is always present on its subject with the type shown (bool, int or str), whichever pack judges "
-        "it; *added by* names the bundle that builds it.",
+        "Every fact is always present on its subject with the type shown (bool, int or str) when a pack that reads "
+        "it judges the subject: a shared fact for every pack, a fact a bundle adds for the packs that read that "
+        "bundle's facts (its own pack); *added by* names the bundle that builds it.",
         "",
     ]
     for subject, facts in used.catalogue.items():

@@ -7,8 +7,8 @@ RPJM-Desa's place in integration, and the situations of its stage order (path, f
 both dossier kinds: who signed each Berita Acara (BA), who facilitated each held forum, the steps
 recorded with their document's date (STG-07), the establishing documents in order with their
 steps (EST-11), the RKP-Desa activities in the RPJM-Desa, the Tim Penyusun's SK. Of a kecamatan
-dossier: its Musrenbang Kecamatan (MRK) and the villages it gathers. Every subject carries them
-(vocabulary.py), whichever pack judges it; the other packs do not test them.
+dossier: its Musrenbang Kecamatan (MRK) and the villages it gathers. Every subject the PTI pack
+judges carries them (vocabulary.py); the other packs do not test them, and their subjects are not given them.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 Of a village: deadlines of the planning year, the Kepala Desa's yearly reports, the village
 apparatus's Kasi posts, and the situation of its stage order (whether the RPJM Desa is drafted);
 who took part in a held forum; what each Perdes is about and whether the BPD agreed it; the field
-of each RKP Desa activity. Every subject carries them (vocabulary.py), whichever pack judges it;
-the PTI pack does not test them.
+of each RKP Desa activity. Every subject the UU 6/2014 pack judges carries them (vocabulary.py);
+the PTI pack does not test them, and its subjects are not given them.
 """
 
 from __future__ import annotations
