@@ -1,5 +1,6 @@
 """The pool's `map` (what a roster's screening uses): the results in order, its calls read only as they are sent,
-and a call past the time limit or whose worker dies raised to its caller, the pool still working after."""
+and a call past the time limit or whose worker dies raised to its caller, the pool still working after; a forked
+pool told to start now has its workers at once, and a worker builds the dossier validators as it starts."""
 
 from __future__ import annotations
 
@@ -60,3 +61,25 @@ def test_a_call_whose_worker_dies_is_worker_died_and_the_pool_goes_on(pool):
     with pytest.raises(WorkerDied):
         list(pool.map(_die, [()]))
     assert list(pool.map(_square, [(4,), (5,)])) == [16, 25]
+
+
+def _validators_built() -> tuple[bool, bool]:
+    from cek_integrasi.dossiers.model import DesaDossier, KecamatanDossier
+
+    return DesaDossier.__pydantic_complete__, KecamatanDossier.__pydantic_complete__
+
+
+def test_a_forked_pool_told_to_start_now_has_its_workers_as_it_is_made():
+    """`check` and `screen`: the workers are forked as the pool is made, from the caller's thread, and get ready
+    while the command reads its inputs."""
+    import multiprocessing
+
+    before = set(multiprocessing.active_children())
+    with Pool([load_pack("pti")], 2, start="fork", start_now=True):
+        assert len(set(multiprocessing.active_children()) - before) == 2
+
+
+def test_a_worker_builds_the_dossier_validators_as_it_starts():
+    """Built when the worker starts, not at its first dossier (a spawned worker: nothing inherited)."""
+    with Pool([load_pack("pti")], 1, start="spawn") as spawned:
+        assert list(spawned.map(_validators_built, [()])) == [(True, True)]

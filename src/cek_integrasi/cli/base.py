@@ -182,11 +182,12 @@ def _run(paths, lang, as_of, before, complete, waiver_files, no_waivers, jobs, p
 
 
 def start_pool(packs: list, jobs: int, pack_id: str | None) -> Pool:
-    """The worker pool of this command (`fork`: nothing is open yet), stopped when the command ends."""
+    """The worker pool of this command, its workers forked now (nothing is open yet) to get ready while the command
+    reads its inputs, stopped when the command ends."""
     from ..evaluation.pool import Pool, poll_often
 
     poll_often()
-    pool = Pool(packs, jobs, forced=pack_id is not None, start="fork")
+    pool = Pool(packs, jobs, forced=pack_id is not None, start="fork", start_now=True)
     click.get_current_context().call_on_close(pool.close)
     return pool
 

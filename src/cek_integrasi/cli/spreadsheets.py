@@ -56,13 +56,14 @@ def screen(ctx, roster, fmt, output, csv_separator, template, lang, as_of, pack_
         _fail(i18n.text("ui.output_needed", lang, format=fmt))
     if output is not None and output.resolve() == roster.resolve():
         _fail(i18n.text("ui.output_is_input", lang, path=output))
+    pack = _load(pack_id)
+    pool = start_pool([pack], jobs, pack_id)  # its workers get ready while the roster is read
     try:
         rows, raw = screening.read_roster_file(roster)
     except InputError as error:
         _fail(render_problem(error, lang))
-    pack = _load(pack_id)
     with progress(len(rows), lang, "screening", wanted(len(rows), quiet, output is None)) as advance:
-        result = screening_in(screening.screen(start_pool([pack], jobs, pack_id), pack, str(roster), raw, rows, as_of, advance), pack, lang)
+        result = screening_in(screening.screen(pool, pack, str(roster), raw, rows, as_of, advance), pack, lang)
     if fmt == "xlsx":
         data = screen_render.as_xlsx(result)
     elif fmt == "csv":

@@ -535,3 +535,10 @@ class KecamatanDossier(_Strict):
 
 
 Dossier = DesaDossier | KecamatanDossier
+
+
+def build_validators() -> None:
+    """Build the dossier models' validators now, not at the first dossier validated: what a worker does as it starts
+    (a command that never validates a dossier never builds them)."""
+    for model in (DesaDossier, KecamatanDossier):
+        model.model_rebuild()

@@ -12,11 +12,12 @@ Workers start with `forkserver` by default: forked from a clean process, they ne
 socket, database connections or threads of the process that uses the pool (a worker that replaces a
 dead one neither: it is forked from the fork server too); the fork server imports the program and the
 checking code once, so a worker starts without importing them again. Workers start at the first task,
-or (`start_now`) in the background as the pool is made, while its caller opens its inputs (a store,
-say). `check` starts its workers with `fork` before it opens anything (faster to start, and the
-workers see what the process loaded), never in the background: forking from a second thread could
-copy a lock another thread holds. Where neither exists (Windows), workers are spawned: each a new
-Python process.
+or (`start_now`) as the pool is made, while its caller opens its inputs (a store, a roster): in the
+background, or with `fork` at once from the caller's thread. `check` and `screen` start their workers
+with `fork` before they open anything (faster to start, and the workers see what the process loaded),
+never from a second thread: forking from one could copy a lock another thread holds. A worker builds
+what every task needs as it starts (workers.start), so it does that while its parent reads its inputs.
+Where neither exists (Windows), workers are spawned: each a new Python process.
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ class Pool:
     twentieth more for each further file. `memory_mb`: what a worker may add to its size (0: no cap;
     default: CEK_INTEGRASI_WORKER_MEMORY_MB). `task`: the worker task files are sent to unless a call
     names another (workers.check_task; a test gives one that stalls or crashes on purpose).
-    `start_now`: start the workers in the background now rather than at the first task (not with `fork`).
+    `start_now`: start the workers now rather than at the first task: with `fork` at once, from this thread; else in
+    the background.
     """
 
     def __init__(self, packs: list[RulePack] | RulePack, jobs: int = 2, forced: bool = False, timeout: float | None = None,
@@ -86,7 +88,9 @@ class Pool:
             context.set_forkserver_preload(PRELOAD)
         self._workers = ProcessPool(self.jobs, initializer=workers.start, context=context,
                                     initargs=(self.packs, forced, self.memory_mb, os.getpid()))
-        if start_now and start != "fork":
+        if start_now and start == "fork":
+            self._start_workers()
+        elif start_now:
             threading.Thread(target=self._start_workers, name="pool-start", daemon=True).start()
 
     def pack(self, pack_id: str) -> RulePack:

@@ -25,7 +25,7 @@ import orjson
 
 from .. import i18n
 from ..dossiers.loading import load_dossier
-from ..dossiers.model import Dossier, KecamatanDossier
+from ..dossiers.model import Dossier, KecamatanDossier, build_validators
 from ..dossiers.reading import Document
 from ..errors import InputError
 from ..packs.choosing import all_stages, choose_pack
@@ -160,11 +160,12 @@ _worker: Worker | None = None  # the one thing a worker process keeps between ta
 
 
 def start(packs: list[RulePack], forced: bool, memory_mb: int, parent: int) -> None:
-    """A new worker process: its checkers, its parent watched, then its address space capped at its size
-    now plus `memory_mb` (0: no cap) and what it built frozen out of the cycle collector."""
+    """A new worker process: its checkers and the dossier models' validators, its parent watched, then its address
+    space capped at its size now plus `memory_mb` (0: no cap) and what it built frozen out of the cycle collector."""
     global _worker
     watch_parent(parent)
     _worker = Worker(packs, forced)
+    build_validators()
     if memory_mb:
         limit = _address_space() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
