@@ -18,7 +18,7 @@ UNMET: tuple[State, ...] = ("fail", "error")  # a finding still to be mended: fa
 
 
 class _Report(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class WaiverNote(_Report):

@@ -29,7 +29,7 @@ KODE = r"^\d{2}\.\d{2}\.\d{2}(\.\d{4})?$"
 class Waiver(BaseModel):
     """One approved exception."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     aturan: str = Field(pattern=r"^[A-Z]{2,4}-\d{2}$", description="Rule ID, e.g. ELG-03.")
     kode: str = Field(pattern=KODE, description="Code of the desa (PP.KK.CC.DDDD) or kecamatan (PP.KK.CC).")
@@ -49,7 +49,7 @@ class Waiver(BaseModel):
 class WaiverFile(BaseModel):
     """A file of waivers (schemas/waivers.schema.json)."""
 
-    model_config = ConfigDict(extra="forbid", title="Pengecualian cek-integrasi")
+    model_config = ConfigDict(extra="forbid", title="Pengecualian cek-integrasi", defer_build=True)
 
     pengecualian: list[Waiver]
 
