@@ -132,6 +132,18 @@ def test_a_damaged_or_unwritable_catalogue_cache_only_means_compiling_again(monk
     language._translation.cache_clear()
 
 
+def test_a_catalogue_that_cannot_be_put_in_place_leaves_no_partial_file(monkeypatch, tmp_path):
+    language = _fresh_translation(monkeypatch, tmp_path / "cache")
+
+    def refused(source, target):
+        raise PermissionError(13, "Permission denied", str(target))
+
+    monkeypatch.setattr(language.os, "replace", refused)
+    assert language._translation("id").gettext("Show this message and exit.") == "Tampilkan pesan ini lalu keluar."
+    assert list((tmp_path / "cache" / "catalogues").iterdir()) == []
+    language._translation.cache_clear()
+
+
 def test_a_command_that_prints_none_of_clicks_messages_starts_without_babel(tmp_path):
     """What the compiled catalogue is for: measured in a new process, as a user starts the program."""
     import os

@@ -17,6 +17,7 @@ command line is read, before click parses it, so `--help` and usage errors alrea
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import hashlib
 import importlib
@@ -86,14 +87,16 @@ def _compiled(source: bytes) -> bytes:
 
 
 def _keep(path: Path, data: bytes) -> None:
-    """Write a compiled catalogue whole or not at all (silently not, where the cache folder cannot be written)."""
+    """Write a compiled catalogue whole or not at all (silently not, where the cache folder cannot be written), leaving
+    no partial file behind."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.part")
         partial.write_bytes(data)
         os.replace(partial, path)
     except OSError:
-        pass
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
 
 
 def install(lang: str) -> None:
