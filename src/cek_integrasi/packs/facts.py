@@ -22,7 +22,7 @@ from ..names import Oddity, identity, oddities, visible
 
 RESERVED = ("id", "sid")  # the engine's own fields: a rule may not test them
 VERDICT_FACT = "status_integrasi"
-"""The fact of a dossier's own subject that carries its verdict (ELG-00) once the first phase decided it."""
+"""The fact of a dossier's own subject that carries its verdict (the PTI's ELG-00) once the first phase decided it."""
 
 
 @dataclass(frozen=True)
@@ -264,8 +264,9 @@ CATALOGUE: dict[str, dict[str, FactSpec]] = {  # every subject kind; a kind with
         "audit_lengkap": FactSpec(B, "The user asked for a complete-cycle audit (--complete)."),
         VERDICT_FACT: FactSpec(
             S,
-            "The village's verdict from ELG-00 (WAJIB, BELUM_MEMENUHI or BUKAN_PARTISIPAN), decided by the engine "
-            "in a first phase from the rules ELG-00 requires; empty in that first phase, so those rules may not test it.",
+            "The village's verdict from its pack's verdict rule (the PTI's ELG-00: WAJIB, BELUM_MEMENUHI or "
+            "BUKAN_PARTISIPAN), decided by the engine in a first phase from the rules that verdict rule requires; empty "
+            "in that first phase, so those rules may not test it, and empty for a pack without a verdict rule (UU 6/2014).",
         ),
     },
     "berita_acara": {},
@@ -298,7 +299,7 @@ CATALOGUE: dict[str, dict[str, FactSpec]] = {  # every subject kind; a kind with
 
 
 SITUATIONS: dict[str, FactSpec] = {
-    VERDICT_FACT: FactSpec(S, "The village's verdict (ELG-00), as the fact of the same name."),
+    VERDICT_FACT: FactSpec(S, "The village's verdict (the PTI's ELG-00), as the fact of the same name."),
 }
 """What the `when` of a stage sequence may test (rules/<pack>/stages.yaml): the shared situations; a bundle adds
 its own (SITUATIONS and SITUATION_BUILDERS of its module, vocabulary.py)."""

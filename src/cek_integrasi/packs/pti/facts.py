@@ -44,10 +44,10 @@ FACTS: dict[str, dict[str, FactSpec]] = {
             B, "The RPJM-Desa names the document that established it, and that document is a Perdes (not an SK)."
         ),
         "rpjm_perdes_rapat_bpd": FactSpec(B, "That Perdes (rpjm_perdes_ada) was adopted in a Rapat BPD."),
-        "rkp_sk_ada": FactSpec(
-            B, "The RKP-Desa names the document that established it, and that document is an SK Kepala Desa."
+        "rkp_sk_lengkap": FactSpec(
+            B, "The RKP-Desa names the document that established it, that document is an SK Kepala Desa, and it has "
+            "both a number and a date."
         ),
-        "rkp_sk_lengkap": FactSpec(B, "That SK has both a number and a date."),
         "agenda_evaluasi_rkp_lalu": FactSpec(B, "The agenda of the Musrenbangdes on the RKP-Desa includes evaluasi_rkp_tahun_lalu."),
         "agenda_tinjau_usulan": FactSpec(B, "Its agenda includes tinjau_usulan_belum_terealisasi."),
         "usulan_jumlah": FactSpec(I, "Proposals recorded as outcomes of that Musrenbangdes (usulan_musrenbangdes)."),
@@ -190,9 +190,6 @@ FACTS: dict[str, dict[str, FactSpec]] = {
         "tanggal_sesuai_dokumen": FactSpec(B, "The step is recorded with the date of that document."),
     },
     "instrumen": {
-        "jenis": FactSpec(
-            S, "Which establishing document: rpjm_desa, rkp_desa, tim_penyusun_rpjm_desa, tim_penyusun_rkp_desa or spc."
-        ),
         "bertanggal": FactSpec(B, "The document and the step it is checked against are both dated."),
         "urutan_benar": FactSpec(
             B,
@@ -254,7 +251,6 @@ def village_facts(basics: VillageBasics) -> tuple[dict[str, Any], dict[str, Any]
         "kaur_pelaksana_tugas_jumlah": sum(1 for posts in kaur.values() if _acting(posts)),
         "rpjm_perdes_ada": rpjm_perdes is not None,
         "rpjm_perdes_rapat_bpd": bool(rpjm_perdes and rpjm_perdes.forum == "rapat_bpd"),
-        "rkp_sk_ada": rkp_sk is not None,
         "rkp_sk_lengkap": bool(rkp_sk and rkp_sk.nomor and rkp_sk.tanggal),
         "agenda_evaluasi_rkp_lalu": "evaluasi_rkp_tahun_lalu" in agenda,
         "agenda_tinjau_usulan": "tinjau_usulan_belum_terealisasi" in agenda,
@@ -470,7 +466,7 @@ def instrument_facts(basics: InstrumentBasics) -> tuple[dict[str, Any], dict[str
         in_order = True
     else:
         in_order = date >= reference if basics.not_before else date <= reference
-    return {"jenis": basics.kind, "bertanggal": date is not None and reference is not None, "urutan_benar": in_order}, {}
+    return {"bertanggal": date is not None and reference is not None, "urutan_benar": in_order}, {}
 
 
 def activity_facts(basics: ActivityBasics) -> tuple[dict[str, Any], dict[str, Any]]:
