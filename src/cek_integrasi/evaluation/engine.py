@@ -5,8 +5,7 @@ Containment of the engine's known defects (ENGINEERING notes, and what was measu
   one engine rule per conjunction of a condition's normal form, so no nested $or/$and, no joins;
 - every fact carries every field a condition of the pack reads, with its declared type (checked here
   before asserting, and that the subject holds every fact of its kind in the pack's part of the
-  vocabulary and no other), so `!=` never
-  meets a missing field and no value is coerced;
+  vocabulary and no other), so `!=` never meets a missing field and no value is coerced;
 - at most 64 engine rules may match one fact: past that `assert_facts` fails with error 303, and
   with `cap` it corrupts memory. Rules are therefore spread over several rulesets so that no
   ruleset holds more than MAX_RULES_PER_KIND conjunctions for one kind of subject;
