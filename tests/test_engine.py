@@ -93,6 +93,23 @@ def test_a_fact_no_condition_reads_is_as_required_as_one_read(checker):
         eligibility._fact(Subject("desa", "desa", "", facts))
 
 
+def test_subjects_whose_engine_facts_are_the_same_are_asked_once_and_each_gets_its_own_answer(checker, monkeypatch):
+    """A batch of villages of two eligibility situations, each many times over: the engine is sent one fact per distinct
+    situation, and every village gets what it gets judged alone."""
+    ctx = Context(as_of=DEFAULT_AS_OF)
+    eligibility = Engine(checker.pack.family("ELG"))
+    base = load_base("desa_lengkap.yaml")
+    villages = [validate(checker, {**base, "bpd": {"terbentuk": i % 2 == 0}, "nama": f"Desa {i}"}) for i in range(10)]
+    heads = [[subjects_of(v, ctx, checker.pack.plan, checker.pack.vocabulary)[0]] for v in villages]
+    alone = [eligibility.matches([head], phase=1)[0] for head in heads]  # the verdict's phase: ELG-04 reads the BPD
+    sent: list[int] = []
+    assert_facts = Engine._assert
+    monkeypatch.setattr(Engine, "_assert", lambda self, ruleset, facts: sent.append(len(facts)) or assert_facts(self, ruleset, facts))
+    together = eligibility.matches(heads, phase=1)
+    assert together == alone and alone[0] != alone[1]
+    assert sum(sent) == 2 * len(eligibility.rulesets[1])
+
+
 def test_the_engine_host_reads_and_writes_json_as_the_standard_module_does():
     """durable-rules' host is given orjson's functions: the same values must come out both ways."""
     from durable import engine as durable_engine

@@ -19,8 +19,9 @@ Containment of the engine's known defects (ENGINEERING notes, and what was measu
 - one host per process whose dispatcher threads never start: evaluation is synchronous;
 - a batch of dossiers shares one session per ruleset, asserted in one call, and every rule has
   `cap` so that each rule runs its action once per batch with all its matches (the per-action
-  cost of the engine dominates otherwise); the session state is deleted afterwards (the engine
-  breaks past 1024 live sessions);
+  cost of the engine dominates otherwise), and subjects of a batch whose engine facts are the same
+  are asserted once; the session state is deleted afterwards (the engine breaks past 1024 live
+  sessions);
 - any exception raised by the engine surfaces as EngineFailure for that batch only;
 - its Python host turns facts into JSON text for the C engine and every match back again with the
   standard json module, a tenth of a check's time: it is given orjson's functions instead (the
@@ -202,19 +203,32 @@ class Engine:
         )
 
     def matches(self, batch: list[list[Subject]], phase: int = 2) -> list[Held]:
-        """For each dossier of the batch, the conditions of one phase that hold on each of its subjects."""
-        facts = [self._fact(s) for subjects in batch for s in subjects]
-        for number, fact in enumerate(facts):
-            fact["id"] = number
+        """For each dossier of the batch, the conditions of one phase that hold on each of its subjects (a set the
+        caller may read, not change: subjects whose engine facts are the same share it).
+
+        The engine is asked once per distinct engine fact of the batch: what holds on a fact depends on its fields
+        alone (the facts its pack's conditions read), so subjects that agree on all of them (the villages of a
+        roster with the same Sekdes and Kaur situation, the steps of many dossiers) are one question."""
+        numbers: dict[tuple, int] = {}
+        facts: list[dict[str, Any]] = []
+        of_subject = []
+        for subjects in batch:
+            for subject in subjects:
+                fact = self._fact(subject)
+                number = numbers.setdefault(tuple(fact.values()), len(numbers))  # its kind first, then its fields in order
+                if number == len(facts):
+                    fact["id"] = number
+                    facts.append(fact)
+                of_subject.append(number)
         self._hits = hits = [set() for _ in facts]
         try:
             for ruleset, kinds in self.rulesets[phase]:
                 self._assert(ruleset, [f for f in facts if f[KIND] in kinds])
         finally:
             self._hits = None
-        out, numbers = [], iter(hits)
+        out, numbers_of = [], iter(of_subject)
         for subjects in batch:
-            out.append({s.key: next(numbers) for s in subjects})
+            out.append({s.key: hits[next(numbers_of)] for s in subjects})
         return out
 
     def _assert(self, ruleset: str, facts: list[dict[str, Any]]) -> None:
