@@ -290,3 +290,63 @@ def test_a_pack_judges_with_the_shared_facts_and_those_of_the_bundles_it_reads(t
     [adat] = load_packs(third)
     assert [b.id for b in adat.vocabulary.bundles] == ["uu-desa", "desa-adat"]
     assert "kasi_terisi_jumlah" in adat.vocabulary.catalogue["desa"]
+
+
+def test_every_detail_a_bundle_builds_is_one_it_declares(monkeypatch, tmp_path):
+    """The villages and kecamatan each bundle generates (with their faults) and the samples, checked: every detail a
+    bundle's builder gives is in its DETAILS, so that a pack whose message shows one is given that bundle."""
+    from cek_integrasi.packs.vocabulary import Vocabulary
+
+    given: dict[tuple[str, str], set[str]] = {}
+
+    def recording(self, kind, basics):
+        facts, details = {}, {}
+        for builder in self.builders.get(kind, ()):
+            more, more_details = builder(basics)
+            given.setdefault((builder.__module__, kind), set()).update(more_details)
+            facts.update(more)
+            details.update(more_details)
+        return facts, details
+
+    monkeypatch.setattr(Vocabulary, "build", recording)
+    packs = {p.id: p for p in load_packs()}
+    for year, pack_id in ((2013, "pti"), (2019, "uu-desa")):
+        generating.generate(40, tmp_path / str(year), seed=7, year=year)
+        checker = Checker(packs[pack_id])
+        for path in sorted((tmp_path / str(year)).rglob("*.yaml")):
+            evaluate(checker, yaml.safe_load(path.read_text("utf-8")), context_of({"as_of": f"{year}-03-01"}))
+    modules = {b.module.__name__ + ".facts": b.module for b in find_bundles()}
+    assert {module for module, _ in given} == set(modules)
+    for (module, kind), names in given.items():
+        assert names <= modules[module].DETAILS.get(kind, frozenset()), f"{module} {kind}: {sorted(names)}"
+
+
+def test_a_pack_whose_message_shows_another_bundles_detail_is_given_that_bundle(third):
+    """The third pack's rule tests a shared fact but shows the PTI's list of missing PKD tools: its villages are given
+    the PTI bundle's facts and details too (a message naming a detail no builder of its part gives would fail)."""
+    (third / "desa-adat" / "adt.yaml").write_text(textwrap.dedent("""\
+        family: ADT
+        title: {id: Lembaga adat, en: Customary institutions}
+        rules:
+          - id: ADT-01
+            subject: desa
+            severity: info
+            reference: a test
+            title: {id: Alat kaji, en: Assessment tools}
+            passes: {fact: bpd_terbentuk, is: true}
+            message: {id: "Alat kaji kurang: {alat_kaji_kurang}.", en: "Assessment tools missing: {alat_kaji_kurang}."}
+            remediation: {id: Lengkapi., en: Complete them.}
+        """), "utf-8")
+    meta = third / "desa-adat" / "pack.yaml"
+    meta.write_text(meta.read_text("utf-8").replace("families: [org.yaml]", "families: [org.yaml, adt.yaml]"), "utf-8")
+    [pack] = load_packs(third)
+    assert [b.id for b in pack.vocabulary.bundles] == ["pti", "uu-desa", "desa-adat"]
+
+
+def test_a_message_that_is_not_a_template_is_refused_naming_its_file_and_rule(third):
+    org = third / "desa-adat" / "org.yaml"
+    text = org.read_text("utf-8")
+    assert 'id: "Jabatan Sekretaris Desa tidak' in text
+    org.write_text(text.replace('id: "Jabatan Sekretaris Desa tidak', 'id: "Jabatan Sekretaris Desa {tanggal tidak', 1), "utf-8")
+    with pytest.raises(RulePackError, match=r"desa-adat/org.yaml: ORG-01: message/remediation: .*\{tanggal tidak"):
+        load_pack("desa-adat", third)

@@ -156,3 +156,31 @@ def test_rows_are_checked_as_the_pool_asks_for_batches(monkeypatch):
     screened = roster.screen(pool, PACK, "daftar.csv", raw, read, AS_OF, done.append)
     assert pool.calls == [(100, 0, 100), (200, 100, 100), (250, 200, 50)]
     assert sum(done) == len(screened["villages"]) == 250
+
+
+def test_batches_judged_while_later_rows_are_checked_give_the_same_screening():
+    """A pool that reads three calls ahead of the judgement it hands back (as the real one does with two workers):
+    rows checked after their profile was sent, or after it came back, get its judgement, and each row is counted done
+    once, whatever the order."""
+
+    class Ahead(InProcessPool):
+        def map(self, function, calls):
+            pending = iter(calls)
+            flight = [args for _, args in zip(range(3), pending)]
+            while flight:
+                args = flight.pop(0)
+                result = function(*args)
+                flight.extend(args for _, args in zip(range(1), pending))  # the next call is read before this one is handed back
+                yield result
+
+    row = {"nama": "Bonto", "kecamatan": "Rilau Ale", "peserta_pnpm": "ya", "kantor_ada": "ya", "kantor_layak": "ya",
+           "sekdes": "plt", "kaur": "", "kaur_terisi": "2", "bpd_terbentuk": "ya"}
+    rows = [{**row, "kode": f"73.02.05.{2001 + i}", "sekdes_nama": f"Andi {i % 230}", "bpd_terbentuk": "ya" if i % 7 else "tidak"}
+            for i in range(460)]
+    rows[17]["kantor_ada"] = "mungkin"  # a bad row
+    raw, read = roster_of(rows)
+    done: list[int] = []
+    ahead = roster.screen(Ahead(), PACK, "daftar.csv", raw, read, AS_OF, done.append)
+    one_by_one = roster.screen(InProcessPool(), PACK, "daftar.csv", raw, read, AS_OF)
+    assert ahead == one_by_one and len(ahead["villages"]) == 459 and len(ahead["bad_rows"]) == 1
+    assert sum(done) == 460

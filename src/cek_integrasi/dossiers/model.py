@@ -539,6 +539,6 @@ Dossier = DesaDossier | KecamatanDossier
 
 def build_validators() -> None:
     """Build the dossier models' validators now, not at the first dossier validated: what a worker does as it starts
-    (a command that never validates a dossier never builds them)."""
+    (a process that neither validates a dossier nor starts a worker never builds them)."""
     for model in (DesaDossier, KecamatanDossier):
         model.model_rebuild()

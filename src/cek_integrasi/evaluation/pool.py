@@ -13,9 +13,10 @@ socket, database connections or threads of the process that uses the pool (a wor
 dead one neither: it is forked from the fork server too); the fork server imports the program and the
 checking code once, so a worker starts without importing them again. Workers start at the first task,
 or (`start_now`) as the pool is made, while its caller opens its inputs (a store, a roster): in the
-background, or with `fork` at once from the caller's thread. `check` and `screen` start their workers
-with `fork` before they open anything (faster to start, and the workers see what the process loaded),
-never from a second thread: forking from one could copy a lock another thread holds. A worker builds
+background, or with `fork` at once from the caller's thread. `check` and `screen` fork their workers
+so, from their own thread, before they open anything (faster to start, and the workers see what the
+process loaded): forking from a second thread could copy a lock another thread holds (pebble forks a
+worker that replaces a dead one from its manager thread, as it always has). A worker builds
 what every task needs as it starts (workers.start), so it does that while its parent reads its inputs.
 Where neither exists (Windows), workers are spawned: each a new Python process.
 """

@@ -6,7 +6,9 @@ A bundle's module (bundles.py) may add to it:
   the shared builder of that kind worked out (facts.py: VillageBasics for `desa`, KecamatanBasics for
   `kecamatan`, ForumBasics for `forum`, ... one for every kind) and returns `(facts, details)`;
 - `SITUATIONS = {name: FactSpec}` and `SITUATION_BUILDERS = {kind: builder}`: what the `when` of a
-  stage sequence may test, from the same basics of a dossier's own subject (`desa`, `kecamatan`).
+  stage sequence may test, from the same basics of a dossier's own subject (`desa`, `kecamatan`);
+- `DETAILS = {kind: names}`: the details its builders give (display values for messages), so that
+  a pack whose messages show one is given the bundle that builds it.
 
 The vocabulary is one: a fact means the same to every pack, and a bundle may not reuse a name already
 in it. The bundles in use are those of rules/ and those of the folder the packs are loaded from
@@ -37,6 +39,7 @@ class Vocabulary:
     catalogue: dict[str, dict[str, FactSpec]]
     situations: dict[str, FactSpec]
     origin: dict[tuple[str, str], str | None]  # (kind or "when", name) -> the bundle that adds it
+    detail_origin: dict[tuple[str, str], str]  # (kind, name) of a detail a bundle declares -> that bundle
     builders: dict[str, tuple[Builder, ...]]
     situation_builders: dict[str, tuple[Builder, ...]]
     bundles: tuple[Bundle, ...]  # those it was joined from, in order
@@ -80,10 +83,16 @@ def vocabulary_of(bundles: tuple[Bundle, ...]) -> Vocabulary:
     situations = dict(SITUATIONS)
     origin: dict[tuple[str, str], str | None] = {(kind, name): None for kind, specs in CATALOGUE.items() for name in specs}
     origin.update({("when", name): None for name in SITUATIONS})
+    detail_origin: dict[tuple[str, str], str] = {}
     builders: dict[str, list[Builder]] = {}
     situation_builders: dict[str, list[Builder]] = {}
     for bundle in bundles:
         module = bundle.module
+        for kind, names in getattr(module, "DETAILS", {}).items():
+            taken = sorted(name for name in names if (kind, name) in detail_origin)
+            if taken:
+                raise ValueError(f"{module.__name__}: DETAILS {kind}: {', '.join(taken)} already in the vocabulary")
+            detail_origin.update({(kind, name): bundle.id for name in names})
         for kind, specs in getattr(module, "FACTS", {}).items():
             if kind not in catalogue:
                 raise ValueError(f"{module.__name__}: FACTS {kind}: no such subject; known: {', '.join(catalogue)}")
@@ -96,7 +105,7 @@ def vocabulary_of(bundles: tuple[Bundle, ...]) -> Vocabulary:
         for kind, builder in getattr(module, "SITUATION_BUILDERS", {}).items():
             situation_builders.setdefault(kind, []).append(builder)
     return Vocabulary(
-        catalogue, situations, origin,
+        catalogue, situations, origin, detail_origin,
         {kind: tuple(b) for kind, b in builders.items()}, {kind: tuple(b) for kind, b in situation_builders.items()}, bundles,
     )
 

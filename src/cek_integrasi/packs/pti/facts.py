@@ -492,3 +492,12 @@ BUILDERS = {
     "tim_penyusun": team_facts,
 }
 SITUATION_BUILDERS = {"desa": village_situation, "kecamatan": kecamatan_situation}
+DETAILS = {  # the display values its builders give, for messages (vocabulary.py)
+    "desa": frozenset({"alat_kaji_kurang", "kaur_pelaksana_tugas", "lkpj_ganda", "lkpj_tahun", "lkpj_tanggal", "tahun_mulai_integrasi",
+                       "usulan_tanpa_saluran"}),
+    "kecamatan": frozenset({"delegasi_daftar", "keluaran_kurang", "mad_kurang", "tanggal_forum", "tim_daftar"}),
+    "berita_acara": frozenset({"ba_id", "nama_meragukan", "pejabat_catatan", "pejabat_penandatangan", "penandatangan", "tanggal",
+                               "tanggal_forum", "wakil_daftar", "wakil_perangkat"}),
+    "forum": frozenset({"fasilitator"}),
+    "tahap": frozenset({"dokumen", "tanggal_dokumen"}),
+}

@@ -193,3 +193,8 @@ def activity_facts(basics: ActivityBasics) -> tuple[dict[str, Any], dict[str, An
 
 BUILDERS = {"desa": village_facts, "forum": forum_facts, "perdes": perdes_facts, "kegiatan": activity_facts}
 SITUATION_BUILDERS = {"desa": village_situation}
+DETAILS = {  # the display values its builders give, for messages (vocabulary.py)
+    "desa": frozenset({"batas_laporan", "batas_musdes", "batas_rkp", "batas_rpjm", "kasi_daftar", "laporan_tahun", "lkppd_tanggal",
+                       "lppd_tanggal", "musdes_tanggal", "pelantikan"}),
+    "forum": frozenset({"peserta"}),
+}
