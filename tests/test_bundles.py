@@ -237,6 +237,16 @@ def test_a_bundle_that_declares_a_fact_already_in_the_vocabulary_is_refused_nami
         load_pack("desa-adat", own_fact)
 
 
+def test_a_bundle_that_declares_a_detail_another_bundle_declares_is_refused_naming_its_pack_yaml(own_fact, tmp_path):
+    module = tmp_path / "code" / "bundle_desa_adat_detail.py"
+    module.write_text((tmp_path / "code" / "bundle_desa_adat_pemangku.py").read_text("utf-8")
+                      + 'DETAILS = {"desa": frozenset({"kasi_daftar"})}\n', "utf-8")
+    meta = own_fact / "desa-adat" / "pack.yaml"
+    meta.write_text(meta.read_text("utf-8").replace("bundle_desa_adat_pemangku", "bundle_desa_adat_detail"), "utf-8")
+    with pytest.raises(RulePackError, match=r"desa-adat/pack.yaml: module: bundle_desa_adat_detail: DETAILS desa: kasi_daftar already"):
+        load_pack("desa-adat", own_fact)
+
+
 def test_importing_the_checker_reads_no_bundle_the_vocabulary_is_built_when_a_pack_is_loaded():
     probe = textwrap.dedent("""\
         import cek_integrasi.evaluation.evaluate, cek_integrasi.published.factsdoc, cek_integrasi.packs.subjects
