@@ -18,13 +18,12 @@ from casekit import all_cases, apply_edits, load_base
 from helpers import context_of, evaluate, validate
 
 from cek_integrasi.evaluation.evaluate import Checker
-from cek_integrasi.evaluation.localize import placeholders
 from cek_integrasi import packs
 from cek_integrasi.packs import generating
 from cek_integrasi.packs.conditions import atoms
 from cek_integrasi.packs.facts import VERDICT_FACT
 from cek_integrasi.packs.bundles import RULES_DIR, bundle_for_year, find_bundles
-from cek_integrasi.packs.rulepack import RulePackError, load_pack, load_packs
+from cek_integrasi.packs.rulepack import RulePackError, load_pack, load_packs, placeholders
 from cek_integrasi.packs.subjects import head_of
 from cek_integrasi.packs.vocabulary import default as default_vocabulary
 

@@ -193,7 +193,8 @@ def test_every_message_placeholder_exists_on_its_subject_in_both_languages(pack)
     import datetime as dt
 
     from casekit import load_base
-    from cek_integrasi.evaluation.localize import placeholders, render
+    from cek_integrasi.evaluation.localize import render
+    from cek_integrasi.packs.rulepack import placeholders
     from cek_integrasi.packs.facts import Context, VillageSummary
     from cek_integrasi.dossiers.loading import KINDS
     from cek_integrasi.packs.subjects import subjects_of

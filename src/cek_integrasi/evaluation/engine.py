@@ -50,7 +50,7 @@ MAX_RULES_PER_KIND = MATCHES_PER_FACT - 1  # one is the catch-all
 CAP = 1_000_000  # deliver every match of a rule in one action call
 
 _NONE: frozenset[int] = frozenset()
-Held = dict[str, set[int]]  # of one dossier: subject key -> the engine conditions that hold on it
+Held = dict[str, frozenset[int]]  # of one dossier: subject key -> the engine conditions that hold on it
 
 
 class _OrJson:
@@ -203,8 +203,8 @@ class Engine:
         )
 
     def matches(self, batch: list[list[Subject]], phase: int = 2) -> list[Held]:
-        """For each dossier of the batch, the conditions of one phase that hold on each of its subjects (a set the
-        caller may read, not change: subjects whose engine facts are the same share it).
+        """For each dossier of the batch, the conditions of one phase that hold on each of its subjects (subjects whose
+        engine facts are the same share one frozen set).
 
         The engine is asked once per distinct engine fact of the batch: what holds on a fact depends on its fields
         alone (the facts its pack's conditions read), so subjects that agree on all of them (the villages of a
@@ -226,9 +226,10 @@ class Engine:
                 self._assert(ruleset, [f for f in facts if f[KIND] in kinds])
         finally:
             self._hits = None
+        held = [frozenset(h) for h in hits]
         out, numbers_of = [], iter(of_subject)
         for subjects in batch:
-            out.append({s.key: hits[next(numbers_of)] for s in subjects})
+            out.append({s.key: held[next(numbers_of)] for s in subjects})
         return out
 
     def _assert(self, ruleset: str, facts: list[dict[str, Any]]) -> None:

@@ -9,12 +9,10 @@ language): they are shown as they were until a re-check judges the dossier again
 
 from __future__ import annotations
 
-import functools
-import string
 from typing import Any
 
 from .. import i18n
-from ..packs.rulepack import RulePack
+from ..packs.rulepack import RulePack, placeholders
 from .judgement import thawed
 from .results import DossierResult, Finding, NextStep, TimelineStep, WaiverNote
 
@@ -73,12 +71,6 @@ def _label(step: dict[str, Any], pack: RulePack | None, lang: str) -> str:
         return step["labels"].get(lang) or step["labels"][i18n.DEFAULT]
     stage = pack.plan.stages.get(step["stage"]) if pack is not None else None
     return stage.label[lang] if stage else step["stage"]
-
-
-@functools.cache
-def placeholders(template: str) -> frozenset[str]:
-    """Names used as {placeholders} in a message template (the templates are few: kept)."""
-    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
 def render(template: str, values: dict[str, Any], lang: str) -> str:

@@ -279,7 +279,7 @@ def _part_read(vocabulary: Vocabulary, module: str, rules: list[Rule], plan: Sta
     messages show, or whose situation its stage order reads. Its subjects are built with those bundles' builders
     alone (a PTI village was also given every fact of the UU 6/2014 bundle, which no rule of the PTI reads)."""
     read = {(r.subject, c.fact) for r in rules for dnf in r.asked.values() for conj in dnf for c in conj}
-    read |= {(r.subject, name) for r in rules for text in _texts(r) for name in _placeholders(text)}
+    read |= {(r.subject, name) for r in rules for text in _texts(r) for name in placeholders(text)}
     read |= {("when", name) for sequence in plan.sequences for case in sequence.when for name in case}
     used = {vocabulary.origin.get(key) or vocabulary.detail_origin.get(key) for key in read}
     used |= {b.id for b in vocabulary.bundles if b.module.__name__ == module}
@@ -290,9 +290,10 @@ def _texts(rule: Rule) -> list[str]:
     return [*rule.message.values(), *rule.remediation.values()]
 
 
-def _placeholders(text: str) -> list[str]:
-    """The {names} a message or remediation fills in (ValueError: not a template)."""
-    return [name for _, name, _, _ in string.Formatter().parse(text) if name]
+@functools.cache
+def placeholders(template: str) -> frozenset[str]:
+    """The {names} a message or remediation fills in (ValueError: not a template; the templates are few: kept)."""
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
 def _load_stages(path: Path, situations: dict[str, FactSpec], schema: bytes) -> tuple[bytes, StagePlan]:
@@ -329,7 +330,7 @@ def _build_rule(path: Path, family: str, entry: dict[str, Any], catalogue: dict[
     )
     for text in _texts(rule):
         try:
-            _placeholders(text)
+            placeholders(text)
         except ValueError as exc:  # "{tanggal": a brace never closed
             raise RulePackError(f"{path}: {rid}: message/remediation: {exc}: {text!r}") from None
     for part in PARTS:

@@ -69,7 +69,7 @@ class Vocabulary:
         return out
 
 
-def _join(into: dict[str, FactSpec], specs: dict[str, FactSpec], where: str) -> None:
+def _join(into: dict[str, Any], specs: dict[str, Any], where: str) -> None:
     taken = sorted(into.keys() & specs.keys())
     if taken:
         raise ValueError(f"{where}: {', '.join(taken)} already in the vocabulary")
@@ -83,16 +83,13 @@ def vocabulary_of(bundles: tuple[Bundle, ...]) -> Vocabulary:
     situations = dict(SITUATIONS)
     origin: dict[tuple[str, str], str | None] = {(kind, name): None for kind, specs in CATALOGUE.items() for name in specs}
     origin.update({("when", name): None for name in SITUATIONS})
-    detail_origin: dict[tuple[str, str], str] = {}
+    details: dict[str, dict[str, str]] = {}  # kind -> detail name -> the bundle that declares it
     builders: dict[str, list[Builder]] = {}
     situation_builders: dict[str, list[Builder]] = {}
     for bundle in bundles:
         module = bundle.module
         for kind, names in getattr(module, "DETAILS", {}).items():
-            taken = sorted(name for name in names if (kind, name) in detail_origin)
-            if taken:
-                raise ValueError(f"{module.__name__}: DETAILS {kind}: {', '.join(taken)} already in the vocabulary")
-            detail_origin.update({(kind, name): bundle.id for name in names})
+            _join(details.setdefault(kind, {}), dict.fromkeys(names, bundle.id), f"{module.__name__}: DETAILS {kind}")
         for kind, specs in getattr(module, "FACTS", {}).items():
             if kind not in catalogue:
                 raise ValueError(f"{module.__name__}: FACTS {kind}: no such subject; known: {', '.join(catalogue)}")
@@ -105,7 +102,7 @@ def vocabulary_of(bundles: tuple[Bundle, ...]) -> Vocabulary:
         for kind, builder in getattr(module, "SITUATION_BUILDERS", {}).items():
             situation_builders.setdefault(kind, []).append(builder)
     return Vocabulary(
-        catalogue, situations, origin, detail_origin,
+        catalogue, situations, origin, {(kind, name): b for kind, names in details.items() for name, b in names.items()},
         {kind: tuple(b) for kind, b in builders.items()}, {kind: tuple(b) for kind, b in situation_builders.items()}, bundles,
     )
 
